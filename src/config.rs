@@ -1,0 +1,319 @@
+//! Typed `uzmat.toml`: every key has a working default, unknown keys are refused, and any key
+//! can be overridden by an environment variable `UZMAT_SECTION__KEY`.
+
+use std::net::{IpAddr, SocketAddr};
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+/// The whole configuration.
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    /// HTTP server settings.
+    pub server: ServerConfig,
+    /// SQLite store settings.
+    pub database: DatabaseConfig,
+    /// Background job pool settings.
+    pub jobs: JobsConfig,
+    /// Currency rates used for the approximate USD price.
+    pub currency: CurrencyConfig,
+}
+
+/// `[server]`
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ServerConfig {
+    /// Address and port to listen on.
+    pub bind: SocketAddr,
+    /// Peers whose `X-Forwarded-For` header is believed (a reverse proxy on this host, say).
+    pub trusted_proxies: Vec<IpAddr>,
+    /// Whether the site is served over https (cookies get `Secure`).
+    pub https: bool,
+    /// Peers allowed to read `/metrics` besides loopback.
+    pub metrics_allow: Vec<IpAddr>,
+    /// Folder for the database, uploads and generated secrets.
+    pub data_dir: PathBuf,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        Self {
+            bind: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            trusted_proxies: Vec::new(),
+            https: false,
+            metrics_allow: Vec::new(),
+            data_dir: PathBuf::from("data"),
+        }
+    }
+}
+
+/// `[database]`
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DatabaseConfig {
+    /// SQLite file; relative paths are inside `server.data_dir`.
+    pub path: PathBuf,
+    /// `PRAGMA synchronous`: "off", "normal" or "full".
+    pub synchronous: Synchronous,
+    /// Connections in the read/write pool.
+    pub pool_size: u32,
+    /// Milliseconds a connection waits on a locked database before giving up.
+    pub busy_timeout_ms: u32,
+}
+
+impl Default for DatabaseConfig {
+    fn default() -> Self {
+        Self {
+            path: PathBuf::from("uzmat.db"),
+            synchronous: Synchronous::Normal,
+            pool_size: 8,
+            busy_timeout_ms: 5000,
+        }
+    }
+}
+
+/// SQLite durability level.
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Synchronous {
+    /// No fsync at all.
+    Off,
+    /// fsync at checkpoints (safe with WAL).
+    Normal,
+    /// fsync at every commit.
+    Full,
+}
+
+/// Where jobs run.
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum JobsMode {
+    /// Handlers queue jobs; worker threads write them.
+    Background,
+    /// Handlers run jobs themselves before answering (for the benchmark).
+    Inline,
+}
+
+/// `[jobs]`
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct JobsConfig {
+    /// "background" or "inline".
+    pub mode: JobsMode,
+    /// Worker threads.
+    pub workers: usize,
+    /// Jobs the channel holds before the overflow policy applies.
+    pub queue_capacity: usize,
+    /// Views kept aside when the queue is full, before further ones are dropped and counted.
+    pub overflow_capacity: usize,
+    /// Most jobs a worker takes into one transaction.
+    pub batch_size: usize,
+    /// An active ad is raised once its last bump is this old.
+    pub bump_interval_minutes: u64,
+    /// Most ads raised in one run of the bump job.
+    pub bump_batch: u32,
+    /// How often the scheduler starts a bump run.
+    pub bump_check_seconds: u64,
+    /// Least time between two bump runs nudged by home-page visits.
+    pub bump_nudge_seconds: u64,
+    /// One view per (ad, client) within this window.
+    pub view_dedupe_seconds: u64,
+    /// How long a user's unread-message count is served from memory.
+    pub unread_cache_seconds: u64,
+    /// Tries for a job that meets a busy database.
+    pub busy_retries: u32,
+}
+
+impl Default for JobsConfig {
+    fn default() -> Self {
+        Self {
+            mode: JobsMode::Background,
+            workers: 2,
+            queue_capacity: 10_000,
+            overflow_capacity: 100_000,
+            batch_size: 256,
+            bump_interval_minutes: 180,
+            bump_batch: 500,
+            bump_check_seconds: 60,
+            bump_nudge_seconds: 300,
+            view_dedupe_seconds: 300,
+            unread_cache_seconds: 30,
+            busy_retries: 5,
+        }
+    }
+}
+
+/// `[currency]`: how many US dollars one unit of each currency is worth.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CurrencyConfig {
+    /// Kazakh tenge.
+    pub kzt_usd: f64,
+    /// Uzbek sum.
+    pub uzs_usd: f64,
+    /// Russian rouble.
+    pub rub_usd: f64,
+    /// Belarusian rouble.
+    pub byn_usd: f64,
+}
+
+impl Default for CurrencyConfig {
+    fn default() -> Self {
+        Self { kzt_usd: 0.0020, uzs_usd: 0.000079, rub_usd: 0.011, byn_usd: 0.31 }
+    }
+}
+
+/// A configuration problem, naming the key at fault.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The file could not be read.
+    #[error("cannot read config file {path}: {source}")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The file or an override does not parse or names an unknown key.
+    #[error("invalid configuration: {0}")]
+    Invalid(String),
+}
+
+impl Config {
+    /// Loads `path` (if given; otherwise `uzmat.toml` when present, else defaults) and applies
+    /// `UZMAT_SECTION__KEY` overrides from `env`.
+    pub fn load(
+        path: Option<&Path>,
+        env: impl Iterator<Item = (String, String)>,
+    ) -> Result<Self, ConfigError> {
+        let text = match path {
+            Some(p) => std::fs::read_to_string(p)
+                .map_err(|source| ConfigError::Read { path: p.to_path_buf(), source })?,
+            None => std::fs::read_to_string("uzmat.toml").unwrap_or_default(),
+        };
+        let mut table: toml::Table =
+            toml::from_str(&text).map_err(|e| ConfigError::Invalid(e.to_string()))?;
+        for (name, value) in env {
+            let Some(rest) = name.strip_prefix("UZMAT_") else { continue };
+            let Some((section, key)) = rest.split_once("__") else { continue };
+            let (section, key) = (section.to_lowercase(), key.to_lowercase());
+            let parsed = parse_env_value(&value);
+            let entry = table
+                .entry(section.clone())
+                .or_insert_with(|| toml::Value::Table(toml::Table::new()));
+            let Some(t) = entry.as_table_mut() else {
+                return Err(ConfigError::Invalid(format!("{section} is not a section")));
+            };
+            t.insert(key, parsed);
+        }
+        let config: Config = toml::Value::Table(table)
+            .try_into()
+            .map_err(|e: toml::de::Error| ConfigError::Invalid(e.to_string()))?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    fn validate(&self) -> Result<(), ConfigError> {
+        let bad = |key: &str, why: &str| Err(ConfigError::Invalid(format!("{key}: {why}")));
+        let j = &self.jobs;
+        if j.workers == 0 || j.workers > 64 {
+            return bad("jobs.workers", "must be between 1 and 64");
+        }
+        if j.queue_capacity == 0 {
+            return bad("jobs.queue_capacity", "must be at least 1");
+        }
+        if j.batch_size == 0 {
+            return bad("jobs.batch_size", "must be at least 1");
+        }
+        if j.bump_interval_minutes == 0 {
+            return bad("jobs.bump_interval_minutes", "must be at least 1");
+        }
+        if j.bump_batch == 0 {
+            return bad("jobs.bump_batch", "must be at least 1");
+        }
+        if j.bump_check_seconds == 0 {
+            return bad("jobs.bump_check_seconds", "must be at least 1");
+        }
+        if self.database.pool_size == 0 {
+            return bad("database.pool_size", "must be at least 1");
+        }
+        let c = &self.currency;
+        for (key, v) in [
+            ("currency.kzt_usd", c.kzt_usd),
+            ("currency.uzs_usd", c.uzs_usd),
+            ("currency.rub_usd", c.rub_usd),
+            ("currency.byn_usd", c.byn_usd),
+        ] {
+            if !(v.is_finite() && v > 0.0) {
+                return bad(key, "must be a positive number");
+            }
+        }
+        Ok(())
+    }
+
+    /// The database file, resolved against the data folder.
+    pub fn database_path(&self) -> PathBuf {
+        if self.database.path.is_absolute() {
+            self.database.path.clone()
+        } else {
+            self.server.data_dir.join(&self.database.path)
+        }
+    }
+}
+
+/// Environment values are TOML when they parse as such (numbers, booleans, arrays), else strings.
+fn parse_env_value(raw: &str) -> toml::Value {
+    match toml::from_str::<toml::Table>(&format!("v = {raw}")) {
+        Ok(mut t) => t.remove("v").unwrap_or_else(|| toml::Value::String(raw.to_owned())),
+        Err(_) => toml::Value::String(raw.to_owned()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(text: &str, env: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("uzmat.toml");
+        std::fs::write(&path, text).expect("write");
+        Config::load(Some(&path), env.iter().map(|(k, v)| (k.to_string(), v.to_string())))
+    }
+
+    #[test]
+    fn defaults_are_valid() {
+        let c = load("", &[]).expect("defaults");
+        assert_eq!(c.jobs.bump_interval_minutes, 180);
+        assert_eq!(c.jobs.bump_batch, 500);
+        assert_eq!(c.jobs.view_dedupe_seconds, 300);
+        assert_eq!(c.jobs.unread_cache_seconds, 30);
+    }
+
+    #[test]
+    fn unknown_key_is_named() {
+        let err = load("[jobs]\nworkerz = 3\n", &[]).expect_err("unknown key");
+        assert!(err.to_string().contains("workerz"), "{err}");
+    }
+
+    #[test]
+    fn bad_value_is_named() {
+        let err = load("[jobs]\nworkers = 0\n", &[]).expect_err("bad value");
+        assert!(err.to_string().contains("jobs.workers"), "{err}");
+        let err = load("[jobs]\nmode = \"sometimes\"\n", &[]).expect_err("bad enum");
+        assert!(err.to_string().contains("sometimes"), "{err}");
+    }
+
+    #[test]
+    fn env_overrides_file() {
+        let c = load(
+            "[jobs]\nworkers = 3\n",
+            &[("UZMAT_JOBS__WORKERS", "5"), ("UZMAT_JOBS__MODE", "inline")],
+        )
+        .expect("override");
+        assert_eq!(c.jobs.workers, 5);
+        assert_eq!(c.jobs.mode, JobsMode::Inline);
+        let err = load("", &[("UZMAT_JOBS__BOGUS", "1")]).expect_err("unknown env key");
+        assert!(err.to_string().contains("bogus"), "{err}");
+    }
+}

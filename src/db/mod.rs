@@ -1,0 +1,201 @@
+//! The SQLite store: a pool of connections with Uzmat's pragmas, the embedded migrations, and
+//! the one helper through which async handlers reach blocking SQLite calls.
+
+use std::path::Path;
+use std::time::Duration;
+
+use r2d2::{CustomizeConnection, Pool, PooledConnection};
+use r2d2_sqlite::SqliteConnectionManager;
+use rusqlite::{Connection, OpenFlags, TransactionBehavior};
+
+use crate::config::{DatabaseConfig, Synchronous};
+
+/// Embedded, append-only migrations: (version, SQL). Never edit a shipped one; add a new one.
+const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("migrations/0001_init.sql"))];
+
+/// A pooled connection.
+pub type Conn = PooledConnection<SqliteConnectionManager>;
+
+/// Store errors.
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    /// SQLite said no.
+    #[error(transparent)]
+    Sqlite(#[from] rusqlite::Error),
+    /// No connection could be had from the pool in time.
+    #[error("database pool: {0}")]
+    Pool(#[from] r2d2::Error),
+    /// The blocking task panicked or was cancelled.
+    #[error("database task failed: {0}")]
+    Task(String),
+}
+
+/// The connection pool, cheap to clone.
+#[derive(Clone)]
+pub struct Db {
+    pool: Pool<SqliteConnectionManager>,
+}
+
+#[derive(Debug)]
+struct Pragmas {
+    busy_timeout_ms: u32,
+    synchronous: Synchronous,
+}
+
+impl CustomizeConnection<Connection, rusqlite::Error> for Pragmas {
+    fn on_acquire(&self, conn: &mut Connection) -> Result<(), rusqlite::Error> {
+        apply_pragmas(conn, self.busy_timeout_ms, self.synchronous)
+    }
+}
+
+/// Pragmas every connection gets: busy_timeout first so the others wait instead of failing.
+pub fn apply_pragmas(
+    conn: &Connection,
+    busy_timeout_ms: u32,
+    synchronous: Synchronous,
+) -> Result<(), rusqlite::Error> {
+    conn.busy_timeout(Duration::from_millis(u64::from(busy_timeout_ms)))?;
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    let sync = match synchronous {
+        Synchronous::Off => "OFF",
+        Synchronous::Normal => "NORMAL",
+        Synchronous::Full => "FULL",
+    };
+    conn.pragma_update(None, "synchronous", sync)?;
+    conn.pragma_update(None, "cache_size", -16_000)?;
+    conn.pragma_update(None, "temp_store", "MEMORY")?;
+    conn.set_prepared_statement_cache_capacity(64);
+    Ok(())
+}
+
+impl Db {
+    /// Opens (creating if needed) the database file and runs pending migrations.
+    pub fn open(path: &Path, cfg: &DatabaseConfig) -> Result<Self, DbError> {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| DbError::Task(format!("cannot create {}: {e}", dir.display())))?;
+        }
+        let manager = SqliteConnectionManager::file(path).with_flags(
+            OpenFlags::SQLITE_OPEN_READ_WRITE
+                | OpenFlags::SQLITE_OPEN_CREATE
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX
+                | OpenFlags::SQLITE_OPEN_URI,
+        );
+        let pool = Pool::builder()
+            .max_size(cfg.pool_size)
+            .connection_timeout(Duration::from_secs(10))
+            .connection_customizer(Box::new(Pragmas {
+                busy_timeout_ms: cfg.busy_timeout_ms,
+                synchronous: cfg.synchronous,
+            }))
+            .build(manager)?;
+        let db = Self { pool };
+        let mut conn = db.get()?;
+        migrate(&mut conn)?;
+        Ok(db)
+    }
+
+    /// A connection from the pool (blocking: call from a blocking context).
+    pub fn get(&self) -> Result<Conn, DbError> {
+        Ok(self.pool.get()?)
+    }
+
+    /// Runs `f` with a pooled connection on tokio's blocking pool, re-raising nothing:
+    /// a panic inside becomes an error, never a dead request task.
+    pub async fn run<T, F>(&self, f: F) -> Result<T, DbError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Connection) -> Result<T, DbError> + Send + 'static,
+    {
+        let pool = self.pool.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut conn = pool.get()?;
+            f(&mut conn)
+        })
+        .await
+        .map_err(|e| DbError::Task(e.to_string()))?
+    }
+}
+
+/// Runs `f` in a `BEGIN IMMEDIATE` transaction, retrying a few times when the database is busy.
+pub fn write_tx<T>(
+    conn: &mut Connection,
+    mut f: impl FnMut(&rusqlite::Transaction<'_>) -> Result<T, rusqlite::Error>,
+) -> Result<T, rusqlite::Error> {
+    let mut attempt = 0;
+    loop {
+        let result = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .and_then(|tx| {
+                let value = f(&tx)?;
+                tx.commit()?;
+                Ok(value)
+            });
+        match result {
+            Err(e) if is_busy(&e) && attempt < 5 => {
+                attempt += 1;
+                std::thread::sleep(Duration::from_millis(20 * attempt));
+            }
+            other => return other,
+        }
+    }
+}
+
+/// Whether an error means "another connection holds the lock; try again".
+pub fn is_busy(e: &rusqlite::Error) -> bool {
+    matches!(
+        e.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+    )
+}
+
+/// Applies the embedded migrations not yet recorded in `PRAGMA user_version`.
+pub fn migrate(conn: &mut Connection) -> Result<(), DbError> {
+    let current: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    for (version, sql) in MIGRATIONS.iter().filter(|(v, _)| *v > current) {
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", version)?;
+        tx.commit()?;
+        tracing::info!(version, "applied migration");
+    }
+    Ok(())
+}
+
+/// The current unix time in seconds.
+pub fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrations_apply_once_and_fts_folds_cyrillic_case() {
+        let mut conn = Connection::open_in_memory().expect("open");
+        migrate(&mut conn).expect("first");
+        migrate(&mut conn).expect("second is a no-op");
+        let v: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0)).expect("v");
+        assert_eq!(v, MIGRATIONS.len() as i64);
+        conn.execute_batch(
+            "INSERT INTO users (id, email, name, created_at) VALUES (1, 'a@b.c', 'A', 0);
+             INSERT INTO ads (owner_id, kind, title, slug, country, city, currency, created_at, updated_at, bumped_at)
+             VALUES (1, 'rent', 'Гусеничный ЭКСКАВАТОР Hitachi', 's1', 'kz', 'Алматы', 'KZT', 0, 0, 0);",
+        )
+        .expect("insert");
+        let n: i64 = conn
+            .query_row("SELECT count(*) FROM ads_fts WHERE ads_fts MATCH '\"экскав\"'", [], |r| {
+                r.get(0)
+            })
+            .expect("match");
+        assert_eq!(n, 1, "lower-case Cyrillic substring finds upper-case title");
+        let section: String =
+            conn.query_row("SELECT section FROM ads", [], |r| r.get(0)).expect("section");
+        assert_eq!(section, "catalog");
+    }
+}

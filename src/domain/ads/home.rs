@@ -1,0 +1,138 @@
+//! The home page's blocks, with the exact ordering rules of DESIGN §6.
+
+use rusqlite::{Connection, ToSql};
+
+use super::AdCard;
+use super::repo::{CARD_COLUMNS, card_from_row};
+use crate::domain::geo::Country;
+
+/// Hot offers shown at most.
+pub const HOT_LIMIT: usize = 16;
+/// Popular ads shown at most.
+pub const POPULAR_LIMIT: usize = 10;
+/// Fresh GOLD ads held at the top of popular.
+pub const POPULAR_FRESH_GOLD: usize = 4;
+/// How long a GOLD promotion counts as fresh.
+pub const FRESH_GOLD_SECONDS: i64 = 12 * 3600;
+/// Fresh ads on the home page.
+pub const FRESH_LIMIT: usize = 20;
+/// Hot offers when nobody is promoted or verified.
+pub const HOT_FALLBACK: usize = 7;
+
+/// The visitor's place filter.
+#[derive(Debug, Clone, Default)]
+pub struct Place {
+    /// Country.
+    pub country: Option<Country>,
+    /// City within the country.
+    pub city: Option<String>,
+}
+
+/// The three blocks of the home page.
+#[derive(Debug, Default)]
+pub struct Home {
+    /// Hot offers.
+    pub hot: Vec<AdCard>,
+    /// Popular.
+    pub popular: Vec<AdCard>,
+    /// Fresh.
+    pub fresh: Vec<AdCard>,
+}
+
+/// Home shows sale and rent only, active, in the visitor's place.
+fn base_where(place: &Place, params: &mut Vec<Box<dyn ToSql>>) -> String {
+    let mut sql = String::from("a.is_active = 1 AND a.section = 'catalog'");
+    if let Some(c) = place.country {
+        params.push(Box::new(c.code()));
+        sql.push_str(&format!(" AND a.country = ?{}", params.len()));
+        if let Some(city) = &place.city {
+            params.push(Box::new(city.clone()));
+            sql.push_str(&format!(" AND a.city = ?{}", params.len()));
+        }
+    }
+    sql
+}
+
+fn query(
+    conn: &Connection,
+    now: i64,
+    place: &Place,
+    extra: &str,
+    order: &str,
+    limit: usize,
+    extra_params: Vec<Box<dyn ToSql>>,
+) -> rusqlite::Result<Vec<AdCard>> {
+    let mut params: Vec<Box<dyn ToSql>> = vec![Box::new(now)];
+    let base = base_where(place, &mut params);
+    let mut extra = extra.to_owned();
+    for p in extra_params {
+        params.push(p);
+        extra = extra.replacen("?x", &format!("?{}", params.len()), 1);
+    }
+    let sql = format!(
+        "SELECT {CARD_COLUMNS} FROM ads a JOIN users u ON u.id = a.owner_id \
+         WHERE {base} AND {extra} ORDER BY {order} LIMIT {limit}"
+    );
+    let refs: Vec<&dyn ToSql> = params.iter().map(|p| p.as_ref()).collect();
+    conn.prepare_cached(&sql)?.query_map(refs.as_slice(), card_from_row)?.collect()
+}
+
+/// The SQL fragments of each block, named for `EXPLAIN QUERY PLAN` tests.
+pub const PROMOTED: (&str, &str) = (
+    "a.plan IS NOT NULL AND a.plan_until > ?1",
+    "a.plan_rank DESC, a.plan_started_at DESC, a.created_at DESC, a.id DESC",
+);
+/// Ads of sellers with a valid badge: latest badge expiry first, then bump time.
+pub const BADGE: (&str, &str) =
+    ("u.badge_until > ?1", "u.badge_until DESC, a.bumped_at DESC, a.id DESC");
+/// GOLD promoted within the last 12 hours.
+pub const FRESH_GOLD: (&str, &str) = (
+    "a.plan = 'gold' AND a.plan_until > ?1 AND a.plan_started_at >= ?x",
+    "a.plan_started_at DESC, a.id DESC",
+);
+/// Fresh ads.
+pub const FRESH: (&str, &str) = ("1", "a.bumped_at DESC, a.id DESC");
+
+fn push_unique(into: &mut Vec<AdCard>, from: Vec<AdCard>, limit: usize) {
+    for card in from {
+        if into.len() >= limit {
+            break;
+        }
+        if !into.iter().any(|c| c.id == card.id) {
+            into.push(card);
+        }
+    }
+}
+
+/// Loads the three blocks.
+pub fn load(conn: &Connection, now: i64, place: &Place) -> rusqlite::Result<Home> {
+    let promoted = query(conn, now, place, PROMOTED.0, PROMOTED.1, HOT_LIMIT + POPULAR_LIMIT, vec![])?;
+    let badge = query(conn, now, place, BADGE.0, BADGE.1, HOT_LIMIT + POPULAR_LIMIT, vec![])?;
+
+    // hot: promoted in plan order, then verified sellers, else the freshest few
+    let mut hot = Vec::new();
+    push_unique(&mut hot, promoted.clone(), HOT_LIMIT);
+    push_unique(&mut hot, badge.clone(), HOT_LIMIT);
+
+    let fresh = query(conn, now, place, FRESH.0, FRESH.1, FRESH_LIMIT, vec![])?;
+    if hot.is_empty() {
+        push_unique(&mut hot, fresh.iter().take(HOT_FALLBACK).cloned().collect(), HOT_FALLBACK);
+    }
+
+    // popular: up to 4 GOLD promoted in the last 12 h, then other promoted, then verified
+    let fresh_gold = query(
+        conn,
+        now,
+        place,
+        FRESH_GOLD.0,
+        FRESH_GOLD.1,
+        POPULAR_FRESH_GOLD,
+        vec![Box::new(now - FRESH_GOLD_SECONDS)],
+    )?;
+    let mut popular = Vec::new();
+    push_unique(&mut popular, fresh_gold, POPULAR_FRESH_GOLD);
+    push_unique(&mut popular, promoted, POPULAR_LIMIT);
+    push_unique(&mut popular, badge, POPULAR_LIMIT);
+
+    Ok(Home { hot, popular, fresh })
+}

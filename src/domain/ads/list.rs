@@ -1,0 +1,199 @@
+//! Listing queries for `/catalog`, `/parts`, `/repair` and seller pages: filters, sort, pages.
+
+use rusqlite::{Connection, ToSql};
+
+use super::repo::{CARD_COLUMNS, card_from_row};
+use super::{AdCard, Kind, Section};
+use crate::domain::geo::Country;
+
+/// Cards per page.
+pub const PAGE_SIZE: i64 = 12;
+
+/// How a listing is ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Sort {
+    /// By bump time, newest first.
+    #[default]
+    Fresh,
+    /// Cheapest first (ads with a price).
+    PriceAsc,
+    /// Dearest first (ads with a price).
+    PriceDesc,
+    /// Most viewed first.
+    Views,
+}
+
+impl Sort {
+    /// Parses the `sort` query value.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "fresh" | "new" => Some(Self::Fresh),
+            "price_asc" => Some(Self::PriceAsc),
+            "price_desc" => Some(Self::PriceDesc),
+            "views" => Some(Self::Views),
+            _ => None,
+        }
+    }
+
+    /// The `sort` query value.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Fresh => "fresh",
+            Self::PriceAsc => "price_asc",
+            Self::PriceDesc => "price_desc",
+            Self::Views => "views",
+        }
+    }
+}
+
+/// A parsed listing request.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    /// Which listing (None: any, used by seller pages).
+    pub section: Option<Section>,
+    /// One kind within the section.
+    pub kind: Option<Kind>,
+    /// Country.
+    pub country: Option<Country>,
+    /// City (only with a country).
+    pub city: Option<String>,
+    /// Exact equipment type.
+    pub equipment_type: Option<String>,
+    /// Brand, case-insensitive.
+    pub brand: Option<String>,
+    /// Lowest price, US cents.
+    pub price_from_usd_cents: Option<i64>,
+    /// Highest price, US cents.
+    pub price_to_usd_cents: Option<i64>,
+    /// Full-text search (≥ 3 characters).
+    pub text: Option<String>,
+    /// Only this owner's ads.
+    pub owner_id: Option<i64>,
+    /// Sort order.
+    pub sort: Sort,
+    /// 1-based page.
+    pub page: i64,
+}
+
+/// One page of results.
+#[derive(Debug)]
+pub struct Page {
+    /// Cards on this page.
+    pub cards: Vec<AdCard>,
+    /// Matching ads in all.
+    pub total: i64,
+    /// 1-based page shown.
+    pub page: i64,
+    /// Pages in all.
+    pub pages: i64,
+}
+
+/// Quotes user text for an FTS5 query: a phrase per word, all required.
+fn fts_query(text: &str) -> String {
+    text.split_whitespace()
+        .filter(|w| w.chars().count() >= 3)
+        .map(|w| format!("\"{}\"", w.replace('"', "\"\"")))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Builds the WHERE clause and its parameters (`?1` is reserved for "now").
+pub fn where_clause(f: &Filter, now: i64) -> (String, Vec<Box<dyn ToSql>>) {
+    let mut sql = String::from("a.is_active = 1");
+    let mut params: Vec<Box<dyn ToSql>> = vec![Box::new(now)];
+    let mut push = |sql: &mut String, clause: &str, p: Box<dyn ToSql>| {
+        params.push(p);
+        sql.push_str(&clause.replace('?', &format!("?{}", params.len())));
+    };
+    if let Some(section) = f.section {
+        push(&mut sql, " AND a.section = ?", Box::new(section.code()));
+    }
+    if let Some(kind) = f.kind {
+        push(&mut sql, " AND a.kind = ?", Box::new(kind.code()));
+    }
+    if let Some(owner) = f.owner_id {
+        push(&mut sql, " AND a.owner_id = ?", Box::new(owner));
+    }
+    if let Some(country) = f.country {
+        push(&mut sql, " AND a.country = ?", Box::new(country.code()));
+        if let Some(city) = &f.city {
+            push(&mut sql, " AND a.city = ?", Box::new(city.clone()));
+        }
+    }
+    if let Some(t) = &f.equipment_type {
+        push(&mut sql, " AND a.equipment_type = ?", Box::new(t.clone()));
+    }
+    if let Some(b) = &f.brand {
+        push(&mut sql, " AND a.brand = ? COLLATE NOCASE", Box::new(b.clone()));
+    }
+    if let Some(p) = f.price_from_usd_cents {
+        push(&mut sql, " AND a.price_usd_cents >= ?", Box::new(p));
+    }
+    if let Some(p) = f.price_to_usd_cents {
+        push(&mut sql, " AND a.price_usd_cents <= ?", Box::new(p));
+    }
+    if matches!(f.sort, Sort::PriceAsc | Sort::PriceDesc) {
+        sql.push_str(" AND a.price_usd_cents IS NOT NULL");
+    }
+    if let Some(text) = &f.text {
+        let q = fts_query(text);
+        if !q.is_empty() {
+            push(
+                &mut sql,
+                " AND a.id IN (SELECT rowid FROM ads_fts WHERE ads_fts MATCH ?)",
+                Box::new(q),
+            );
+        }
+    }
+    (sql, params)
+}
+
+fn order_clause(sort: Sort) -> &'static str {
+    match sort {
+        Sort::Fresh => "a.bumped_at DESC, a.id DESC",
+        Sort::PriceAsc => "a.price_usd_cents ASC, a.id DESC",
+        Sort::PriceDesc => "a.price_usd_cents DESC, a.id DESC",
+        Sort::Views => "a.views_count DESC, a.id DESC",
+    }
+}
+
+/// The SQL of a listing page and of its count, for running and for `EXPLAIN QUERY PLAN`.
+pub fn sql(f: &Filter, now: i64) -> (String, String, Vec<Box<dyn ToSql>>) {
+    let (cond, params) = where_clause(f, now);
+    let offset = (f.page.max(1) - 1) * PAGE_SIZE;
+    let select = format!(
+        "SELECT {CARD_COLUMNS} FROM ads a JOIN users u ON u.id = a.owner_id WHERE {cond} \
+         ORDER BY {} LIMIT {PAGE_SIZE} OFFSET {offset}",
+        order_clause(f.sort)
+    );
+    let count = format!("SELECT count(*) FROM ads a WHERE {cond}");
+    (select, count, params)
+}
+
+/// Runs a listing query.
+pub fn list(conn: &Connection, f: &Filter, now: i64) -> rusqlite::Result<Page> {
+    let (select, count, params) = sql(f, now);
+    let refs: Vec<&dyn ToSql> = params.iter().map(|p| p.as_ref()).collect();
+    let mut count_stmt = conn.prepare_cached(&count)?;
+    // the count has no card columns: it binds ?1 (now) only when a later parameter exists
+    let n = count_stmt.parameter_count();
+    let total: i64 = count_stmt.query_row(&refs[..n], |r| r.get(0))?;
+    let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
+    let cards = conn
+        .prepare_cached(&select)?
+        .query_map(refs.as_slice(), card_from_row)?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Page { cards, total, page: f.page.max(1), pages })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fts_query_quotes_words_and_skips_short_ones() {
+        assert_eq!(fts_query("кран  25 т"), "\"кран\"");
+        assert_eq!(fts_query("a\"b\"c JCB"), "\"a\"\"b\"\"c\" \"JCB\"");
+        assert_eq!(fts_query("ab"), "");
+    }
+}

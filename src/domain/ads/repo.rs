@@ -1,0 +1,97 @@
+//! SQL shared by the ad queries: the card columns, row mapping, and single-ad reads.
+
+use rusqlite::{Connection, OptionalExtension, Row};
+
+use super::{AdCard, AdDetail, Kind, Photo, Plan, Price};
+use crate::domain::geo::{Country, Currency};
+
+/// Columns every card query selects, `a` being `ads` and `u` the owner. `?1` must be "now".
+pub const CARD_COLUMNS: &str = "a.id, a.slug, a.kind, a.title, a.country, a.city, a.price_minor, \
+     a.currency, a.price_unit, a.price_usd_cents, \
+     (SELECT p.path FROM ad_photos p WHERE p.ad_id = a.id ORDER BY p.position LIMIT 1), \
+     CASE WHEN a.plan_until > ?1 THEN a.plan END, a.views_count, a.bumped_at, \
+     coalesce(u.badge_until > ?1, 0), a.is_active";
+
+/// Maps a row selected with [`CARD_COLUMNS`] (starting at column 0).
+pub fn card_from_row(r: &Row<'_>) -> rusqlite::Result<AdCard> {
+    let kind: String = r.get(2)?;
+    let country: String = r.get(4)?;
+    let currency: String = r.get(7)?;
+    let unit: Option<String> = r.get(8)?;
+    let plan: Option<String> = r.get(11)?;
+    Ok(AdCard {
+        id: r.get(0)?,
+        slug: r.get(1)?,
+        kind: Kind::parse(&kind).unwrap_or(Kind::Sale),
+        title: r.get(3)?,
+        country: Country::parse(&country).unwrap_or(Country::Kz),
+        city: r.get(5)?,
+        price: Price {
+            minor: r.get(6)?,
+            currency: Currency::parse(&currency).unwrap_or(Currency::Usd),
+            unit: match unit.as_deref() {
+                Some("hour") => Some("hour"),
+                Some("day") => Some("day"),
+                Some("month") => Some("month"),
+                _ => None,
+            },
+            usd_cents: r.get(9)?,
+        },
+        photo: r.get(10)?,
+        plan: plan.as_deref().and_then(Plan::parse),
+        views: r.get(12)?,
+        bumped_at: r.get(13)?,
+        seller_verified: r.get(14)?,
+        is_active: r.get(15)?,
+    })
+}
+
+/// One ad with everything its page shows, active or not (the caller decides who may see it).
+pub fn get_detail(conn: &Connection, id: i64, now: i64) -> rusqlite::Result<Option<AdDetail>> {
+    let sql = format!(
+        "SELECT {CARD_COLUMNS}, a.owner_id, a.description, a.phone, a.equipment_type, a.brand, \
+         a.model, a.year, a.with_operator, a.min_order, a.power_hp, a.weight_t, a.condition, \
+         a.engine_hours, a.service_name, a.part_name, a.created_at \
+         FROM ads a JOIN users u ON u.id = a.owner_id WHERE a.id = ?2 AND a.deleted_at IS NULL"
+    );
+    let detail = conn
+        .prepare_cached(&sql)?
+        .query_row((now, id), |r| {
+            Ok(AdDetail {
+                card: card_from_row(r)?,
+                owner_id: r.get(16)?,
+                description: r.get(17)?,
+                phone: r.get(18)?,
+                equipment_type: r.get(19)?,
+                brand: r.get(20)?,
+                model: r.get(21)?,
+                year: r.get(22)?,
+                with_operator: r.get(23)?,
+                min_order: r.get(24)?,
+                power_hp: r.get(25)?,
+                weight_t: r.get(26)?,
+                condition: r.get(27)?,
+                engine_hours: r.get(28)?,
+                service_name: r.get(29)?,
+                part_name: r.get(30)?,
+                created_at: r.get(31)?,
+                photos: Vec::new(),
+            })
+        })
+        .optional()?;
+    let Some(mut detail) = detail else { return Ok(None) };
+    let mut stmt = conn.prepare_cached(
+        "SELECT path, width, height FROM ad_photos WHERE ad_id = ?1 ORDER BY position, id",
+    )?;
+    detail.photos = stmt
+        .query_map([id], |r| Ok(Photo { path: r.get(0)?, width: r.get(1)?, height: r.get(2)? }))?
+        .collect::<Result<_, _>>()?;
+    Ok(Some(detail))
+}
+
+/// The slug of an ad, to redirect `/ad/{id}` and stale slugs to the canonical URL.
+pub fn slug_of(conn: &Connection, id: i64) -> rusqlite::Result<Option<String>> {
+    conn.prepare_cached("SELECT slug FROM ads WHERE id = ?1 AND deleted_at IS NULL")?
+        .query_row([id], |r| r.get(0))
+        .optional()
+}

@@ -1,0 +1,3 @@
+//! stub
+/// stub
+pub fn slugify(t: &str) -> String { t.to_string() }

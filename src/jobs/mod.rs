@@ -1,0 +1,275 @@
+//! Background bookkeeping: the job types, the handle handlers submit through, and the
+//! pool of `std::thread` workers fed by a bounded crossbeam channel (DESIGN §2).
+//!
+//! Full-queue policy: a `View` goes to a bounded overflow buffer that workers drain with
+//! their next batch (counted as overflowed; beyond the buffer, dropped and counted); `Bump`
+//! and `UnreadCache` are idempotent sweeps, so a full queue merges them into the next run
+//! (counted as coalesced). Submitting never blocks.
+
+mod bump;
+mod scheduler;
+pub mod unread_cache;
+mod views;
+mod worker;
+
+use std::net::IpAddr;
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+
+use crossbeam_channel::{Receiver, Sender, TrySendError, bounded};
+
+pub use unread_cache::UnreadCache;
+pub use views::{ViewDedupe, is_bot};
+
+use crate::config::{JobsConfig, JobsMode};
+use crate::db::Db;
+use crate::metrics::Metrics;
+
+/// One unit of bookkeeping.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Job {
+    /// Count a view of an ad by a client, subject to dedupe.
+    View(View),
+    /// Raise active ads whose last bump is old enough.
+    Bump,
+    /// Recompute a user's unread-message count into the cache.
+    UnreadCache {
+        /// Whose count.
+        user_id: i64,
+    },
+    /// A diagnostic job: does nothing, fails, or panics (used by tests of the guarantees).
+    Probe(ProbeOutcome),
+}
+
+/// A view of an ad.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct View {
+    /// The ad.
+    pub ad_id: i64,
+    /// The client's real IP (see `trusted_proxies`).
+    pub client: IpAddr,
+    /// When, in unix seconds.
+    pub at: i64,
+}
+
+/// What a probe job does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProbeOutcome {
+    /// Succeeds.
+    Ok,
+    /// Returns an error.
+    Fail,
+    /// Panics.
+    Panic,
+}
+
+impl Job {
+    /// The metrics label of this job's kind.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Job::View(_) => "view",
+            Job::Bump => "bump",
+            Job::UnreadCache { .. } => "unread_cache",
+            Job::Probe(_) => "probe",
+        }
+    }
+}
+
+enum Msg {
+    Job(Job),
+    Stop,
+}
+
+/// What the workers share.
+pub(crate) struct Shared {
+    db: Db,
+    cfg: JobsConfig,
+    metrics: Arc<Metrics>,
+    dedupe: ViewDedupe,
+    unread: Arc<UnreadCache>,
+    overflow: Mutex<Vec<View>>,
+    /// A bump is queued or running: further requests are merged into it.
+    bump_pending: AtomicBool,
+}
+
+/// The handle handlers and the scheduler submit through. Cheap to clone.
+#[derive(Clone)]
+pub struct Jobs {
+    tx: Sender<Msg>,
+    shared: Arc<Shared>,
+    last_nudge: Arc<AtomicI64>,
+    threads: Arc<Mutex<Vec<JoinHandle<()>>>>,
+    scheduler_stop: Sender<()>,
+    closed: Arc<AtomicBool>,
+}
+
+impl Jobs {
+    /// Starts the workers (background mode) and the scheduler thread.
+    pub fn start(
+        db: Db,
+        cfg: JobsConfig,
+        metrics: Arc<Metrics>,
+        unread: Arc<UnreadCache>,
+    ) -> std::io::Result<Self> {
+        let (tx, rx) = bounded::<Msg>(cfg.queue_capacity);
+        let shared = Arc::new(Shared {
+            db,
+            dedupe: ViewDedupe::new(cfg.view_dedupe_seconds),
+            cfg,
+            metrics,
+            unread,
+            overflow: Mutex::new(Vec::new()),
+            bump_pending: AtomicBool::new(false),
+        });
+        let mut threads = Vec::new();
+        // Inline mode still needs no workers for views, but shares the scheduler.
+        let workers = if shared.cfg.mode == JobsMode::Background { shared.cfg.workers } else { 0 };
+        for i in 0..workers {
+            let rx: Receiver<Msg> = rx.clone();
+            let shared = shared.clone();
+            threads.push(
+                std::thread::Builder::new()
+                    .name(format!("uzmat-job-{i}"))
+                    .spawn(move || worker::run(&shared, &rx))?,
+            );
+        }
+        let (stop_tx, stop_rx) = bounded::<()>(1);
+        let jobs = Self {
+            tx,
+            shared,
+            last_nudge: Arc::new(AtomicI64::new(0)),
+            threads: Arc::new(Mutex::new(Vec::new())),
+            scheduler_stop: stop_tx,
+            closed: Arc::new(AtomicBool::new(false)),
+        };
+        let sched = jobs.clone();
+        threads.push(
+            std::thread::Builder::new()
+                .name("uzmat-scheduler".into())
+                .spawn(move || scheduler::run(&sched, &stop_rx))?,
+        );
+        if let Ok(mut t) = jobs.threads.lock() {
+            *t = threads;
+        }
+        Ok(jobs)
+    }
+
+    /// The mode jobs run in.
+    pub fn mode(&self) -> JobsMode {
+        self.shared.cfg.mode
+    }
+
+    /// Submits a job. Background mode: queued without ever blocking. Inline mode: run now on
+    /// the blocking pool, and awaited. Either way the caller never sees the job's failure.
+    pub async fn submit(&self, job: Job) {
+        if self.shared.cfg.mode == JobsMode::Inline {
+            let shared = self.shared.clone();
+            shared.metrics.job(job.kind()).submitted.fetch_add(1, Ordering::Relaxed);
+            let _ = tokio::task::spawn_blocking(move || worker::run_batch(&shared, vec![job])).await;
+        } else {
+            self.enqueue(job);
+        }
+    }
+
+    /// Queues a job without blocking (background mode), applying the full-queue policy. From
+    /// async code use [`Jobs::submit`]: in inline mode this runs the job on the calling thread.
+    pub fn enqueue(&self, job: Job) {
+        let stats = self.shared.metrics.job(job.kind());
+        stats.submitted.fetch_add(1, Ordering::Relaxed);
+        if self.closed.load(Ordering::Acquire) || self.shared.cfg.mode == JobsMode::Inline {
+            // Inline mode has no workers, and after shutdown began none may be left to take
+            // the job: run it on this (blocking) thread instead.
+            worker::run_batch(&self.shared, vec![job]);
+            return;
+        }
+        if matches!(job, Job::Bump) && self.shared.bump_pending.swap(true, Ordering::AcqRel) {
+            stats.coalesced.fetch_add(1, Ordering::Relaxed);
+            return;
+        }
+        match self.tx.try_send(Msg::Job(job)) {
+            Ok(()) => {}
+            Err(TrySendError::Full(Msg::Job(job)) | TrySendError::Disconnected(Msg::Job(job))) => {
+                self.on_full(job)
+            }
+            Err(_) => {}
+        }
+    }
+
+    fn on_full(&self, job: Job) {
+        let stats = self.shared.metrics.job(job.kind());
+        match job {
+            Job::View(view) => {
+                let mut overflow = self.shared.overflow.lock().unwrap_or_else(|p| p.into_inner());
+                if overflow.len() < self.shared.cfg.overflow_capacity {
+                    overflow.push(view);
+                    stats.overflowed.fetch_add(1, Ordering::Relaxed);
+                } else {
+                    stats.dropped.fetch_add(1, Ordering::Relaxed);
+                    tracing::warn!(ad_id = view.ad_id, "view dropped: queue and overflow full");
+                }
+            }
+            Job::Bump => {
+                // the scheduler's next tick does the same work
+                self.shared.bump_pending.store(false, Ordering::Release);
+                stats.coalesced.fetch_add(1, Ordering::Relaxed);
+            }
+            Job::UnreadCache { user_id } => {
+                // the stale entry is refreshed on the user's next page
+                self.shared.unread.invalidate(user_id);
+                stats.coalesced.fetch_add(1, Ordering::Relaxed);
+            }
+            Job::Probe(_) => {
+                stats.dropped.fetch_add(1, Ordering::Relaxed);
+            }
+        }
+    }
+
+    /// Called by home-page visits: whether this visit should start a bump run (at most once
+    /// per `bump_nudge_seconds`). The caller then submits `Job::Bump`.
+    pub fn take_bump_nudge(&self) -> bool {
+        let now = crate::db::now();
+        let last = self.last_nudge.load(Ordering::Relaxed);
+        now - last >= self.shared.cfg.bump_nudge_seconds as i64
+            && self.last_nudge.compare_exchange(last, now, Ordering::AcqRel, Ordering::Relaxed).is_ok()
+    }
+
+    /// Jobs waiting in the channel and in the overflow buffer.
+    pub fn depth(&self) -> (usize, usize) {
+        let overflow = self.shared.overflow.lock().map(|o| o.len()).unwrap_or(0);
+        (self.tx.len(), overflow)
+    }
+
+    /// The per-(ad, client) view window.
+    pub fn dedupe(&self) -> &ViewDedupe {
+        &self.shared.dedupe
+    }
+
+    /// Stops the scheduler, lets the workers drain every queued job, and joins them.
+    /// Safe to call more than once.
+    pub fn shutdown(&self) {
+        if self.closed.swap(true, Ordering::AcqRel) {
+            return;
+        }
+        let _ = self.scheduler_stop.send(());
+        let workers =
+            if self.shared.cfg.mode == JobsMode::Background { self.shared.cfg.workers } else { 0 };
+        for _ in 0..workers {
+            // FIFO: every job queued before this is taken before the stop
+            let _ = self.tx.send(Msg::Stop);
+        }
+        let threads = std::mem::take(&mut *self.threads.lock().unwrap_or_else(|p| p.into_inner()));
+        for t in threads {
+            let name = t.thread().name().unwrap_or("?").to_owned();
+            if t.join().is_err() {
+                tracing::error!(thread = %name, "job thread panicked outside a job");
+            }
+        }
+        // views that overflowed after the last batch
+        let rest = std::mem::take(&mut *self.shared.overflow.lock().unwrap_or_else(|p| p.into_inner()));
+        if !rest.is_empty() {
+            worker::run_batch(&self.shared, rest.into_iter().map(Job::View).collect());
+        }
+        tracing::info!("job pool drained and stopped");
+    }
+}

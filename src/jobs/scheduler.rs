@@ -1,0 +1,32 @@
+//! The scheduler thread: derives periodic work from the clock and submits it as jobs.
+
+use std::time::{Duration, Instant};
+
+use crossbeam_channel::{Receiver, RecvTimeoutError};
+
+use super::{Job, Jobs};
+
+/// Ticks until told to stop: a bump run every `bump_check_seconds`, dedupe sweeps, and an
+/// hourly `PRAGMA optimize`.
+pub(super) fn run(jobs: &Jobs, stop: &Receiver<()>) {
+    let every = Duration::from_secs(jobs.shared.cfg.bump_check_seconds);
+    let mut last_optimize = Instant::now();
+    // first run right away: a server that was down for hours catches up at once
+    jobs.enqueue(Job::Bump);
+    loop {
+        match stop.recv_timeout(every) {
+            Err(RecvTimeoutError::Timeout) => {}
+            _ => return,
+        }
+        jobs.enqueue(Job::Bump);
+        jobs.shared.dedupe.sweep(crate::db::now());
+        if last_optimize.elapsed() > Duration::from_secs(3600) {
+            last_optimize = Instant::now();
+            if let Ok(conn) = jobs.shared.db.get()
+                && let Err(e) = conn.execute_batch("PRAGMA optimize")
+            {
+                tracing::warn!(error = %e, "PRAGMA optimize failed");
+            }
+        }
+    }
+}

@@ -1,0 +1,131 @@
+//! The `View` job: one view per (ad, client) per window, not the owner, not bots; increments
+//! coalesced into one UPDATE per ad per batch.
+
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::sync::Mutex;
+
+use rusqlite::{Connection, TransactionBehavior};
+
+use super::View;
+use super::worker::JobError;
+
+/// Entries kept before a sweep is forced, whatever the scheduler does.
+const DEDUPE_SOFT_LIMIT: usize = 1_000_000;
+
+/// Remembers when each (ad, client) last counted, in memory (a restart forgets: at worst one
+/// extra view per client within the window).
+pub struct ViewDedupe {
+    window: i64,
+    seen: Mutex<HashMap<(i64, IpAddr), i64>>,
+}
+
+impl ViewDedupe {
+    /// A dedupe with the given window in seconds.
+    pub fn new(window_seconds: u64) -> Self {
+        Self { window: window_seconds as i64, seen: Mutex::new(HashMap::new()) }
+    }
+
+    /// Whether this view counts; if so, remembers it.
+    pub fn admit(&self, v: &View) -> bool {
+        let mut seen = self.seen.lock().unwrap_or_else(|p| p.into_inner());
+        if seen.len() >= DEDUPE_SOFT_LIMIT {
+            let window = self.window;
+            seen.retain(|_, at| v.at - *at < window);
+        }
+        match seen.get(&(v.ad_id, v.client)) {
+            Some(last) if v.at - *last < self.window && v.at >= *last => false,
+            _ => {
+                seen.insert((v.ad_id, v.client), v.at);
+                true
+            }
+        }
+    }
+
+    /// Forgets entries older than the window.
+    pub fn sweep(&self, now: i64) {
+        let mut seen = self.seen.lock().unwrap_or_else(|p| p.into_inner());
+        let window = self.window;
+        seen.retain(|_, at| now - *at < window);
+    }
+
+    /// Entries held.
+    pub fn len(&self) -> usize {
+        self.seen.lock().map(|s| s.len()).unwrap_or(0)
+    }
+
+    /// Whether nothing is held.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// Adds the per-ad counts in one transaction, one savepoint per ad so that one failing update
+/// rolls back alone. Returns the ads whose update failed.
+pub(super) fn apply(conn: &mut Connection, per_ad: &HashMap<i64, i64>) -> Result<Vec<i64>, JobError> {
+    if per_ad.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut failed = Vec::new();
+    let mut tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    for (&ad_id, &n) in per_ad {
+        let sp = tx.savepoint()?;
+        let result = sp.execute(
+            "UPDATE ads SET views_count = views_count + ?1 WHERE id = ?2 AND is_active = 1",
+            (n, ad_id),
+        );
+        match result {
+            Ok(_) => sp.commit()?,
+            Err(e) => {
+                tracing::error!(ad_id, error = %e, "view count update failed");
+                failed.push(ad_id);
+                // dropping the savepoint rolls it back
+            }
+        }
+    }
+    tx.set_drop_behavior(rusqlite::DropBehavior::Commit);
+    tx.commit()?;
+    Ok(failed)
+}
+
+/// Obvious bots by User-Agent: crawlers announce themselves, scripts send none.
+pub fn is_bot(user_agent: Option<&str>) -> bool {
+    let Some(ua) = user_agent else { return true };
+    let ua = ua.to_ascii_lowercase();
+    ua.is_empty()
+        || [
+            "bot", "crawl", "spider", "slurp", "curl", "wget", "python-requests", "httpclient",
+            "headless", "lighthouse", "facebookexternalhit", "preview",
+        ]
+        .iter()
+        .any(|needle| ua.contains(needle))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn view(ad: i64, ip: u8, at: i64) -> View {
+        View { ad_id: ad, client: IpAddr::from([10, 0, 0, ip]), at }
+    }
+
+    #[test]
+    fn one_view_per_client_per_window() {
+        let d = ViewDedupe::new(300);
+        assert!(d.admit(&view(1, 1, 1000)));
+        assert!(!d.admit(&view(1, 1, 1299)));
+        assert!(d.admit(&view(2, 1, 1299)), "another ad counts");
+        assert!(d.admit(&view(1, 2, 1299)), "another client counts");
+        assert!(d.admit(&view(1, 1, 1300)), "window over");
+        d.sweep(2000);
+        assert!(d.is_empty());
+    }
+
+    #[test]
+    fn bots_are_recognised() {
+        assert!(is_bot(None));
+        assert!(is_bot(Some("Mozilla/5.0 (compatible; Googlebot/2.1)")));
+        assert!(is_bot(Some("curl/8.0")));
+        assert!(!is_bot(Some("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/120")));
+    }
+}

@@ -1,0 +1,188 @@
+//! The worker loop: take a batch of jobs, run them in one transaction with a savepoint per
+//! unit of work, and count every outcome.
+
+use std::collections::HashMap;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::atomic::Ordering;
+use std::time::{Duration, Instant};
+
+use crossbeam_channel::Receiver;
+use rusqlite::Connection;
+
+use super::{Job, Msg, ProbeOutcome, Shared, View, bump, unread_cache as unread, views};
+use crate::db::{DbError, is_busy};
+
+/// A worker thread's life: batches until a stop message, then one last overflow drain.
+pub(super) fn run(shared: &Shared, rx: &Receiver<Msg>) {
+    shared.metrics.workers.fetch_add(1, Ordering::AcqRel);
+    loop {
+        let Ok(first) = rx.recv() else { break };
+        let mut batch = Vec::with_capacity(shared.cfg.batch_size);
+        let mut stop = false;
+        match first {
+            Msg::Job(j) => batch.push(j),
+            Msg::Stop => stop = true,
+        }
+        while !stop && batch.len() < shared.cfg.batch_size {
+            match rx.try_recv() {
+                Ok(Msg::Job(j)) => batch.push(j),
+                Ok(Msg::Stop) => stop = true,
+                Err(_) => break,
+            }
+        }
+        let overflow = std::mem::take(&mut *shared.overflow.lock().unwrap_or_else(|p| p.into_inner()));
+        batch.extend(overflow.into_iter().map(Job::View));
+        if !batch.is_empty() {
+            run_batch(shared, batch);
+        }
+        if stop {
+            break;
+        }
+    }
+    shared.metrics.workers.fetch_sub(1, Ordering::AcqRel);
+}
+
+/// Runs a batch of jobs: views coalesced into one transaction, every other job on its own.
+/// Nothing escapes: errors and panics are logged and counted.
+pub(super) fn run_batch(shared: &Shared, batch: Vec<Job>) {
+    let started = Instant::now();
+    let mut conn = match shared.db.get() {
+        Ok(c) => c,
+        Err(e) => {
+            tracing::error!(error = %e, jobs = batch.len(), "no database connection for job batch");
+            for job in &batch {
+                shared.metrics.job(job.kind()).failed.fetch_add(1, Ordering::Relaxed);
+            }
+            return;
+        }
+    };
+    let (views, others): (Vec<Job>, Vec<Job>) =
+        batch.into_iter().partition(|j| matches!(j, Job::View(_)));
+    if !views.is_empty() {
+        let views: Vec<View> =
+            views.into_iter().filter_map(|j| if let Job::View(v) = j { Some(v) } else { None }).collect();
+        run_views(shared, &mut conn, &views, started);
+    }
+    for job in others {
+        let kind = job.kind();
+        let t = Instant::now();
+        let outcome = with_retries(shared, kind, || {
+            catch_unwind(AssertUnwindSafe(|| run_one(shared, &mut conn, &job)))
+                .unwrap_or_else(|panic| Err(JobError::Panic(panic_message(&panic))))
+        });
+        record(shared, kind, outcome, t.elapsed(), 1);
+    }
+}
+
+/// Why a job failed.
+#[derive(Debug, thiserror::Error)]
+pub(super) enum JobError {
+    #[error(transparent)]
+    Db(#[from] rusqlite::Error),
+    #[error(transparent)]
+    Store(#[from] DbError),
+    #[error("probe failure")]
+    Probe,
+    #[error("panicked: {0}")]
+    Panic(String),
+}
+
+impl JobError {
+    fn is_busy(&self) -> bool {
+        match self {
+            JobError::Db(e) => is_busy(e),
+            JobError::Store(DbError::Sqlite(e)) => is_busy(e),
+            _ => false,
+        }
+    }
+}
+
+fn run_one(shared: &Shared, conn: &mut Connection, job: &Job) -> Result<(), JobError> {
+    match job {
+        Job::View(_) => Ok(()),
+        Job::Bump => {
+            let result = bump::run(conn, shared.cfg.bump_interval_minutes, shared.cfg.bump_batch);
+            shared.bump_pending.store(false, Ordering::Release);
+            let raised = result?;
+            if raised > 0 {
+                tracing::info!(raised, "bumped ads");
+            }
+            Ok(())
+        }
+        Job::UnreadCache { user_id } => {
+            let n = unread::count(conn, *user_id)?;
+            shared.unread.set(*user_id, n);
+            Ok(())
+        }
+        Job::Probe(ProbeOutcome::Ok) => Ok(()),
+        Job::Probe(ProbeOutcome::Fail) => Err(JobError::Probe),
+        Job::Probe(ProbeOutcome::Panic) => panic!("probe job asked to panic"),
+    }
+}
+
+/// Views: dedupe in memory once, then write the per-ad sums, retrying the write if busy.
+fn run_views(shared: &Shared, conn: &mut Connection, batch: &[View], started: Instant) {
+    let mut per_ad: HashMap<i64, i64> = HashMap::new();
+    let mut jobs_per_ad: HashMap<i64, u64> = HashMap::new();
+    for v in batch {
+        *jobs_per_ad.entry(v.ad_id).or_default() += 1;
+        if shared.dedupe.admit(v) {
+            *per_ad.entry(v.ad_id).or_default() += 1;
+        }
+    }
+    let outcome = with_retries(shared, "view", || {
+        catch_unwind(AssertUnwindSafe(|| views::apply(conn, &per_ad)))
+            .unwrap_or_else(|panic| Err(JobError::Panic(panic_message(&panic))))
+    });
+    let elapsed = started.elapsed();
+    match outcome {
+        Ok(failed_ads) => {
+            let failed: u64 = failed_ads.iter().map(|id| jobs_per_ad.get(id).copied().unwrap_or(0)).sum();
+            let stats = shared.metrics.job("view");
+            stats.failed.fetch_add(failed, Ordering::Relaxed);
+            stats.completed.fetch_add(batch.len() as u64 - failed, Ordering::Relaxed);
+            stats.duration.observe(elapsed);
+        }
+        Err(e) => record(shared, "view", Err(e), elapsed, batch.len() as u64),
+    }
+}
+
+fn with_retries<T>(
+    shared: &Shared,
+    kind: &str,
+    mut f: impl FnMut() -> Result<T, JobError>,
+) -> Result<T, JobError> {
+    let mut attempt = 0;
+    loop {
+        match f() {
+            Err(e) if e.is_busy() && attempt < shared.cfg.busy_retries => {
+                attempt += 1;
+                shared.metrics.job(kind).retried.fetch_add(1, Ordering::Relaxed);
+                std::thread::sleep(Duration::from_millis(10 << attempt.min(6)));
+            }
+            other => return other,
+        }
+    }
+}
+
+fn record(shared: &Shared, kind: &str, outcome: Result<(), JobError>, d: Duration, n: u64) {
+    let stats = shared.metrics.job(kind);
+    stats.duration.observe(d);
+    match outcome {
+        Ok(()) => {
+            stats.completed.fetch_add(n, Ordering::Relaxed);
+        }
+        Err(e) => {
+            stats.failed.fetch_add(n, Ordering::Relaxed);
+            tracing::error!(kind, error = %e, jobs = n, "job failed");
+        }
+    }
+}
+
+fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".to_owned())
+}

@@ -1,0 +1,123 @@
+//! The `uzmat` command: serve the marketplace, migrate, seed demo data, check the store.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use uzmat::{App, Config, db, seed};
+
+#[derive(Parser)]
+#[command(name = "uzmat", version, about = "A marketplace for heavy machinery in one binary")]
+struct Cli {
+    /// Config file (default: ./uzmat.toml when present, else built-in defaults).
+    #[arg(long, global = true)]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the site (the default).
+    Serve {
+        /// Fill an empty database with demo data first.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Generate deterministic demo or benchmark data.
+    Seed {
+        /// Users to create (0: one per 20 ads).
+        #[arg(long, default_value_t = 0)]
+        users: u32,
+        /// Ads to create.
+        #[arg(long, default_value_t = 1000)]
+        ads: u32,
+        /// Random seed: the same seed gives the same data.
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+    },
+    /// Validate the configuration and run `PRAGMA integrity_check`.
+    Check,
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("UZMAT_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let config = match Config::load(cli.config.as_deref(), std::env::vars()) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("uzmat: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let result = match cli.command.unwrap_or(Command::Serve { demo: false }) {
+        Command::Serve { demo } => serve(config, demo),
+        Command::Migrate => open(&config).map(|_| tracing::info!("database is up to date")),
+        Command::Seed { users, ads, seed } => run_seed(&config, users, ads, seed, true).map(|_| ()),
+        Command::Check => check(&config),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("uzmat: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+type Result<T> = uzmat::anyhow_like::Result<T>;
+
+fn open(config: &Config) -> Result<db::Db> {
+    Ok(db::Db::open(&config.database_path(), &config.database)?)
+}
+
+fn run_seed(config: &Config, users: u32, ads: u32, seed_value: u64, progress: bool) -> Result<seed::SeedReport> {
+    let db = open(config)?;
+    let mut conn = db.get()?;
+    let uploads = config.server.data_dir.join("uploads");
+    let report = seed::seed(
+        &mut conn,
+        &uploads,
+        &config.currency,
+        &seed::SeedOptions { users, ads, seed: seed_value, progress },
+    )?;
+    tracing::info!(?report, "seeded");
+    Ok(report)
+}
+
+fn check(config: &Config) -> Result<()> {
+    let db = open(config)?;
+    let conn = db.get()?;
+    let result: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
+    if result != "ok" {
+        return Err(format!("integrity_check: {result}").into());
+    }
+    tracing::info!(path = %config.database_path().display(), "configuration valid, database intact");
+    Ok(())
+}
+
+fn serve(config: Config, demo: bool) -> Result<()> {
+    if demo {
+        let db = open(&config)?;
+        let empty: bool = db.get()?.query_row("SELECT NOT EXISTS (SELECT 1 FROM ads)", [], |r| r.get(0))?;
+        if empty {
+            run_seed(&config, 40, 600, 42, false)?;
+        }
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    runtime.block_on(async {
+        let app = App::build(config).await?;
+        tracing::info!(addr = %app.addr(), "Uzmat is listening: open http://{}", app.addr());
+        app.run(uzmat::shutdown_signal()).await?;
+        tracing::info!("stopped cleanly");
+        Ok(())
+    })
+}

@@ -1,0 +1,222 @@
+//! Counters and histograms for jobs and HTTP requests, rendered as Prometheus text.
+
+use std::collections::HashMap;
+use std::fmt::Write;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+/// Histogram bucket bounds, in seconds.
+const BUCKETS: [f64; 12] =
+    [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5];
+
+/// A cumulative latency histogram with fixed buckets.
+#[derive(Default)]
+pub struct Histogram {
+    counts: [AtomicU64; BUCKETS.len()],
+    count: AtomicU64,
+    sum_micros: AtomicU64,
+}
+
+impl Histogram {
+    /// Records one observation.
+    pub fn observe(&self, d: Duration) {
+        let secs = d.as_secs_f64();
+        if let Some(i) = BUCKETS.iter().position(|b| secs <= *b) {
+            self.counts[i].fetch_add(1, Ordering::Relaxed);
+        }
+        self.count.fetch_add(1, Ordering::Relaxed);
+        self.sum_micros.fetch_add(d.as_micros() as u64, Ordering::Relaxed);
+    }
+
+    /// Number of observations.
+    pub fn count(&self) -> u64 {
+        self.count.load(Ordering::Relaxed)
+    }
+
+    /// The upper bound of the bucket holding the q-quantile (0 < q ≤ 1), in seconds.
+    pub fn quantile(&self, q: f64) -> Option<f64> {
+        let total = self.count();
+        if total == 0 {
+            return None;
+        }
+        let target = (total as f64 * q).ceil() as u64;
+        let mut seen = 0;
+        for (i, c) in self.counts.iter().enumerate() {
+            seen += c.load(Ordering::Relaxed);
+            if seen >= target {
+                return Some(BUCKETS[i]);
+            }
+        }
+        Some(f64::INFINITY)
+    }
+
+    fn render(&self, out: &mut String, name: &str, labels: &str) {
+        let sep = if labels.is_empty() { "" } else { "," };
+        let mut cumulative = 0;
+        for (i, bound) in BUCKETS.iter().enumerate() {
+            cumulative += self.counts[i].load(Ordering::Relaxed);
+            let _ = writeln!(out, "{name}_bucket{{{labels}{sep}le=\"{bound}\"}} {cumulative}");
+        }
+        let count = self.count();
+        let _ = writeln!(out, "{name}_bucket{{{labels}{sep}le=\"+Inf\"}} {count}");
+        let sum = self.sum_micros.load(Ordering::Relaxed) as f64 / 1e6;
+        let braces = if labels.is_empty() { String::new() } else { format!("{{{labels}}}") };
+        let _ = writeln!(out, "{name}_sum{braces} {sum}");
+        let _ = writeln!(out, "{name}_count{braces} {count}");
+    }
+}
+
+/// Counters of one job kind.
+#[derive(Default)]
+pub struct JobKindStats {
+    /// Accepted by `submit` (queued, or run inline).
+    pub submitted: AtomicU64,
+    /// Finished without error.
+    pub completed: AtomicU64,
+    /// Failed or panicked (after retries).
+    pub failed: AtomicU64,
+    /// Retried because the database was busy.
+    pub retried: AtomicU64,
+    /// Found the queue full and were kept in the overflow buffer.
+    pub overflowed: AtomicU64,
+    /// Found the queue full and were merged into work already pending.
+    pub coalesced: AtomicU64,
+    /// Found the queue and overflow full: lost, and counted here.
+    pub dropped: AtomicU64,
+    /// Time from taking the job to finishing it.
+    pub duration: Histogram,
+}
+
+/// Job kinds, in the order metrics list them.
+pub const JOB_KINDS: [&str; 4] = ["view", "bump", "unread_cache", "probe"];
+
+/// All of Uzmat's metrics.
+#[derive(Default)]
+pub struct Metrics {
+    jobs: [JobKindStats; JOB_KINDS.len()],
+    http: Mutex<HashMap<(String, String), RouteStats>>,
+    /// Worker threads alive.
+    pub workers: AtomicU64,
+}
+
+#[derive(Default)]
+struct RouteStats {
+    statuses: HashMap<u16, u64>,
+    latency: Histogram,
+}
+
+impl Metrics {
+    /// The counters of a job kind (one of [`JOB_KINDS`]).
+    pub fn job(&self, kind: &str) -> &JobKindStats {
+        let i = JOB_KINDS.iter().position(|k| *k == kind).unwrap_or(JOB_KINDS.len() - 1);
+        &self.jobs[i]
+    }
+
+    /// Records one HTTP request.
+    pub fn observe_request(&self, method: &str, route: &str, status: u16, d: Duration) {
+        let mut http = self.http.lock().unwrap_or_else(|p| p.into_inner());
+        let stats = http.entry((method.to_owned(), route.to_owned())).or_default();
+        *stats.statuses.entry(status).or_default() += 1;
+        stats.latency.observe(d);
+    }
+
+    /// Prometheus text exposition.
+    pub fn render(&self, queue_depth: usize, overflow_depth: usize) -> String {
+        let mut out = String::with_capacity(8192);
+        for (name, help, pick) in [
+            ("uzmat_jobs_submitted_total", "Jobs accepted.", 0),
+            ("uzmat_jobs_completed_total", "Jobs finished.", 1),
+            ("uzmat_jobs_failed_total", "Jobs failed or panicked.", 2),
+            ("uzmat_jobs_retried_total", "Job retries on a busy database.", 3),
+            ("uzmat_jobs_overflowed_total", "Jobs kept aside because the queue was full.", 4),
+            ("uzmat_jobs_coalesced_total", "Jobs merged into pending work (queue full).", 5),
+            ("uzmat_jobs_dropped_total", "Jobs lost because queue and overflow were full.", 6),
+        ] {
+            let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} counter");
+            for (kind, s) in JOB_KINDS.iter().zip(&self.jobs) {
+                let c = [
+                    &s.submitted,
+                    &s.completed,
+                    &s.failed,
+                    &s.retried,
+                    &s.overflowed,
+                    &s.coalesced,
+                    &s.dropped,
+                ][pick];
+                let _ = writeln!(out, "{name}{{kind=\"{kind}\"}} {}", c.load(Ordering::Relaxed));
+            }
+        }
+        let _ = writeln!(
+            out,
+            "# HELP uzmat_jobs_queue_depth Jobs waiting in the channel.\n# TYPE uzmat_jobs_queue_depth gauge\nuzmat_jobs_queue_depth {queue_depth}"
+        );
+        let _ = writeln!(
+            out,
+            "# HELP uzmat_jobs_overflow_depth Jobs waiting in the overflow buffer.\n# TYPE uzmat_jobs_overflow_depth gauge\nuzmat_jobs_overflow_depth {overflow_depth}"
+        );
+        let _ = writeln!(
+            out,
+            "# HELP uzmat_jobs_workers Worker threads alive.\n# TYPE uzmat_jobs_workers gauge\nuzmat_jobs_workers {}",
+            self.workers.load(Ordering::Relaxed)
+        );
+        let _ = writeln!(
+            out,
+            "# HELP uzmat_job_duration_seconds Time to run a job.\n# TYPE uzmat_job_duration_seconds histogram"
+        );
+        for (kind, s) in JOB_KINDS.iter().zip(&self.jobs) {
+            s.duration.render(&mut out, "uzmat_job_duration_seconds", &format!("kind=\"{kind}\""));
+        }
+        let http = self.http.lock().unwrap_or_else(|p| p.into_inner());
+        let mut routes: Vec<_> = http.iter().collect();
+        routes.sort_by(|a, b| a.0.cmp(b.0));
+        let _ = writeln!(
+            out,
+            "# HELP uzmat_http_requests_total HTTP requests by route and status.\n# TYPE uzmat_http_requests_total counter"
+        );
+        for ((method, route), s) in &routes {
+            let mut statuses: Vec<_> = s.statuses.iter().collect();
+            statuses.sort();
+            for (status, n) in statuses {
+                let _ = writeln!(
+                    out,
+                    "uzmat_http_requests_total{{method=\"{method}\",route=\"{route}\",status=\"{status}\"}} {n}"
+                );
+            }
+        }
+        let _ = writeln!(
+            out,
+            "# HELP uzmat_http_request_duration_seconds HTTP latency by route.\n# TYPE uzmat_http_request_duration_seconds histogram"
+        );
+        for ((method, route), s) in &routes {
+            s.latency.render(
+                &mut out,
+                "uzmat_http_request_duration_seconds",
+                &format!("method=\"{method}\",route=\"{route}\""),
+            );
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn histogram_quantiles_and_text() {
+        let h = Histogram::default();
+        for ms in [1, 1, 1, 40] {
+            h.observe(Duration::from_millis(ms));
+        }
+        assert_eq!(h.quantile(0.5), Some(0.001));
+        assert_eq!(h.quantile(1.0), Some(0.05));
+        let m = Metrics::default();
+        m.job("view").submitted.fetch_add(3, Ordering::Relaxed);
+        m.observe_request("GET", "/", 200, Duration::from_millis(2));
+        let text = m.render(7, 0);
+        assert!(text.contains("uzmat_jobs_submitted_total{kind=\"view\"} 3"));
+        assert!(text.contains("uzmat_jobs_queue_depth 7"));
+        assert!(text.contains("uzmat_http_requests_total{method=\"GET\",route=\"/\",status=\"200\"} 1"));
+    }
+}

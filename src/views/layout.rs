@@ -1,0 +1,122 @@
+//! The page frame: head, header (navigation, country, theme, language, user), footer.
+
+use maud::{DOCTYPE, Markup, html};
+
+use crate::domain::geo::Country;
+use crate::i18n::Lang;
+use crate::web::assets::url;
+use crate::web::extract::PageCtx;
+
+/// What a page says about itself in `<head>`.
+#[derive(Default)]
+pub struct Head<'a> {
+    /// `<title>` (the site name is appended).
+    pub title: &'a str,
+    /// Meta description.
+    pub description: Option<&'a str>,
+    /// Canonical path.
+    pub canonical: Option<&'a str>,
+    /// Which top-level section to highlight.
+    pub nav: Option<&'a str>,
+}
+
+fn country_name(lang: Lang, c: Country) -> &'static str {
+    match c {
+        Country::Kz => lang.t("country.kz"),
+        Country::Uz => lang.t("country.uz"),
+        Country::Ru => lang.t("country.ru"),
+        Country::By => lang.t("country.by"),
+    }
+}
+
+/// The country's name in the visitor's language.
+pub fn country(lang: Lang, c: Country) -> &'static str {
+    country_name(lang, c)
+}
+
+/// Wraps a page body in the site's frame.
+pub fn page(ctx: &PageCtx, head: Head<'_>, body: Markup) -> Markup {
+    let t = |k| ctx.lang.t(k);
+    html! {
+        (DOCTYPE)
+        html lang=(ctx.lang.code()) data-theme=(ctx.theme.code()) {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (head.title) " — Uzmat" }
+                @if let Some(d) = head.description { meta name="description" content=(d); }
+                @if let Some(c) = head.canonical { link rel="canonical" href=(c); }
+                meta name="color-scheme" content="dark light";
+                link rel="icon" href=(url("favicon.svg")) type="image/svg+xml";
+                link rel="stylesheet" href=(url("app.css"));
+                script src=(url("app.js")) defer {}
+            }
+            body {
+                header.site-header {
+                    div.wrap.header-row {
+                        a.logo href="/" aria-label="Uzmat" {
+                            img src=(url("logo.svg")) alt="" width="32" height="32";
+                            span { "Uzmat" }
+                        }
+                        nav.main-nav aria-label=(t("nav.label")) {
+                            a href="/catalog" aria-current=[(head.nav == Some("catalog")).then_some("page")] { (t("nav.ads")) }
+                            a href="/parts" aria-current=[(head.nav == Some("parts")).then_some("page")] { (t("nav.parts")) }
+                            a href="/repair" aria-current=[(head.nav == Some("repair")).then_some("page")] { (t("nav.repair")) }
+                        }
+                        div.header-tools {
+                            form.country-form method="post" action="/prefs" {
+                                input type="hidden" name="back" value=(ctx.path);
+                                label.visually-hidden for="country-select" { (t("header.country")) }
+                                select #country-select name="country" data-autosubmit {
+                                    option value="all" selected[ctx.country.is_none()] { (t("country.all")) }
+                                    @for c in Country::ALL {
+                                        option value=(c.code()) selected[ctx.country == Some(c)] { (country_name(ctx.lang, c)) }
+                                    }
+                                }
+                                noscript { button.btn.btn-small type="submit" { (t("header.apply")) } }
+                            }
+                            form method="post" action="/prefs" {
+                                input type="hidden" name="back" value=(ctx.path);
+                                button.icon-btn #theme-toggle type="submit" name="theme" value="toggle" title=(t("header.theme")) aria-label=(t("header.theme")) {
+                                    span.theme-icon aria-hidden="true" {}
+                                }
+                            }
+                            form.lang-form method="post" action="/prefs" {
+                                input type="hidden" name="back" value=(ctx.path);
+                                @for l in Lang::ALL {
+                                    button.lang-btn type="submit" name="lang" value=(l.code()) aria-pressed=(if l == ctx.lang { "true" } else { "false" }) title=(l.name()) { (l.code().to_uppercase()) }
+                                }
+                            }
+                            @if let Some(user) = &ctx.user {
+                                a.user-menu href=(format!("/seller/{}", user.id)) title=(t("header.messages")) {
+                                    span.avatar aria-hidden="true" { (user.name.chars().next().unwrap_or('?')) }
+                                    span.user-name { (user.name) }
+                                    @if ctx.unread > 0 {
+                                        span.badge #unread-badge aria-label=(t("header.unread")) { (ctx.unread) }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+                main.wrap { (body) }
+                footer.site-footer {
+                    div.wrap.footer-row {
+                        div {
+                            strong { "Uzmat" }
+                            p.muted { (t("footer.tagline")) }
+                        }
+                        nav aria-label=(t("footer.nav")) {
+                            a href="/about" { (t("page.about.title")) }
+                            a href="/help" { (t("page.help.title")) }
+                            a href="/rules" { (t("page.rules.title")) }
+                            a href="/safety" { (t("page.safety.title")) }
+                            a href="/privacy" { (t("page.privacy.title")) }
+                            a href="/terms" { (t("page.terms.title")) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

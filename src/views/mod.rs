@@ -1,0 +1,5 @@
+//! Pure maud functions: the layout, reusable fragments and one module per page. No I/O.
+
+pub mod components;
+pub mod layout;
+pub mod pages;

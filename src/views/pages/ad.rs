@@ -1,0 +1,133 @@
+//! The ad page: gallery, price, the specs of its kind, seller card, phone.
+
+use maud::{Markup, html};
+
+use crate::domain::ads::{AdDetail, Kind};
+use crate::domain::users::Seller;
+use crate::i18n::Lang;
+use crate::views::components::{kind_label, media_url};
+use crate::views::layout::{self, Head};
+use crate::web::assets::url;
+use crate::web::extract::PageCtx;
+
+fn specs(lang: Lang, ad: &AdDetail) -> Vec<(&'static str, String)> {
+    let t = |k| lang.t(k);
+    let mut rows: Vec<(&'static str, String)> = Vec::new();
+    let mut push = |k: &'static str, v: Option<String>| {
+        if let Some(v) = v.filter(|v| !v.is_empty()) {
+            rows.push((k, v));
+        }
+    };
+    push("spec.kind", Some(kind_label(lang, ad.card.kind).to_owned()));
+    match ad.card.kind {
+        Kind::Service => push("spec.service", ad.service_name.clone()),
+        Kind::Parts => push("spec.part", ad.part_name.clone()),
+        _ => {}
+    }
+    push("spec.type", ad.equipment_type.clone());
+    push("spec.brand", ad.brand.clone());
+    push("spec.model", ad.model.clone());
+    if matches!(ad.card.kind, Kind::Rent | Kind::Sale) {
+        push("spec.year", ad.year.map(|y| y.to_string()));
+        push("spec.power", ad.power_hp.map(|p| format!("{p} {}", t("unit.hp"))));
+        push("spec.weight", ad.weight_t.map(|w| format!("{w} {}", t("unit.t"))));
+        push("spec.hours", ad.engine_hours.map(|h| format!("{} {}", crate::i18n::group_thousands(h), t("unit.hours"))));
+    }
+    if ad.card.kind == Kind::Rent {
+        push("spec.operator", ad.with_operator.map(|o| t(if o { "yes" } else { "no" }).to_owned()));
+        push("spec.min_order", ad.min_order.clone());
+    }
+    push(
+        "spec.condition",
+        ad.condition.as_deref().map(|c| {
+            t(match c {
+                "new" => "condition.new",
+                "refurbished" => "condition.refurbished",
+                _ => "condition.used",
+            })
+            .to_owned()
+        }),
+    );
+    rows
+}
+
+/// Renders the ad page.
+pub fn page(ctx: &PageCtx, ad: &AdDetail, seller: Option<&Seller>, is_owner: bool) -> Markup {
+    let lang = ctx.lang;
+    let t = |k| lang.t(k);
+    let card = &ad.card;
+    let body = html! {
+        nav.breadcrumbs aria-label=(t("nav.breadcrumbs")) {
+            a href="/" { (t("nav.home")) } " / "
+            a href=(card.kind.section().path()) { (kind_label(lang, card.kind)) } " / "
+            span { (card.title) }
+        }
+        @if !card.is_active {
+            p.note.warn { (t("ad.inactive_owner")) }
+        }
+        div.ad-layout {
+            section.gallery aria-label=(t("ad.photos")) {
+                @if let Some(main) = ad.photos.first() {
+                    img #gallery-main.gallery-main src=(media_url(&main.path)) alt=(card.title) width=(main.width) height=(main.height);
+                    @if ad.photos.len() > 1 {
+                        div.thumbs {
+                            @for (i, p) in ad.photos.iter().enumerate() {
+                                a.thumb href=(media_url(&p.path)) data-full=(media_url(&p.path)) aria-current=[(i == 0).then_some("true")] {
+                                    img src=(media_url(&p.path)) alt=(format!("{} — {}", card.title, i + 1)) loading="lazy" width="96" height="72";
+                                }
+                            }
+                        }
+                    }
+                } @else {
+                    img.gallery-main src=(url("placeholder.svg")) alt="" width="640" height="480";
+                }
+            }
+            aside.ad-side {
+                h1.ad-title { (card.title) }
+                p.ad-price #ad-price { (lang.price(&card.price)) }
+                @if let Some(usd) = lang.price_usd(&card.price) { p.usd { (usd) } }
+                p.muted { (layout::country(lang, card.country)) ", " (card.city) }
+                @if let Some(phone) = &ad.phone {
+                    details.phone {
+                        summary.btn { "📞 " (t("ad.show_phone")) }
+                        a.phone-number href=(format!("tel:{}", phone.replace(' ', ""))) { (phone) }
+                    }
+                }
+                @if let Some(s) = seller {
+                    div.seller-card {
+                        a href=(format!("/seller/{}", s.id)) { strong { (s.name) } }
+                        @if s.verified { span.verified title=(t("seller.verified")) { " ✔ " (t("seller.verified_short")) } }
+                        p.muted { (if s.is_company { t("seller.company") } else { t("seller.individual") }) }
+                        p.muted { (t("seller.since")) " " (lang.month_year(s.created_at)) }
+                        p.muted { (lang.plural("count.ads", s.active_ads)) }
+                    }
+                }
+                p.muted.ad-stats {
+                    span #view-count { "👁 " (card.views) } " · "
+                    (t("ad.published")) " " (lang.date(ad.created_at))
+                }
+                @if is_owner { p.note { (t("ad.you_own")) } }
+            }
+        }
+        section.ad-specs {
+            h2 { (t("ad.specs")) }
+            dl.specs {
+                @for (k, v) in specs(lang, ad) {
+                    div { dt { (t(k)) } dd { (v) } }
+                }
+            }
+        }
+        @if !ad.description.is_empty() {
+            section.ad-description {
+                h2 { (t("ad.description")) }
+                @for para in ad.description.split("\n\n") { p { (para) } }
+            }
+        }
+    };
+    let path = card.path();
+    layout::page(
+        ctx,
+        Head { title: &card.title, description: Some(&ad.description), canonical: Some(&path), nav: Some(match card.kind.section().code() { "parts" => "parts", "repair" => "repair", _ => "catalog" }) },
+        body,
+    )
+}

@@ -1,0 +1,27 @@
+//! Error pages: 400, 403, 404, 500, in the visitor's language.
+
+use axum::http::StatusCode;
+use maud::{Markup, html};
+
+use crate::views::layout::{self, Head};
+use crate::web::extract::PageCtx;
+
+/// Renders an error page; `message` is shown for 400s.
+pub fn page(ctx: &PageCtx, status: StatusCode, message: Option<&str>) -> Markup {
+    let t = |k| ctx.lang.t(k);
+    let (title, text) = match status.as_u16() {
+        400 => (t("error.400.title"), message.unwrap_or(t("error.400.text"))),
+        403 => (t("error.403.title"), t("error.403.text")),
+        404 => (t("error.404.title"), t("error.404.text")),
+        _ => (t("error.500.title"), t("error.500.text")),
+    };
+    let body = html! {
+        section.error-page {
+            p.error-code { (status.as_u16()) }
+            h1 { (title) }
+            p #error-message { (text) }
+            p { a.btn href="/" { (t("error.home")) } " " a.btn.btn-ghost href="/catalog" { (t("home.all_ads")) } }
+        }
+    };
+    layout::page(ctx, Head { title, ..Head::default() }, body)
+}

@@ -1,0 +1,70 @@
+//! The home page: search, chips, hot offers, popular, fresh.
+
+use maud::{Markup, html};
+
+use crate::domain::ads::home::{Home, Place};
+use crate::domain::geo::HOME_CHIPS;
+use crate::views::components::card_grid;
+use crate::views::layout::{self, Head};
+use crate::web::extract::PageCtx;
+
+/// Renders the home page.
+pub fn page(ctx: &PageCtx, place: &Place, home: &Home) -> Markup {
+    let lang = ctx.lang;
+    let t = |k| lang.t(k);
+    let body = html! {
+        section.hero {
+            h1 { (t("home.title")) }
+            p.muted { (t("home.subtitle")) }
+            form.search-form method="get" action="/catalog" role="search" {
+                label.visually-hidden for="home-q" { (t("search.label")) }
+                input #home-q type="search" name="q" maxlength="200" placeholder=(t("search.placeholder"));
+                button.btn type="submit" { (t("search.button")) }
+            }
+            div.chips {
+                @for chip in HOME_CHIPS {
+                    a.chip href=(format!("/catalog?{}", serde_urlencoded::to_string([("q", chip)]).unwrap_or_default())) { (chip) }
+                }
+            }
+            @if let Some(country) = place.country {
+                form.city-form method="get" action="/" {
+                    input type="hidden" name="country" value=(country.code());
+                    label for="home-city" { (t("filter.city")) }
+                    select #home-city name="city" data-autosubmit {
+                        option value="" { (t("filter.all_cities")) }
+                        @for c in country.cities() {
+                            option value=(c) selected[place.city.as_deref() == Some(*c)] { (c) }
+                        }
+                    }
+                    noscript { button.btn.btn-small type="submit" { (t("header.apply")) } }
+                }
+            }
+        }
+        section.block #hot {
+            h2 { "🔥 " (t("home.hot")) }
+            (card_grid(lang, &home.hot, ctx.now, "home.empty"))
+        }
+        @if !home.popular.is_empty() {
+            section.block #popular {
+                h2 { "⭐ " (t("home.popular")) }
+                (card_grid(lang, &home.popular, ctx.now, "home.empty"))
+            }
+        }
+        section.block #fresh {
+            div.block-head {
+                h2 { (t("home.fresh")) }
+                a href="/catalog" { (t("home.all_ads")) " →" }
+            }
+            (card_grid(lang, &home.fresh, ctx.now, "home.empty"))
+        }
+    };
+    let title = match place.country {
+        Some(c) => format!("{} — {}", t("home.title"), layout::country(lang, c)),
+        None => t("home.title").to_owned(),
+    };
+    layout::page(
+        ctx,
+        Head { title: &title, description: Some(t("home.subtitle")), canonical: Some("/"), nav: None },
+        body,
+    )
+}

@@ -1,0 +1,136 @@
+//! Listing pages: the filter form, the result count, cards and pagination.
+
+use maud::{Markup, html};
+
+use crate::domain::ads::list::{Filter, Page, Sort};
+use crate::domain::ads::Section;
+use crate::domain::geo::{Country, Currency, EQUIPMENT_TYPES, PARTS_CHIPS};
+use crate::views::components::{card_grid, kind_label, pagination};
+use crate::views::layout::{self, Head};
+use crate::web::extract::PageCtx;
+use crate::web::handlers::listing::ListQuery;
+
+fn title_key(section: Section) -> &'static str {
+    match section {
+        Section::Catalog => "listing.catalog",
+        Section::Parts => "listing.parts",
+        Section::Repair => "listing.repair",
+    }
+}
+
+/// The URL of the same listing with another page number.
+fn page_href(section: Section, q: &ListQuery, page: i64) -> String {
+    let mut pairs: Vec<(&str, String)> = Vec::new();
+    let fields = [
+        ("kind", &q.kind),
+        ("country", &q.country),
+        ("city", &q.city),
+        ("type", &q.equipment_type),
+        ("brand", &q.brand),
+        ("price_from", &q.price_from),
+        ("price_to", &q.price_to),
+        ("currency", &q.currency),
+        ("q", &q.q),
+        ("sort", &q.sort),
+    ];
+    for (k, v) in fields {
+        if let Some(v) = v.as_deref().filter(|v| !v.trim().is_empty()) {
+            pairs.push((k, v.to_owned()));
+        }
+    }
+    if page > 1 {
+        pairs.push(("page", page.to_string()));
+    }
+    let qs = serde_urlencoded::to_string(&pairs).unwrap_or_default();
+    if qs.is_empty() { section.path().to_owned() } else { format!("{}?{qs}", section.path()) }
+}
+
+/// Renders a listing page.
+pub fn page(ctx: &PageCtx, section: Section, q: &ListQuery, f: &Filter, page: &Page) -> Markup {
+    let lang = ctx.lang;
+    let t = |k| lang.t(k);
+    let currency = f.country.map(Country::currency).unwrap_or(Currency::Usd);
+    let body = html! {
+        div.listing-head {
+            h1 { (t(title_key(section))) }
+            p.result-count #result-count { (lang.plural("count.ads", page.total)) }
+        }
+        @if section == Section::Parts {
+            div.chips {
+                @for chip in PARTS_CHIPS {
+                    a.chip href=(format!("/parts?{}", serde_urlencoded::to_string([("q", chip)]).unwrap_or_default())) { (chip) }
+                }
+            }
+        }
+        div.listing {
+            form.filters method="get" action=(section.path()) aria-label=(t("filter.label")) {
+                label for="f-q" { (t("search.label")) }
+                input #f-q type="search" name="q" maxlength="200" value=(f.text.as_deref().unwrap_or("")) placeholder=(t("search.placeholder"));
+                @if section.kinds().len() > 1 {
+                    label for="f-kind" { (t("filter.kind")) }
+                    select #f-kind name="kind" {
+                        option value="" { (t("filter.any")) }
+                        @for k in section.kinds() {
+                            option value=(k.code()) selected[f.kind == Some(*k)] { (kind_label(lang, *k)) }
+                        }
+                    }
+                }
+                label for="f-country" { (t("header.country")) }
+                select #f-country name="country" {
+                    option value="all" { (t("country.all")) }
+                    @for c in Country::ALL {
+                        option value=(c.code()) selected[f.country == Some(c)] { (layout::country(lang, c)) }
+                    }
+                }
+                @if let Some(country) = f.country {
+                    label for="f-city" { (t("filter.city")) }
+                    select #f-city name="city" {
+                        option value="" { (t("filter.all_cities")) }
+                        @for c in country.cities() {
+                            option value=(c) selected[f.city.as_deref() == Some(*c)] { (c) }
+                        }
+                    }
+                }
+                @if section != Section::Repair {
+                    label for="f-type" { (t("filter.type")) }
+                    select #f-type name="type" {
+                        option value="" { (t("filter.any")) }
+                        @for e in EQUIPMENT_TYPES {
+                            option value=(e) selected[f.equipment_type.as_deref() == Some(*e)] { (e) }
+                        }
+                    }
+                    label for="f-brand" { (t("filter.brand")) }
+                    input #f-brand type="text" name="brand" maxlength="60" value=(f.brand.as_deref().unwrap_or(""));
+                }
+                fieldset.price-range {
+                    legend { (t("filter.price")) " (" (q.currency.as_deref().filter(|c| !c.is_empty()).unwrap_or(currency.code())) ")" }
+                    input type="text" inputmode="numeric" name="price_from" aria-label=(t("filter.price_from")) placeholder=(t("filter.price_from")) value=(q.price_from.as_deref().unwrap_or(""));
+                    input type="text" inputmode="numeric" name="price_to" aria-label=(t("filter.price_to")) placeholder=(t("filter.price_to")) value=(q.price_to.as_deref().unwrap_or(""));
+                }
+                label for="f-sort" { (t("filter.sort")) }
+                select #f-sort name="sort" {
+                    @for (s, key) in [(Sort::Fresh, "sort.fresh"), (Sort::PriceAsc, "sort.price_asc"), (Sort::PriceDesc, "sort.price_desc"), (Sort::Views, "sort.views")] {
+                        option value=(s.code()) selected[f.sort == s] { (t(key)) }
+                    }
+                }
+                div.filter-actions {
+                    button.btn type="submit" { (t("filter.apply")) }
+                    a.btn.btn-ghost href=(section.path()) { (t("filter.reset")) }
+                }
+            }
+            div.results {
+                @if f.text.as_deref().is_some_and(|s| s.chars().filter(|c| !c.is_whitespace()).count() < 3) {
+                    p.note { (t("search.too_short")) }
+                }
+                (card_grid(lang, &page.cards, ctx.now, "listing.empty"))
+                (pagination(lang, page.page, page.pages, |n| page_href(section, q, n)))
+            }
+        }
+    };
+    let nav = match section {
+        Section::Catalog => "catalog",
+        Section::Parts => "parts",
+        Section::Repair => "repair",
+    };
+    layout::page(ctx, Head { title: t(title_key(section)), description: None, canonical: Some(section.path()), nav: Some(nav) }, body)
+}

@@ -1,0 +1,30 @@
+//! A seller's public page.
+
+use maud::{Markup, html};
+
+use crate::domain::ads::list::Page;
+use crate::domain::users::Seller;
+use crate::views::components::{card_grid, pagination};
+use crate::views::layout::{self, Head};
+use crate::web::extract::PageCtx;
+
+/// Renders the seller page.
+pub fn page(ctx: &PageCtx, seller: &Seller, ads: &Page) -> Markup {
+    let lang = ctx.lang;
+    let t = |k| lang.t(k);
+    let body = html! {
+        section.seller-head {
+            h1 { (seller.name) @if seller.verified { span.verified title=(t("seller.verified")) { " ✔" } } }
+            p.muted {
+                (if seller.is_company { t("seller.company") } else { t("seller.individual") })
+                @if let Some(city) = &seller.city { " · " (city) }
+                " · " (t("seller.since")) " " (lang.month_year(seller.created_at))
+            }
+            p { (lang.plural("count.ads", ads.total)) }
+        }
+        (card_grid(lang, &ads.cards, ctx.now, "seller.empty"))
+        (pagination(lang, ads.page, ads.pages, |n| format!("/seller/{}?page={n}", seller.id)))
+    };
+    let canonical = format!("/seller/{}", seller.id);
+    layout::page(ctx, Head { title: &seller.name, description: None, canonical: Some(&canonical), nav: None }, body)
+}

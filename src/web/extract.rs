@@ -1,0 +1,201 @@
+//! Extractors: handlers never read raw cookies or headers.
+
+use std::net::{IpAddr, SocketAddr};
+
+use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::http::header;
+use axum::http::request::Parts;
+
+use super::AppState;
+use super::error::Error;
+use crate::domain::geo::Country;
+use crate::domain::users::{self, SessionUser};
+use crate::i18n::Lang;
+use crate::jobs::Job;
+use crate::jobs::unread_cache::Cached;
+
+/// Cookie holding the session id.
+pub const SESSION_COOKIE: &str = "uzmat_session";
+
+/// Light or dark.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Theme {
+    /// Dark (default, like the original).
+    Dark,
+    /// Light.
+    Light,
+}
+
+impl Theme {
+    /// The code used in the cookie and in `data-theme`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Theme::Dark => "dark",
+            Theme::Light => "light",
+        }
+    }
+}
+
+/// The value of a named cookie of the request.
+pub fn cookie<'a>(parts: &'a Parts, name: &str) -> Option<String> {
+    parts
+        .headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(cookie::Cookie::split_parse_encoded)
+        .filter_map(Result::ok)
+        .find(|c| c.name() == name)
+        .map(|c| c.value().to_owned())
+}
+
+/// Everything a page needs to know about its visitor.
+#[derive(Debug, Clone)]
+pub struct PageCtx {
+    /// UI language.
+    pub lang: Lang,
+    /// Colour theme.
+    pub theme: Theme,
+    /// The country chosen in the header, if any.
+    pub country: Option<Country>,
+    /// The signed-in user.
+    pub user: Option<SessionUser>,
+    /// Unread messages of the signed-in user.
+    pub unread: u32,
+    /// The request's path and query, to come back to after a preference change.
+    pub path: String,
+    /// Unix seconds at the start of the request.
+    pub now: i64,
+}
+
+impl PageCtx {
+    /// Language and theme from the headers only: used for error pages.
+    pub fn from_headers(parts: &Parts) -> Self {
+        let lang = cookie(parts, "lang")
+            .and_then(|c| Lang::parse(&c))
+            .or_else(|| {
+                parts
+                    .headers
+                    .get(header::ACCEPT_LANGUAGE)
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(Lang::from_accept_language)
+            })
+            .unwrap_or_default();
+        let theme = match cookie(parts, "theme").as_deref() {
+            Some("light") => Theme::Light,
+            _ => Theme::Dark,
+        };
+        let country = cookie(parts, "country").and_then(|c| Country::parse(&c));
+        let path = parts.uri.path_and_query().map(|p| p.as_str().to_owned()).unwrap_or_default();
+        Self { lang, theme, country, user: None, unread: 0, path, now: crate::db::now() }
+    }
+}
+
+impl FromRequestParts<AppState> for PageCtx {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Error> {
+        let mut ctx = PageCtx::from_headers(parts);
+        let Some(sid) = cookie(parts, SESSION_COOKIE) else { return Ok(ctx) };
+        if sid.len() > 128 {
+            return Ok(ctx);
+        }
+        let now = ctx.now;
+        let cache = state.unread.clone();
+        let found = state
+            .db
+            .run(move |conn| {
+                let Some(user) = users::by_session(conn, &sid, now)? else { return Ok(None) };
+                let unread = match cache.get(user.id) {
+                    Cached::Fresh(n) => (n, false),
+                    Cached::Stale(n) => (n, true),
+                    Cached::Missing => {
+                        // a user who just read or was sent a message sees the exact number
+                        let n = crate::jobs::unread_cache::count(conn, user.id)?;
+                        cache.set(user.id, n);
+                        (n, false)
+                    }
+                };
+                Ok(Some((user, unread)))
+            })
+            .await?;
+        if let Some((user, (unread, stale))) = found {
+            if stale {
+                state.jobs.submit(Job::UnreadCache { user_id: user.id }).await;
+            }
+            ctx.user = Some(user);
+            ctx.unread = unread;
+        }
+        Ok(ctx)
+    }
+}
+
+/// The client's real IP: the TCP peer, or the last untrusted hop of `X-Forwarded-For` when the
+/// peer is a trusted proxy.
+#[derive(Debug, Clone, Copy)]
+pub struct ClientIp(pub IpAddr);
+
+impl FromRequestParts<AppState> for ClientIp {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Error> {
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip())
+            .unwrap_or(IpAddr::from([127, 0, 0, 1]));
+        Ok(ClientIp(client_ip(peer, parts, &state.config.server.trusted_proxies)))
+    }
+}
+
+/// Walks `X-Forwarded-For` from the right while hops are trusted proxies.
+pub fn client_ip(peer: IpAddr, parts: &Parts, trusted: &[IpAddr]) -> IpAddr {
+    if !trusted.contains(&peer) {
+        return peer;
+    }
+    let hops: Vec<IpAddr> = parts
+        .headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .filter_map(|h| h.trim().parse().ok())
+        .collect();
+    let mut ip = peer;
+    for hop in hops.iter().rev() {
+        ip = *hop;
+        if !trusted.contains(hop) {
+            break;
+        }
+    }
+    ip
+}
+
+/// The User-Agent header, if any.
+#[derive(Debug, Clone)]
+pub struct UserAgent(pub Option<String>);
+
+impl<S: Send + Sync> FromRequestParts<S> for UserAgent {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Error> {
+        Ok(UserAgent(
+            parts.headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).map(str::to_owned),
+        ))
+    }
+}
+
+/// `Query<T>` whose rejection is our 400 page instead of axum's plain text.
+#[derive(Debug, Clone)]
+pub struct Q<T>(pub T);
+
+impl<S: Send + Sync, T: serde::de::DeserializeOwned> FromRequestParts<S> for Q<T> {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Error> {
+        match axum::extract::Query::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Query(v)) => Ok(Q(v)),
+            Err(e) => Err(Error::BadRequest(format!("Неверные параметры запроса / bad query: {}", e.body_text()))),
+        }
+    }
+}

@@ -1,0 +1,67 @@
+//! `GET /ad/{id}-{slug}`: the ad page; counts the view through a job.
+
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+
+use crate::domain::ads::repo;
+use crate::domain::users;
+use crate::jobs::{Job, View, is_bot};
+use crate::views;
+use crate::web::AppState;
+use crate::web::error::{Error, Result};
+use crate::web::extract::{ClientIp, PageCtx, UserAgent};
+
+/// Splits `123-some-slug` (or `123`) into the id and the slug.
+fn parse_id_slug(s: &str) -> Option<(i64, &str)> {
+    let (id, slug) = s.split_once('-').unwrap_or((s, ""));
+    let id: i64 = id.parse().ok().filter(|id| *id > 0)?;
+    Some((id, slug))
+}
+
+/// The ad page. Inactive ads are shown to their owner only; other URLs redirect to the
+/// canonical one.
+pub async fn show(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    ClientIp(ip): ClientIp,
+    UserAgent(ua): UserAgent,
+    Path(id_slug): Path<String>,
+) -> Result<Response> {
+    let (id, slug) = parse_id_slug(&id_slug).ok_or(Error::NotFound)?;
+    let now = ctx.now;
+    let found = state
+        .db
+        .run(move |conn| {
+            let Some(ad) = repo::get_detail(conn, id, now)? else { return Ok(None) };
+            let seller = users::seller(conn, ad.owner_id, now)?;
+            Ok(Some((ad, seller)))
+        })
+        .await?;
+    let Some((ad, seller)) = found else { return Err(Error::NotFound) };
+    let viewer = ctx.user.as_ref().map(|u| u.id);
+    let is_owner = viewer == Some(ad.owner_id);
+    if !ad.card.is_active && !is_owner {
+        return Err(Error::NotFound);
+    }
+    if slug != ad.card.slug {
+        return Ok(Redirect::permanent(&ad.card.path()).into_response());
+    }
+    if ad.card.is_active && !is_owner && !is_bot(ua.as_deref()) {
+        state.jobs.submit(Job::View(View { ad_id: id, client: ip, at: now })).await;
+    }
+    Ok(views::pages::ad::page(&ctx, &ad, seller.as_ref(), is_owner).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_id_slug;
+
+    #[test]
+    fn id_and_slug() {
+        assert_eq!(parse_id_slug("12-ekskavator-12"), Some((12, "ekskavator-12")));
+        assert_eq!(parse_id_slug("12"), Some((12, "")));
+        assert_eq!(parse_id_slug("abc"), None);
+        assert_eq!(parse_id_slug("-5"), None);
+        assert_eq!(parse_id_slug("0-x"), None);
+    }
+}

@@ -1,0 +1,71 @@
+//! `POST /prefs`: theme, language and country, kept in cookies (no account needed).
+
+use axum::Form;
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use cookie::{Cookie, SameSite};
+use serde::Deserialize;
+
+use crate::domain::geo::Country;
+use crate::i18n::Lang;
+use crate::web::extract::PageCtx;
+
+/// The preference form.
+#[derive(Debug, Deserialize)]
+pub struct PrefsForm {
+    theme: Option<String>,
+    lang: Option<String>,
+    country: Option<String>,
+    back: Option<String>,
+}
+
+fn set_cookie(headers: &mut HeaderMap, name: &'static str, value: String, remove: bool) {
+    let mut c = Cookie::build((name, value))
+        .path("/")
+        .same_site(SameSite::Lax)
+        .max_age(cookie::time::Duration::days(365))
+        .build();
+    if remove {
+        c.make_removal();
+    }
+    if let Ok(v) = HeaderValue::from_str(&c.encoded().to_string()) {
+        headers.append(header::SET_COOKIE, v);
+    }
+}
+
+/// Only same-site paths: never an open redirect.
+pub fn safe_back(back: Option<&str>) -> &str {
+    match back {
+        Some(b) if b.starts_with('/') && !b.starts_with("//") && !b.starts_with("/\\") => b,
+        _ => "/",
+    }
+}
+
+/// Stores the chosen preferences and returns to the page the form was on.
+pub async fn update(ctx: PageCtx, Form(form): Form<PrefsForm>) -> Response {
+    let mut headers = HeaderMap::new();
+    match form.theme.as_deref() {
+        Some("toggle") => {
+            let next = if ctx.theme.code() == "dark" { "light" } else { "dark" };
+            set_cookie(&mut headers, "theme", next.into(), false)
+        }
+        Some(t @ ("dark" | "light")) => set_cookie(&mut headers, "theme", t.into(), false),
+        _ => {}
+    }
+    if let Some(lang) = form.lang.as_deref().and_then(Lang::parse) {
+        set_cookie(&mut headers, "lang", lang.code().into(), false);
+    }
+    match form.country.as_deref() {
+        Some("all") => set_cookie(&mut headers, "country", String::new(), true),
+        Some(c) => {
+            if let Some(c) = Country::parse(c) {
+                set_cookie(&mut headers, "country", c.code().into(), false)
+            }
+        }
+        None => {}
+    }
+    // a country change drops a city filter carried in the return path
+    let back = safe_back(form.back.as_deref());
+    let back = if form.country.is_some() { back.split('?').next().unwrap_or("/") } else { back };
+    (headers, Redirect::to(back)).into_response()
+}

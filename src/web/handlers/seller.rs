@@ -1,0 +1,47 @@
+//! `GET /seller/{id}`: a seller's public page with their active ads.
+
+use axum::extract::{Path, State};
+use maud::Markup;
+use serde::Deserialize;
+
+use crate::domain::ads::list::{self, Filter};
+use crate::domain::users;
+use crate::views;
+use crate::web::AppState;
+use crate::web::error::{Error, Result};
+use crate::web::extract::{PageCtx, Q};
+
+/// Query of the seller page.
+#[derive(Debug, Deserialize)]
+pub struct SellerQuery {
+    page: Option<String>,
+}
+
+/// The seller page.
+pub async fn show(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path(id): Path<String>,
+    Q(q): Q<SellerQuery>,
+) -> Result<Markup> {
+    let id: i64 = id.parse().map_err(|_| Error::NotFound)?;
+    let page = match q.page.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
+        None => 1,
+        Some(p) => p
+            .parse::<i64>()
+            .ok()
+            .filter(|p| (1..=10_000).contains(p))
+            .ok_or_else(|| Error::BadRequest(ctx.lang.t("error.bad_page").to_owned()))?,
+    };
+    let now = ctx.now;
+    let found = state
+        .db
+        .run(move |conn| {
+            let Some(seller) = users::seller(conn, id, now)? else { return Ok(None) };
+            let filter = Filter { owner_id: Some(id), page, ..Filter::default() };
+            Ok(Some((seller, list::list(conn, &filter, now)?)))
+        })
+        .await?;
+    let (seller, ads) = found.ok_or(Error::NotFound)?;
+    Ok(views::pages::seller::page(&ctx, &seller, &ads))
+}

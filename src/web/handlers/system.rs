@@ -1,0 +1,33 @@
+//! `GET /healthz` (a plaintext ceiling for benchmarks) and `GET /metrics` (Prometheus text).
+
+use std::net::{IpAddr, SocketAddr};
+
+use axum::extract::{ConnectInfo, State};
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+
+use crate::web::AppState;
+use crate::web::error::Error;
+
+/// Liveness: no database, no template.
+pub async fn healthz() -> &'static str {
+    "ok"
+}
+
+/// Prometheus metrics, for loopback peers and `server.metrics_allow` only.
+pub async fn metrics(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+) -> Result<Response, Error> {
+    let ip: IpAddr = peer.ip();
+    if !ip.is_loopback() && !state.config.server.metrics_allow.contains(&ip) {
+        return Err(Error::Forbidden);
+    }
+    let (queue, overflow) = state.jobs.depth();
+    let body = state.metrics.render(queue, overflow);
+    Ok((
+        [(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"))],
+        body,
+    )
+        .into_response())
+}
