@@ -240,6 +240,19 @@ impl Jobs {
         (self.tx.len(), overflow)
     }
 
+    /// Whether every submitted job has finished (queue and overflow empty, all accounted for).
+    pub fn is_idle(&self) -> bool {
+        let (queue, overflow) = self.depth();
+        queue == 0
+            && overflow == 0
+            && crate::metrics::JOB_KINDS.iter().all(|k| {
+                let s = self.shared.metrics.job(k);
+                let load = |c: &std::sync::atomic::AtomicU64| c.load(Ordering::Acquire);
+                load(&s.submitted)
+                    == load(&s.completed) + load(&s.failed) + load(&s.coalesced) + load(&s.dropped)
+            })
+    }
+
     /// The per-(ad, client) view window.
     pub fn dedupe(&self) -> &ViewDedupe {
         &self.shared.dedupe

@@ -53,15 +53,14 @@ fn base_where(place: &Place, params: &mut Vec<Box<dyn ToSql>>) -> String {
     sql
 }
 
-fn query(
-    conn: &Connection,
+/// The SQL of one block and its parameters (`?1` is "now"), also for `EXPLAIN QUERY PLAN`.
+pub fn block_sql(
     now: i64,
     place: &Place,
-    extra: &str,
-    order: &str,
+    (extra, order): (&str, &str),
     limit: usize,
     extra_params: Vec<Box<dyn ToSql>>,
-) -> rusqlite::Result<Vec<AdCard>> {
+) -> (String, Vec<Box<dyn ToSql>>) {
     let mut params: Vec<Box<dyn ToSql>> = vec![Box::new(now)];
     let base = base_where(place, &mut params);
     let mut extra = extra.to_owned();
@@ -73,6 +72,18 @@ fn query(
         "SELECT {CARD_COLUMNS} FROM ads a JOIN users u ON u.id = a.owner_id \
          WHERE {base} AND {extra} ORDER BY {order} LIMIT {limit}"
     );
+    (sql, params)
+}
+
+fn query(
+    conn: &Connection,
+    now: i64,
+    place: &Place,
+    (extra, order): (&str, &str),
+    limit: usize,
+    extra_params: Vec<Box<dyn ToSql>>,
+) -> rusqlite::Result<Vec<AdCard>> {
+    let (sql, params) = block_sql(now, place, (extra, order), limit, extra_params);
     let refs: Vec<&dyn ToSql> = params.iter().map(|p| p.as_ref()).collect();
     conn.prepare_cached(&sql)?.query_map(refs.as_slice(), card_from_row)?.collect()
 }
@@ -106,15 +117,15 @@ fn push_unique(into: &mut Vec<AdCard>, from: Vec<AdCard>, limit: usize) {
 
 /// Loads the three blocks.
 pub fn load(conn: &Connection, now: i64, place: &Place) -> rusqlite::Result<Home> {
-    let promoted = query(conn, now, place, PROMOTED.0, PROMOTED.1, HOT_LIMIT + POPULAR_LIMIT, vec![])?;
-    let badge = query(conn, now, place, BADGE.0, BADGE.1, HOT_LIMIT + POPULAR_LIMIT, vec![])?;
+    let promoted = query(conn, now, place, PROMOTED, HOT_LIMIT + POPULAR_LIMIT, vec![])?;
+    let badge = query(conn, now, place, BADGE, HOT_LIMIT + POPULAR_LIMIT, vec![])?;
 
     // hot: promoted in plan order, then verified sellers, else the freshest few
     let mut hot = Vec::new();
     push_unique(&mut hot, promoted.clone(), HOT_LIMIT);
     push_unique(&mut hot, badge.clone(), HOT_LIMIT);
 
-    let fresh = query(conn, now, place, FRESH.0, FRESH.1, FRESH_LIMIT, vec![])?;
+    let fresh = query(conn, now, place, FRESH, FRESH_LIMIT, vec![])?;
     if hot.is_empty() {
         push_unique(&mut hot, fresh.iter().take(HOT_FALLBACK).cloned().collect(), HOT_FALLBACK);
     }
@@ -124,8 +135,7 @@ pub fn load(conn: &Connection, now: i64, place: &Place) -> rusqlite::Result<Home
         conn,
         now,
         place,
-        FRESH_GOLD.0,
-        FRESH_GOLD.1,
+        FRESH_GOLD,
         POPULAR_FRESH_GOLD,
         vec![Box::new(now - FRESH_GOLD_SECONDS)],
     )?;

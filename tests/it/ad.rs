@@ -1,0 +1,44 @@
+//! The ad page: canonical URLs, what it shows, who may see an inactive ad.
+
+use crate::support::build::{Ad, session, user};
+use crate::support::spawn_app;
+
+#[test]
+fn redirects_to_canonical_url_and_shows_specs() {
+    let app = spawn_app();
+    let db = app.db();
+    let now = uzmat::db::now();
+    let u = user(&db, "Иван", Some(now + 86400));
+    let id = Ad::new(u, "Экскаватор Hitachi ZX200", 10).insert(&db);
+    let r = app.get(&format!("/ad/{id}"));
+    assert_eq!(r.status, 308);
+    assert_eq!(r.header("location"), Some(format!("/ad/{id}-ad-{id}").as_str()));
+    let r = app.get(&format!("/ad/{id}-old-title"));
+    assert_eq!(r.status, 308);
+    let page = app.get(&format!("/ad/{id}-ad-{id}"));
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("Экскаватор Hitachi ZX200"));
+    assert!(page.body.contains("100\u{2009}000 ₸"), "price with thin-space thousands");
+    assert!(page.body.contains("≈ $200"), "approximate USD price");
+    assert!(page.body.contains("Проверен"), "seller badge");
+    assert!(page.body.contains("Показать телефон"));
+    assert!(page.body.contains("Hitachi"));
+    assert!(page.body.contains("rel=\"canonical\" href=\"/ad/"));
+}
+
+#[test]
+fn inactive_ad_is_visible_to_its_owner_only() {
+    let app = spawn_app();
+    let db = app.db();
+    let owner = user(&db, "Owner", None);
+    let other = user(&db, "Other", None);
+    let mut ad = Ad::new(owner, "Снято с публикации", 10);
+    ad.active = false;
+    let id = ad.insert(&db);
+    let path = format!("/ad/{id}-ad-{id}");
+    assert_eq!(app.get(&path).status, 404, "anonymous");
+    assert_eq!(app.get_with(&path, &[("cookie", &session(&db, other))]).status, 404, "other user");
+    let own = app.get_with(&path, &[("cookie", &session(&db, owner))]);
+    assert_eq!(own.status, 200, "owner");
+    assert!(own.body.contains("его видите только вы"));
+}

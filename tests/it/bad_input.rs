@@ -1,0 +1,51 @@
+//! Bad query input gets a readable 4xx, never a 500.
+
+use crate::support::build::{Ad, user};
+use crate::support::spawn_app;
+
+#[test]
+fn bad_queries_get_readable_400s() {
+    let app = spawn_app();
+    let db = app.db();
+    let u = user(&db, "Seller", None);
+    Ad::new(u, "Экскаватор", 10).insert(&db);
+    let long = "я".repeat(5000); // 10 KB
+    let cases: Vec<(String, &str)> = vec![
+        ("/catalog?price_from=abc".into(), "Цена должна быть"),
+        ("/catalog?price_to=-1".into(), "Цена должна быть"),
+        ("/catalog?price_from=10&price_to=5".into(), "больше"),
+        ("/catalog?page=-5".into(), "Номер страницы"),
+        ("/catalog?page=abc".into(), "Номер страницы"),
+        ("/catalog?page=99999999999999999999".into(), "Номер страницы"),
+        (format!("/catalog?q={long}"), "слишком длинный"),
+        ("/catalog?country=us".into(), "Неизвестная страна"),
+        ("/?country=xx".into(), "Неизвестная страна"),
+        ("/parts?kind=rent".into(), "Неизвестный тип"),
+        ("/catalog?sort=random".into(), "Неизвестный порядок"),
+        ("/catalog?type=spaceship".into(), "Неизвестный вид"),
+        ("/catalog?currency=EUR".into(), "Неизвестная валюта"),
+        ("/seller/1?page=0".into(), "Номер страницы"),
+        ("/catalog?page=1&page=2".into(), "Неверные параметры"),
+    ];
+    for (path, message) in cases {
+        let r = app.get(&path);
+        assert_eq!(r.status, 400, "{path}");
+        assert!(r.body.contains(message), "{path}: no «{message}» in the page");
+        assert!(r.body.contains("<header"), "{path}: a full page with the site's frame");
+    }
+    // an English visitor reads English
+    let en = app.get_with("/catalog?price_from=abc", &[("accept-language", "en-US,en;q=0.9")]);
+    assert_eq!(en.status, 400);
+    assert!(en.body.contains("whole non-negative number"));
+}
+
+#[test]
+fn unknown_pages_and_ads_are_404_pages() {
+    let app = spawn_app();
+    for path in ["/nope", "/ad/999999", "/ad/abc", "/ad/-1", "/seller/999", "/seller/abc", "/media/../uzmat.db", "/assets/app.css"] {
+        let r = app.get(path);
+        assert_eq!(r.status, 404, "{path}");
+    }
+    let r = app.get("/nope");
+    assert!(r.body.contains("Страница не найдена"));
+}

@@ -1,0 +1,98 @@
+//! Listings: filters, search, sort, pagination and counts.
+
+use crate::support::build::{Ad, user};
+use crate::support::spawn_app;
+
+#[test]
+fn filters_by_kind_place_type_brand_and_price_across_currencies() {
+    let app = spawn_app();
+    let db = app.db();
+    let u = user(&db, "Seller", None);
+    let mut rent = Ad::new(u, "Аренда крана", 10);
+    rent.kind = "rent";
+    rent.equipment_type = Some("кран");
+    rent.brand = Some("XCMG");
+    let rent = rent.insert(&db);
+    // 5,000,000 KZT ≈ $10,000 at the default rate
+    let mut kz_sale = Ad::new(u, "Экскаватор в Алматы", 20);
+    kz_sale.price_minor = Some(500_000_000);
+    kz_sale.price_usd_cents = Some(1_000_000);
+    let kz_sale = kz_sale.insert(&db);
+    // $50,000 priced in roubles, Moscow
+    let mut ru_sale = Ad::new(u, "Экскаватор в Москве", 30);
+    ru_sale.country = "ru";
+    ru_sale.city = "Москва";
+    ru_sale.currency = "RUB";
+    ru_sale.price_minor = Some(454_545_400);
+    ru_sale.price_usd_cents = Some(5_000_000);
+    ru_sale.brand = Some("Komatsu");
+    let ru_sale = ru_sale.insert(&db);
+    let mut parts = Ad::new(u, "Фильтр масляный", 5);
+    parts.kind = "parts";
+    let parts = parts.insert(&db);
+
+    assert_eq!(app.get("/catalog").ad_ids(), vec![rent, kz_sale, ru_sale]);
+    assert_eq!(app.get("/parts").ad_ids(), vec![parts]);
+    assert_eq!(app.get("/catalog?kind=rent").ad_ids(), vec![rent]);
+    assert_eq!(app.get("/catalog?country=ru").ad_ids(), vec![ru_sale]);
+    assert_eq!(app.get("/catalog?country=kz&city=%D0%90%D0%BB%D0%BC%D0%B0%D1%82%D1%8B").ad_ids(), vec![rent, kz_sale]);
+    assert_eq!(app.get("/catalog?type=%D0%BA%D1%80%D0%B0%D0%BD").ad_ids(), vec![rent]);
+    assert_eq!(app.get("/catalog?brand=komatsu").ad_ids(), vec![ru_sale], "brand is case-insensitive");
+    // $20,000 .. $60,000 in USD catches the Moscow ad only
+    assert_eq!(app.get("/catalog?price_from=20000&price_to=60000&currency=USD").ad_ids(), vec![ru_sale]);
+    // the same range in tenge: 20,000 USD = 10,000,000 KZT
+    assert_eq!(app.get("/catalog?price_from=10000000&currency=KZT").ad_ids(), vec![ru_sale]);
+    assert_eq!(app.get("/catalog?sort=price_desc").ad_ids(), vec![ru_sale, kz_sale, rent]);
+    assert_eq!(app.get("/catalog?sort=price_asc").ad_ids(), vec![rent, kz_sale, ru_sale]);
+}
+
+#[test]
+fn search_is_substring_and_case_insensitive_for_cyrillic() {
+    let app = spawn_app();
+    let db = app.db();
+    let u = user(&db, "Seller", None);
+    let a = Ad::new(u, "Гусеничный ЭКСКАВАТОР Hitachi ZX200", 10).insert(&db);
+    let mut b = Ad::new(u, "Автокран Ивановец 25 т", 20);
+    b.equipment_type = Some("автокран");
+    b.brand = Some("Ивановец");
+    let b = b.insert(&db);
+    assert_eq!(app.get("/catalog?q=%D1%8D%D0%BA%D1%81%D0%BA%D0%B0%D0%B2").ad_ids(), vec![a], "экскав");
+    assert_eq!(app.get("/catalog?q=hitachi").ad_ids(), vec![a]);
+    assert_eq!(app.get("/catalog?q=%D0%B8%D0%B2%D0%B0%D0%BD%D0%BE%D0%B2%D0%B5%D1%86").ad_ids(), vec![b], "ивановец");
+    assert!(app.get("/catalog?q=liebherr").ad_ids().is_empty());
+    let none = app.get("/catalog?q=liebherr");
+    assert!(none.body.contains("0 объявлений"), "result count shown");
+}
+
+#[test]
+fn twelve_per_page_with_count_and_pagination() {
+    let app = spawn_app();
+    let db = app.db();
+    let u = user(&db, "Seller", None);
+    let ids: Vec<i64> = (0..30).map(|i| Ad::new(u, &format!("Погрузчик {i}"), 1000 - i).insert(&db)).collect();
+    let newest_first: Vec<i64> = ids.iter().rev().copied().collect();
+    let p1 = app.get("/catalog");
+    assert_eq!(p1.ad_ids(), newest_first[..12].to_vec());
+    assert!(p1.body.contains("30 объявлений"));
+    assert!(p1.body.contains("href=\"/catalog?page=2\""));
+    assert_eq!(app.get("/catalog?page=2").ad_ids(), newest_first[12..24].to_vec());
+    assert_eq!(app.get("/catalog?page=3").ad_ids(), newest_first[24..].to_vec());
+    assert!(app.get("/catalog?page=4").ad_ids().is_empty());
+    // filters survive in page links
+    let filtered = app.get("/catalog?sort=views&page=2");
+    assert!(filtered.body.contains("href=\"/catalog?sort=views&amp;page=3\""), "{}", filtered.body.len());
+}
+
+#[test]
+fn inactive_ads_are_not_listed() {
+    let app = spawn_app();
+    let db = app.db();
+    let u = user(&db, "Seller", None);
+    let mut off = Ad::new(u, "Снято", 10);
+    off.active = false;
+    off.insert(&db);
+    let on = Ad::new(u, "Активно", 20).insert(&db);
+    assert_eq!(app.get("/catalog").ad_ids(), vec![on]);
+    assert_eq!(app.get("/").ad_ids_in("fresh"), vec![on]);
+    assert_eq!(app.get(&format!("/seller/{u}")).ad_ids(), vec![on]);
+}

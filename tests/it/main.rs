@@ -1,0 +1,14 @@
+//! Integration tests: the real app over real HTTP against a temp SQLite file.
+
+#[path = "../support/mod.rs"]
+mod support;
+
+mod ad;
+mod bad_input;
+mod browser_pages;
+mod cli;
+mod home;
+mod jobs;
+mod listing;
+mod query_plans;
+mod unread;

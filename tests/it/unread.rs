@@ -1,0 +1,75 @@
+//! The unread badge in the header: from the in-memory cache, refreshed by jobs.
+
+use std::time::Duration;
+
+use rusqlite::Connection;
+
+use crate::support::build::{Ad, session, user};
+use crate::support::spawn_with;
+
+fn thread_with_messages(db: &Connection, ad: i64, buyer: i64, seller: i64, n: usize) -> i64 {
+    let now = uzmat::db::now();
+    db.execute(
+        "INSERT INTO chat_threads (ad_id, buyer_id, seller_id, created_at, last_message_at) VALUES (?1, ?2, ?3, ?4, ?4)",
+        (ad, buyer, seller, now),
+    )
+    .expect("thread");
+    let t = db.last_insert_rowid();
+    for i in 0..n {
+        send(db, t, buyer, &format!("Здравствуйте! Вопрос {i}"));
+    }
+    t
+}
+
+fn send(db: &Connection, thread: i64, from: i64, body: &str) {
+    db.execute(
+        "INSERT INTO chat_messages (thread_id, sender_id, body, created_at) VALUES (?1, ?2, ?3, ?4)",
+        (thread, from, body, uzmat::db::now()),
+    )
+    .expect("message");
+}
+
+fn badge(body: &str) -> Option<u32> {
+    let rest = body.split("id=\"unread-badge\"").nth(1)?;
+    rest.split('>').nth(1)?.split('<').next()?.trim().parse().ok()
+}
+
+#[test]
+fn badge_shows_the_count_and_follows_the_cache_rules() {
+    let app = spawn_with(|c| c.jobs.unread_cache_seconds = 1);
+    let db = app.db();
+    let seller = user(&db, "Seller", None);
+    let buyer = user(&db, "Buyer", None);
+    let ad = Ad::new(seller, "Кран", 1).insert(&db);
+    let thread = thread_with_messages(&db, ad, buyer, seller, 3);
+    let cookie = session(&db, seller);
+    let page = app.get_with("/", &[("cookie", &cookie)]);
+    assert_eq!(badge(&page.body), Some(3), "first page computes the count");
+    assert!(page.body.contains("Seller"));
+
+    // within the TTL the cached number is served
+    send(&db, thread, buyer, "Ещё вопрос");
+    assert_eq!(badge(&app.get_with("/catalog", &[("cookie", &cookie)]).body), Some(3));
+
+    // past the TTL: the stale number is shown once while a job refreshes it
+    std::thread::sleep(Duration::from_millis(1100));
+    let stale = app.get_with("/catalog", &[("cookie", &cookie)]);
+    assert_eq!(badge(&stale.body), Some(3));
+    app.drain();
+    assert_eq!(badge(&app.get_with("/catalog", &[("cookie", &cookie)]).body), Some(4));
+
+    // an event for this user (read a thread, sent a message) invalidates: exact next time
+    db.execute(
+        "INSERT INTO chat_reads (thread_id, user_id, last_read_id) VALUES (?1, ?2, (SELECT max(id) FROM chat_messages))",
+        (thread, seller),
+    )
+    .expect("read");
+    app.state.unread.invalidate(seller);
+    assert_eq!(badge(&app.get_with("/catalog", &[("cookie", &cookie)]).body), None, "all read: no badge");
+
+    // the buyer's own messages never count for the buyer
+    let buyer_cookie = session(&db, buyer);
+    assert_eq!(badge(&app.get_with("/", &[("cookie", &buyer_cookie)]).body), None);
+    // anonymous visitors have no badge
+    assert_eq!(badge(&app.get("/").body), None);
+}

@@ -1,0 +1,293 @@
+//! Test support: start the real app on port 0 with a temp data folder, talk HTTP to it, and
+//! build rows directly in its SQLite file.
+
+#![allow(dead_code)]
+
+pub mod browser;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use rusqlite::Connection;
+use uzmat::config::Config;
+use uzmat::web::AppState;
+
+/// A running app.
+pub struct TestApp {
+    /// Where it listens.
+    pub addr: SocketAddr,
+    /// Its state (job pool, metrics, db).
+    pub state: AppState,
+    /// Temp data folder (deleted on drop).
+    pub dir: tempfile::TempDir,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+/// A config for tests: temp data folder, port 0, loopback as trusted proxy.
+pub fn test_config(dir: &std::path::Path) -> Config {
+    let mut c = Config::default();
+    c.server.bind = "127.0.0.1:0".parse().expect("addr");
+    c.server.data_dir = dir.to_path_buf();
+    c.server.trusted_proxies = vec!["127.0.0.1".parse().expect("ip")];
+    c.jobs.bump_check_seconds = 3600;
+    c
+}
+
+/// Starts the app with a config tweaked by `f`.
+pub fn spawn_with(f: impl FnOnce(&mut Config)) -> TestApp {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut config = test_config(dir.path());
+    f(&mut config);
+    let (tx, rx) = std::sync::mpsc::channel();
+    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+    let thread = std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("runtime");
+        rt.block_on(async move {
+            let app = uzmat::App::build(config).await.expect("build app");
+            tx.send((app.addr(), app.state().clone())).expect("send addr");
+            app.run(async {
+                let _ = stop_rx.await;
+            })
+            .await
+            .expect("serve");
+        });
+    });
+    let (addr, state) = rx.recv_timeout(Duration::from_secs(30)).expect("app started");
+    TestApp { addr, state, dir, stop: Some(stop_tx), thread: Some(thread) }
+}
+
+/// Starts the app with the test config.
+pub fn spawn_app() -> TestApp {
+    spawn_with(|_| {})
+}
+
+/// A response, read whole.
+#[derive(Debug)]
+pub struct Resp {
+    /// Status code.
+    pub status: u16,
+    /// Body text.
+    pub body: String,
+    /// Headers as (lowercase name, value).
+    pub headers: Vec<(String, String)>,
+}
+
+impl Resp {
+    /// A header's value.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    }
+
+    /// `data-ad-id` values in document order inside the element with `id`.
+    pub fn ad_ids_in(&self, section_id: &str) -> Vec<i64> {
+        let start = match self.body.find(&format!("id=\"{section_id}\"")) {
+            Some(i) => i,
+            None => return Vec::new(),
+        };
+        let rest = &self.body[start..];
+        let end = rest.find("</section>").unwrap_or(rest.len());
+        ad_ids(&rest[..end])
+    }
+
+    /// All `data-ad-id` values in document order.
+    pub fn ad_ids(&self) -> Vec<i64> {
+        ad_ids(&self.body)
+    }
+}
+
+fn ad_ids(html: &str) -> Vec<i64> {
+    html.split("data-ad-id=\"")
+        .skip(1)
+        .filter_map(|s| s.split('"').next()?.parse().ok())
+        .collect()
+}
+
+/// A browser-like User-Agent, so views count.
+pub const BROWSER_UA: &str = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120 Safari/537.36";
+
+impl TestApp {
+    /// The full URL of a path.
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+
+    /// GET with extra headers; redirects are not followed.
+    pub fn get_with(&self, path: &str, headers: &[(&str, &str)]) -> Resp {
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .max_redirects(0)
+            .build()
+            .into();
+        let mut req = agent.get(&self.url(path));
+        if !headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("user-agent")) {
+            req = req.header("user-agent", BROWSER_UA);
+        }
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        let mut resp = req.call().expect("request");
+        let status = resp.status().as_u16();
+        let headers = resp
+            .headers()
+            .iter()
+            .map(|(k, v)| (k.as_str().to_owned(), v.to_str().unwrap_or("").to_owned()))
+            .collect();
+        let body = resp.body_mut().read_to_string().unwrap_or_default();
+        Resp { status, body, headers }
+    }
+
+    /// GET.
+    pub fn get(&self, path: &str) -> Resp {
+        self.get_with(path, &[])
+    }
+
+    /// A direct connection to the app's database file.
+    pub fn db(&self) -> Connection {
+        let path: PathBuf = self.state.config.database_path();
+        let c = Connection::open(path).expect("open db");
+        c.busy_timeout(Duration::from_secs(5)).expect("busy timeout");
+        c
+    }
+
+    /// Waits (bounded) until every submitted job is done.
+    pub fn drain(&self) {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while !self.state.jobs.is_idle() {
+            assert!(Instant::now() < deadline, "jobs did not drain in 20 s");
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    }
+
+    /// The number in a metrics line, e.g. `uzmat_jobs_completed_total{kind="view"}`.
+    pub fn metric(&self, line_prefix: &str) -> f64 {
+        let body = self.get("/metrics").body;
+        body.lines()
+            .find_map(|l| l.strip_prefix(line_prefix)?.trim().parse().ok())
+            .unwrap_or_else(|| panic!("metric {line_prefix} not found"))
+    }
+
+    /// Stops the server, draining the jobs.
+    pub fn stop(mut self) {
+        self.shutdown();
+    }
+
+    fn shutdown(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        self.shutdown();
+    }
+}
+
+/// Rows for tests, inserted straight into SQLite.
+pub mod build {
+    use rusqlite::Connection;
+
+    /// Inserts a user; returns its id.
+    pub fn user(db: &Connection, name: &str, badge_until: Option<i64>) -> i64 {
+        let now = uzmat::db::now();
+        db.execute(
+            "INSERT INTO users (email, name, badge_until, created_at) VALUES (?1, ?2, ?3, ?4)",
+            (format!("{}-{}@example.test", name.to_lowercase(), fastrand::u64(..)), name, badge_until, now - 86400 * 400),
+        )
+        .expect("insert user");
+        db.last_insert_rowid()
+    }
+
+    /// An ad under construction.
+    #[derive(Clone)]
+    pub struct Ad {
+        pub owner: i64,
+        pub kind: &'static str,
+        pub title: String,
+        pub country: &'static str,
+        pub city: &'static str,
+        pub price_minor: Option<i64>,
+        pub currency: &'static str,
+        pub price_usd_cents: Option<i64>,
+        pub equipment_type: Option<&'static str>,
+        pub brand: Option<&'static str>,
+        pub active: bool,
+        pub views: i64,
+        pub bumped_at: i64,
+        pub created_at: i64,
+        pub plan: Option<(&'static str, i64, i64)>,
+    }
+
+    impl Ad {
+        /// A sale ad in Almaty, bumped `age` seconds ago.
+        pub fn new(owner: i64, title: &str, age: i64) -> Self {
+            let now = uzmat::db::now();
+            Ad {
+                owner,
+                kind: "sale",
+                title: title.to_owned(),
+                country: "kz",
+                city: "Алматы",
+                price_minor: Some(10_000_000),
+                currency: "KZT",
+                price_usd_cents: Some(20_000),
+                equipment_type: Some("экскаватор"),
+                brand: Some("Hitachi"),
+                active: true,
+                views: 0,
+                bumped_at: now - age,
+                created_at: now - age - 1000,
+                plan: None,
+            }
+        }
+
+        /// Inserts it; returns its id.
+        pub fn insert(&self, db: &Connection) -> i64 {
+            let (plan, rank, started, until) = match self.plan {
+                Some((p, started, until)) => {
+                    let rank = match p { "vip" => 3, "premium" => 2, _ => 1 };
+                    (Some(p), rank, Some(started), Some(until))
+                }
+                None => (None, 0, None, None),
+            };
+            let slug = format!("ad-{}", fastrand::u64(..));
+            db.execute(
+                "INSERT INTO ads (owner_id, kind, title, slug, description, country, city, phone, price_minor, currency,
+                   price_usd_cents, equipment_type, brand, is_active, views_count, bumped_at, created_at, updated_at,
+                   plan, plan_rank, plan_started_at, plan_until)
+                 VALUES (?1, ?2, ?3, ?4, 'Описание', ?5, ?6, '+7 701 000 00 00', ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?15, ?16, ?17, ?18, ?19)",
+                rusqlite::params![
+                    self.owner, self.kind, self.title, slug, self.country, self.city, self.price_minor, self.currency,
+                    self.price_usd_cents, self.equipment_type, self.brand, self.active, self.views, self.bumped_at,
+                    self.created_at, plan, rank, started, until
+                ],
+            )
+            .expect("insert ad");
+            let id = db.last_insert_rowid();
+            db.execute("UPDATE ads SET slug = ?1 WHERE id = ?2", (format!("ad-{id}"), id)).expect("slug");
+            id
+        }
+    }
+
+    /// Opens a session for a user; returns the cookie header value.
+    pub fn session(db: &Connection, user_id: i64) -> String {
+        let id = format!("test-session-{}", fastrand::u64(..));
+        let now = uzmat::db::now();
+        db.execute(
+            "INSERT INTO sessions (id, user_id, created_at, last_seen_at, expires_at) VALUES (?1, ?2, ?3, ?3, ?4)",
+            (&id, user_id, now, now + 86400),
+        )
+        .expect("insert session");
+        format!("uzmat_session={id}")
+    }
+}
