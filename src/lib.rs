@@ -58,13 +58,19 @@ impl App {
 
     /// Serves until `shutdown` resolves, then stops accepting, finishes in-flight requests,
     /// drains the job queue and joins the workers.
-    pub async fn run(self, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+    pub async fn run(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
         let jobs = self.state.jobs.clone();
         let app = web::router(self.state);
-        let result = axum::serve(self.listener, app.into_make_service_with_connect_info::<SocketAddr>())
-            .with_graceful_shutdown(shutdown)
-            .await;
-        tokio::task::spawn_blocking(move || jobs.shutdown()).await.map_err(std::io::Error::other)?;
+        let result =
+            axum::serve(self.listener, app.into_make_service_with_connect_info::<SocketAddr>())
+                .with_graceful_shutdown(shutdown)
+                .await;
+        tokio::task::spawn_blocking(move || jobs.shutdown())
+            .await
+            .map_err(std::io::Error::other)?;
         result
     }
 }

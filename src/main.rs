@@ -80,7 +80,13 @@ fn open(config: &Config) -> Result<db::Db> {
     Ok(db::Db::open(&config.database_path(), &config.database)?)
 }
 
-fn run_seed(config: &Config, users: u32, ads: u32, seed_value: u64, progress: bool) -> Result<seed::SeedReport> {
+fn run_seed(
+    config: &Config,
+    users: u32,
+    ads: u32,
+    seed_value: u64,
+    progress: bool,
+) -> Result<seed::SeedReport> {
     let db = open(config)?;
     let mut conn = db.get()?;
     let uploads = config.server.data_dir.join("uploads");
@@ -108,7 +114,8 @@ fn check(config: &Config) -> Result<()> {
 fn serve(config: Config, demo: bool) -> Result<()> {
     if demo {
         let db = open(&config)?;
-        let empty: bool = db.get()?.query_row("SELECT NOT EXISTS (SELECT 1 FROM ads)", [], |r| r.get(0))?;
+        let empty: bool =
+            db.get()?.query_row("SELECT NOT EXISTS (SELECT 1 FROM ads)", [], |r| r.get(0))?;
         if empty {
             run_seed(&config, 40, 600, 42, false)?;
         }

@@ -217,6 +217,8 @@ mod tests {
         let text = m.render(7, 0);
         assert!(text.contains("uzmat_jobs_submitted_total{kind=\"view\"} 3"));
         assert!(text.contains("uzmat_jobs_queue_depth 7"));
-        assert!(text.contains("uzmat_http_requests_total{method=\"GET\",route=\"/\",status=\"200\"} 1"));
+        assert!(
+            text.contains("uzmat_http_requests_total{method=\"GET\",route=\"/\",status=\"200\"} 1")
+        );
     }
 }

@@ -125,9 +125,8 @@ pub fn write_tx<T>(
 ) -> Result<T, rusqlite::Error> {
     let mut attempt = 0;
     loop {
-        let result = conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .and_then(|tx| {
+        let result =
+            conn.transaction_with_behavior(TransactionBehavior::Immediate).and_then(|tx| {
                 let value = f(&tx)?;
                 tx.commit()?;
                 Ok(value)
@@ -189,9 +188,11 @@ mod tests {
         )
         .expect("insert");
         let n: i64 = conn
-            .query_row("SELECT count(*) FROM ads_fts WHERE ads_fts MATCH '\"экскав\"'", [], |r| {
-                r.get(0)
-            })
+            .query_row(
+                "SELECT count(*) FROM ads_fts WHERE ads_fts MATCH '\"экскав\"'",
+                [],
+                |r| r.get(0),
+            )
             .expect("match");
         assert_eq!(n, 1, "lower-case Cyrillic substring finds upper-case title");
         let section: String =

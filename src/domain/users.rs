@@ -55,7 +55,11 @@ pub fn seller(conn: &Connection, id: i64, now: i64) -> rusqlite::Result<Option<S
 }
 
 /// The user a session id belongs to, if the session is live.
-pub fn by_session(conn: &Connection, session_id: &str, now: i64) -> rusqlite::Result<Option<SessionUser>> {
+pub fn by_session(
+    conn: &Connection,
+    session_id: &str,
+    now: i64,
+) -> rusqlite::Result<Option<SessionUser>> {
     conn.prepare_cached(
         "SELECT u.id, u.name, u.is_staff FROM sessions s JOIN users u ON u.id = s.user_id
          WHERE s.id = ?1 AND s.expires_at > ?2 AND u.deleted_at IS NULL",

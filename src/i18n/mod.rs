@@ -78,6 +78,12 @@ impl Lang {
             .unwrap_or(key)
     }
 
+    /// The message for a key known only at run time (e.g. from a cookie), if the catalog has it.
+    pub fn lookup(self, key: &str) -> Option<&'static str> {
+        let cats = catalogs();
+        cats[self as usize].get(key).or_else(|| cats[Lang::Ru as usize].get(key)).copied()
+    }
+
     /// The message for `key` with `{name}` placeholders filled.
     pub fn tf(self, key: &'static str, args: &[(&str, &str)]) -> String {
         let mut s = self.t(key).to_owned();
@@ -141,7 +147,7 @@ pub fn group_thousands(n: i64) -> String {
     let digits = n.unsigned_abs().to_string();
     let mut out = String::new();
     for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push('\u{2009}');
         }
         out.push(ch);
@@ -201,12 +207,32 @@ impl Lang {
 }
 
 const MONTHS: [&str; 12] = [
-    "month.gen.1", "month.gen.2", "month.gen.3", "month.gen.4", "month.gen.5", "month.gen.6",
-    "month.gen.7", "month.gen.8", "month.gen.9", "month.gen.10", "month.gen.11", "month.gen.12",
+    "month.gen.1",
+    "month.gen.2",
+    "month.gen.3",
+    "month.gen.4",
+    "month.gen.5",
+    "month.gen.6",
+    "month.gen.7",
+    "month.gen.8",
+    "month.gen.9",
+    "month.gen.10",
+    "month.gen.11",
+    "month.gen.12",
 ];
 const MONTHS_NOM: [&str; 12] = [
-    "month.nom.1", "month.nom.2", "month.nom.3", "month.nom.4", "month.nom.5", "month.nom.6",
-    "month.nom.7", "month.nom.8", "month.nom.9", "month.nom.10", "month.nom.11", "month.nom.12",
+    "month.nom.1",
+    "month.nom.2",
+    "month.nom.3",
+    "month.nom.4",
+    "month.nom.5",
+    "month.nom.6",
+    "month.nom.7",
+    "month.nom.8",
+    "month.nom.9",
+    "month.nom.10",
+    "month.nom.11",
+    "month.nom.12",
 ];
 
 #[cfg(test)]
@@ -227,7 +253,12 @@ mod tests {
         assert_eq!(Lang::Ru.plural("count.ads", 3), "3 объявления");
         assert_eq!(Lang::Ru.plural("count.ads", 11), "11 объявлений");
         assert_eq!(Lang::Ru.plural("count.ads", 1250), "1\u{2009}250 объявлений");
-        let p = Price { minor: Some(125_000_000), currency: Currency::Uzs, unit: Some("hour"), usd_cents: Some(9875) };
+        let p = Price {
+            minor: Some(125_000_000),
+            currency: Currency::Uzs,
+            unit: Some("hour"),
+            usd_cents: Some(9875),
+        };
         assert_eq!(Lang::Ru.price(&p), "1\u{2009}250\u{2009}000 сум/час");
         assert_eq!(Lang::Ru.price_usd(&p).as_deref(), Some("≈ $99"));
         let none = Price { minor: None, ..p };

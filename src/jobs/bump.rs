@@ -4,7 +4,11 @@
 use rusqlite::Connection;
 
 /// Raises up to `batch` due ads; returns how many.
-pub(crate) fn run(conn: &mut Connection, interval_minutes: u64, batch: u32) -> rusqlite::Result<usize> {
+pub(crate) fn run(
+    conn: &mut Connection,
+    interval_minutes: u64,
+    batch: u32,
+) -> rusqlite::Result<usize> {
     let now = crate::db::now();
     let cutoff = now - (interval_minutes as i64) * 60;
     crate::db::write_tx(conn, |tx| {

@@ -166,7 +166,8 @@ impl Jobs {
         if self.shared.cfg.mode == JobsMode::Inline {
             let shared = self.shared.clone();
             shared.metrics.job(job.kind()).submitted.fetch_add(1, Ordering::Relaxed);
-            let _ = tokio::task::spawn_blocking(move || worker::run_batch(&shared, vec![job])).await;
+            let _ =
+                tokio::task::spawn_blocking(move || worker::run_batch(&shared, vec![job])).await;
         } else {
             self.enqueue(job);
         }
@@ -231,7 +232,10 @@ impl Jobs {
         let now = crate::db::now();
         let last = self.last_nudge.load(Ordering::Relaxed);
         now - last >= self.shared.cfg.bump_nudge_seconds as i64
-            && self.last_nudge.compare_exchange(last, now, Ordering::AcqRel, Ordering::Relaxed).is_ok()
+            && self
+                .last_nudge
+                .compare_exchange(last, now, Ordering::AcqRel, Ordering::Relaxed)
+                .is_ok()
     }
 
     /// Jobs waiting in the channel and in the overflow buffer.
@@ -279,7 +283,8 @@ impl Jobs {
             }
         }
         // views that overflowed after the last batch
-        let rest = std::mem::take(&mut *self.shared.overflow.lock().unwrap_or_else(|p| p.into_inner()));
+        let rest =
+            std::mem::take(&mut *self.shared.overflow.lock().unwrap_or_else(|p| p.into_inner()));
         if !rest.is_empty() {
             worker::run_batch(&self.shared, rest.into_iter().map(Job::View).collect());
         }

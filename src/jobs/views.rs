@@ -62,7 +62,10 @@ impl ViewDedupe {
 
 /// Adds the per-ad counts in one transaction, one savepoint per ad so that one failing update
 /// rolls back alone. Returns the ads whose update failed.
-pub(super) fn apply(conn: &mut Connection, per_ad: &HashMap<i64, i64>) -> Result<Vec<i64>, JobError> {
+pub(super) fn apply(
+    conn: &mut Connection,
+    per_ad: &HashMap<i64, i64>,
+) -> Result<Vec<i64>, JobError> {
     if per_ad.is_empty() {
         return Ok(Vec::new());
     }
@@ -94,8 +97,18 @@ pub fn is_bot(user_agent: Option<&str>) -> bool {
     let ua = ua.to_ascii_lowercase();
     ua.is_empty()
         || [
-            "bot", "crawl", "spider", "slurp", "curl", "wget", "python-requests", "httpclient",
-            "headless", "lighthouse", "facebookexternalhit", "preview",
+            "bot",
+            "crawl",
+            "spider",
+            "slurp",
+            "curl",
+            "wget",
+            "python-requests",
+            "httpclient",
+            "headless",
+            "lighthouse",
+            "facebookexternalhit",
+            "preview",
         ]
         .iter()
         .any(|needle| ua.contains(needle))

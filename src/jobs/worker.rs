@@ -15,8 +15,7 @@ use crate::db::{DbError, is_busy};
 /// A worker thread's life: batches until a stop message, then one last overflow drain.
 pub(super) fn run(shared: &Shared, rx: &Receiver<Msg>) {
     shared.metrics.workers.fetch_add(1, Ordering::AcqRel);
-    loop {
-        let Ok(first) = rx.recv() else { break };
+    while let Ok(first) = rx.recv() {
         let mut batch = Vec::with_capacity(shared.cfg.batch_size);
         let mut stop = false;
         match first {
@@ -30,7 +29,8 @@ pub(super) fn run(shared: &Shared, rx: &Receiver<Msg>) {
                 Err(_) => break,
             }
         }
-        let overflow = std::mem::take(&mut *shared.overflow.lock().unwrap_or_else(|p| p.into_inner()));
+        let overflow =
+            std::mem::take(&mut *shared.overflow.lock().unwrap_or_else(|p| p.into_inner()));
         batch.extend(overflow.into_iter().map(Job::View));
         if !batch.is_empty() {
             run_batch(shared, batch);
@@ -59,8 +59,10 @@ pub(super) fn run_batch(shared: &Shared, batch: Vec<Job>) {
     let (views, others): (Vec<Job>, Vec<Job>) =
         batch.into_iter().partition(|j| matches!(j, Job::View(_)));
     if !views.is_empty() {
-        let views: Vec<View> =
-            views.into_iter().filter_map(|j| if let Job::View(v) = j { Some(v) } else { None }).collect();
+        let views: Vec<View> = views
+            .into_iter()
+            .filter_map(|j| if let Job::View(v) = j { Some(v) } else { None })
+            .collect();
         run_views(shared, &mut conn, &views, started);
     }
     for job in others {
@@ -137,7 +139,8 @@ fn run_views(shared: &Shared, conn: &mut Connection, batch: &[View], started: In
     let elapsed = started.elapsed();
     match outcome {
         Ok(failed_ads) => {
-            let failed: u64 = failed_ads.iter().map(|id| jobs_per_ad.get(id).copied().unwrap_or(0)).sum();
+            let failed: u64 =
+                failed_ads.iter().map(|id| jobs_per_ad.get(id).copied().unwrap_or(0)).sum();
             let stats = shared.metrics.job("view");
             stats.failed.fetch_add(failed, Ordering::Relaxed);
             stats.completed.fetch_add(batch.len() as u64 - failed, Ordering::Relaxed);

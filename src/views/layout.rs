@@ -99,7 +99,12 @@ pub fn page(ctx: &PageCtx, head: Head<'_>, body: Markup) -> Markup {
                         }
                     }
                 }
-                main.wrap { (body) }
+                main.wrap {
+                    @if let Some(flash) = ctx.flash {
+                        p.flash role="status" { (flash) }
+                    }
+                    (body)
+                }
                 footer.site-footer {
                     div.wrap.footer-row {
                         div {

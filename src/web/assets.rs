@@ -15,11 +15,31 @@ struct Asset {
 }
 
 const ASSETS: &[Asset] = &[
-    Asset { name: "app.css", body: include_bytes!("../../assets/app.css"), mime: "text/css; charset=utf-8" },
-    Asset { name: "app.js", body: include_bytes!("../../assets/app.js"), mime: "text/javascript; charset=utf-8" },
-    Asset { name: "logo.svg", body: include_bytes!("../../assets/logo.svg"), mime: "image/svg+xml" },
-    Asset { name: "favicon.svg", body: include_bytes!("../../assets/favicon.svg"), mime: "image/svg+xml" },
-    Asset { name: "placeholder.svg", body: include_bytes!("../../assets/placeholder.svg"), mime: "image/svg+xml" },
+    Asset {
+        name: "app.css",
+        body: include_bytes!("../../assets/app.css"),
+        mime: "text/css; charset=utf-8",
+    },
+    Asset {
+        name: "app.js",
+        body: include_bytes!("../../assets/app.js"),
+        mime: "text/javascript; charset=utf-8",
+    },
+    Asset {
+        name: "logo.svg",
+        body: include_bytes!("../../assets/logo.svg"),
+        mime: "image/svg+xml",
+    },
+    Asset {
+        name: "favicon.svg",
+        body: include_bytes!("../../assets/favicon.svg"),
+        mime: "image/svg+xml",
+    },
+    Asset {
+        name: "placeholder.svg",
+        body: include_bytes!("../../assets/placeholder.svg"),
+        mime: "image/svg+xml",
+    },
 ];
 
 struct Index {
@@ -72,7 +92,10 @@ pub async fn serve(Path(file): Path<String>) -> Response {
         Some(a) => (
             [
                 (header::CONTENT_TYPE, HeaderValue::from_static(a.mime)),
-                (header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=31536000, immutable")),
+                (
+                    header::CACHE_CONTROL,
+                    HeaderValue::from_static("public, max-age=31536000, immutable"),
+                ),
             ],
             a.body,
         )

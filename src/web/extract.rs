@@ -37,7 +37,7 @@ impl Theme {
 }
 
 /// The value of a named cookie of the request.
-pub fn cookie<'a>(parts: &'a Parts, name: &str) -> Option<String> {
+pub fn cookie(parts: &Parts, name: &str) -> Option<String> {
     parts
         .headers
         .get_all(header::COOKIE)
@@ -66,6 +66,8 @@ pub struct PageCtx {
     pub path: String,
     /// Unix seconds at the start of the request.
     pub now: i64,
+    /// A one-time message left by the previous action (PRG), already translated.
+    pub flash: Option<&'static str>,
 }
 
 impl PageCtx {
@@ -87,7 +89,11 @@ impl PageCtx {
         };
         let country = cookie(parts, "country").and_then(|c| Country::parse(&c));
         let path = parts.uri.path_and_query().map(|p| p.as_str().to_owned()).unwrap_or_default();
-        Self { lang, theme, country, user: None, unread: 0, path, now: crate::db::now() }
+        // only catalog keys under flash.* are shown: a cookie can't inject text
+        let flash = cookie(parts, super::flash::COOKIE)
+            .filter(|k| k.starts_with("flash."))
+            .and_then(|k| lang.lookup(&k));
+        Self { lang, theme, country, user: None, unread: 0, path, now: crate::db::now(), flash }
     }
 }
 
@@ -195,7 +201,10 @@ impl<S: Send + Sync, T: serde::de::DeserializeOwned> FromRequestParts<S> for Q<T
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Error> {
         match axum::extract::Query::<T>::from_request_parts(parts, state).await {
             Ok(axum::extract::Query(v)) => Ok(Q(v)),
-            Err(e) => Err(Error::BadRequest(format!("Неверные параметры запроса / bad query: {}", e.body_text()))),
+            Err(e) => Err(Error::BadRequest(format!(
+                "Неверные параметры запроса / bad query: {}",
+                e.body_text()
+            ))),
         }
     }
 }

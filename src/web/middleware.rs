@@ -39,7 +39,10 @@ pub async fn security_headers(req: Request, next: Next) -> Response {
     );
     h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     h.insert(header::REFERRER_POLICY, HeaderValue::from_static("strict-origin-when-cross-origin"));
-    h.insert("permissions-policy", HeaderValue::from_static("camera=(), microphone=(), geolocation=()"));
+    h.insert(
+        "permissions-policy",
+        HeaderValue::from_static("camera=(), microphone=(), geolocation=()"),
+    );
     h.insert("cross-origin-opener-policy", HeaderValue::from_static("same-origin"));
     resp
 }
@@ -49,10 +52,12 @@ pub async fn error_pages(req: Request, next: Next) -> Response {
     let (parts, body) = req.into_parts();
     let ctx = PageCtx::from_headers(&parts);
     let resp = next.run(Request::from_parts(parts, body)).await;
-    let Some(page) = resp.extensions().get::<ErrorPage>().cloned() else { return resp };
+    let Some(page) = resp.extensions().get::<ErrorPage>().cloned() else {
+        return super::flash::clear_if_shown(ctx.flash.is_some(), resp);
+    };
     let status = resp.status();
-    let mut out = (status, views::pages::error::page(&ctx, status, page.message.as_deref()))
-        .into_response();
+    let mut out =
+        (status, views::pages::error::page(&ctx, status, page.message.as_deref())).into_response();
     out.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     out
 }

@@ -42,7 +42,16 @@ fn bad_queries_get_readable_400s() {
 #[test]
 fn unknown_pages_and_ads_are_404_pages() {
     let app = spawn_app();
-    for path in ["/nope", "/ad/999999", "/ad/abc", "/ad/-1", "/seller/999", "/seller/abc", "/media/../uzmat.db", "/assets/app.css"] {
+    for path in [
+        "/nope",
+        "/ad/999999",
+        "/ad/abc",
+        "/ad/-1",
+        "/seller/999",
+        "/seller/abc",
+        "/media/../uzmat.db",
+        "/assets/app.css",
+    ] {
         let r = app.get(path);
         assert_eq!(r.status, 404, "{path}");
     }

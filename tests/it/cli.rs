@@ -32,10 +32,13 @@ fn bad_config_stops_startup_naming_the_key() {
 fn seed_is_deterministic() {
     let titles = |seed: &str| -> Vec<String> {
         let dir = tempfile::tempdir().expect("tempdir");
-        let out = uzmat(dir.path(), &["seed", "--users", "10", "--ads", "200", "--seed", seed], &[]);
+        let out =
+            uzmat(dir.path(), &["seed", "--users", "10", "--ads", "200", "--seed", seed], &[]);
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
         let db = rusqlite::Connection::open(dir.path().join("data/uzmat.db")).expect("db");
-        let mut stmt = db.prepare("SELECT title || '|' || coalesce(price_minor, 0) FROM ads ORDER BY id").expect("q");
+        let mut stmt = db
+            .prepare("SELECT title || '|' || coalesce(price_minor, 0) FROM ads ORDER BY id")
+            .expect("q");
         stmt.query_map([], |r| r.get(0)).expect("rows").collect::<Result<_, _>>().expect("titles")
     };
     let a = titles("7");

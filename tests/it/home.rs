@@ -53,7 +53,8 @@ fn hot_falls_back_to_seven_freshest_and_fresh_orders_by_bump() {
     let app = spawn_app();
     let db = app.db();
     let u = user(&db, "Seller", None);
-    let ids: Vec<i64> = (0..10).map(|i| Ad::new(u, &format!("Ad {i}"), 100 * (10 - i)).insert(&db)).collect();
+    let ids: Vec<i64> =
+        (0..10).map(|i| Ad::new(u, &format!("Ad {i}"), 100 * (10 - i)).insert(&db)).collect();
     let mut service = Ad::new(u, "Service", 0);
     service.kind = "service";
     let service = service.insert(&db);
@@ -90,7 +91,14 @@ fn popular_holds_four_fresh_gold_then_plan_order_then_badges() {
     let popular = page.ad_ids_in("popular");
     // four fresh GOLD (newest promotion first), then VIP, then the remaining GOLD by start
     let expected = vec![
-        fresh_gold[0], fresh_gold[1], fresh_gold[2], fresh_gold[3], vip, fresh_gold[4], old_gold, badge_ad,
+        fresh_gold[0],
+        fresh_gold[1],
+        fresh_gold[2],
+        fresh_gold[3],
+        vip,
+        fresh_gold[4],
+        old_gold,
+        badge_ad,
     ];
     assert_eq!(popular, expected);
 }

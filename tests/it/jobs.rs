@@ -12,7 +12,9 @@ use crate::support::build::{Ad, session, user};
 use crate::support::{BROWSER_UA, spawn_app, spawn_with};
 
 fn views(app: &crate::support::TestApp, id: i64) -> i64 {
-    app.db().query_row("SELECT views_count FROM ads WHERE id = ?1", [id], |r| r.get(0)).expect("views")
+    app.db()
+        .query_row("SELECT views_count FROM ads WHERE id = ?1", [id], |r| r.get(0))
+        .expect("views")
 }
 
 #[test]
@@ -27,7 +29,13 @@ fn a_view_counts_once_per_client_per_window_never_for_owner_or_bots() {
     }
     app.get_with(&path, &[("x-forwarded-for", "203.0.113.2")]);
     app.get_with(&path, &[("x-forwarded-for", "203.0.113.3"), ("cookie", &session(&db, owner))]);
-    app.get_with(&path, &[("x-forwarded-for", "203.0.113.4"), ("user-agent", "Googlebot/2.1 (+http://www.google.com/bot.html)")]);
+    app.get_with(
+        &path,
+        &[
+            ("x-forwarded-for", "203.0.113.4"),
+            ("user-agent", "Googlebot/2.1 (+http://www.google.com/bot.html)"),
+        ],
+    );
     app.drain();
     assert_eq!(views(&app, id), 2, "two clients; repeats, the owner and a bot not counted");
 }
@@ -39,7 +47,10 @@ fn forwarded_for_is_believed_only_from_trusted_proxies() {
     let u = user(&db, "Owner", None);
     let id = Ad::new(u, "Кран", 10).insert(&db);
     for i in 0..5 {
-        app.get_with(&format!("/ad/{id}-ad-{id}"), &[("x-forwarded-for", &format!("198.51.100.{i}"))]);
+        app.get_with(
+            &format!("/ad/{id}-ad-{id}"),
+            &[("x-forwarded-for", &format!("198.51.100.{i}"))],
+        );
     }
     app.drain();
     assert_eq!(views(&app, id), 1, "spoofed X-Forwarded-For from an untrusted peer is ignored");
@@ -81,7 +92,8 @@ fn beyond_the_overflow_buffer_views_are_dropped_and_counted() {
     let id = Ad::new(u, "Ad", 1).insert(&db);
     // hold the write lock so workers stall and the queue stays full
     let mut blocker = app.db();
-    let tx = blocker.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).expect("lock");
+    let tx =
+        blocker.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).expect("lock");
     let now = uzmat::db::now();
     for i in 0..200u32 {
         let client = IpAddr::from((0x0b00_0000 + i).to_be_bytes());
@@ -91,7 +103,11 @@ fn beyond_the_overflow_buffer_views_are_dropped_and_counted() {
     app.drain();
     let dropped = app.metric("uzmat_jobs_dropped_total{kind=\"view\"}");
     assert!(dropped > 0.0, "some views found queue and overflow full");
-    assert_eq!(views(&app, id) as f64, 200.0 - dropped, "every view not counted as dropped was written");
+    assert_eq!(
+        views(&app, id) as f64,
+        200.0 - dropped,
+        "every view not counted as dropped was written"
+    );
 }
 
 #[test]
@@ -122,13 +138,15 @@ fn bump_raises_due_ads_longest_waiting_first_at_most_a_batch() {
     let db = app.db();
     let u = user(&db, "Owner", None);
     let h = 3600;
-    let due: Vec<i64> = (0..5).map(|i| Ad::new(u, &format!("Due {i}"), (10 - i) * h).insert(&db)).collect();
+    let due: Vec<i64> =
+        (0..5).map(|i| Ad::new(u, &format!("Due {i}"), (10 - i) * h).insert(&db)).collect();
     let recent = Ad::new(u, "Recent", h).insert(&db);
     let mut inactive = Ad::new(u, "Inactive", 20 * h);
     inactive.active = false;
     let inactive = inactive.insert(&db);
     let bumped_at = |id: i64| -> i64 {
-        db.query_row("SELECT bumped_at FROM ads WHERE id = ?1", [id], |r| r.get(0)).expect("bumped_at")
+        db.query_row("SELECT bumped_at FROM ads WHERE id = ?1", [id], |r| r.get(0))
+            .expect("bumped_at")
     };
     let before: Vec<i64> = due.iter().map(|id| bumped_at(*id)).collect();
     app.state.jobs.enqueue(Job::Bump);
@@ -215,14 +233,17 @@ fn sigterm_drains_the_queue_and_exits_zero() {
     )
     .expect("config");
     let bin = env!("CARGO_BIN_EXE_uzmat");
-    let status = Command::new(bin).args(["--config", config.to_str().expect("utf8"), "migrate"]).status().expect("migrate");
+    let status = Command::new(bin)
+        .args(["--config", config.to_str().expect("utf8"), "migrate"])
+        .status()
+        .expect("migrate");
     assert!(status.success());
     let db_path = dir.path().join("uzmat.db");
     let db = rusqlite::Connection::open(&db_path).expect("db");
     let u = user(&db, "Owner", None);
     let ids: Vec<i64> = (0..10).map(|i| Ad::new(u, &format!("Ad {i}"), i).insert(&db)).collect();
 
-    let mut child = Command::new(bin)
+    let child = Command::new(bin)
         .args(["--config", config.to_str().expect("utf8"), "serve"])
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
@@ -244,8 +265,10 @@ fn sigterm_drains_the_queue_and_exits_zero() {
     let log = std::thread::spawn(move || lines.map_while(Result::ok).collect::<Vec<_>>());
 
     let mut blocker = rusqlite::Connection::open(&db_path).expect("db");
-    let tx = blocker.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).expect("lock");
-    let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
+    let tx =
+        blocker.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).expect("lock");
+    let agent: ureq::Agent =
+        ureq::Agent::config_builder().http_status_as_error(false).build().into();
     let n = 200;
     for i in 0..n {
         let id = ids[i % ids.len()];
@@ -257,7 +280,13 @@ fn sigterm_drains_the_queue_and_exits_zero() {
             .expect("request");
         assert_eq!(r.status().as_u16(), 200);
     }
-    let metrics = agent.get(&format!("http://{addr}/metrics")).call().expect("metrics").body_mut().read_to_string().expect("body");
+    let metrics = agent
+        .get(&format!("http://{addr}/metrics"))
+        .call()
+        .expect("metrics")
+        .body_mut()
+        .read_to_string()
+        .expect("body");
     let queued: f64 = metrics
         .lines()
         .find_map(|l| l.strip_prefix("uzmat_jobs_queue_depth ")?.parse().ok())
@@ -271,7 +300,8 @@ fn sigterm_drains_the_queue_and_exits_zero() {
     let status = child.0.wait().expect("wait");
     let log = log.join().expect("log");
     assert!(status.success(), "exit status {status:?}; log:\n{}", log.join("\n"));
-    let total: i64 = db.query_row("SELECT sum(views_count) FROM ads", [], |r| r.get(0)).expect("sum");
+    let total: i64 =
+        db.query_row("SELECT sum(views_count) FROM ads", [], |r| r.get(0)).expect("sum");
     assert_eq!(total, n as i64, "every queued view was written before exit");
 }
 

@@ -35,11 +35,21 @@ fn filters_by_kind_place_type_brand_and_price_across_currencies() {
     assert_eq!(app.get("/parts").ad_ids(), vec![parts]);
     assert_eq!(app.get("/catalog?kind=rent").ad_ids(), vec![rent]);
     assert_eq!(app.get("/catalog?country=ru").ad_ids(), vec![ru_sale]);
-    assert_eq!(app.get("/catalog?country=kz&city=%D0%90%D0%BB%D0%BC%D0%B0%D1%82%D1%8B").ad_ids(), vec![rent, kz_sale]);
+    assert_eq!(
+        app.get("/catalog?country=kz&city=%D0%90%D0%BB%D0%BC%D0%B0%D1%82%D1%8B").ad_ids(),
+        vec![rent, kz_sale]
+    );
     assert_eq!(app.get("/catalog?type=%D0%BA%D1%80%D0%B0%D0%BD").ad_ids(), vec![rent]);
-    assert_eq!(app.get("/catalog?brand=komatsu").ad_ids(), vec![ru_sale], "brand is case-insensitive");
+    assert_eq!(
+        app.get("/catalog?brand=komatsu").ad_ids(),
+        vec![ru_sale],
+        "brand is case-insensitive"
+    );
     // $20,000 .. $60,000 in USD catches the Moscow ad only
-    assert_eq!(app.get("/catalog?price_from=20000&price_to=60000&currency=USD").ad_ids(), vec![ru_sale]);
+    assert_eq!(
+        app.get("/catalog?price_from=20000&price_to=60000&currency=USD").ad_ids(),
+        vec![ru_sale]
+    );
     // the same range in tenge: 20,000 USD = 10,000,000 KZT
     assert_eq!(app.get("/catalog?price_from=10000000&currency=KZT").ad_ids(), vec![ru_sale]);
     assert_eq!(app.get("/catalog?sort=price_desc").ad_ids(), vec![ru_sale, kz_sale, rent]);
@@ -56,9 +66,17 @@ fn search_is_substring_and_case_insensitive_for_cyrillic() {
     b.equipment_type = Some("автокран");
     b.brand = Some("Ивановец");
     let b = b.insert(&db);
-    assert_eq!(app.get("/catalog?q=%D1%8D%D0%BA%D1%81%D0%BA%D0%B0%D0%B2").ad_ids(), vec![a], "экскав");
+    assert_eq!(
+        app.get("/catalog?q=%D1%8D%D0%BA%D1%81%D0%BA%D0%B0%D0%B2").ad_ids(),
+        vec![a],
+        "экскав"
+    );
     assert_eq!(app.get("/catalog?q=hitachi").ad_ids(), vec![a]);
-    assert_eq!(app.get("/catalog?q=%D0%B8%D0%B2%D0%B0%D0%BD%D0%BE%D0%B2%D0%B5%D1%86").ad_ids(), vec![b], "ивановец");
+    assert_eq!(
+        app.get("/catalog?q=%D0%B8%D0%B2%D0%B0%D0%BD%D0%BE%D0%B2%D0%B5%D1%86").ad_ids(),
+        vec![b],
+        "ивановец"
+    );
     assert!(app.get("/catalog?q=liebherr").ad_ids().is_empty());
     let none = app.get("/catalog?q=liebherr");
     assert!(none.body.contains("0 объявлений"), "result count shown");
@@ -69,7 +87,8 @@ fn twelve_per_page_with_count_and_pagination() {
     let app = spawn_app();
     let db = app.db();
     let u = user(&db, "Seller", None);
-    let ids: Vec<i64> = (0..30).map(|i| Ad::new(u, &format!("Погрузчик {i}"), 1000 - i).insert(&db)).collect();
+    let ids: Vec<i64> =
+        (0..30).map(|i| Ad::new(u, &format!("Погрузчик {i}"), 1000 - i).insert(&db)).collect();
     let newest_first: Vec<i64> = ids.iter().rev().copied().collect();
     let p1 = app.get("/catalog");
     assert_eq!(p1.ad_ids(), newest_first[..12].to_vec());
@@ -80,7 +99,11 @@ fn twelve_per_page_with_count_and_pagination() {
     assert!(app.get("/catalog?page=4").ad_ids().is_empty());
     // filters survive in page links
     let filtered = app.get("/catalog?sort=views&page=2");
-    assert!(filtered.body.contains("href=\"/catalog?sort=views&amp;page=3\""), "{}", filtered.body.len());
+    assert!(
+        filtered.body.contains("href=\"/catalog?sort=views&amp;page=3\""),
+        "{}",
+        filtered.body.len()
+    );
 }
 
 #[test]

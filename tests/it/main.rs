@@ -10,5 +10,6 @@ mod cli;
 mod home;
 mod jobs;
 mod listing;
+mod prefs;
 mod query_plans;
 mod unread;

@@ -22,7 +22,8 @@ fn assert_no_ads_scan(label: &str, plan: &str) {
     for line in plan.lines() {
         let l = line.trim();
         assert!(
-            !(l.starts_with("SCAN a") || l.starts_with("SCAN ads")) || l.starts_with("SCAN ads_fts"),
+            !(l.starts_with("SCAN a") || l.starts_with("SCAN ads"))
+                || l.starts_with("SCAN ads_fts"),
             "{label}: full scan of ads:\n{plan}"
         );
     }
@@ -39,11 +40,45 @@ fn list_and_home_queries_use_indexes() {
     for section in [Section::Catalog, Section::Parts, Section::Repair] {
         for sort in [Sort::Fresh, Sort::PriceAsc, Sort::PriceDesc, Sort::Views] {
             filters.push(Filter { section: Some(section), sort, page: 1, ..Filter::default() });
-            filters.push(Filter { section: Some(section), sort, page: 3, country: Some(Country::Kz), ..Filter::default() });
-            filters.push(Filter { section: Some(section), sort, page: 1, country: Some(Country::Ru), city: Some("Москва".into()), ..Filter::default() });
-            filters.push(Filter { section: Some(section), sort, page: 1, kind: Some(Kind::Rent), equipment_type: Some("кран".into()), ..Filter::default() });
-            filters.push(Filter { section: Some(section), sort, page: 1, brand: Some("JCB".into()), price_from_usd_cents: Some(100), price_to_usd_cents: Some(10_000_000), ..Filter::default() });
-            filters.push(Filter { section: Some(section), sort, page: 1, text: Some("экскаватор".into()), ..Filter::default() });
+            filters.push(Filter {
+                section: Some(section),
+                sort,
+                page: 3,
+                country: Some(Country::Kz),
+                ..Filter::default()
+            });
+            filters.push(Filter {
+                section: Some(section),
+                sort,
+                page: 1,
+                country: Some(Country::Ru),
+                city: Some("Москва".into()),
+                ..Filter::default()
+            });
+            filters.push(Filter {
+                section: Some(section),
+                sort,
+                page: 1,
+                kind: Some(Kind::Rent),
+                equipment_type: Some("кран".into()),
+                ..Filter::default()
+            });
+            filters.push(Filter {
+                section: Some(section),
+                sort,
+                page: 1,
+                brand: Some("JCB".into()),
+                price_from_usd_cents: Some(100),
+                price_to_usd_cents: Some(10_000_000),
+                ..Filter::default()
+            });
+            filters.push(Filter {
+                section: Some(section),
+                sort,
+                page: 1,
+                text: Some("экскаватор".into()),
+                ..Filter::default()
+            });
         }
     }
     filters.push(Filter { owner_id: Some(1), page: 1, ..Filter::default() });
@@ -62,7 +97,8 @@ fn list_and_home_queries_use_indexes() {
             let (sql, params) = home::block_sql(now, place, block, 16, vec![]);
             assert_no_ads_scan(&format!("home {block:?} {place:?}"), &plan(&conn, &sql, &params));
         }
-        let (sql, params) = home::block_sql(now, place, FRESH_GOLD, 4, vec![Box::new(now - 43_200)]);
+        let (sql, params) =
+            home::block_sql(now, place, FRESH_GOLD, 4, vec![Box::new(now - 43_200)]);
         assert_no_ads_scan("home fresh gold", &plan(&conn, &sql, &params));
     }
 }

@@ -65,7 +65,11 @@ fn badge_shows_the_count_and_follows_the_cache_rules() {
     )
     .expect("read");
     app.state.unread.invalidate(seller);
-    assert_eq!(badge(&app.get_with("/catalog", &[("cookie", &cookie)]).body), None, "all read: no badge");
+    assert_eq!(
+        badge(&app.get_with("/catalog", &[("cookie", &cookie)]).body),
+        None,
+        "all read: no badge"
+    );
 
     // the buyer's own messages never count for the buyer
     let buyer_cookie = session(&db, buyer);

@@ -120,13 +120,8 @@ impl Browser {
         for _attempt in 0..3 {
             match spawn_driver(&agent, profile.path()) {
                 Ok((driver, port)) => {
-                    let mut browser = Browser {
-                        driver,
-                        port,
-                        session: String::new(),
-                        agent,
-                        profile,
-                    };
+                    let mut browser =
+                        Browser { driver, port, session: String::new(), agent, profile };
                     browser.open_session(width, height)?;
                     return Ok(browser);
                 }
@@ -203,11 +198,7 @@ impl Browser {
 
     /// Resizes the window so the viewport is `width` x `height` CSS pixels.
     pub fn set_window_size(&self, width: u32, height: u32) -> Result<(), String> {
-        self.cmd(
-            "POST",
-            "/window/rect",
-            Some(&json!({ "width": width, "height": height })),
-        )?;
+        self.cmd("POST", "/window/rect", Some(&json!({ "width": width, "height": height })))?;
         self.fix_viewport(width, height)
     }
 
@@ -232,11 +223,7 @@ impl Browser {
             let outer_h = rect["height"].as_i64().unwrap_or(i64::from(height));
             let new_w = (outer_w + i64::from(width) - i64::from(seen.0)).max(1);
             let new_h = (outer_h + i64::from(height) - i64::from(seen.1)).max(1);
-            self.cmd(
-                "POST",
-                "/window/rect",
-                Some(&json!({ "width": new_w, "height": new_h })),
-            )?;
+            self.cmd("POST", "/window/rect", Some(&json!({ "width": new_w, "height": new_h })))?;
             attempt += 1;
         }
     }
@@ -244,12 +231,8 @@ impl Browser {
     /// Current viewport size (`window.innerWidth`, `window.innerHeight`).
     pub fn viewport(&self) -> Result<(u32, u32), String> {
         let v = self.eval("return [window.innerWidth, window.innerHeight];")?;
-        let w = v[0]
-            .as_u64()
-            .ok_or_else(|| format!("bad innerWidth: {v}"))?;
-        let h = v[1]
-            .as_u64()
-            .ok_or_else(|| format!("bad innerHeight: {v}"))?;
+        let w = v[0].as_u64().ok_or_else(|| format!("bad innerWidth: {v}"))?;
+        let h = v[1].as_u64().ok_or_else(|| format!("bad innerHeight: {v}"))?;
         Ok((w as u32, h as u32))
     }
 
@@ -282,11 +265,7 @@ impl Browser {
     /// Reference of the first element matching `css` (waits up to the implicit timeout).
     fn find(&self, css: &str) -> Result<String, String> {
         let v = self
-            .cmd(
-                "POST",
-                "/element",
-                Some(&json!({ "using": "css selector", "value": css })),
-            )
+            .cmd("POST", "/element", Some(&json!({ "using": "css selector", "value": css })))
             .map_err(|e| format!("find `{css}`: {e}"))?;
         element_id(&v).ok_or_else(|| format!("find `{css}`: unexpected response {v}"))
     }
@@ -294,15 +273,10 @@ impl Browser {
     /// References of all elements matching `css` (waits up to the implicit timeout for at least one).
     fn find_all(&self, css: &str) -> Result<Vec<String>, String> {
         let v = self
-            .cmd(
-                "POST",
-                "/elements",
-                Some(&json!({ "using": "css selector", "value": css })),
-            )
+            .cmd("POST", "/elements", Some(&json!({ "using": "css selector", "value": css })))
             .map_err(|e| format!("find all `{css}`: {e}"))?;
-        let items = v
-            .as_array()
-            .ok_or_else(|| format!("find all `{css}`: unexpected response {v}"))?;
+        let items =
+            v.as_array().ok_or_else(|| format!("find all `{css}`: unexpected response {v}"))?;
         items
             .iter()
             .map(|item| {
@@ -332,10 +306,7 @@ impl Browser {
     /// Visible text of the first element matching the CSS selector.
     pub fn text(&self, css: &str) -> Result<String, String> {
         self.on_element(css, "text of", |id| {
-            as_string(
-                self.cmd("GET", &format!("/element/{id}/text"), None)?,
-                "text",
-            )
+            as_string(self.cmd("GET", &format!("/element/{id}/text"), None)?, "text")
         })
     }
 
@@ -346,10 +317,8 @@ impl Browser {
 
     /// Number of elements matching right now, without waiting (`querySelectorAll`).
     pub fn count_now(&self, css: &str) -> Result<usize, String> {
-        let v = self.eval_with(
-            "return document.querySelectorAll(arguments[0]).length;",
-            &[json!(css)],
-        )?;
+        let v = self
+            .eval_with("return document.querySelectorAll(arguments[0]).length;", &[json!(css)])?;
         v.as_u64()
             .map(|n| n as usize)
             .ok_or_else(|| format!("count_now `{css}`: unexpected result {v}"))
@@ -362,12 +331,7 @@ impl Browser {
             let result: Result<Vec<String>, String> = self
                 .find_all(css)?
                 .iter()
-                .map(|id| {
-                    as_string(
-                        self.cmd("GET", &format!("/element/{id}/text"), None)?,
-                        "text",
-                    )
-                })
+                .map(|id| as_string(self.cmd("GET", &format!("/element/{id}/text"), None)?, "text"))
                 .collect();
             match result {
                 Err(e) if tries == 0 && e.contains("stale element reference") => tries += 1,
@@ -393,39 +357,29 @@ impl Browser {
     /// DOM property `name` of the first element matching (e.g. `value` of an input, `checked`).
     pub fn prop(&self, css: &str, name: &str) -> Result<Value, String> {
         self.on_element(css, &format!("property {name} of"), |id| {
-            self.cmd(
-                "GET",
-                &format!("/element/{id}/property/{}", encode_segment(name)),
-                None,
-            )
+            self.cmd("GET", &format!("/element/{id}/property/{}", encode_segment(name)), None)
         })
     }
 
     /// Clicks the first element matching (scrolls it into view; fails if it is covered or hidden).
     pub fn click(&self, css: &str) -> Result<(), String> {
         self.on_element(css, "click", |id| {
-            self.cmd("POST", &format!("/element/{id}/click"), Some(&json!({})))
-                .map(drop)
+            self.cmd("POST", &format!("/element/{id}/click"), Some(&json!({}))).map(drop)
         })
     }
 
     /// Types `text` into the first element matching (appends to any existing value).
     pub fn type_into(&self, css: &str, text: &str) -> Result<(), String> {
         self.on_element(css, "type into", |id| {
-            self.cmd(
-                "POST",
-                &format!("/element/{id}/value"),
-                Some(&json!({ "text": text })),
-            )
-            .map(drop)
+            self.cmd("POST", &format!("/element/{id}/value"), Some(&json!({ "text": text })))
+                .map(drop)
         })
     }
 
     /// Clears the value of the first input/textarea matching.
     pub fn clear(&self, css: &str) -> Result<(), String> {
         self.on_element(css, "clear", |id| {
-            self.cmd("POST", &format!("/element/{id}/clear"), Some(&json!({})))
-                .map(drop)
+            self.cmd("POST", &format!("/element/{id}/clear"), Some(&json!({}))).map(drop)
         })
     }
 
@@ -433,8 +387,7 @@ impl Browser {
     pub fn is_displayed(&self, css: &str) -> Result<bool, String> {
         self.on_element(css, "is displayed", |id| {
             let v = self.cmd("GET", &format!("/element/{id}/displayed"), None)?;
-            v.as_bool()
-                .ok_or_else(|| format!("unexpected response {v}"))
+            v.as_bool().ok_or_else(|| format!("unexpected response {v}"))
         })
     }
 
@@ -445,20 +398,14 @@ impl Browser {
 
     /// Like [`Browser::eval`], with `arguments[0..]` bound to `args`.
     pub fn eval_with(&self, script: &str, args: &[Value]) -> Result<Value, String> {
-        self.cmd(
-            "POST",
-            "/execute/sync",
-            Some(&json!({ "script": script, "args": args })),
-        )
-        .map_err(|e| format!("eval `{}`: {e}", shorten(script, 80)))
+        self.cmd("POST", "/execute/sync", Some(&json!({ "script": script, "args": args })))
+            .map_err(|e| format!("eval `{}`: {e}", shorten(script, 80)))
     }
 
     /// Saves a PNG screenshot of the viewport to `path` (creating parent folders).
     pub fn screenshot(&self, path: &Path) -> Result<(), String> {
         let v = self.cmd("GET", "/screenshot", None)?;
-        let b64 = v
-            .as_str()
-            .ok_or_else(|| "screenshot: response is not a string".to_string())?;
+        let b64 = v.as_str().ok_or_else(|| "screenshot: response is not a string".to_string())?;
         let png = base64_decode(b64).map_err(|e| format!("screenshot: {e}"))?;
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
             std::fs::create_dir_all(parent)
@@ -494,8 +441,7 @@ impl Browser {
             "const d = document.documentElement, b = document.body;\
              return Math.max(d.scrollWidth, b ? b.scrollWidth : 0) > window.innerWidth;",
         )?;
-        v.as_bool()
-            .ok_or_else(|| format!("has_horizontal_overflow: unexpected result {v}"))
+        v.as_bool().ok_or_else(|| format!("has_horizontal_overflow: unexpected result {v}"))
     }
 
     /// Port chromedriver listens on (for debugging).
@@ -537,10 +483,7 @@ fn driver_log_path(dir: &Path) -> PathBuf {
 fn free_port() -> Result<u16, String> {
     let listener =
         TcpListener::bind("127.0.0.1:0").map_err(|e| format!("cannot bind a local port: {e}"))?;
-    listener
-        .local_addr()
-        .map(|a| a.port())
-        .map_err(|e| format!("cannot read local port: {e}"))
+    listener.local_addr().map(|a| a.port()).map_err(|e| format!("cannot read local port: {e}"))
 }
 
 /// Spawns chromedriver on a free port and waits until `/status` reports ready.
@@ -549,9 +492,7 @@ fn spawn_driver(agent: &ureq::Agent, dir: &Path) -> Result<(Child, u16), String>
     let log_path = driver_log_path(dir);
     let log = File::create(&log_path)
         .map_err(|e| format!("cannot create {}: {e}", log_path.display()))?;
-    let log2 = log
-        .try_clone()
-        .map_err(|e| format!("cannot clone log handle: {e}"))?;
+    let log2 = log.try_clone().map_err(|e| format!("cannot clone log handle: {e}"))?;
     let mut child = Command::new(CHROMEDRIVER)
         .arg(format!("--port={port}"))
         .stdin(Stdio::null())
@@ -564,9 +505,7 @@ fn spawn_driver(agent: &ureq::Agent, dir: &Path) -> Result<(Child, u16), String>
     loop {
         if let Ok(Some(status)) = child.try_wait() {
             let log = std::fs::read_to_string(&log_path).unwrap_or_default();
-            return Err(format!(
-                "chromedriver exited early ({status}) on port {port}:\n{log}"
-            ));
+            return Err(format!("chromedriver exited early ({status}) on port {port}:\n{log}"));
         }
         let url = format!("http://127.0.0.1:{port}/status");
         let ready = agent
@@ -634,10 +573,7 @@ fn request(
     let error = value.get("error").and_then(Value::as_str);
     if !(200..300).contains(&status) || error.is_some() {
         let error = error.unwrap_or("unknown error");
-        let message = value
-            .get("message")
-            .and_then(Value::as_str)
-            .unwrap_or_default();
+        let message = value.get("message").and_then(Value::as_str).unwrap_or_default();
         // chromedriver repeats the error name and appends "(Session info: ...)"; keep the meat.
         let message = message
             .lines()
@@ -646,9 +582,7 @@ fn request(
             .take(3)
             .collect::<Vec<_>>()
             .join(" | ");
-        let message = message
-            .strip_prefix(&format!("{error}: "))
-            .unwrap_or(&message);
+        let message = message.strip_prefix(&format!("{error}: ")).unwrap_or(&message);
         // "/session/<32 hex>/element" -> "/session/…/element", to keep messages short.
         let shown = match path
             .strip_prefix("/session/")
@@ -657,17 +591,13 @@ fn request(
             Some(tail) => format!("/session/…{tail}"),
             None => path.to_string(),
         };
-        return Err(format!(
-            "WebDriver {method} {shown}: HTTP {status}: {error}: {message}"
-        ));
+        return Err(format!("WebDriver {method} {shown}: HTTP {status}: {error}: {message}"));
     }
     Ok(value)
 }
 
 fn element_id(v: &Value) -> Option<String> {
-    v.get(ELEMENT_KEY)
-        .and_then(Value::as_str)
-        .map(str::to_string)
+    v.get(ELEMENT_KEY).and_then(Value::as_str).map(str::to_string)
 }
 
 fn as_string(v: Value, what: &str) -> Result<String, String> {
@@ -748,14 +678,8 @@ mod tests {
         assert_eq!(base64_decode("Zg==").expect("valid base64"), b"f");
         assert_eq!(base64_decode("Zm8=").expect("valid base64"), b"fo");
         assert_eq!(base64_decode("Zm9v").expect("valid base64"), b"foo");
-        assert_eq!(
-            base64_decode("Zm9vYmFy\n").expect("valid base64"),
-            b"foobar"
-        );
-        assert_eq!(
-            base64_decode("iVBORw0KGgo=").expect("valid base64"),
-            b"\x89PNG\r\n\x1a\n"
-        );
+        assert_eq!(base64_decode("Zm9vYmFy\n").expect("valid base64"), b"foobar");
+        assert_eq!(base64_decode("iVBORw0KGgo=").expect("valid base64"), b"\x89PNG\r\n\x1a\n");
         assert!(base64_decode("Zm9v!").is_err());
     }
 

@@ -79,6 +79,11 @@ pub struct Resp {
 }
 
 impl Resp {
+    /// Every value of a header.
+    pub fn header_all(&self, name: &str) -> Vec<&str> {
+        self.headers.iter().filter(|(k, _)| k == name).map(|(_, v)| v.as_str()).collect()
+    }
+
     /// A header's value.
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
@@ -102,10 +107,7 @@ impl Resp {
 }
 
 fn ad_ids(html: &str) -> Vec<i64> {
-    html.split("data-ad-id=\"")
-        .skip(1)
-        .filter_map(|s| s.split('"').next()?.parse().ok())
-        .collect()
+    html.split("data-ad-id=\"").skip(1).filter_map(|s| s.split('"').next()?.parse().ok()).collect()
 }
 
 /// A browser-like User-Agent, so views count.
@@ -132,6 +134,32 @@ impl TestApp {
             req = req.header(*k, *v);
         }
         let mut resp = req.call().expect("request");
+        let status = resp.status().as_u16();
+        let headers = resp
+            .headers()
+            .iter()
+            .map(|(k, v)| (k.as_str().to_owned(), v.to_str().unwrap_or("").to_owned()))
+            .collect();
+        let body = resp.body_mut().read_to_string().unwrap_or_default();
+        Resp { status, body, headers }
+    }
+
+    /// POST an urlencoded form; redirects are not followed.
+    pub fn post_form(&self, path: &str, form: &[(&str, &str)], headers: &[(&str, &str)]) -> Resp {
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .max_redirects(0)
+            .build()
+            .into();
+        let mut req = agent.post(&self.url(path)).header("user-agent", BROWSER_UA);
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        let body = serde_urlencoded::to_string(form).expect("form");
+        let mut resp = req
+            .header("content-type", "application/x-www-form-urlencoded")
+            .send(body.as_bytes())
+            .expect("request");
         let status = resp.status().as_u16();
         let headers = resp
             .headers()
@@ -202,7 +230,12 @@ pub mod build {
         let now = uzmat::db::now();
         db.execute(
             "INSERT INTO users (email, name, badge_until, created_at) VALUES (?1, ?2, ?3, ?4)",
-            (format!("{}-{}@example.test", name.to_lowercase(), fastrand::u64(..)), name, badge_until, now - 86400 * 400),
+            (
+                format!("{}-{}@example.test", name.to_lowercase(), fastrand::u64(..)),
+                name,
+                badge_until,
+                now - 86400 * 400,
+            ),
         )
         .expect("insert user");
         db.last_insert_rowid()
@@ -255,7 +288,11 @@ pub mod build {
         pub fn insert(&self, db: &Connection) -> i64 {
             let (plan, rank, started, until) = match self.plan {
                 Some((p, started, until)) => {
-                    let rank = match p { "vip" => 3, "premium" => 2, _ => 1 };
+                    let rank = match p {
+                        "vip" => 3,
+                        "premium" => 2,
+                        _ => 1,
+                    };
                     (Some(p), rank, Some(started), Some(until))
                 }
                 None => (None, 0, None, None),
@@ -274,7 +311,8 @@ pub mod build {
             )
             .expect("insert ad");
             let id = db.last_insert_rowid();
-            db.execute("UPDATE ads SET slug = ?1 WHERE id = ?2", (format!("ad-{id}"), id)).expect("slug");
+            db.execute("UPDATE ads SET slug = ?1 WHERE id = ?2", (format!("ad-{id}"), id))
+                .expect("slug");
             id
         }
     }

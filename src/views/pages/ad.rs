@@ -5,7 +5,7 @@ use maud::{Markup, html};
 use crate::domain::ads::{AdDetail, Kind};
 use crate::domain::users::Seller;
 use crate::i18n::Lang;
-use crate::views::components::{kind_label, media_url};
+use crate::views::components::{icon, kind_label, media_url};
 use crate::views::layout::{self, Head};
 use crate::web::assets::url;
 use crate::web::extract::PageCtx;
@@ -31,7 +31,11 @@ fn specs(lang: Lang, ad: &AdDetail) -> Vec<(&'static str, String)> {
         push("spec.year", ad.year.map(|y| y.to_string()));
         push("spec.power", ad.power_hp.map(|p| format!("{p} {}", t("unit.hp"))));
         push("spec.weight", ad.weight_t.map(|w| format!("{w} {}", t("unit.t"))));
-        push("spec.hours", ad.engine_hours.map(|h| format!("{} {}", crate::i18n::group_thousands(h), t("unit.hours"))));
+        push(
+            "spec.hours",
+            ad.engine_hours
+                .map(|h| format!("{} {}", crate::i18n::group_thousands(h), t("unit.hours"))),
+        );
     }
     if ad.card.kind == Kind::Rent {
         push("spec.operator", ad.with_operator.map(|o| t(if o { "yes" } else { "no" }).to_owned()));
@@ -89,21 +93,21 @@ pub fn page(ctx: &PageCtx, ad: &AdDetail, seller: Option<&Seller>, is_owner: boo
                 p.muted { (layout::country(lang, card.country)) ", " (card.city) }
                 @if let Some(phone) = &ad.phone {
                     details.phone {
-                        summary.btn { "📞 " (t("ad.show_phone")) }
+                        summary.btn { (icon::phone()) " " (t("ad.show_phone")) }
                         a.phone-number href=(format!("tel:{}", phone.replace(' ', ""))) { (phone) }
                     }
                 }
                 @if let Some(s) = seller {
                     div.seller-card {
                         a href=(format!("/seller/{}", s.id)) { strong { (s.name) } }
-                        @if s.verified { span.verified title=(t("seller.verified")) { " ✔ " (t("seller.verified_short")) } }
+                        @if s.verified { span.verified title=(t("seller.verified")) { " " (icon::verified()) " " (t("seller.verified_short")) } }
                         p.muted { (if s.is_company { t("seller.company") } else { t("seller.individual") }) }
                         p.muted { (t("seller.since")) " " (lang.month_year(s.created_at)) }
                         p.muted { (lang.plural("count.ads", s.active_ads)) }
                     }
                 }
                 p.muted.ad-stats {
-                    span #view-count { "👁 " (card.views) } " · "
+                    span #view-count { (icon::eye()) " " (card.views) } " · "
                     (t("ad.published")) " " (lang.date(ad.created_at))
                 }
                 @if is_owner { p.note { (t("ad.you_own")) } }
@@ -127,7 +131,16 @@ pub fn page(ctx: &PageCtx, ad: &AdDetail, seller: Option<&Seller>, is_owner: boo
     let path = card.path();
     layout::page(
         ctx,
-        Head { title: &card.title, description: Some(&ad.description), canonical: Some(&path), nav: Some(match card.kind.section().code() { "parts" => "parts", "repair" => "repair", _ => "catalog" }) },
+        Head {
+            title: &card.title,
+            description: Some(&ad.description),
+            canonical: Some(&path),
+            nav: Some(match card.kind.section().code() {
+                "parts" => "parts",
+                "repair" => "repair",
+                _ => "catalog",
+            }),
+        },
         body,
     )
 }

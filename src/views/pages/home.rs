@@ -4,7 +4,7 @@ use maud::{Markup, html};
 
 use crate::domain::ads::home::{Home, Place};
 use crate::domain::geo::HOME_CHIPS;
-use crate::views::components::card_grid;
+use crate::views::components::{card_grid, icon};
 use crate::views::layout::{self, Head};
 use crate::web::extract::PageCtx;
 
@@ -41,12 +41,12 @@ pub fn page(ctx: &PageCtx, place: &Place, home: &Home) -> Markup {
             }
         }
         section.block #hot {
-            h2 { "🔥 " (t("home.hot")) }
+            h2 { (icon::flame()) " " (t("home.hot")) }
             (card_grid(lang, &home.hot, ctx.now, "home.empty"))
         }
         @if !home.popular.is_empty() {
             section.block #popular {
-                h2 { "⭐ " (t("home.popular")) }
+                h2 { (icon::star()) " " (t("home.popular")) }
                 (card_grid(lang, &home.popular, ctx.now, "home.empty"))
             }
         }
@@ -64,7 +64,12 @@ pub fn page(ctx: &PageCtx, place: &Place, home: &Home) -> Markup {
     };
     layout::page(
         ctx,
-        Head { title: &title, description: Some(t("home.subtitle")), canonical: Some("/"), nav: None },
+        Head {
+            title: &title,
+            description: Some(t("home.subtitle")),
+            canonical: Some("/"),
+            nav: None,
+        },
         body,
     )
 }

@@ -2,8 +2,8 @@
 
 use maud::{Markup, html};
 
-use crate::domain::ads::list::{Filter, Page, Sort};
 use crate::domain::ads::Section;
+use crate::domain::ads::list::{Filter, Page, Sort};
 use crate::domain::geo::{Country, Currency, EQUIPMENT_TYPES, PARTS_CHIPS};
 use crate::views::components::{card_grid, kind_label, pagination};
 use crate::views::layout::{self, Head};
@@ -132,5 +132,14 @@ pub fn page(ctx: &PageCtx, section: Section, q: &ListQuery, f: &Filter, page: &P
         Section::Parts => "parts",
         Section::Repair => "repair",
     };
-    layout::page(ctx, Head { title: t(title_key(section)), description: None, canonical: Some(section.path()), nav: Some(nav) }, body)
+    layout::page(
+        ctx,
+        Head {
+            title: t(title_key(section)),
+            description: None,
+            canonical: Some(section.path()),
+            nav: Some(nav),
+        },
+        body,
+    )
 }

@@ -4,7 +4,7 @@ use maud::{Markup, html};
 
 use crate::domain::ads::list::Page;
 use crate::domain::users::Seller;
-use crate::views::components::{card_grid, pagination};
+use crate::views::components::{card_grid, icon, pagination};
 use crate::views::layout::{self, Head};
 use crate::web::extract::PageCtx;
 
@@ -14,7 +14,7 @@ pub fn page(ctx: &PageCtx, seller: &Seller, ads: &Page) -> Markup {
     let t = |k| lang.t(k);
     let body = html! {
         section.seller-head {
-            h1 { (seller.name) @if seller.verified { span.verified title=(t("seller.verified")) { " ✔" } } }
+            h1 { (seller.name) @if seller.verified { span.verified title=(t("seller.verified")) { " " (icon::verified()) } } }
             p.muted {
                 (if seller.is_company { t("seller.company") } else { t("seller.individual") })
                 @if let Some(city) = &seller.city { " · " (city) }
@@ -26,5 +26,9 @@ pub fn page(ctx: &PageCtx, seller: &Seller, ads: &Page) -> Markup {
         (pagination(lang, ads.page, ads.pages, |n| format!("/seller/{}?page={n}", seller.id)))
     };
     let canonical = format!("/seller/{}", seller.id);
-    layout::page(ctx, Head { title: &seller.name, description: None, canonical: Some(&canonical), nav: None }, body)
+    layout::page(
+        ctx,
+        Head { title: &seller.name, description: None, canonical: Some(&canonical), nav: None },
+        body,
+    )
 }

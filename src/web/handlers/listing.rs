@@ -94,14 +94,24 @@ pub fn parse_filter(
     let bad = |key: &'static str| Error::BadRequest(ctx.lang.t(key).to_owned());
     let kind = match non_empty(q.kind.as_deref()) {
         None | Some("all") => None,
-        Some(k) => Some(Kind::parse(k).filter(|k| section.kinds().contains(k)).ok_or_else(|| bad("error.bad_kind"))?),
+        Some(k) => Some(
+            Kind::parse(k)
+                .filter(|k| section.kinds().contains(k))
+                .ok_or_else(|| bad("error.bad_kind"))?,
+        ),
     };
     let (country, city) = parse_place(ctx, q.country.as_deref(), q.city.as_deref())?;
     let equipment_type = match non_empty(q.equipment_type.as_deref()) {
         None => None,
         Some(t) => {
             let t = t.to_lowercase();
-            Some(EQUIPMENT_TYPES.iter().find(|e| **e == t).ok_or_else(|| bad("error.bad_type"))?.to_string())
+            Some(
+                EQUIPMENT_TYPES
+                    .iter()
+                    .find(|e| **e == t)
+                    .ok_or_else(|| bad("error.bad_type"))?
+                    .to_string(),
+            )
         }
     };
     let brand = match non_empty(q.brand.as_deref()) {
@@ -122,7 +132,9 @@ pub fn parse_filter(
         return Err(bad("error.price_range"));
     }
     let text = match non_empty(q.q.as_deref()) {
-        Some(t) if t.chars().count() > MAX_SEARCH_CHARS => return Err(bad("error.search_too_long")),
+        Some(t) if t.chars().count() > MAX_SEARCH_CHARS => {
+            return Err(bad("error.search_too_long"));
+        }
         t => t.map(str::to_owned),
     };
     let sort = match non_empty(q.sort.as_deref()) {
@@ -131,7 +143,11 @@ pub fn parse_filter(
     };
     let page = match non_empty(q.page.as_deref()) {
         None => 1,
-        Some(p) => p.parse::<i64>().ok().filter(|p| (1..=MAX_PAGE).contains(p)).ok_or_else(|| bad("error.bad_page"))?,
+        Some(p) => p
+            .parse::<i64>()
+            .ok()
+            .filter(|p| (1..=MAX_PAGE).contains(p))
+            .ok_or_else(|| bad("error.bad_page"))?,
     };
     Ok(Filter {
         section: Some(section),
@@ -160,7 +176,11 @@ async fn listing(state: AppState, ctx: PageCtx, section: Section, q: ListQuery) 
 }
 
 /// `/catalog`: rent and sale.
-pub async fn catalog(State(s): State<AppState>, ctx: PageCtx, Q(q): Q<ListQuery>) -> Result<Markup> {
+pub async fn catalog(
+    State(s): State<AppState>,
+    ctx: PageCtx,
+    Q(q): Q<ListQuery>,
+) -> Result<Markup> {
     listing(s, ctx, Section::Catalog, q).await
 }
 

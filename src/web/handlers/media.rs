@@ -8,8 +8,12 @@ use crate::web::AppState;
 use crate::web::error::Error;
 
 /// Serves a stored photo. Only our own generated names pass: no `..`, no odd characters.
-pub async fn serve(State(state): State<AppState>, Path(path): Path<String>) -> Result<Response, Error> {
-    let ok_chars = path.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '/' | '.'));
+pub async fn serve(
+    State(state): State<AppState>,
+    Path(path): Path<String>,
+) -> Result<Response, Error> {
+    let ok_chars =
+        path.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '/' | '.'));
     if !ok_chars || path.contains("..") || path.starts_with('/') || path.len() > 200 {
         return Err(Error::NotFound);
     }
@@ -24,7 +28,10 @@ pub async fn serve(State(state): State<AppState>, Path(path): Path<String>) -> R
     Ok((
         [
             (header::CONTENT_TYPE, HeaderValue::from_static(mime)),
-            (header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=31536000, immutable")),
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("public, max-age=31536000, immutable"),
+            ),
         ],
         bytes,
     )

@@ -54,6 +54,10 @@ pub async fn update(ctx: PageCtx, Form(form): Form<PrefsForm>) -> Response {
     }
     if let Some(lang) = form.lang.as_deref().and_then(Lang::parse) {
         set_cookie(&mut headers, "lang", lang.code().into(), false);
+        crate::web::flash::set(&mut headers, "flash.lang_saved");
+    }
+    if form.country.is_some() {
+        crate::web::flash::set(&mut headers, "flash.country_saved");
     }
     match form.country.as_deref() {
         Some("all") => set_cookie(&mut headers, "country", String::new(), true),

@@ -26,7 +26,10 @@ pub async fn metrics(
     let (queue, overflow) = state.jobs.depth();
     let body = state.metrics.render(queue, overflow);
     Ok((
-        [(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"))],
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"),
+        )],
         body,
     )
         .into_response())

@@ -1,0 +1,94 @@
+//! Preferences kept in cookies: country, language, theme; flash messages; no open redirect.
+
+use crate::support::spawn_app;
+
+#[test]
+fn choosing_a_country_sets_the_cookie_and_flashes_once() {
+    let app = spawn_app();
+    let r = app.post_form("/prefs", &[("country", "uz"), ("back", "/catalog?city=x")], &[]);
+    assert_eq!(r.status, 303);
+    assert_eq!(
+        r.header("location"),
+        Some("/catalog"),
+        "city filter dropped with the country change"
+    );
+    let cookies = r.header_all("set-cookie");
+    assert!(cookies.iter().any(|c| c.starts_with("country=uz")), "{cookies:?}");
+    assert!(cookies.iter().any(|c| c.starts_with("flash=flash.country_saved")), "{cookies:?}");
+
+    let page = app.get_with("/catalog", &[("cookie", "country=uz; flash=flash.country_saved")]);
+    assert!(page.body.contains("Страна выбрана"));
+    assert!(
+        page.body.contains("<option value=\"uz\" selected>"),
+        "the filter shows the chosen country"
+    );
+    assert!(
+        page.header_all("set-cookie").iter().any(|c| c.starts_with("flash=;")),
+        "flash cleared"
+    );
+    // a forged flash cookie cannot inject text
+    let forged = app.get_with("/", &[("cookie", "flash=<script>alert(1)</script>")]);
+    assert!(!forged.body.contains("alert(1)"));
+}
+
+#[test]
+fn language_and_theme_are_remembered_and_back_is_same_site_only() {
+    let app = spawn_app();
+    let r = app.post_form("/prefs", &[("lang", "en"), ("back", "//evil.example/")], &[]);
+    assert_eq!(r.status, 303);
+    assert_eq!(r.header("location"), Some("/"), "no open redirect");
+    let en = app.get_with("/", &[("cookie", "lang=en")]);
+    assert!(en.body.contains("<html lang=\"en\""));
+    assert!(en.body.contains("Heavy machinery for hire and sale"));
+    let uz = app.get_with("/", &[("cookie", "lang=uz")]);
+    assert!(uz.body.contains("Qaynoq takliflar"), "Uzbek where translated");
+    assert!(
+        uz.body.contains("Сначала") || uz.body.contains("Свежие") || uz.body.contains("Yangi"),
+        "falls back to Russian"
+    );
+
+    let r = app.post_form(
+        "/prefs",
+        &[("theme", "toggle"), ("back", "/about")],
+        &[("cookie", "theme=dark")],
+    );
+    assert!(r.header_all("set-cookie").iter().any(|c| c.starts_with("theme=light")));
+    let light = app.get_with("/about", &[("cookie", "theme=light")]);
+    assert!(
+        light.body.contains("data-theme=\"light\""),
+        "rendered by the server: no flash of the wrong theme"
+    );
+}
+
+#[test]
+fn static_pages_and_security_headers() {
+    let app = spawn_app();
+    for (path, title) in [
+        ("/about", "О сервисе"),
+        ("/help", "Помощь"),
+        ("/rules", "Правила"),
+        ("/safety", "Безопасная сделка"),
+        ("/privacy", "Конфиденциальность"),
+        ("/terms", "Условия"),
+    ] {
+        let r = app.get(path);
+        assert_eq!(r.status, 200, "{path}");
+        assert!(r.body.contains(title), "{path}");
+    }
+    for path in ["/", "/nope", "/healthz"] {
+        let r = app.get(path);
+        let csp = r.header("content-security-policy").expect("csp");
+        assert!(csp.contains("frame-ancestors 'none'") && !csp.contains("unsafe-inline"), "{path}");
+        assert_eq!(r.header("x-content-type-options"), Some("nosniff"), "{path}");
+    }
+    let css_url = app
+        .get("/")
+        .body
+        .split("href=\"/assets/app.")
+        .nth(1)
+        .map(|s| s.split('"').next().unwrap_or("").to_owned())
+        .expect("css link");
+    let css = app.get(&format!("/assets/app.{css_url}"));
+    assert_eq!(css.status, 200);
+    assert!(css.header("cache-control").unwrap_or("").contains("immutable"));
+}
