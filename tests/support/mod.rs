@@ -106,6 +106,21 @@ impl Resp {
     }
 }
 
+fn read(mut resp: ureq::http::Response<ureq::Body>) -> Resp {
+    let status = resp.status().as_u16();
+    let headers = resp
+        .headers()
+        .iter()
+        .map(|(k, v)| (k.as_str().to_owned(), v.to_str().unwrap_or("").to_owned()))
+        .collect();
+    let body = resp.body_mut().read_to_string().unwrap_or_default();
+    Resp { status, body, headers }
+}
+
+fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder().http_status_as_error(false).max_redirects(0).build().into()
+}
+
 fn ad_ids(html: &str) -> Vec<i64> {
     html.split("data-ad-id=\"").skip(1).filter_map(|s| s.split('"').next()?.parse().ok()).collect()
 }
@@ -121,11 +136,7 @@ impl TestApp {
 
     /// GET with extra headers; redirects are not followed.
     pub fn get_with(&self, path: &str, headers: &[(&str, &str)]) -> Resp {
-        let agent: ureq::Agent = ureq::Agent::config_builder()
-            .http_status_as_error(false)
-            .max_redirects(0)
-            .build()
-            .into();
+        let agent = agent();
         let mut req = agent.get(&self.url(path));
         if !headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("user-agent")) {
             req = req.header("user-agent", BROWSER_UA);
@@ -133,41 +144,22 @@ impl TestApp {
         for (k, v) in headers {
             req = req.header(*k, *v);
         }
-        let mut resp = req.call().expect("request");
-        let status = resp.status().as_u16();
-        let headers = resp
-            .headers()
-            .iter()
-            .map(|(k, v)| (k.as_str().to_owned(), v.to_str().unwrap_or("").to_owned()))
-            .collect();
-        let body = resp.body_mut().read_to_string().unwrap_or_default();
-        Resp { status, body, headers }
+        read(req.call().expect("request"))
     }
 
     /// POST an urlencoded form; redirects are not followed.
     pub fn post_form(&self, path: &str, form: &[(&str, &str)], headers: &[(&str, &str)]) -> Resp {
-        let agent: ureq::Agent = ureq::Agent::config_builder()
-            .http_status_as_error(false)
-            .max_redirects(0)
-            .build()
-            .into();
+        let agent = agent();
         let mut req = agent.post(&self.url(path)).header("user-agent", BROWSER_UA);
         for (k, v) in headers {
             req = req.header(*k, *v);
         }
         let body = serde_urlencoded::to_string(form).expect("form");
-        let mut resp = req
-            .header("content-type", "application/x-www-form-urlencoded")
-            .send(body.as_bytes())
-            .expect("request");
-        let status = resp.status().as_u16();
-        let headers = resp
-            .headers()
-            .iter()
-            .map(|(k, v)| (k.as_str().to_owned(), v.to_str().unwrap_or("").to_owned()))
-            .collect();
-        let body = resp.body_mut().read_to_string().unwrap_or_default();
-        Resp { status, body, headers }
+        read(
+            req.header("content-type", "application/x-www-form-urlencoded")
+                .send(body.as_bytes())
+                .expect("request"),
+        )
     }
 
     /// GET.
