@@ -18,6 +18,66 @@ pub struct Config {
     pub jobs: JobsConfig,
     /// Currency rates used for the approximate USD price.
     pub currency: CurrencyConfig,
+    /// Accounts, sessions and throttling.
+    pub auth: AuthConfig,
+    /// Outgoing mail.
+    pub mail: MailConfig,
+}
+
+/// `[auth]`
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AuthConfig {
+    /// Days a session lives without use (sliding).
+    pub session_days: u32,
+    /// Failed logins of one account from one IP before it must wait.
+    pub login_max_failures: u32,
+    /// The window in which failures are counted, and the wait after too many.
+    pub login_lock_seconds: u64,
+    /// Sign-ups allowed per client IP per hour.
+    pub signups_per_ip_per_hour: u32,
+    /// Password-reset requests allowed per client IP per hour.
+    pub resets_per_ip_per_hour: u32,
+    /// Argon2id memory cost in KiB.
+    pub argon2_memory_kib: u32,
+    /// Argon2id passes.
+    pub argon2_iterations: u32,
+    /// Password hashes computed at once (each takes `argon2_memory_kib`).
+    pub hash_concurrency: usize,
+    /// Shortest password accepted.
+    pub password_min_length: usize,
+}
+
+impl Default for AuthConfig {
+    fn default() -> Self {
+        Self {
+            session_days: 30,
+            login_max_failures: 5,
+            login_lock_seconds: 300,
+            signups_per_ip_per_hour: 10,
+            resets_per_ip_per_hour: 5,
+            argon2_memory_kib: 19_456,
+            argon2_iterations: 2,
+            hash_concurrency: 2,
+            password_min_length: 8,
+        }
+    }
+}
+
+/// `[mail]`
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MailConfig {
+    /// `smtp://host:port` of a relay; empty: write `.eml` files under `data/mail/`.
+    pub smtp_url: String,
+    /// The From address.
+    pub from: String,
+}
+
+impl Default for MailConfig {
+    fn default() -> Self {
+        Self { smtp_url: String::new(), from: "Uzmat <noreply@uzmat.localhost>".into() }
+    }
 }
 
 /// `[server]`
@@ -34,6 +94,10 @@ pub struct ServerConfig {
     pub metrics_allow: Vec<IpAddr>,
     /// Folder for the database, uploads and generated secrets.
     pub data_dir: PathBuf,
+    /// The site's address as visitors see it, for links in e-mails.
+    pub public_url: String,
+    /// Largest request body for ordinary forms, in KiB.
+    pub form_limit_kib: usize,
 }
 
 impl Default for ServerConfig {
@@ -44,6 +108,8 @@ impl Default for ServerConfig {
             https: false,
             metrics_allow: Vec::new(),
             data_dir: PathBuf::from("data"),
+            public_url: "http://127.0.0.1:8080".into(),
+            form_limit_kib: 64,
         }
     }
 }
@@ -237,6 +303,36 @@ impl Config {
         }
         if self.database.pool_size == 0 {
             return bad("database.pool_size", "must be at least 1");
+        }
+        let a = &self.auth;
+        if a.session_days == 0 {
+            return bad("auth.session_days", "must be at least 1");
+        }
+        if a.login_max_failures == 0 {
+            return bad("auth.login_max_failures", "must be at least 1");
+        }
+        if a.argon2_memory_kib < 8 * 1024 {
+            return bad("auth.argon2_memory_kib", "must be at least 8192 (8 MiB)");
+        }
+        if a.argon2_iterations == 0 {
+            return bad("auth.argon2_iterations", "must be at least 1");
+        }
+        if a.hash_concurrency == 0 {
+            return bad("auth.hash_concurrency", "must be at least 1");
+        }
+        if a.password_min_length < 6 {
+            return bad("auth.password_min_length", "must be at least 6");
+        }
+        if !self.mail.smtp_url.is_empty() && !self.mail.smtp_url.starts_with("smtp://") {
+            return bad("mail.smtp_url", "must be empty or smtp://host:port (a local relay)");
+        }
+        if self.mail.from.parse::<lettre::message::Mailbox>().is_err() {
+            return bad("mail.from", "must be a mailbox such as \"Uzmat <noreply@example.com>\"");
+        }
+        if !(self.server.public_url.starts_with("http://")
+            || self.server.public_url.starts_with("https://"))
+        {
+            return bad("server.public_url", "must start with http:// or https://");
         }
         let c = &self.currency;
         for (key, v) in [

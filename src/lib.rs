@@ -41,9 +41,53 @@ impl App {
         };
         let metrics = Arc::new(Metrics::default());
         let unread = Arc::new(UnreadCache::new(config.jobs.unread_cache_seconds));
-        let jobs = Jobs::start(db.clone(), config.jobs.clone(), metrics.clone(), unread.clone())?;
+        let settings = jobs::Settings {
+            session_days: config.auth.session_days,
+            mail: config.mail.clone(),
+            mail_dir: config.server.data_dir.join("mail"),
+        };
+        let jobs = Jobs::start(
+            db.clone(),
+            config.jobs.clone(),
+            settings,
+            metrics.clone(),
+            unread.clone(),
+        )?;
+        let key = Arc::new(domain::secrets::load_or_create_key(
+            &config.server.data_dir.join("secret.key"),
+        )?);
+        let hasher = domain::accounts::password::Hasher::new(
+            config.auth.argon2_memory_kib,
+            config.auth.argon2_iterations,
+        )
+        .map_err(|e| format!("auth.argon2_*: {e}"))?;
+        let hash_permits = Arc::new(tokio::sync::Semaphore::new(config.auth.hash_concurrency));
         let listener = TcpListener::bind(config.server.bind).await?;
-        Ok(Self { listener, state: AppState { db, jobs, metrics, unread, config } })
+        {
+            let db = db.clone();
+            let no_staff = tokio::task::spawn_blocking(move || -> Result<bool, db::DbError> {
+                let conn = db.get()?;
+                Ok(!domain::accounts::repo::any_staff(&conn)?)
+            })
+            .await??;
+            if no_staff {
+                tracing::info!(
+                    "no staff account yet: create one with `uzmat admin create-staff --email you@example.com`"
+                );
+            }
+        }
+        let state = AppState {
+            db,
+            jobs,
+            metrics,
+            unread,
+            config,
+            key,
+            hasher,
+            hash_permits,
+            throttle: Arc::new(web::throttle::Throttle::default()),
+        };
+        Ok(Self { listener, state })
     }
 
     /// The address actually bound (port 0 resolved).

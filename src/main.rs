@@ -40,6 +40,21 @@ enum Command {
     },
     /// Validate the configuration and run `PRAGMA integrity_check`.
     Check,
+    /// Administration.
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Make a staff account (created if needed) and print a one-time link to set its password.
+    CreateStaff {
+        /// The staff member's e-mail.
+        #[arg(long)]
+        email: String,
+    },
 }
 
 fn main() -> ExitCode {
@@ -64,6 +79,9 @@ fn main() -> ExitCode {
         Command::Migrate => open(&config).map(|_| tracing::info!("database is up to date")),
         Command::Seed { users, ads, seed } => run_seed(&config, users, ads, seed, true).map(|_| ()),
         Command::Check => check(&config),
+        Command::Admin { command: AdminCommand::CreateStaff { email } } => {
+            create_staff(&config, &email)
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -108,6 +126,25 @@ fn check(config: &Config) -> Result<()> {
         return Err(format!("integrity_check: {result}").into());
     }
     tracing::info!(path = %config.database_path().display(), "configuration valid, database intact");
+    Ok(())
+}
+
+fn create_staff(config: &Config, email: &str) -> Result<()> {
+    use uzmat::domain::{accounts, tokens};
+    let email = accounts::Email::parse(email).ok_or("not an e-mail address")?;
+    let db = open(config)?;
+    let mut conn = db.get()?;
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let now = db::now();
+    let id = accounts::repo::create_or_promote_staff(&tx, &email, now)?;
+    let token = tokens::issue(&tx, id, tokens::Purpose::ResetPassword, now, 86_400)?;
+    tx.commit()?;
+    let base = config.server.public_url.trim_end_matches('/');
+    // the CLI's answer goes to stdout, for the operator to copy
+    println!(
+        "{} is staff. Set the password within 24 hours at:\n{base}/password/reset/{token}",
+        email.as_str()
+    );
     Ok(())
 }
 

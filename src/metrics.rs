@@ -89,7 +89,8 @@ pub struct JobKindStats {
 }
 
 /// Job kinds, in the order metrics list them.
-pub const JOB_KINDS: [&str; 4] = ["view", "bump", "unread_cache", "probe"];
+pub const JOB_KINDS: [&str; 7] =
+    ["view", "bump", "unread_cache", "session_touch", "session_sweep", "mail", "probe"];
 
 /// All of Uzmat's metrics.
 #[derive(Default)]

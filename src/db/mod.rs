@@ -11,7 +11,10 @@ use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 use crate::config::{DatabaseConfig, Synchronous};
 
 /// Embedded, append-only migrations: (version, SQL). Never edit a shipped one; add a new one.
-const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("migrations/0001_init.sql"))];
+const MIGRATIONS: &[(i64, &str)] = &[
+    (1, include_str!("migrations/0001_init.sql")),
+    (2, include_str!("migrations/0002_accounts.sql")),
+];
 
 /// A pooled connection.
 pub type Conn = PooledConnection<SqliteConnectionManager>;

@@ -1,6 +1,11 @@
 //! Nouns and rules of the marketplace, free of HTTP and HTML.
 
+pub mod accounts;
 pub mod ads;
 pub mod geo;
+pub mod mail;
+pub mod secrets;
+pub mod sessions;
 pub mod slug;
+pub mod tokens;
 pub mod users;

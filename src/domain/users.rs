@@ -30,6 +30,12 @@ pub struct SessionUser {
     pub name: String,
     /// Staff member.
     pub is_staff: bool,
+    /// Confirmed the e-mail address.
+    pub email_verified: bool,
+    /// Avatar path under the uploads folder.
+    pub avatar: Option<String>,
+    /// The hash of the session this request came with.
+    pub session_hash: String,
 }
 
 /// A seller, unless deleted.
@@ -50,22 +56,6 @@ pub fn seller(conn: &Connection, id: i64, now: i64) -> rusqlite::Result<Option<S
             city: r.get(5)?,
             active_ads: r.get(6)?,
         })
-    })
-    .optional()
-}
-
-/// The user a session id belongs to, if the session is live.
-pub fn by_session(
-    conn: &Connection,
-    session_id: &str,
-    now: i64,
-) -> rusqlite::Result<Option<SessionUser>> {
-    conn.prepare_cached(
-        "SELECT u.id, u.name, u.is_staff FROM sessions s JOIN users u ON u.id = s.user_id
-         WHERE s.id = ?1 AND s.expires_at > ?2 AND u.deleted_at IS NULL",
-    )?
-    .query_row((session_id, now), |r| {
-        Ok(SessionUser { id: r.get(0)?, name: r.get(1)?, is_staff: r.get(2)? })
     })
     .optional()
 }

@@ -74,14 +74,17 @@ impl Lang {
         cats[self as usize]
             .get(key)
             .or_else(|| cats[Lang::Ru as usize].get(key))
-            .copied()
+            .map(String::as_str)
             .unwrap_or(key)
     }
 
     /// The message for a key known only at run time (e.g. from a cookie), if the catalog has it.
     pub fn lookup(self, key: &str) -> Option<&'static str> {
         let cats = catalogs();
-        cats[self as usize].get(key).or_else(|| cats[Lang::Ru as usize].get(key)).copied()
+        cats[self as usize]
+            .get(key)
+            .or_else(|| cats[Lang::Ru as usize].get(key))
+            .map(String::as_str)
     }
 
     /// The message for `key` with `{name}` placeholders filled.
@@ -114,20 +117,20 @@ impl Lang {
         let text = cats[self as usize]
             .get(full.as_str())
             .or_else(|| cats[Lang::Ru as usize].get(full.as_str()))
-            .copied()
+            .map(String::as_str)
             .unwrap_or(key);
         format!("{} {text}", group_thousands(n))
     }
 }
 
-type Catalog = HashMap<&'static str, &'static str>;
+type Catalog = HashMap<&'static str, String>;
 
 fn parse_catalog(text: &'static str) -> Catalog {
     text.lines()
         .map(str::trim)
         .filter(|l| !l.is_empty() && !l.starts_with('#'))
         .filter_map(|l| l.split_once(" = "))
-        .map(|(k, v)| (k.trim(), v.trim()))
+        .map(|(k, v)| (k.trim(), v.trim().replace("\\n", "\n")))
         .collect()
 }
 

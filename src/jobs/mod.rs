@@ -7,6 +7,7 @@
 //! (counted as coalesced). Submitting never blocks.
 
 mod bump;
+mod mail;
 mod scheduler;
 pub mod unread_cache;
 mod views;
@@ -38,6 +39,15 @@ pub enum Job {
         /// Whose count.
         user_id: i64,
     },
+    /// Extend a session's sliding lifetime.
+    TouchSession {
+        /// The session's id (hash).
+        session_hash: String,
+    },
+    /// Remove expired sessions.
+    SweepSessions,
+    /// Send what waits in the mail outbox.
+    DeliverMail,
     /// A diagnostic job: does nothing, fails, or panics (used by tests of the guarantees).
     Probe(ProbeOutcome),
 }
@@ -71,6 +81,9 @@ impl Job {
             Job::View(_) => "view",
             Job::Bump => "bump",
             Job::UnreadCache { .. } => "unread_cache",
+            Job::TouchSession { .. } => "session_touch",
+            Job::SweepSessions => "session_sweep",
+            Job::DeliverMail => "mail",
             Job::Probe(_) => "probe",
         }
     }
@@ -85,12 +98,24 @@ enum Msg {
 pub(crate) struct Shared {
     db: Db,
     cfg: JobsConfig,
+    settings: Settings,
     metrics: Arc<Metrics>,
     dedupe: ViewDedupe,
     unread: Arc<UnreadCache>,
     overflow: Mutex<Vec<View>>,
     /// A bump is queued or running: further requests are merged into it.
     bump_pending: AtomicBool,
+}
+
+/// What jobs need beyond `[jobs]`.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Session lifetime in days.
+    pub session_days: u32,
+    /// Outgoing mail settings.
+    pub mail: crate::config::MailConfig,
+    /// Where `.eml` files go when no SMTP relay is set.
+    pub mail_dir: std::path::PathBuf,
 }
 
 /// The handle handlers and the scheduler submit through. Cheap to clone.
@@ -109,12 +134,14 @@ impl Jobs {
     pub fn start(
         db: Db,
         cfg: JobsConfig,
+        settings: Settings,
         metrics: Arc<Metrics>,
         unread: Arc<UnreadCache>,
     ) -> std::io::Result<Self> {
         let (tx, rx) = bounded::<Msg>(cfg.queue_capacity);
         let shared = Arc::new(Shared {
             db,
+            settings,
             dedupe: ViewDedupe::new(cfg.view_dedupe_seconds),
             cfg,
             metrics,
@@ -218,6 +245,10 @@ impl Jobs {
             Job::UnreadCache { user_id } => {
                 // the stale entry is refreshed on the user's next page
                 self.shared.unread.invalidate(user_id);
+                stats.coalesced.fetch_add(1, Ordering::Relaxed);
+            }
+            // the next page touches again; the scheduler sweeps and delivers on its next tick
+            Job::TouchSession { .. } | Job::SweepSessions | Job::DeliverMail => {
                 stats.coalesced.fetch_add(1, Ordering::Relaxed);
             }
             Job::Probe(_) => {

@@ -11,15 +11,24 @@ use super::{Job, Jobs};
 pub(super) fn run(jobs: &Jobs, stop: &Receiver<()>) {
     let every = Duration::from_secs(jobs.shared.cfg.bump_check_seconds);
     let mut last_optimize = Instant::now();
-    // first run right away: a server that was down for hours catches up at once
+    let mut last_sweep = Instant::now();
+    // first runs right away: a server that was down for hours catches up at once
     jobs.enqueue(Job::Bump);
+    jobs.enqueue(Job::SweepSessions);
+    jobs.enqueue(Job::DeliverMail);
     loop {
         match stop.recv_timeout(every) {
             Err(RecvTimeoutError::Timeout) => {}
             _ => return,
         }
         jobs.enqueue(Job::Bump);
+        // mail that failed to go out is retried
+        jobs.enqueue(Job::DeliverMail);
         jobs.shared.dedupe.sweep(crate::db::now());
+        if last_sweep.elapsed() > Duration::from_secs(3600) {
+            last_sweep = Instant::now();
+            jobs.enqueue(Job::SweepSessions);
+        }
         if last_optimize.elapsed() > Duration::from_secs(3600) {
             last_optimize = Instant::now();
             if let Ok(conn) = jobs.shared.db.get()

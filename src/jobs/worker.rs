@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use crossbeam_channel::Receiver;
 use rusqlite::Connection;
 
-use super::{Job, Msg, ProbeOutcome, Shared, View, bump, unread_cache as unread, views};
+use super::{Job, Msg, ProbeOutcome, Shared, View, bump, mail, unread_cache as unread, views};
 use crate::db::{DbError, is_busy};
 
 /// A worker thread's life: batches until a stop message, then one last overflow drain.
@@ -85,6 +85,8 @@ pub(super) enum JobError {
     Store(#[from] DbError),
     #[error("probe failure")]
     Probe,
+    #[error("mail: {0}")]
+    Mail(String),
     #[error("panicked: {0}")]
     Panic(String),
 }
@@ -116,6 +118,23 @@ fn run_one(shared: &Shared, conn: &mut Connection, job: &Job) -> Result<(), JobE
             shared.unread.set(*user_id, n);
             Ok(())
         }
+        Job::TouchSession { session_hash } => {
+            crate::domain::sessions::touch(
+                conn,
+                session_hash,
+                crate::db::now(),
+                shared.settings.session_days,
+            )?;
+            Ok(())
+        }
+        Job::SweepSessions => {
+            let n = crate::domain::sessions::sweep(conn, crate::db::now())?;
+            if n > 0 {
+                tracing::info!(removed = n, "expired sessions swept");
+            }
+            Ok(())
+        }
+        Job::DeliverMail => mail::deliver_pending(conn, &shared.settings),
         Job::Probe(ProbeOutcome::Ok) => Ok(()),
         Job::Probe(ProbeOutcome::Fail) => Err(JobError::Probe),
         Job::Probe(ProbeOutcome::Panic) => panic!("probe job asked to panic"),

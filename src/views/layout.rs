@@ -34,6 +34,19 @@ pub fn country(lang: Lang, c: Country) -> &'static str {
     country_name(lang, c)
 }
 
+/// `/login?next=<this page>`, unless this page is an account page already.
+fn login_href(ctx: &PageCtx) -> String {
+    let auth_page = ["/login", "/signup", "/password/"].iter().any(|p| ctx.path.starts_with(p));
+    if auth_page || ctx.path == "/" {
+        "/login".to_owned()
+    } else {
+        format!(
+            "/login?{}",
+            serde_urlencoded::to_string([("next", ctx.path.as_str())]).unwrap_or_default()
+        )
+    }
+}
+
 /// Wraps a page body in the site's frame.
 pub fn page(ctx: &PageCtx, head: Head<'_>, body: Markup) -> Markup {
     let t = |k| ctx.lang.t(k);
@@ -66,6 +79,7 @@ pub fn page(ctx: &PageCtx, head: Head<'_>, body: Markup) -> Markup {
                         div.header-tools {
                             form.country-form method="post" action="/prefs" {
                                 input type="hidden" name="back" value=(ctx.path);
+                                (crate::views::forms::csrf(ctx))
                                 label.visually-hidden for="country-select" { (t("header.country")) }
                                 select #country-select name="country" data-autosubmit {
                                     option value="all" selected[ctx.country.is_none()] { (t("country.all")) }
@@ -77,29 +91,55 @@ pub fn page(ctx: &PageCtx, head: Head<'_>, body: Markup) -> Markup {
                             }
                             form method="post" action="/prefs" {
                                 input type="hidden" name="back" value=(ctx.path);
+                                (crate::views::forms::csrf(ctx))
                                 button.icon-btn #theme-toggle type="submit" name="theme" value="toggle" title=(t("header.theme")) aria-label=(t("header.theme")) {
                                     span.theme-icon aria-hidden="true" {}
                                 }
                             }
                             form.lang-form method="post" action="/prefs" {
                                 input type="hidden" name="back" value=(ctx.path);
+                                (crate::views::forms::csrf(ctx))
                                 @for l in Lang::ALL {
                                     button.lang-btn type="submit" name="lang" value=(l.code()) aria-pressed=(if l == ctx.lang { "true" } else { "false" }) title=(l.name()) { (l.code().to_uppercase()) }
                                 }
                             }
                             @if let Some(user) = &ctx.user {
-                                a.user-menu href=(format!("/seller/{}", user.id)) title=(t("header.messages")) {
-                                    span.avatar aria-hidden="true" { (user.name.chars().next().unwrap_or('?')) }
-                                    span.user-name { (user.name) }
-                                    @if ctx.unread > 0 {
-                                        span.badge #unread-badge aria-label=(t("header.unread")) { (ctx.unread) }
+                                details.user-menu {
+                                    summary title=(t("header.menu")) {
+                                        @if let Some(a) = &user.avatar {
+                                            img.avatar src=(format!("/media/{a}")) alt="" width="30" height="30";
+                                        } @else {
+                                            span.avatar aria-hidden="true" { (user.name.chars().next().unwrap_or('?')) }
+                                        }
+                                        span.user-name { (user.name) }
+                                        @if ctx.unread > 0 {
+                                            span.badge #unread-badge aria-label=(t("header.unread")) { (ctx.unread) }
+                                        }
+                                    }
+                                    div.menu {
+                                        a href="/account" { (t("menu.account")) }
+                                        a href=(format!("/seller/{}", user.id)) { (t("menu.public_page")) }
+                                        a href="/account/password" { (t("menu.password")) }
+                                        @if user.is_staff { a href="/admin" { (t("menu.admin")) } }
+                                        form method="post" action="/logout" {
+                                            (crate::views::forms::csrf(ctx))
+                                            button.linkish #logout type="submit" { (t("menu.logout")) }
+                                        }
                                     }
                                 }
+                            } @else {
+                                a.btn.btn-small.btn-ghost #login-link href=(login_href(ctx)) { (t("header.login")) }
+                                a.btn.btn-small #signup-link href="/signup" { (t("header.signup")) }
                             }
                         }
                     }
                 }
                 main.wrap {
+                    @if let Some(user) = &ctx.user {
+                        @if !user.email_verified {
+                            p.note.verify-banner { (t("account.verify_banner")) }
+                        }
+                    }
                     @if let Some(flash) = ctx.flash {
                         p.flash role="status" { (flash) }
                     }

@@ -9,7 +9,8 @@ use axum::http::request::Parts;
 use super::AppState;
 use super::error::Error;
 use crate::domain::geo::Country;
-use crate::domain::users::{self, SessionUser};
+use crate::domain::sessions;
+use crate::domain::users::SessionUser;
 use crate::i18n::Lang;
 use crate::jobs::Job;
 use crate::jobs::unread_cache::Cached;
@@ -68,6 +69,8 @@ pub struct PageCtx {
     pub now: i64,
     /// A one-time message left by the previous action (PRG), already translated.
     pub flash: Option<&'static str>,
+    /// The CSRF token every form of this page carries.
+    pub csrf: String,
 }
 
 impl PageCtx {
@@ -93,7 +96,25 @@ impl PageCtx {
         let flash = cookie(parts, super::flash::COOKIE)
             .filter(|k| k.starts_with("flash."))
             .and_then(|k| lang.lookup(&k));
-        Self { lang, theme, country, user: None, unread: 0, path, now: crate::db::now(), flash }
+        Self {
+            lang,
+            theme,
+            country,
+            user: None,
+            unread: 0,
+            path,
+            now: crate::db::now(),
+            flash,
+            csrf: String::new(),
+        }
+    }
+
+    /// The context with the CSRF token of this visitor.
+    pub fn with_csrf(mut self, parts: &Parts, key: &[u8; 32]) -> Self {
+        if let Some(b) = super::csrf::binding(parts) {
+            self.csrf = super::csrf::token(key, &b);
+        }
+        self
     }
 }
 
@@ -101,7 +122,7 @@ impl FromRequestParts<AppState> for PageCtx {
     type Rejection = Error;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Error> {
-        let mut ctx = PageCtx::from_headers(parts);
+        let mut ctx = PageCtx::from_headers(parts).with_csrf(parts, &state.key);
         let Some(sid) = cookie(parts, SESSION_COOKIE) else { return Ok(ctx) };
         if sid.len() > 128 {
             return Ok(ctx);
@@ -111,7 +132,9 @@ impl FromRequestParts<AppState> for PageCtx {
         let found = state
             .db
             .run(move |conn| {
-                let Some(user) = users::by_session(conn, &sid, now)? else { return Ok(None) };
+                let Some((user, touch)) = sessions::lookup(conn, &sid, now)? else {
+                    return Ok(None);
+                };
                 let unread = match cache.get(user.id) {
                     Cached::Fresh(n) => (n, false),
                     Cached::Stale(n) => (n, true),
@@ -122,12 +145,19 @@ impl FromRequestParts<AppState> for PageCtx {
                         (n, false)
                     }
                 };
-                Ok(Some((user, unread)))
+                Ok(Some((user, unread, touch)))
             })
             .await?;
-        if let Some((user, (unread, stale))) = found {
+        if let Some((user, (unread, stale), touch)) = found {
             if stale {
                 state.jobs.submit(Job::UnreadCache { user_id: user.id }).await;
+            }
+            if touch {
+                // the sliding lifetime is bookkeeping: written by a job, at most hourly
+                state
+                    .jobs
+                    .submit(Job::TouchSession { session_hash: user.session_hash.clone() })
+                    .await;
             }
             ctx.user = Some(user);
             ctx.unread = unread;
@@ -207,4 +237,61 @@ impl<S: Send + Sync, T: serde::de::DeserializeOwned> FromRequestParts<S> for Q<T
             ))),
         }
     }
+}
+
+/// A signed-in visitor; anonymous ones are sent to the login page (and come back after).
+pub struct RequireUser(pub PageCtx, pub SessionUser);
+
+impl FromRequestParts<AppState> for RequireUser {
+    type Rejection = axum::response::Response;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        use axum::response::IntoResponse;
+        let ctx =
+            PageCtx::from_request_parts(parts, state).await.map_err(IntoResponse::into_response)?;
+        match ctx.user.clone() {
+            Some(user) => Ok(RequireUser(ctx, user)),
+            None if parts.method == axum::http::Method::GET => {
+                let next =
+                    serde_urlencoded::to_string([("next", ctx.path.as_str())]).unwrap_or_default();
+                Err(axum::response::Redirect::to(&format!("/login?{next}")).into_response())
+            }
+            None => Err(Error::Forbidden.into_response()),
+        }
+    }
+}
+
+/// A signed-in staff member; others get 403 (anonymous visitors the login page).
+pub struct RequireStaff(pub PageCtx, pub SessionUser);
+
+impl FromRequestParts<AppState> for RequireStaff {
+    type Rejection = axum::response::Response;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        use axum::response::IntoResponse;
+        let RequireUser(ctx, user) = RequireUser::from_request_parts(parts, state).await?;
+        if user.is_staff {
+            Ok(RequireStaff(ctx, user))
+        } else {
+            Err(Error::Forbidden.into_response())
+        }
+    }
+}
+
+/// A cookie's value from raw headers (for handlers that act on the cookie itself: sign-in/out).
+pub fn cookie_value(headers: &axum::http::HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(cookie::Cookie::split_parse_encoded)
+        .filter_map(Result::ok)
+        .find(|c| c.name() == name)
+        .map(|c| c.value().to_owned())
 }

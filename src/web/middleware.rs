@@ -27,9 +27,15 @@ pub async fn track(State(state): State<AppState>, req: Request, next: Next) -> R
 }
 
 /// Headers every response carries.
-pub async fn security_headers(req: Request, next: Next) -> Response {
+pub async fn security_headers(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let mut resp = next.run(req).await;
     let h = resp.headers_mut();
+    if state.config.server.https {
+        h.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+        );
+    }
     h.insert(
         header::CONTENT_SECURITY_POLICY,
         HeaderValue::from_static(
@@ -48,9 +54,9 @@ pub async fn security_headers(req: Request, next: Next) -> Response {
 }
 
 /// Turns error responses (which carry an [`ErrorPage`]) into full pages in the visitor's language.
-pub async fn error_pages(req: Request, next: Next) -> Response {
+pub async fn error_pages(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let (parts, body) = req.into_parts();
-    let ctx = PageCtx::from_headers(&parts);
+    let ctx = PageCtx::from_headers(&parts).with_csrf(&parts, &state.key);
     let resp = next.run(Request::from_parts(parts, body)).await;
     let Some(page) = resp.extensions().get::<ErrorPage>().cloned() else {
         return super::flash::clear_if_shown(ctx.flash.is_some(), resp);
@@ -60,4 +66,26 @@ pub async fn error_pages(req: Request, next: Next) -> Response {
         (status, views::pages::error::page(&ctx, status, page.message.as_deref())).into_response();
     out.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     out
+}
+
+/// Gives visitors without a session an anonymous id cookie, so their forms (sign-in, sign-up,
+/// preferences) carry a CSRF token bound to something.
+pub async fn anon_cookie(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    let path = req.uri().path();
+    let skip = ["/assets/", "/media/", "/healthz", "/metrics"].iter().any(|p| path.starts_with(p));
+    let has_cookie =
+        req.headers().get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).any(|v| {
+            v.contains(super::csrf::ANON_COOKIE) || v.contains(super::extract::SESSION_COOKIE)
+        });
+    if skip || has_cookie {
+        return next.run(req).await;
+    }
+    let id = crate::domain::secrets::new_token();
+    req.extensions_mut().insert(super::csrf::IssuedAnon(id.clone()));
+    let mut resp = next.run(req).await;
+    let c = super::cookies::build(super::csrf::ANON_COOKIE, id, state.config.server.https, 365);
+    if let Ok(v) = HeaderValue::from_str(&c.to_string()) {
+        resp.headers_mut().append(header::SET_COOKIE, v);
+    }
+    resp
 }

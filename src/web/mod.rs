@@ -1,15 +1,19 @@
 //! HTTP: the application state, the one routing table, and the middleware around it.
 
 pub mod assets;
+pub mod cookies;
+pub mod csrf;
 pub mod error;
 pub mod extract;
 pub mod flash;
 pub mod handlers;
 mod middleware;
+pub mod throttle;
 
 use std::sync::Arc;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 
 use crate::config::Config;
@@ -30,6 +34,29 @@ pub struct AppState {
     pub unread: Arc<UnreadCache>,
     /// The configuration.
     pub config: Arc<Config>,
+    /// The site key (CSRF tokens), generated into the data folder on first run.
+    pub key: Arc<[u8; 32]>,
+    /// Password hashing.
+    pub hasher: crate::domain::accounts::password::Hasher,
+    /// Bounds how many password hashes run at once (each takes tens of MiB).
+    pub hash_permits: Arc<tokio::sync::Semaphore>,
+    /// Login, sign-up and reset limits.
+    pub throttle: Arc<throttle::Throttle>,
+}
+
+impl AppState {
+    /// Runs a password hash or check off the async executor, at most `hash_concurrency` at once.
+    pub async fn hashing<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&crate::domain::accounts::password::Hasher) -> T + Send + 'static,
+    ) -> Result<T, error::Error> {
+        let _permit =
+            self.hash_permits.acquire().await.map_err(|e| error::Error::Internal(e.to_string()))?;
+        let hasher = self.hasher.clone();
+        tokio::task::spawn_blocking(move || f(&hasher))
+            .await
+            .map_err(|e| error::Error::Internal(e.to_string()))
+    }
 }
 
 /// Every route of the site.
@@ -48,13 +75,37 @@ pub fn router(state: AppState) -> Router {
         .route("/privacy", get(handlers::pages::privacy))
         .route("/terms", get(handlers::pages::terms))
         .route("/prefs", post(handlers::prefs::update))
+        .route("/signup", get(handlers::auth::signup_form).post(handlers::auth::signup))
+        .route("/login", get(handlers::auth::login_form).post(handlers::auth::login))
+        .route("/logout", post(handlers::auth::logout))
+        .route("/password/forgot", get(handlers::auth::forgot_form).post(handlers::auth::forgot))
+        .route(
+            "/password/reset/{token}",
+            get(handlers::auth::reset_form).post(handlers::auth::reset),
+        )
+        .route("/verify-email/{token}", get(handlers::auth::verify_email))
+        .route("/account", get(handlers::account::show).post(handlers::account::update))
+        .route(
+            "/account/avatar",
+            post(handlers::account::avatar)
+                .layer(DefaultBodyLimit::max(handlers::account::AVATAR_MAX_BYTES + 64 * 1024)),
+        )
+        .route(
+            "/account/password",
+            get(handlers::account::password_form).post(handlers::account::change_password),
+        )
+        .route("/account/delete", post(handlers::account::delete))
+        .route("/account/export", get(handlers::account::export))
+        .route("/admin", get(handlers::admin::show))
         .route("/healthz", get(handlers::system::healthz))
         .route("/metrics", get(handlers::system::metrics))
         .route("/assets/{file}", get(assets::serve))
         .route("/media/{*path}", get(handlers::media::serve))
         .fallback(handlers::pages::not_found)
-        .layer(axum::middleware::from_fn(middleware::error_pages))
-        .layer(axum::middleware::from_fn(middleware::security_headers))
+        .layer(DefaultBodyLimit::max(state.config.server.form_limit_kib * 1024))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::error_pages))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::anon_cookie))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::security_headers))
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::track))
         .with_state(state)
 }

@@ -3,8 +3,11 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod access;
+mod accounts;
 mod ad;
 mod bad_input;
+mod browser_accounts;
 mod browser_pages;
 mod cli;
 mod home;

@@ -1,11 +1,14 @@
 //! Preferences kept in cookies: country, language, theme; flash messages; no open redirect.
 
+use crate::support::client::Client;
 use crate::support::spawn_app;
 
 #[test]
 fn choosing_a_country_sets_the_cookie_and_flashes_once() {
     let app = spawn_app();
-    let r = app.post_form("/prefs", &[("country", "uz"), ("back", "/catalog?city=x")], &[]);
+    let c = Client::new(&app);
+    c.get("/");
+    let r = c.post("/prefs", &[("country", "uz"), ("back", "/catalog?city=x")]);
     assert_eq!(r.status, 303);
     assert_eq!(
         r.header("location"),
@@ -16,7 +19,7 @@ fn choosing_a_country_sets_the_cookie_and_flashes_once() {
     assert!(cookies.iter().any(|c| c.starts_with("country=uz")), "{cookies:?}");
     assert!(cookies.iter().any(|c| c.starts_with("flash=flash.country_saved")), "{cookies:?}");
 
-    let page = app.get_with("/catalog", &[("cookie", "country=uz; flash=flash.country_saved")]);
+    let page = c.get("/catalog");
     assert!(page.body.contains("Страна выбрана"));
     assert!(
         page.body.contains("<option value=\"uz\" selected>"),
@@ -34,10 +37,12 @@ fn choosing_a_country_sets_the_cookie_and_flashes_once() {
 #[test]
 fn language_and_theme_are_remembered_and_back_is_same_site_only() {
     let app = spawn_app();
-    let r = app.post_form("/prefs", &[("lang", "en"), ("back", "//evil.example/")], &[]);
+    let c = Client::new(&app);
+    c.get("/");
+    let r = c.post("/prefs", &[("lang", "en"), ("back", "//evil.example/")]);
     assert_eq!(r.status, 303);
     assert_eq!(r.header("location"), Some("/"), "no open redirect");
-    let en = app.get_with("/", &[("cookie", "lang=en")]);
+    let en = c.get("/");
     assert!(en.body.contains("<html lang=\"en\""));
     assert!(en.body.contains("Heavy machinery for hire and sale"));
     let uz = app.get_with("/", &[("cookie", "lang=uz")]);
@@ -47,11 +52,8 @@ fn language_and_theme_are_remembered_and_back_is_same_site_only() {
         "falls back to Russian"
     );
 
-    let r = app.post_form(
-        "/prefs",
-        &[("theme", "toggle"), ("back", "/about")],
-        &[("cookie", "theme=dark")],
-    );
+    c.cookies.borrow_mut().insert("theme".into(), "dark".into());
+    let r = c.post("/prefs", &[("theme", "toggle"), ("back", "/about")]);
     assert!(r.header_all("set-cookie").iter().any(|c| c.starts_with("theme=light")));
     let light = app.get_with("/about", &[("cookie", "theme=light")]);
     assert!(
@@ -91,4 +93,12 @@ fn static_pages_and_security_headers() {
     let css = app.get(&format!("/assets/app.{css_url}"));
     assert_eq!(css.status, 200);
     assert!(css.header("cache-control").unwrap_or("").contains("immutable"));
+}
+
+#[test]
+fn preference_posts_need_the_csrf_token() {
+    let app = spawn_app();
+    let r = app.post_form("/prefs", &[("lang", "en"), ("back", "/")], &[]);
+    assert_eq!(r.status, 403);
+    assert!(r.header_all("set-cookie").iter().all(|c| !c.starts_with("lang=")), "nothing changed");
 }

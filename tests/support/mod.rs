@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod browser;
+pub mod client;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -32,6 +33,9 @@ pub fn test_config(dir: &std::path::Path) -> Config {
     c.server.data_dir = dir.to_path_buf();
     c.server.trusted_proxies = vec!["127.0.0.1".parse().expect("ip")];
     c.jobs.bump_check_seconds = 3600;
+    // cheap hashes keep the suite fast; production parameters are measured separately
+    c.auth.argon2_memory_kib = 8192;
+    c.auth.argon2_iterations = 1;
     c
 }
 
@@ -106,7 +110,7 @@ impl Resp {
     }
 }
 
-fn read(mut resp: ureq::http::Response<ureq::Body>) -> Resp {
+pub fn read(mut resp: ureq::http::Response<ureq::Body>) -> Resp {
     let status = resp.status().as_u16();
     let headers = resp
         .headers()
@@ -117,7 +121,7 @@ fn read(mut resp: ureq::http::Response<ureq::Body>) -> Resp {
     Resp { status, body, headers }
 }
 
-fn agent() -> ureq::Agent {
+pub fn agent() -> ureq::Agent {
     ureq::Agent::config_builder().http_status_as_error(false).max_redirects(0).build().into()
 }
 
@@ -311,13 +315,8 @@ pub mod build {
 
     /// Opens a session for a user; returns the cookie header value.
     pub fn session(db: &Connection, user_id: i64) -> String {
-        let id = format!("test-session-{}", fastrand::u64(..));
-        let now = uzmat::db::now();
-        db.execute(
-            "INSERT INTO sessions (id, user_id, created_at, last_seen_at, expires_at) VALUES (?1, ?2, ?3, ?3, ?4)",
-            (&id, user_id, now, now + 86400),
-        )
-        .expect("insert session");
-        format!("uzmat_session={id}")
+        let token = uzmat::domain::sessions::create(db, user_id, uzmat::db::now(), 30)
+            .expect("insert session");
+        format!("uzmat_session={token}")
     }
 }

@@ -1,17 +1,15 @@
 //! `POST /prefs`: theme, language and country, kept in cookies (no account needed).
 
-use axum::Form;
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use cookie::{Cookie, SameSite};
-use serde::Deserialize;
 
 use crate::domain::geo::Country;
 use crate::i18n::Lang;
 use crate::web::extract::PageCtx;
 
 /// The preference form.
-#[derive(Debug, Deserialize)]
+#[derive(Debug)]
 pub struct PrefsForm {
     theme: Option<String>,
     lang: Option<String>,
@@ -42,7 +40,13 @@ pub fn safe_back(back: Option<&str>) -> &str {
 }
 
 /// Stores the chosen preferences and returns to the page the form was on.
-pub async fn update(ctx: PageCtx, Form(form): Form<PrefsForm>) -> Response {
+pub async fn update(ctx: PageCtx, form: crate::web::csrf::CsrfForm) -> Response {
+    let form = PrefsForm {
+        theme: form.0.get("theme").cloned(),
+        lang: form.0.get("lang").cloned(),
+        country: form.0.get("country").cloned(),
+        back: form.0.get("back").cloned(),
+    };
     let mut headers = HeaderMap::new();
     match form.theme.as_deref() {
         Some("toggle") => {

@@ -1,0 +1,68 @@
+//! Form fragments: labelled inputs with their error, the CSRF field.
+
+use std::collections::HashMap;
+
+use maud::{Markup, html};
+
+use crate::domain::accounts::FieldErrors;
+use crate::i18n::Lang;
+use crate::web::extract::PageCtx;
+
+/// The hidden CSRF field every POST form carries.
+pub fn csrf(ctx: &PageCtx) -> Markup {
+    html! { input type="hidden" name="csrf_token" value=(ctx.csrf); }
+}
+
+/// What a form shows: the values typed and the errors per field.
+#[derive(Debug, Default, Clone)]
+pub struct FormState {
+    /// Values by field name.
+    pub values: HashMap<String, String>,
+    /// Errors by field name.
+    pub errors: FieldErrors,
+    /// An error about the whole form (message key).
+    pub general: Option<&'static str>,
+}
+
+impl FormState {
+    /// A field's value, or "".
+    pub fn value(&self, name: &str) -> &str {
+        self.values.get(name).map(String::as_str).unwrap_or("")
+    }
+}
+
+/// One labelled input. `kind` is the input type; `autocomplete` helps password managers.
+pub fn field(
+    lang: Lang,
+    form: &FormState,
+    name: &'static str,
+    label_key: &'static str,
+    kind: &str,
+    autocomplete: &str,
+    required: bool,
+) -> Markup {
+    let error = form.errors.get(name);
+    let id = format!("f-{name}");
+    // passwords are never sent back into the page
+    let value = if kind == "password" { "" } else { form.value(name) };
+    html! {
+        div.field.has-error[error.is_some()] {
+            label for=(id) { (lang.t(label_key)) @if required { " " span.req aria-hidden="true" { "*" } } }
+            input id=(id) type=(kind) name=(name) value=(value) autocomplete=(autocomplete)
+                required[required] aria-invalid=[error.map(|_| "true")]
+                aria-describedby=[error.map(|_| format!("{id}-error"))];
+            @if let Some(e) = error {
+                p.field-error id=(format!("{id}-error")) data-field=(name) { (lang.t(e)) }
+            }
+        }
+    }
+}
+
+/// The whole-form error, if any.
+pub fn general_error(lang: Lang, form: &FormState) -> Markup {
+    html! {
+        @if let Some(key) = form.general {
+            p.form-error role="alert" { (lang.t(key)) }
+        }
+    }
+}

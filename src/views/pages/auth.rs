@@ -1,0 +1,146 @@
+//! Sign-up, sign-in, forgotten password and reset forms.
+
+use maud::{Markup, html};
+
+use crate::domain::accounts::AccountType;
+use crate::domain::geo::Country;
+use crate::views::forms::{FormState, csrf, field, general_error};
+use crate::views::layout::{self, Head};
+use crate::web::extract::PageCtx;
+
+fn frame(ctx: &PageCtx, title: &str, body: Markup) -> Markup {
+    layout::page(ctx, Head { title, ..Head::default() }, html! { section.auth-card { (body) } })
+}
+
+/// The country select shared by sign-up and settings.
+pub fn country_select(ctx: &PageCtx, form: &FormState) -> Markup {
+    let lang = ctx.lang;
+    let error = form.errors.get("country");
+    html! {
+        div.field.has-error[error.is_some()] {
+            label for="f-country" { (lang.t("form.country")) }
+            select #f-country name="country" {
+                option value="" { "—" }
+                @for c in Country::ALL {
+                    option value=(c.code()) selected[form.value("country") == c.code()] { (layout::country(lang, c)) }
+                }
+            }
+            @if let Some(e) = error { p.field-error data-field="country" { (lang.t(e)) } }
+        }
+    }
+}
+
+/// Company fields (sign-up and settings of a company account).
+pub fn company_fields(ctx: &PageCtx, form: &FormState) -> Markup {
+    let l = ctx.lang;
+    html! {
+        fieldset.company {
+            legend { (l.t("form.company_details")) }
+            (field(l, form, "company_name", "form.company_name", "text", "organization", true))
+            (field(l, form, "tax_id", "form.tax_id", "text", "off", true))
+            (field(l, form, "director", "form.director", "text", "off", true))
+            (field(l, form, "company_phone", "form.company_phone", "tel", "tel", true))
+            (field(l, form, "company_email", "form.company_email", "email", "email", true))
+            (field(l, form, "address", "form.address", "text", "street-address", true))
+            (field(l, form, "legal_address", "form.legal_address", "text", "off", true))
+            (field(l, form, "website", "form.website", "url", "url", false))
+        }
+    }
+}
+
+/// `GET /signup`.
+pub fn signup(ctx: &PageCtx, form: &FormState, account_type: AccountType, next: &str) -> Markup {
+    let l = ctx.lang;
+    let company = account_type == AccountType::Company;
+    frame(
+        ctx,
+        l.t("auth.signup_title"),
+        html! {
+            h1 { (l.t("auth.signup_title")) }
+            nav.tabs aria-label=(l.t("form.account_type")) {
+                a href="/signup" aria-current=[(!company).then_some("page")] { (l.t("form.individual")) }
+                a #company-tab href="/signup?type=company" aria-current=[company.then_some("page")] { (l.t("form.company")) }
+            }
+            (general_error(l, form))
+            form.form method="post" action="/signup" novalidate {
+                (csrf(ctx))
+                input type="hidden" name="account_type" value=(account_type.code());
+                input type="hidden" name="next" value=(next);
+                (field(l, form, "name", if company { "form.contact_name" } else { "form.name" }, "text", "name", true))
+                (field(l, form, "email", "form.email", "email", "email", true))
+                (field(l, form, "password", "form.password", "password", "new-password", true))
+                p.hint { (l.t("form.password_hint")) }
+                (field(l, form, "phone", "form.phone", "tel", "tel", false))
+                (country_select(ctx, form))
+                (field(l, form, "city", "form.city", "text", "address-level2", false))
+                @if company { (company_fields(ctx, form)) }
+                button.btn.btn-wide type="submit" { (l.t("auth.signup_button")) }
+            }
+            p.muted { (l.t("auth.have_account")) " " a href="/login" { (l.t("auth.login_title")) } }
+        },
+    )
+}
+
+/// `GET /login`.
+pub fn login(ctx: &PageCtx, form: &FormState, next: &str) -> Markup {
+    let l = ctx.lang;
+    frame(
+        ctx,
+        l.t("auth.login_title"),
+        html! {
+            h1 { (l.t("auth.login_title")) }
+            (general_error(l, form))
+            form.form method="post" action="/login" {
+                (csrf(ctx))
+                input type="hidden" name="next" value=(next);
+                (field(l, form, "email", "form.email", "email", "username", true))
+                (field(l, form, "password", "form.password", "password", "current-password", true))
+                button.btn.btn-wide type="submit" { (l.t("auth.login_button")) }
+            }
+            p { a href="/password/forgot" { (l.t("auth.forgot_link")) } }
+            p.muted { (l.t("auth.no_account")) " " a href="/signup" { (l.t("auth.signup_title")) } }
+        },
+    )
+}
+
+/// `GET /password/forgot`; `sent` after a request (the same words whether the e-mail exists).
+pub fn forgot(ctx: &PageCtx, form: &FormState, sent: bool) -> Markup {
+    let l = ctx.lang;
+    frame(
+        ctx,
+        l.t("auth.forgot_title"),
+        html! {
+            h1 { (l.t("auth.forgot_title")) }
+            @if sent {
+                p.note #reset-sent { (l.t("auth.reset_sent")) }
+            } @else {
+                p.muted { (l.t("auth.forgot_text")) }
+                (general_error(l, form))
+                form.form method="post" action="/password/forgot" {
+                    (csrf(ctx))
+                    (field(l, form, "email", "form.email", "email", "email", true))
+                    button.btn.btn-wide type="submit" { (l.t("auth.forgot_button")) }
+                }
+            }
+        },
+    )
+}
+
+/// `GET /password/reset/{token}`.
+pub fn reset(ctx: &PageCtx, form: &FormState, token: &str) -> Markup {
+    let l = ctx.lang;
+    frame(
+        ctx,
+        l.t("auth.reset_title"),
+        html! {
+            h1 { (l.t("auth.reset_title")) }
+            (general_error(l, form))
+            form.form method="post" action=(format!("/password/reset/{token}")) {
+                (csrf(ctx))
+                (field(l, form, "password", "form.new_password", "password", "new-password", true))
+                p.hint { (l.t("form.password_hint")) }
+                button.btn.btn-wide type="submit" { (l.t("auth.reset_button")) }
+            }
+        },
+    )
+}

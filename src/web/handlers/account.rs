@@ -1,0 +1,311 @@
+//! The signed-in user's own pages: profile and avatar, password, export, deletion.
+
+use std::collections::HashMap;
+use std::io::Cursor;
+
+use axum::extract::{FromRequest, Multipart, Request, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+
+use crate::domain::accounts::repo::{self, Account};
+use crate::domain::accounts::{FieldErrors, parse_profile, password};
+use crate::domain::sessions;
+use crate::views::forms::FormState;
+use crate::views::pages::account as view;
+use crate::web::AppState;
+use crate::web::csrf::{self, CsrfForm};
+use crate::web::error::{Error, Result};
+use crate::web::extract::{RequireUser, SESSION_COOKIE};
+use crate::web::{cookies, flash};
+
+/// Largest avatar upload.
+pub const AVATAR_MAX_BYTES: usize = 5 * 1024 * 1024;
+/// Side of the stored (square) avatar.
+const AVATAR_SIDE: u32 = 256;
+
+fn values_of(a: &Account) -> HashMap<String, String> {
+    let p = &a.profile;
+    let mut v = HashMap::new();
+    let mut put = |k: &str, val: Option<&str>| {
+        if let Some(val) = val {
+            v.insert(k.to_owned(), val.to_owned());
+        }
+    };
+    put("name", Some(&p.name));
+    put("phone", p.phone.as_deref());
+    put("country", p.country.map(|c| c.code()));
+    put("city", p.city.as_deref());
+    if let Some(c) = &p.company {
+        put("company_name", Some(&c.company_name));
+        put("tax_id", Some(&c.tax_id));
+        put("director", Some(&c.director));
+        put("company_phone", Some(&c.company_phone));
+        put("company_email", Some(&c.company_email));
+        put("address", Some(&c.address));
+        put("legal_address", Some(&c.legal_address));
+        put("website", c.website.as_deref());
+    }
+    v
+}
+
+async fn load(state: &AppState, id: i64) -> Result<Account> {
+    state.db.run(move |conn| Ok(repo::get(conn, id)?)).await?.ok_or(Error::NotFound)
+}
+
+fn redirect_with(flash_key: &'static str, to: &str) -> Response {
+    let mut headers = HeaderMap::new();
+    flash::set(&mut headers, flash_key);
+    (headers, Redirect::to(to)).into_response()
+}
+
+/// `GET /account`.
+pub async fn show(
+    State(state): State<AppState>,
+    RequireUser(ctx, user): RequireUser,
+) -> Result<Response> {
+    let account = load(&state, user.id).await?;
+    let form = FormState { values: values_of(&account), ..FormState::default() };
+    Ok(view::settings(&ctx, &account, &form).into_response())
+}
+
+/// `POST /account`: saves the profile.
+pub async fn update(
+    State(state): State<AppState>,
+    RequireUser(ctx, user): RequireUser,
+    form: CsrfForm,
+) -> Result<Response> {
+    let account = load(&state, user.id).await?;
+    let mut errors = FieldErrors::default();
+    let profile = parse_profile(&form.0, account.account_type, &mut errors);
+    if !errors.is_empty() {
+        let fs = FormState { values: form.0.clone(), errors, general: None };
+        return Ok(
+            (StatusCode::UNPROCESSABLE_ENTITY, view::settings(&ctx, &account, &fs)).into_response()
+        );
+    }
+    state.db.run(move |conn| Ok(repo::update_profile(conn, user.id, &profile)?)).await?;
+    Ok(redirect_with("flash.profile_saved", "/account"))
+}
+
+/// Decodes an upload whatever its name or declared type says, and re-encodes it as a square
+/// JPEG: EXIF and anything else hidden in the file is gone.
+pub fn reencode_avatar(bytes: &[u8]) -> std::result::Result<Vec<u8>, &'static str> {
+    let reader = image::ImageReader::new(Cursor::new(bytes))
+        .with_guessed_format()
+        .map_err(|_| "account.avatar_bad")?;
+    match reader.format() {
+        Some(image::ImageFormat::Jpeg | image::ImageFormat::Png | image::ImageFormat::WebP) => {}
+        _ => return Err("account.avatar_bad"),
+    }
+    let mut reader = reader;
+    let mut limits = image::Limits::default();
+    limits.max_image_width = Some(10_000);
+    limits.max_image_height = Some(10_000);
+    limits.max_alloc = Some(256 * 1024 * 1024);
+    reader.limits(limits);
+    let img = reader.decode().map_err(|_| "account.avatar_bad")?;
+    let square = img
+        .resize_to_fill(AVATAR_SIDE, AVATAR_SIDE, image::imageops::FilterType::Triangle)
+        .to_rgb8();
+    let mut out = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 85)
+        .encode_image(&square)
+        .map_err(|_| "account.avatar_bad")?;
+    Ok(out)
+}
+
+/// `POST /account/avatar` (multipart: `csrf_token`, `avatar`).
+pub async fn avatar(
+    State(state): State<AppState>,
+    RequireUser(ctx, user): RequireUser,
+    req: Request,
+) -> Result<Response> {
+    let (parts, body) = req.into_parts();
+    let mut multipart = Multipart::from_request(Request::from_parts(parts.clone(), body), &state)
+        .await
+        .map_err(|e| Error::BadRequest(e.body_text()))?;
+    let mut token = None;
+    let mut file: Option<Vec<u8>> = None;
+    let mut too_big = false;
+    while let Some(mut field) =
+        multipart.next_field().await.map_err(|e| Error::BadRequest(e.body_text()))?
+    {
+        match field.name() {
+            Some("csrf_token") => token = field.text().await.ok(),
+            Some("avatar") => {
+                let mut buf = Vec::new();
+                while let Some(chunk) =
+                    field.chunk().await.map_err(|e| Error::BadRequest(e.body_text()))?
+                {
+                    buf.extend_from_slice(&chunk);
+                    if buf.len() > AVATAR_MAX_BYTES {
+                        too_big = true;
+                        break;
+                    }
+                }
+                file = Some(buf);
+            }
+            _ => {}
+        }
+    }
+    csrf::verify(&state.key, &parts, token.as_deref())?;
+    let account = load(&state, user.id).await?;
+    let fail = |key: &'static str| {
+        let fs = FormState {
+            values: values_of(&account),
+            errors: FieldErrors::default(),
+            general: Some(key),
+        };
+        (StatusCode::UNPROCESSABLE_ENTITY, view::settings(&ctx, &account, &fs)).into_response()
+    };
+    if too_big {
+        return Ok(fail("account.avatar_too_big"));
+    }
+    let Some(bytes) = file.filter(|b| !b.is_empty()) else {
+        return Ok(fail("account.avatar_missing"));
+    };
+    let jpeg = match tokio::task::spawn_blocking(move || reencode_avatar(&bytes)).await {
+        Ok(Ok(jpeg)) => jpeg,
+        Ok(Err(key)) => return Ok(fail(key)),
+        Err(e) => return Err(Error::Internal(e.to_string())),
+    };
+    let uploads = state.config.server.data_dir.join("uploads");
+    let name =
+        format!("avatars/{}.jpg", crate::domain::secrets::new_token().replace(['-', '_'], "x"));
+    let path = uploads.join(&name);
+    if let Some(dir) = path.parent() {
+        tokio::fs::create_dir_all(dir).await.map_err(|e| Error::Internal(e.to_string()))?;
+    }
+    tokio::fs::write(&path, jpeg).await.map_err(|e| Error::Internal(e.to_string()))?;
+    let stored = name.clone();
+    let old = state.db.run(move |conn| Ok(repo::set_avatar(conn, user.id, &stored)?)).await?;
+    if let Some(old) = old {
+        let _ = tokio::fs::remove_file(uploads.join(old)).await;
+    }
+    Ok(redirect_with("flash.avatar_saved", "/account"))
+}
+
+/// `GET /account/password`.
+pub async fn password_form(RequireUser(ctx, _): RequireUser) -> Response {
+    view::password(&ctx, &FormState::default()).into_response()
+}
+
+async fn check_current(state: &AppState, account: &Account, given: &str) -> Result<bool> {
+    let Some(stored) = account.password_hash.clone() else { return Ok(false) };
+    let given: String = given.chars().take(password::MAX_LEN).collect();
+    state.hashing(move |h| h.verify(&given, &stored)).await
+}
+
+/// `POST /account/password`: ends every other session.
+pub async fn change_password(
+    State(state): State<AppState>,
+    RequireUser(ctx, user): RequireUser,
+    form: CsrfForm,
+) -> Result<Response> {
+    let account = load(&state, user.id).await?;
+    let mut errors = FieldErrors::default();
+    if !check_current(&state, &account, form.get("current_password")).await? {
+        errors.add("current_password", "form.wrong_password");
+    }
+    let new = form.get("password").to_owned();
+    if let Err(key) = password::check_strength(&new, state.config.auth.password_min_length) {
+        errors.add("password", key);
+    }
+    if !errors.is_empty() {
+        let fs = FormState { values: HashMap::new(), errors, general: None };
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, view::password(&ctx, &fs)).into_response());
+    }
+    let hash =
+        state.hashing(move |h| h.hash(&new)).await?.map_err(|e| Error::Internal(e.to_string()))?;
+    let now = ctx.now;
+    let keep = user.session_hash.clone();
+    state
+        .db
+        .run(move |conn| {
+            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            repo::set_password(&tx, user.id, &hash, now)?;
+            sessions::delete_others(&tx, user.id, Some(&keep))?;
+            tx.commit()?;
+            Ok(())
+        })
+        .await?;
+    Ok(redirect_with("flash.password_changed", "/account"))
+}
+
+/// `POST /account/delete` (asks for the password).
+pub async fn delete(
+    State(state): State<AppState>,
+    RequireUser(ctx, user): RequireUser,
+    form: CsrfForm,
+) -> Result<Response> {
+    let account = load(&state, user.id).await?;
+    if !check_current(&state, &account, form.get("password")).await? {
+        let fs = FormState {
+            values: values_of(&account),
+            errors: FieldErrors::default(),
+            general: Some("account.delete_wrong_password"),
+        };
+        return Ok(
+            (StatusCode::UNPROCESSABLE_ENTITY, view::settings(&ctx, &account, &fs)).into_response()
+        );
+    }
+    let now = ctx.now;
+    let avatar = state
+        .db
+        .run(move |conn| {
+            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            let avatar = repo::delete(&tx, user.id, now)?;
+            tx.commit()?;
+            Ok(avatar)
+        })
+        .await?;
+    if let Some(a) = avatar {
+        let _ = tokio::fs::remove_file(state.config.server.data_dir.join("uploads").join(a)).await;
+    }
+    let mut headers = HeaderMap::new();
+    cookies::remove(&mut headers, SESSION_COOKIE);
+    flash::set(&mut headers, "flash.account_deleted");
+    Ok((headers, Redirect::to("/")).into_response())
+}
+
+/// `GET /account/export`: everything we hold about the user, as a JSON download.
+pub async fn export(
+    State(state): State<AppState>,
+    RequireUser(_, user): RequireUser,
+) -> Result<Response> {
+    let data = state.db.run(move |conn| Ok(repo::export(conn, user.id)?)).await?;
+    let body = serde_json::to_string_pretty(&data).map_err(|e| Error::Internal(e.to_string()))?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static("application/json; charset=utf-8")),
+            (
+                header::CONTENT_DISPOSITION,
+                HeaderValue::from_static("attachment; filename=\"uzmat-export.json\""),
+            ),
+            (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
+        ],
+        body,
+    )
+        .into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::reencode_avatar;
+
+    #[test]
+    fn avatars_are_decoded_and_reencoded() {
+        let img =
+            image::RgbImage::from_fn(40, 30, |x, y| image::Rgb([x as u8 * 5, y as u8 * 7, 90]));
+        let mut png = Vec::new();
+        image::DynamicImage::ImageRgb8(img)
+            .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+            .expect("png");
+        let jpeg = reencode_avatar(&png).expect("valid png");
+        assert_eq!(&jpeg[..3], &[0xFF, 0xD8, 0xFF], "JPEG out");
+        assert_eq!(image::load_from_memory(&jpeg).expect("decodes").width(), 256);
+        assert!(reencode_avatar(b"<svg xmlns='http://www.w3.org/2000/svg'/>").is_err());
+        assert!(reencode_avatar(b"GIF89a not really").is_err());
+        assert!(reencode_avatar(&png[..png.len() / 2]).is_err(), "truncated");
+    }
+}

@@ -1,0 +1,390 @@
+//! Sign-up, sign-in, sign-out, e-mail verification and password reset.
+
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use crate::domain::accounts::{self, AccountType, FieldErrors, password, repo};
+use crate::domain::tokens::{self, Purpose, TokenError};
+use crate::domain::{mail, sessions};
+use crate::jobs::Job;
+use crate::views::forms::FormState;
+use crate::views::pages::auth as view;
+use crate::web::AppState;
+use crate::web::csrf::{ANON_COOKIE, CsrfForm};
+use crate::web::error::{Error, Result};
+use crate::web::extract::{ClientIp, PageCtx, Q, SESSION_COOKIE};
+use crate::web::handlers::prefs::safe_back;
+use crate::web::{cookies, flash};
+
+/// Query of the sign-up and sign-in pages.
+#[derive(Debug, Deserialize, Default)]
+pub struct AuthQuery {
+    #[serde(rename = "type")]
+    account_type: Option<String>,
+    next: Option<String>,
+}
+
+const HOUR: i64 = 3600;
+
+/// Answers with the session cookie set and a redirect (a new session id on every sign-in).
+pub fn signed_in(state: &AppState, token: String, to: &str, flash_key: &'static str) -> Response {
+    let mut headers = HeaderMap::new();
+    let c = cookies::build(
+        SESSION_COOKIE,
+        token,
+        state.config.server.https,
+        i64::from(state.config.auth.session_days),
+    );
+    cookies::append(&mut headers, &c);
+    cookies::remove(&mut headers, ANON_COOKIE);
+    flash::set(&mut headers, flash_key);
+    (headers, Redirect::to(safe_back(Some(to)))).into_response()
+}
+
+fn form_state(form: &CsrfForm, errors: FieldErrors, general: Option<&'static str>) -> FormState {
+    FormState { values: form.0.clone(), errors, general }
+}
+
+/// `GET /signup`.
+pub async fn signup_form(ctx: PageCtx, Q(q): Q<AuthQuery>) -> Response {
+    if ctx.user.is_some() {
+        return Redirect::to("/account").into_response();
+    }
+    let kind = if q.account_type.as_deref() == Some("company") {
+        AccountType::Company
+    } else {
+        AccountType::Individual
+    };
+    let next = safe_back(q.next.as_deref()).to_owned();
+    view::signup(&ctx, &FormState::default(), kind, &next).into_response()
+}
+
+/// `POST /signup`: creates the account, signs in at once, and mails a confirmation link.
+pub async fn signup(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    ctx: PageCtx,
+    form: CsrfForm,
+) -> Result<Response> {
+    let kind = if form.get("account_type") == "company" {
+        AccountType::Company
+    } else {
+        AccountType::Individual
+    };
+    let next = safe_back(Some(form.get("next"))).to_owned();
+    let rerender = |errors, general, status| {
+        (status, view::signup(&ctx, &form_state(&form, errors, general), kind, &next))
+            .into_response()
+    };
+    let now = ctx.now;
+    if !state.throttle.allow(
+        &format!("signup:{ip}"),
+        now,
+        HOUR,
+        state.config.auth.signups_per_ip_per_hour,
+    ) {
+        return Ok(rerender(
+            FieldErrors::default(),
+            Some("auth.too_many_signups"),
+            StatusCode::TOO_MANY_REQUESTS,
+        ));
+    }
+    let signup = match accounts::parse_signup(&form.0, state.config.auth.password_min_length) {
+        Ok(s) => s,
+        Err(errors) => return Ok(rerender(errors, None, StatusCode::UNPROCESSABLE_ENTITY)),
+    };
+    let pw = signup.password.clone();
+    let hash =
+        state.hashing(move |h| h.hash(&pw)).await?.map_err(|e| Error::Internal(e.to_string()))?;
+    let base = state.config.server.public_url.trim_end_matches('/').to_owned();
+    let days = state.config.auth.session_days;
+    let lang = ctx.lang;
+    let created = state
+        .db
+        .run(move |conn| {
+            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            let id = match repo::create(
+                &tx,
+                &signup.email,
+                &hash,
+                signup.account_type,
+                &signup.profile,
+                now,
+            ) {
+                Ok(id) => id,
+                Err(repo::CreateError::EmailTaken) => return Ok(None),
+                Err(repo::CreateError::Db(e)) => return Err(e.into()),
+            };
+            let token = tokens::issue(&tx, id, Purpose::VerifyEmail, now, 72 * HOUR)?;
+            let body = lang.tf(
+                "mail.verify_body",
+                &[
+                    ("name", &signup.profile.name),
+                    ("link", &format!("{base}/verify-email/{token}")),
+                ],
+            );
+            mail::enqueue(&tx, signup.email.as_str(), lang.t("mail.verify_subject"), &body, now)?;
+            let session = sessions::create(&tx, id, now, days)?;
+            tx.commit()?;
+            Ok(Some(session))
+        })
+        .await?;
+    let Some(session) = created else {
+        let mut errors = FieldErrors::default();
+        errors.add("email", "form.email_taken");
+        return Ok(rerender(errors, None, StatusCode::UNPROCESSABLE_ENTITY));
+    };
+    state.jobs.submit(Job::DeliverMail).await;
+    Ok(signed_in(&state, session, if next == "/" { "/account" } else { &next }, "flash.signed_up"))
+}
+
+/// `GET /login`.
+pub async fn login_form(ctx: PageCtx, Q(q): Q<AuthQuery>) -> Response {
+    let next = safe_back(q.next.as_deref()).to_owned();
+    if ctx.user.is_some() {
+        return Redirect::to(&next).into_response();
+    }
+    view::login(&ctx, &FormState::default(), &next).into_response()
+}
+
+/// `POST /login`: the same answer for an unknown e-mail and a wrong password; 5 failures of one
+/// account from one IP in 5 minutes make it wait 5 minutes.
+pub async fn login(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    ctx: PageCtx,
+    headers: HeaderMap,
+    form: CsrfForm,
+) -> Result<Response> {
+    let next = safe_back(Some(form.get("next"))).to_owned();
+    let email = form.get("email").trim().to_lowercase();
+    let now = ctx.now;
+    let auth = &state.config.auth;
+    let window = auth.login_lock_seconds as i64;
+    let fail_key = format!("login:{email}:{ip}");
+    let lock_key = format!("lock:{email}:{ip}");
+    let mut values = form.0.clone();
+    values.remove("password");
+    let rerender = |general: &'static str, status: StatusCode| {
+        let state = FormState {
+            values: values.clone(),
+            errors: FieldErrors::default(),
+            general: Some(general),
+        };
+        (status, view::login(&ctx, &state, &next)).into_response()
+    };
+    if state.throttle.count(&lock_key, now, window) > 0 {
+        return Ok(rerender("auth.locked", StatusCode::TOO_MANY_REQUESTS));
+    }
+    let info = {
+        let email = email.clone();
+        state.db.run(move |conn| Ok(repo::login_info(conn, &email)?)).await?
+    };
+    let password = form.get("password").chars().take(password::MAX_LEN).collect::<String>();
+    let (user_id, stored) = match info {
+        Some((id, Some(hash))) => (Some(id), hash),
+        // unknown e-mail or no password yet: verify against a dummy so timing says nothing
+        _ => (None, String::new()),
+    };
+    let ok = state
+        .hashing(move |h| {
+            let stored = if stored.is_empty() { h.dummy_hash() } else { stored };
+            h.verify(&password, &stored)
+        })
+        .await?;
+    let Some(user_id) = user_id.filter(|_| ok) else {
+        state.throttle.record(&fail_key, now, window);
+        if state.throttle.count(&fail_key, now, window) >= auth.login_max_failures as usize {
+            state.throttle.record(&lock_key, now, window);
+            state.throttle.clear(&fail_key);
+            tracing::warn!(%ip, "login locked after repeated failures");
+        }
+        return Ok(rerender("auth.bad_credentials", StatusCode::UNPROCESSABLE_ENTITY));
+    };
+    state.throttle.clear(&fail_key);
+    let old = crate::web::extract::cookie_value(&headers, SESSION_COOKIE);
+    let days = auth.session_days;
+    let token = state
+        .db
+        .run(move |conn| {
+            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            // no session fixation: whatever session came in ends, a new id is issued
+            if let Some(old) = old {
+                sessions::delete(&tx, &crate::domain::secrets::hash_token(&old))?;
+            }
+            let token = sessions::create(&tx, user_id, now, days)?;
+            tx.commit()?;
+            Ok(token)
+        })
+        .await?;
+    Ok(signed_in(&state, token, &next, "flash.signed_in"))
+}
+
+/// `POST /logout`.
+pub async fn logout(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    _form: CsrfForm,
+) -> Result<Response> {
+    if let Some(token) = crate::web::extract::cookie_value(&headers, SESSION_COOKIE) {
+        state
+            .db
+            .run(move |conn| {
+                Ok(sessions::delete(conn, &crate::domain::secrets::hash_token(&token))?)
+            })
+            .await?;
+    }
+    let mut out = HeaderMap::new();
+    cookies::remove(&mut out, SESSION_COOKIE);
+    flash::set(&mut out, "flash.signed_out");
+    Ok((out, Redirect::to("/")).into_response())
+}
+
+/// `GET /password/forgot`.
+pub async fn forgot_form(ctx: PageCtx) -> Response {
+    view::forgot(&ctx, &FormState::default(), false).into_response()
+}
+
+/// `POST /password/forgot`: mails a reset link if the account exists; the page says the same
+/// either way.
+pub async fn forgot(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    ctx: PageCtx,
+    form: CsrfForm,
+) -> Result<Response> {
+    let now = ctx.now;
+    if !state.throttle.allow(
+        &format!("reset:{ip}"),
+        now,
+        HOUR,
+        state.config.auth.resets_per_ip_per_hour,
+    ) {
+        let fs = form_state(&form, FieldErrors::default(), Some("auth.too_many_resets"));
+        return Ok((StatusCode::TOO_MANY_REQUESTS, view::forgot(&ctx, &fs, false)).into_response());
+    }
+    let Some(email) = accounts::Email::parse(form.get("email")) else {
+        let mut errors = FieldErrors::default();
+        errors.add("email", "form.bad_email");
+        return Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            view::forgot(&ctx, &form_state(&form, errors, None), false),
+        )
+            .into_response());
+    };
+    let base = state.config.server.public_url.trim_end_matches('/').to_owned();
+    let lang = ctx.lang;
+    let queued = state
+        .db
+        .run(move |conn| {
+            let Some((id, _)) = repo::login_info(conn, email.as_str())? else { return Ok(false) };
+            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            let token = tokens::issue(&tx, id, Purpose::ResetPassword, now, HOUR)?;
+            let body =
+                lang.tf("mail.reset_body", &[("link", &format!("{base}/password/reset/{token}"))]);
+            mail::enqueue(&tx, email.as_str(), lang.t("mail.reset_subject"), &body, now)?;
+            tx.commit()?;
+            Ok(true)
+        })
+        .await?;
+    if queued {
+        state.jobs.submit(Job::DeliverMail).await;
+    }
+    Ok(view::forgot(&ctx, &FormState::default(), true).into_response())
+}
+
+fn token_error(ctx: &PageCtx, e: TokenError) -> Error {
+    let key = match e {
+        TokenError::Invalid => "auth.token_invalid",
+        TokenError::Expired => "auth.token_expired",
+        TokenError::Used => "auth.token_used",
+    };
+    Error::BadRequest(ctx.lang.t(key).to_owned())
+}
+
+/// `GET /password/reset/{token}`.
+pub async fn reset_form(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path(token): Path<String>,
+) -> Result<Response> {
+    let now = ctx.now;
+    let t = token.clone();
+    let checked =
+        state.db.run(move |conn| Ok(tokens::check(conn, &t, Purpose::ResetPassword, now)?)).await?;
+    checked.map_err(|e| token_error(&ctx, e))?;
+    Ok(view::reset(&ctx, &FormState::default(), &token).into_response())
+}
+
+/// `POST /password/reset/{token}`: sets the password, ends every session, signs in anew.
+pub async fn reset(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path(token): Path<String>,
+    form: CsrfForm,
+) -> Result<Response> {
+    let password = form.get("password").to_owned();
+    if let Err(key) = password::check_strength(&password, state.config.auth.password_min_length) {
+        let mut errors = FieldErrors::default();
+        errors.add("password", key);
+        return Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            view::reset(&ctx, &form_state(&form, errors, None), &token),
+        )
+            .into_response());
+    }
+    let hash = state
+        .hashing(move |h| h.hash(&password))
+        .await?
+        .map_err(|e| Error::Internal(e.to_string()))?;
+    let now = ctx.now;
+    let days = state.config.auth.session_days;
+    let result = state
+        .db
+        .run(move |conn| {
+            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            let user = match tokens::consume(&tx, &token, Purpose::ResetPassword, now)? {
+                Ok(u) => u,
+                Err(e) => return Ok(Err(e)),
+            };
+            repo::set_password(&tx, user, &hash, now)?;
+            // the link came by mail: the address is proven
+            repo::mark_verified(&tx, user, now)?;
+            sessions::delete_others(&tx, user, None)?;
+            let session = sessions::create(&tx, user, now, days)?;
+            tx.commit()?;
+            Ok(Ok(session))
+        })
+        .await?;
+    let session = result.map_err(|e| token_error(&ctx, e))?;
+    Ok(signed_in(&state, session, "/account", "flash.password_set"))
+}
+
+/// `GET /verify-email/{token}`: confirms the address (the link in the sign-up mail).
+pub async fn verify_email(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path(token): Path<String>,
+) -> Result<Response> {
+    let now = ctx.now;
+    let result = state
+        .db
+        .run(move |conn| {
+            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            let user = match tokens::consume(&tx, &token, Purpose::VerifyEmail, now)? {
+                Ok(u) => u,
+                Err(e) => return Ok(Err(e)),
+            };
+            repo::mark_verified(&tx, user, now)?;
+            tx.commit()?;
+            Ok(Ok(user))
+        })
+        .await?;
+    result.map_err(|e| token_error(&ctx, e))?;
+    let mut headers = HeaderMap::new();
+    flash::set(&mut headers, "flash.email_verified");
+    let to = if ctx.user.is_some() { "/account" } else { "/login" };
+    Ok((headers, Redirect::to(to)).into_response())
+}
