@@ -98,6 +98,10 @@ pub struct ServerConfig {
     pub public_url: String,
     /// Largest request body for ordinary forms, in KiB.
     pub form_limit_kib: usize,
+    /// How long public listing data (home blocks, listing pages) is reused, in ms; 0: never.
+    pub page_cache_ms: u64,
+    /// How long a listing's result count is reused, in seconds; 0: never.
+    pub count_cache_seconds: u64,
 }
 
 impl Default for ServerConfig {
@@ -110,6 +114,8 @@ impl Default for ServerConfig {
             data_dir: PathBuf::from("data"),
             public_url: "http://127.0.0.1:8080".into(),
             form_limit_kib: 64,
+            page_cache_ms: 2000,
+            count_cache_seconds: 30,
         }
     }
 }

@@ -3,6 +3,7 @@
 //! [`App::build`] wires the store, the job pool and the HTTP router from a [`Config`];
 //! `main` and the integration tests both start the site through it.
 
+pub mod cache;
 pub mod config;
 pub mod db;
 pub mod domain;
@@ -33,6 +34,7 @@ pub struct App {
 impl App {
     /// Opens the database (running migrations), starts the job pool and binds the listener.
     pub async fn build(config: Config) -> anyhow_like::Result<Self> {
+        let config_copy = config.server.clone();
         let config = Arc::new(config);
         let db_path = config.database_path();
         let db = {
@@ -86,6 +88,7 @@ impl App {
             hasher,
             hash_permits,
             throttle: Arc::new(web::throttle::Throttle::default()),
+            caches: Arc::new(web::Caches::new(&config_copy)),
         };
         Ok(Self { listener, state })
     }

@@ -96,6 +96,8 @@ impl Db {
         let db = Self { pool };
         let mut conn = db.get()?;
         migrate(&mut conn)?;
+        // gathers statistics the planner lacks (cheap: limited analysis, only where needed)
+        conn.execute_batch("PRAGMA optimize = 0x10002")?;
         Ok(db)
     }
 

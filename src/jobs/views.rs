@@ -10,8 +10,10 @@ use rusqlite::{Connection, TransactionBehavior};
 use super::View;
 use super::worker::JobError;
 
-/// Entries kept before a sweep is forced, whatever the scheduler does.
-const DEDUPE_SOFT_LIMIT: usize = 1_000_000;
+/// Entries kept at most. Past it, entries older than the window go; if all are recent (over
+/// 3,000 new clients a second for 5 minutes) the memory is dropped and logged: at worst a
+/// client's repeat view counts once more, and memory stays bounded.
+const DEDUPE_LIMIT: usize = 1_000_000;
 
 /// Remembers when each (ad, client) last counted, in memory (a restart forgets: at worst one
 /// extra view per client within the window).
@@ -29,9 +31,16 @@ impl ViewDedupe {
     /// Whether this view counts; if so, remembers it.
     pub fn admit(&self, v: &View) -> bool {
         let mut seen = self.seen.lock().unwrap_or_else(|p| p.into_inner());
-        if seen.len() >= DEDUPE_SOFT_LIMIT {
+        if seen.len() >= DEDUPE_LIMIT {
             let window = self.window;
             seen.retain(|_, at| v.at - *at < window);
+            if seen.len() >= DEDUPE_LIMIT / 2 {
+                tracing::warn!(
+                    entries = seen.len(),
+                    "view dedupe memory full of recent clients: cleared"
+                );
+                seen.clear();
+            }
         }
         match seen.get(&(v.ad_id, v.client)) {
             Some(last) if v.at - *last < self.window && v.at >= *last => false,

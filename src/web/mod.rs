@@ -42,6 +42,32 @@ pub struct AppState {
     pub hash_permits: Arc<tokio::sync::Semaphore>,
     /// Login, sign-up and reset limits.
     pub throttle: Arc<throttle::Throttle>,
+    /// Short-lived caches of public pages' data.
+    pub caches: Arc<Caches>,
+}
+
+/// Public pages' data, shared by all visitors for a moment (`server.page_cache_ms`), and
+/// listing counts (`server.count_cache_seconds`).
+pub struct Caches {
+    /// Home blocks by place.
+    pub home: crate::cache::TtlCache<String, Arc<crate::domain::ads::home::Home>>,
+    /// Listing pages by filter.
+    pub listing: crate::cache::TtlCache<String, Arc<crate::domain::ads::list::Page>>,
+    /// Listing counts by filter (without page).
+    pub counts: Arc<crate::cache::TtlCache<String, i64>>,
+}
+
+impl Caches {
+    /// Caches with the configured lifetimes.
+    pub fn new(cfg: &crate::config::ServerConfig) -> Self {
+        let page = std::time::Duration::from_millis(cfg.page_cache_ms);
+        let counts = std::time::Duration::from_secs(cfg.count_cache_seconds);
+        Self {
+            home: crate::cache::TtlCache::new(page, 1_000),
+            listing: crate::cache::TtlCache::new(page, 10_000),
+            counts: Arc::new(crate::cache::TtlCache::new(counts, 50_000)),
+        }
+    }
 }
 
 impl AppState {

@@ -119,3 +119,23 @@ fn inactive_ads_are_not_listed() {
     assert_eq!(app.get("/").ad_ids_in("fresh"), vec![on]);
     assert_eq!(app.get(&format!("/seller/{u}")).ad_ids(), vec![on]);
 }
+
+#[test]
+fn public_listings_are_reused_for_the_configured_moment() {
+    let app = crate::support::spawn_with(|c| {
+        c.server.page_cache_ms = 60_000;
+        c.server.count_cache_seconds = 60;
+    });
+    let db = app.db();
+    let u = user(&db, "Seller", None);
+    let first = Ad::new(u, "Первое", 10).insert(&db);
+    assert_eq!(app.get("/catalog").ad_ids(), vec![first]);
+    assert_eq!(app.get("/").ad_ids_in("fresh"), vec![first]);
+    let second = Ad::new(u, "Второе", 1).insert(&db);
+    assert_eq!(app.get("/catalog").ad_ids(), vec![first], "served from the page cache");
+    assert_eq!(app.get("/").ad_ids_in("fresh"), vec![first], "home blocks too");
+    // another page of the same filter reuses the count but reads its rows
+    let sorted = app.get("/catalog?sort=views");
+    assert_eq!(sorted.ad_ids().len(), 2, "a new filter reads the database");
+    assert_eq!(app.get("/catalog?kind=sale").ad_ids(), vec![second, first]);
+}

@@ -31,10 +31,21 @@ fn assert_no_ads_scan(label: &str, plan: &str) {
 
 #[test]
 fn list_and_home_queries_use_indexes() {
-    let mut conn = Connection::open_in_memory().expect("open");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut conn = Connection::open(dir.path().join("plans.db")).expect("open");
     uzmat::db::migrate(&mut conn).expect("migrate");
-    // realistic statistics: a few hundred rows so the planner has something to weigh
-    conn.execute_batch("ANALYZE").expect("analyze");
+    // real rows, then no statistics: the worst case the planner meets on a fresh install
+    uzmat::seed::seed(
+        &mut conn,
+        &dir.path().join("uploads"),
+        &uzmat::config::CurrencyConfig::default(),
+        &uzmat::seed::SeedOptions { users: 50, ads: 3000, seed: 5, progress: false },
+    )
+    .expect("seed");
+    conn.execute_batch("DROP TABLE IF EXISTS sqlite_stat1; DROP TABLE IF EXISTS sqlite_stat4;")
+        .expect("drop stats");
+    drop(conn);
+    let conn = Connection::open(dir.path().join("plans.db")).expect("reopen");
     let now = uzmat::db::now();
     let mut filters = Vec::new();
     for section in [Section::Catalog, Section::Parts, Section::Repair] {

@@ -33,6 +33,9 @@ pub fn test_config(dir: &std::path::Path) -> Config {
     c.server.data_dir = dir.to_path_buf();
     c.server.trusted_proxies = vec!["127.0.0.1".parse().expect("ip")];
     c.jobs.bump_check_seconds = 3600;
+    // tests change rows between requests: every page reads the database
+    c.server.page_cache_ms = 0;
+    c.server.count_cache_seconds = 0;
     // cheap hashes keep the suite fast; production parameters are measured separately
     c.auth.argon2_memory_kib = 8192;
     c.auth.argon2_iterations = 1;

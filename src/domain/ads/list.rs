@@ -170,14 +170,30 @@ pub fn sql(f: &Filter, now: i64) -> (String, String, Vec<Box<dyn ToSql>>) {
     (select, count, params)
 }
 
-/// Runs a listing query.
-pub fn list(conn: &Connection, f: &Filter, now: i64) -> rusqlite::Result<Page> {
+/// Runs a listing query; counts come from `counts` when it holds them (a count walks every
+/// matching row: the one cost that grows with the catalog).
+pub fn list(
+    conn: &Connection,
+    f: &Filter,
+    now: i64,
+    counts: Option<&crate::cache::TtlCache<String, i64>>,
+) -> rusqlite::Result<Page> {
     let (select, count, params) = sql(f, now);
     let refs: Vec<&dyn ToSql> = params.iter().map(|p| p.as_ref()).collect();
-    let mut count_stmt = conn.prepare_cached(&count)?;
-    // the count has no card columns: it binds ?1 (now) only when a later parameter exists
-    let n = count_stmt.parameter_count();
-    let total: i64 = count_stmt.query_row(&refs[..n], |r| r.get(0))?;
+    let count_key = format!("{:?}", Filter { page: 0, ..f.clone() });
+    let total = match counts.and_then(|c| c.get(&count_key)) {
+        Some(total) => total,
+        None => {
+            let mut count_stmt = conn.prepare_cached(&count)?;
+            // the count has no card columns: it binds ?1 (now) only when a later parameter exists
+            let n = count_stmt.parameter_count();
+            let total: i64 = count_stmt.query_row(&refs[..n], |r| r.get(0))?;
+            if let Some(c) = counts {
+                c.put(count_key, total);
+            }
+            total
+        }
+    };
     let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
     let cards = conn
         .prepare_cached(&select)?

@@ -31,9 +31,17 @@ pub async fn show(
         state.jobs.submit(Job::Bump).await;
     }
     let now = ctx.now;
-    let blocks = {
-        let place = place.clone();
-        state.db.run(move |conn| Ok(home::load(conn, now, &place)?)).await?
+    let key = format!("{place:?}");
+    let blocks = match state.caches.home.get(&key) {
+        Some(blocks) => blocks,
+        None => {
+            let place = place.clone();
+            let blocks = std::sync::Arc::new(
+                state.db.run(move |conn| Ok(home::load(conn, now, &place)?)).await?,
+            );
+            state.caches.home.put(key, blocks.clone());
+            blocks
+        }
     };
     Ok(views::pages::home::page(&ctx, &place, &blocks))
 }

@@ -168,9 +168,20 @@ pub fn parse_filter(
 async fn listing(state: AppState, ctx: PageCtx, section: Section, q: ListQuery) -> Result<Markup> {
     let filter = parse_filter(&state, &ctx, section, &q)?;
     let now = ctx.now;
-    let page = {
-        let filter = filter.clone();
-        state.db.run(move |conn| Ok(list::list(conn, &filter, now)?)).await?
+    let key = format!("{filter:?}");
+    let page = match state.caches.listing.get(&key) {
+        Some(page) => page,
+        None => {
+            let filter = filter.clone();
+            let counts = state.caches.counts.clone();
+            let page = state
+                .db
+                .run(move |conn| Ok(list::list(conn, &filter, now, Some(&counts))?))
+                .await?;
+            let page = std::sync::Arc::new(page);
+            state.caches.listing.put(key, page.clone());
+            page
+        }
     };
     Ok(views::pages::listing::page(&ctx, section, &q, &filter, &page))
 }
