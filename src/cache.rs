@@ -13,6 +13,16 @@ pub struct TtlCache<K, V> {
     map: Mutex<HashMap<K, (V, Instant)>>,
 }
 
+/// What [`TtlCache::lookup`] found.
+pub enum Lookup<V> {
+    /// A fresh value.
+    Fresh(V),
+    /// An expired value, to serve while the caller (the only one told so) recomputes it.
+    Refresh(V),
+    /// Nothing: compute.
+    Miss,
+}
+
 impl<K: Eq + Hash, V: Clone> TtlCache<K, V> {
     /// A cache keeping at most `max_entries` (all are dropped when full: simple and bounded).
     pub fn new(ttl: Duration, max_entries: usize) -> Self {
@@ -26,6 +36,27 @@ impl<K: Eq + Hash, V: Clone> TtlCache<K, V> {
         }
         let map = self.map.lock().unwrap_or_else(|p| p.into_inner());
         map.get(key).filter(|(_, at)| at.elapsed() < self.ttl).map(|(v, _)| v.clone())
+    }
+
+    /// Like `get`, but an expired value is still served: the first caller after expiry is told
+    /// to refresh, and for a moment everyone else keeps the old value (no stampede).
+    pub fn lookup(&self, key: &K) -> Lookup<V>
+    where
+        K: Clone,
+    {
+        if self.ttl.is_zero() {
+            return Lookup::Miss;
+        }
+        let mut map = self.map.lock().unwrap_or_else(|p| p.into_inner());
+        match map.get_mut(key) {
+            Some((v, at)) if at.elapsed() < self.ttl => Lookup::Fresh(v.clone()),
+            Some((v, at)) if at.elapsed() < self.ttl * 10 => {
+                // whoever refreshes has one more TTL before another caller is asked to
+                *at = Instant::now();
+                Lookup::Refresh(v.clone())
+            }
+            _ => Lookup::Miss,
+        }
     }
 
     /// Stores a value.
@@ -59,6 +90,10 @@ mod tests {
         assert_eq!(c.get(&"c"), Some(3), "bounded: older entries made room");
         std::thread::sleep(Duration::from_millis(40));
         assert_eq!(c.get(&"c"), None);
+        c.put("d", 4);
+        std::thread::sleep(Duration::from_millis(40));
+        assert!(matches!(c.lookup(&"d"), Lookup::Refresh(4)), "first after expiry refreshes");
+        assert!(matches!(c.lookup(&"d"), Lookup::Fresh(4)), "others keep the old value meanwhile");
         let off = TtlCache::new(Duration::ZERO, 10);
         off.put("a", 1);
         assert_eq!(off.get(&"a"), None);

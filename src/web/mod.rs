@@ -49,8 +49,8 @@ pub struct AppState {
 /// Public pages' data, shared by all visitors for a moment (`server.page_cache_ms`), and
 /// listing counts (`server.count_cache_seconds`).
 pub struct Caches {
-    /// Home blocks by place.
-    pub home: crate::cache::TtlCache<String, Arc<crate::domain::ads::home::Home>>,
+    /// The home page's rendered blocks by place and language.
+    pub home: crate::cache::TtlCache<String, Arc<str>>,
     /// Listing pages by filter.
     pub listing: crate::cache::TtlCache<String, Arc<crate::domain::ads::list::Page>>,
     /// Listing counts by filter (without page).

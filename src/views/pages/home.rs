@@ -4,15 +4,36 @@ use maud::{Markup, html};
 
 use crate::domain::ads::home::{Home, Place};
 use crate::domain::geo::HOME_CHIPS;
+use crate::i18n::Lang;
 use crate::views::components::{card_grid, icon};
 use crate::views::layout::{self, Head};
 use crate::web::extract::PageCtx;
 
-/// Renders the home page.
-pub fn page(ctx: &PageCtx, place: &Place, home: &Home) -> Markup {
+/// Renders the home page around its blocks (see [`blocks`]).
+pub fn page(ctx: &PageCtx, place: &Place, blocks: Markup) -> Markup {
     let lang = ctx.lang;
     let t = |k| lang.t(k);
-    let body = html! {
+    let title = match place.country {
+        Some(c) => format!("{} — {}", t("home.title"), layout::country(lang, c)),
+        None => t("home.title").to_owned(),
+    };
+    layout::page(
+        ctx,
+        Head {
+            title: &title,
+            description: Some(t("home.subtitle")),
+            canonical: Some("/"),
+            nav: None,
+        },
+        blocks,
+    )
+}
+
+/// The home page's content: the same for every visitor of a place and language, so it is
+/// rendered once per cache period (`server.page_cache_ms`).
+pub fn blocks(lang: Lang, now: i64, place: &Place, home: &Home) -> Markup {
+    let t = |k| lang.t(k);
+    html! {
         section.hero {
             h1 { (t("home.title")) }
             p.muted { (t("home.subtitle")) }
@@ -42,12 +63,12 @@ pub fn page(ctx: &PageCtx, place: &Place, home: &Home) -> Markup {
         }
         section.block #hot {
             h2 { (icon::flame()) " " (t("home.hot")) }
-            (card_grid(lang, &home.hot, ctx.now, "home.empty"))
+            (card_grid(lang, &home.hot, now, "home.empty"))
         }
         @if !home.popular.is_empty() {
             section.block #popular {
                 h2 { (icon::star()) " " (t("home.popular")) }
-                (card_grid(lang, &home.popular, ctx.now, "home.empty"))
+                (card_grid(lang, &home.popular, now, "home.empty"))
             }
         }
         section.block #fresh {
@@ -55,21 +76,7 @@ pub fn page(ctx: &PageCtx, place: &Place, home: &Home) -> Markup {
                 h2 { (t("home.fresh")) }
                 a href="/catalog" { (t("home.all_ads")) " →" }
             }
-            (card_grid(lang, &home.fresh, ctx.now, "home.empty"))
+            (card_grid(lang, &home.fresh, now, "home.empty"))
         }
-    };
-    let title = match place.country {
-        Some(c) => format!("{} — {}", t("home.title"), layout::country(lang, c)),
-        None => t("home.title").to_owned(),
-    };
-    layout::page(
-        ctx,
-        Head {
-            title: &title,
-            description: Some(t("home.subtitle")),
-            canonical: Some("/"),
-            nav: None,
-        },
-        body,
-    )
+    }
 }

@@ -1,7 +1,9 @@
 //! `GET /`: hot offers, popular and fresh ads for the visitor's country and city.
 
 use axum::extract::State;
-use maud::Markup;
+use maud::{Markup, PreEscaped};
+
+use crate::cache::Lookup;
 use serde::Deserialize;
 
 use crate::domain::ads::home::{self, Place};
@@ -31,17 +33,29 @@ pub async fn show(
         state.jobs.submit(Job::Bump).await;
     }
     let now = ctx.now;
-    let key = format!("{place:?}");
-    let blocks = match state.caches.home.get(&key) {
-        Some(blocks) => blocks,
-        None => {
-            let place = place.clone();
-            let blocks = std::sync::Arc::new(
-                state.db.run(move |conn| Ok(home::load(conn, now, &place)?)).await?,
-            );
-            state.caches.home.put(key, blocks.clone());
-            blocks
+    let key = format!("{place:?}{:?}", ctx.lang);
+    let cached = match state.caches.home.lookup(&key) {
+        Lookup::Fresh(html) => {
+            return Ok(views::pages::home::page(&ctx, &place, PreEscaped(html.to_string())));
         }
+        Lookup::Refresh(html) => Some(html),
+        Lookup::Miss => None,
     };
-    Ok(views::pages::home::page(&ctx, &place, &blocks))
+    let loaded = {
+        let place = place.clone();
+        state.db.run(move |conn| Ok(home::load(conn, now, &place)?)).await
+    };
+    let html: std::sync::Arc<str> = match (loaded, cached) {
+        (Ok(blocks), _) => {
+            views::pages::home::blocks(ctx.lang, now, &place, &blocks).into_string().into()
+        }
+        // a failed refresh keeps serving what we had
+        (Err(e), Some(old)) => {
+            tracing::warn!(error = %e, "home refresh failed; serving the cached page");
+            old
+        }
+        (Err(e), None) => return Err(e.into()),
+    };
+    state.caches.home.put(key, html.clone());
+    Ok(views::pages::home::page(&ctx, &place, PreEscaped(html.to_string())))
 }

@@ -4,6 +4,7 @@ use axum::extract::State;
 use maud::Markup;
 use serde::Deserialize;
 
+use crate::cache::Lookup;
 use crate::domain::ads::list::{self, Filter, Sort};
 use crate::domain::ads::{Kind, Section};
 use crate::domain::geo::{Country, Currency, EQUIPMENT_TYPES};
@@ -169,20 +170,28 @@ async fn listing(state: AppState, ctx: PageCtx, section: Section, q: ListQuery) 
     let filter = parse_filter(&state, &ctx, section, &q)?;
     let now = ctx.now;
     let key = format!("{filter:?}");
-    let page = match state.caches.listing.get(&key) {
-        Some(page) => page,
-        None => {
-            let filter = filter.clone();
-            let counts = state.caches.counts.clone();
-            let page = state
-                .db
-                .run(move |conn| Ok(list::list(conn, &filter, now, Some(&counts))?))
-                .await?;
-            let page = std::sync::Arc::new(page);
-            state.caches.listing.put(key, page.clone());
-            page
+    let cached = match state.caches.listing.lookup(&key) {
+        Lookup::Fresh(page) => {
+            return Ok(views::pages::listing::page(&ctx, section, &q, &filter, &page));
         }
+        Lookup::Refresh(page) => Some(page),
+        Lookup::Miss => None,
     };
+    let loaded = {
+        let filter = filter.clone();
+        let counts = state.caches.counts.clone();
+        state.db.run(move |conn| Ok(list::list(conn, &filter, now, Some(&counts))?)).await
+    };
+    let page = match (loaded, cached) {
+        (Ok(page), _) => std::sync::Arc::new(page),
+        // a failed refresh keeps serving what we had
+        (Err(e), Some(old)) => {
+            tracing::warn!(error = %e, "listing refresh failed; serving the cached page");
+            old
+        }
+        (Err(e), None) => return Err(e.into()),
+    };
+    state.caches.listing.put(key, page.clone());
     Ok(views::pages::listing::page(&ctx, section, &q, &filter, &page))
 }
 
