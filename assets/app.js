@@ -31,4 +31,30 @@
       });
     });
   }
+
+  // Favorites: send the form in the background and flip the heart, no reload.
+  document.querySelectorAll("form.fav-form").forEach(function (form) {
+    form.addEventListener("submit", function (ev) {
+      ev.preventDefault();
+      var button = form.querySelector(".fav-btn");
+      fetch(form.action, {
+        method: "POST",
+        body: new URLSearchParams(new FormData(form)),
+        headers: { "Accept": "application/json" },
+        credentials: "same-origin"
+      }).then(function (r) {
+        if (!r.ok) { throw new Error("favorite " + r.status); }
+        return r.json();
+      }).then(function (data) {
+        button.setAttribute("aria-pressed", data.favorite ? "true" : "false");
+      }).catch(function () { form.submit(); });
+    });
+  });
+
+  // Destructive buttons ask first.
+  document.querySelectorAll("button[data-confirm]").forEach(function (b) {
+    b.addEventListener("click", function (ev) {
+      if (!window.confirm(b.getAttribute("data-confirm"))) { ev.preventDefault(); }
+    });
+  });
 })();

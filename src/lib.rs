@@ -47,6 +47,8 @@ impl App {
             session_days: config.auth.session_days,
             mail: config.mail.clone(),
             mail_dir: config.server.data_dir.join("mail"),
+            uploads_dir: config.server.data_dir.join("uploads"),
+            rates: config.currency.clone(),
         };
         let jobs = Jobs::start(
             db.clone(),

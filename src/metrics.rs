@@ -89,8 +89,19 @@ pub struct JobKindStats {
 }
 
 /// Job kinds, in the order metrics list them.
-pub const JOB_KINDS: [&str; 7] =
-    ["view", "bump", "unread_cache", "session_touch", "session_sweep", "mail", "probe"];
+pub const JOB_KINDS: [&str; 11] = [
+    "view",
+    "bump",
+    "unread_cache",
+    "session_touch",
+    "session_sweep",
+    "mail",
+    "photo_resize",
+    "file_delete",
+    "upload_sweep",
+    "usd_recompute",
+    "probe",
+];
 
 /// All of Uzmat's metrics.
 #[derive(Default)]

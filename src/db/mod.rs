@@ -14,6 +14,7 @@ use crate::config::{DatabaseConfig, Synchronous};
 const MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("migrations/0001_init.sql")),
     (2, include_str!("migrations/0002_accounts.sql")),
+    (3, include_str!("migrations/0003_ads_posting.sql")),
 ];
 
 /// A pooled connection.

@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod ads;
 pub mod geo;
 pub mod mail;
+pub mod photos;
 pub mod secrets;
 pub mod sessions;
 pub mod slug;

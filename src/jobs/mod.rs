@@ -8,6 +8,7 @@
 
 mod bump;
 mod mail;
+mod photos;
 mod scheduler;
 pub mod unread_cache;
 mod views;
@@ -48,6 +49,20 @@ pub enum Job {
     SweepSessions,
     /// Send what waits in the mail outbox.
     DeliverMail,
+    /// Make the card and detail sizes of an ad's new photos.
+    ResizePhotos {
+        /// The ad.
+        ad_id: i64,
+    },
+    /// Remove files under the uploads folder (photos of deleted ads, replaced avatars).
+    DeleteFiles {
+        /// Paths relative to the uploads folder.
+        paths: Vec<String>,
+    },
+    /// Forget photo uploads nobody saved within a day.
+    SweepUploads,
+    /// Recompute approximate USD prices after the rates changed.
+    RecomputeUsd,
     /// A diagnostic job: does nothing, fails, or panics (used by tests of the guarantees).
     Probe(ProbeOutcome),
 }
@@ -84,6 +99,10 @@ impl Job {
             Job::TouchSession { .. } => "session_touch",
             Job::SweepSessions => "session_sweep",
             Job::DeliverMail => "mail",
+            Job::ResizePhotos { .. } => "photo_resize",
+            Job::DeleteFiles { .. } => "file_delete",
+            Job::SweepUploads => "upload_sweep",
+            Job::RecomputeUsd => "usd_recompute",
             Job::Probe(_) => "probe",
         }
     }
@@ -116,6 +135,10 @@ pub struct Settings {
     pub mail: crate::config::MailConfig,
     /// Where `.eml` files go when no SMTP relay is set.
     pub mail_dir: std::path::PathBuf,
+    /// The uploads folder (photos, avatars).
+    pub uploads_dir: std::path::PathBuf,
+    /// Currency rates.
+    pub rates: crate::config::CurrencyConfig,
 }
 
 /// The handle handlers and the scheduler submit through. Cheap to clone.
@@ -248,13 +271,28 @@ impl Jobs {
                 stats.coalesced.fetch_add(1, Ordering::Relaxed);
             }
             // the next page touches again; the scheduler sweeps and delivers on its next tick
-            Job::TouchSession { .. } | Job::SweepSessions | Job::DeliverMail => {
+            Job::TouchSession { .. }
+            | Job::SweepSessions
+            | Job::DeliverMail
+            | Job::SweepUploads
+            | Job::RecomputeUsd => {
                 stats.coalesced.fetch_add(1, Ordering::Relaxed);
+            }
+            // work that must not be skipped runs here, on the caller's thread, rather than be lost
+            job @ (Job::ResizePhotos { .. } | Job::DeleteFiles { .. }) => {
+                stats.overflowed.fetch_add(1, Ordering::Relaxed);
+                stats.submitted.fetch_sub(1, Ordering::Relaxed);
+                self.run_here(job);
             }
             Job::Probe(_) => {
                 stats.dropped.fetch_add(1, Ordering::Relaxed);
             }
         }
+    }
+
+    fn run_here(&self, job: Job) {
+        self.shared.metrics.job(job.kind()).submitted.fetch_add(1, Ordering::Relaxed);
+        worker::run_batch(&self.shared, vec![job]);
     }
 
     /// Called by home-page visits: whether this visit should start a bump run (at most once

@@ -16,6 +16,7 @@ pub(super) fn run(jobs: &Jobs, stop: &Receiver<()>) {
     jobs.enqueue(Job::Bump);
     jobs.enqueue(Job::SweepSessions);
     jobs.enqueue(Job::DeliverMail);
+    jobs.enqueue(Job::RecomputeUsd);
     loop {
         match stop.recv_timeout(every) {
             Err(RecvTimeoutError::Timeout) => {}
@@ -28,6 +29,7 @@ pub(super) fn run(jobs: &Jobs, stop: &Receiver<()>) {
         if last_sweep.elapsed() > Duration::from_secs(3600) {
             last_sweep = Instant::now();
             jobs.enqueue(Job::SweepSessions);
+            jobs.enqueue(Job::SweepUploads);
         }
         if last_optimize.elapsed() > Duration::from_secs(3600) {
             last_optimize = Instant::now();

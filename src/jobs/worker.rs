@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use crossbeam_channel::Receiver;
 use rusqlite::Connection;
 
-use super::{Job, Msg, ProbeOutcome, Shared, View, bump, mail, unread_cache as unread, views};
+use super::{Job, Msg, ProbeOutcome, Shared, View, bump, mail, photos, unread_cache as unread, views};
 use crate::db::{DbError, is_busy};
 
 /// A worker thread's life: batches until a stop message, then one last overflow drain.
@@ -87,6 +87,8 @@ pub(super) enum JobError {
     Probe,
     #[error("mail: {0}")]
     Mail(String),
+    #[error("files: {0}")]
+    Files(String),
     #[error("panicked: {0}")]
     Panic(String),
 }
@@ -135,6 +137,13 @@ fn run_one(shared: &Shared, conn: &mut Connection, job: &Job) -> Result<(), JobE
             Ok(())
         }
         Job::DeliverMail => mail::deliver_pending(conn, &shared.settings),
+        Job::ResizePhotos { ad_id } => photos::resize(conn, &shared.settings, *ad_id),
+        Job::DeleteFiles { paths } => photos::delete_files(&shared.settings, paths),
+        Job::SweepUploads => {
+            let paths = crate::domain::ads::write::sweep_uploads(conn, crate::db::now())?;
+            photos::delete_files(&shared.settings, &paths)
+        }
+        Job::RecomputeUsd => photos::recompute_usd(conn, &shared.settings),
         Job::Probe(ProbeOutcome::Ok) => Ok(()),
         Job::Probe(ProbeOutcome::Fail) => Err(JobError::Probe),
         Job::Probe(ProbeOutcome::Panic) => panic!("probe job asked to panic"),

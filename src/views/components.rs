@@ -22,8 +22,48 @@ pub fn media_url(path: &str) -> String {
     format!("/media/{path}")
 }
 
+/// The viewer of a page, if signed in and their favorites are known.
+pub fn viewer<'a>(ctx: &'a crate::web::extract::PageCtx, favorites: Option<&'a std::collections::HashSet<i64>>) -> Option<Viewer<'a>> {
+    match (&ctx.user, favorites) {
+        (Some(_), Some(favorites)) => Some(Viewer { csrf: &ctx.csrf, favorites, back: &ctx.path }),
+        _ => None,
+    }
+}
+
+/// A signed-in viewer of cards: their favorites and the token their forms carry.
+pub struct Viewer<'a> {
+    /// CSRF token.
+    pub csrf: &'a str,
+    /// Favorited ad ids among those shown.
+    pub favorites: &'a std::collections::HashSet<i64>,
+    /// Where the no-JS form comes back to.
+    pub back: &'a str,
+}
+
+/// The heart on a card or ad page: a form for a signed-in viewer (a script sends it without a
+/// reload), a sign-in link for others (so cached pages carry nobody's token).
+pub fn favorite_button(lang: Lang, ad_id: i64, ad_path: &str, viewer: Option<&Viewer<'_>>) -> Markup {
+    match viewer {
+        Some(v) => {
+            let on = v.favorites.contains(&ad_id);
+            html! {
+                form.fav-form method="post" action=(format!("/ad/{ad_id}/favorite")) {
+                    input type="hidden" name="csrf_token" value=(v.csrf);
+                    input type="hidden" name="back" value=(v.back);
+                    button.fav-btn type="submit" aria-pressed=(if on { "true" } else { "false" })
+                        title=(lang.t("fav.toggle")) aria-label=(lang.t("fav.toggle")) { (icon::heart()) }
+                }
+            }
+        }
+        None => html! {
+            a.fav-btn href=(format!("/login?{}", serde_urlencoded::to_string([("next", ad_path)]).unwrap_or_default()))
+                title=(lang.t("fav.sign_in")) aria-label=(lang.t("fav.sign_in")) aria-pressed="false" { (icon::heart()) }
+        },
+    }
+}
+
 /// An ad card for grids.
-pub fn ad_card(lang: Lang, card: &AdCard, now: i64) -> Markup {
+pub fn ad_card(lang: Lang, card: &AdCard, now: i64, viewer: Option<&Viewer<'_>>) -> Markup {
     let plan_class = card.plan.map(|p| match p {
         Plan::Gold => "plan-gold",
         Plan::Premium => "plan-premium",
@@ -31,6 +71,7 @@ pub fn ad_card(lang: Lang, card: &AdCard, now: i64) -> Markup {
     });
     html! {
         article.card.(plan_class.unwrap_or("")) data-ad-id=(card.id) {
+            (favorite_button(lang, card.id, &card.path(), viewer))
             a.card-link href=(card.path()) {
                 div.card-photo {
                     @if let Some(photo) = &card.photo {
@@ -68,13 +109,13 @@ pub fn ad_card(lang: Lang, card: &AdCard, now: i64) -> Markup {
 }
 
 /// A grid of cards, or a friendly note when there are none.
-pub fn card_grid(lang: Lang, cards: &[AdCard], now: i64, empty_key: &'static str) -> Markup {
+pub fn card_grid(lang: Lang, cards: &[AdCard], now: i64, empty_key: &'static str, viewer: Option<&Viewer<'_>>) -> Markup {
     html! {
         @if cards.is_empty() {
             p.empty { (lang.t(empty_key)) }
         } @else {
             div.grid {
-                @for card in cards { (ad_card(lang, card, now)) }
+                @for card in cards { (ad_card(lang, card, now, viewer)) }
             }
         }
     }
@@ -143,6 +184,11 @@ pub mod icon {
     /// A star (popular).
     pub fn star() -> Markup {
         svg("M12 17.3l6.2 3.7-1.6-7L22 9.2l-7.2-.6L12 2 9.2 8.6 2 9.2 7.4 14l-1.6 7z")
+    }
+
+    /// A heart (favorites).
+    pub fn heart() -> Markup {
+        svg("M12 21s-7.5-4.6-10-9.2C.4 8.6 2.3 4.5 6.2 4.5c2.3 0 3.8 1.3 4.8 2.8 1-1.5 2.5-2.8 4.8-2.8 3.9 0 5.8 4.1 4.2 7.3C19.5 16.4 12 21 12 21z")
     }
 
     /// A check mark in a circle (verified).

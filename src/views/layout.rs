@@ -18,6 +18,8 @@ pub struct Head<'a> {
     pub canonical: Option<&'a str>,
     /// Which top-level section to highlight.
     pub nav: Option<&'a str>,
+    /// More `<head>` content (Open Graph, structured data).
+    pub extra: Option<Markup>,
 }
 
 fn country_name(lang: Lang, c: Country) -> &'static str {
@@ -63,6 +65,7 @@ pub fn page(ctx: &PageCtx, head: Head<'_>, body: Markup) -> Markup {
                 link rel="icon" href=(url("favicon.svg")) type="image/svg+xml";
                 link rel="stylesheet" href=(url("app.css"));
                 script src=(url("app.js")) defer {}
+                @if let Some(extra) = head.extra { (extra) }
             }
             body {
                 header.site-header {
@@ -77,6 +80,7 @@ pub fn page(ctx: &PageCtx, head: Head<'_>, body: Markup) -> Markup {
                             a href="/repair" aria-current=[(head.nav == Some("repair")).then_some("page")] { (t("nav.repair")) }
                         }
                         div.header-tools {
+                            a.btn.btn-small #post-ad-link href="/ads/new" { "+ " (t("header.post_ad")) }
                             form.country-form method="post" action="/prefs" {
                                 input type="hidden" name="back" value=(ctx.path);
                                 (crate::views::forms::csrf(ctx))
@@ -117,6 +121,8 @@ pub fn page(ctx: &PageCtx, head: Head<'_>, body: Markup) -> Markup {
                                         }
                                     }
                                     div.menu {
+                                        a href="/my/ads" { (t("menu.my_ads")) }
+                                        a href="/favorites" { (t("menu.favorites")) }
                                         a href="/account" { (t("menu.account")) }
                                         a href=(format!("/seller/{}", user.id)) { (t("menu.public_page")) }
                                         a href="/account/password" { (t("menu.password")) }

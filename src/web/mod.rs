@@ -6,6 +6,7 @@ pub mod csrf;
 pub mod error;
 pub mod extract;
 pub mod flash;
+pub mod multipart;
 pub mod handlers;
 mod middleware;
 pub mod throttle;
@@ -92,7 +93,27 @@ pub fn router(state: AppState) -> Router {
         .route("/catalog", get(handlers::listing::catalog))
         .route("/parts", get(handlers::listing::parts))
         .route("/repair", get(handlers::listing::repair))
-        .route("/ad/{id_slug}", get(handlers::ad::show))
+        .route("/ad/{id}", get(handlers::ad::show))
+        .route(
+            "/ads/new",
+            get(handlers::ad_form::new_form)
+                .post(handlers::ad_form::create)
+                .layer(DefaultBodyLimit::max(handlers::ad_form::BODY_LIMIT)),
+        )
+        .route(
+            "/ad/{id}/edit",
+            get(handlers::ad_form::edit_form)
+                .post(handlers::ad_form::update)
+                .layer(DefaultBodyLimit::max(handlers::ad_form::BODY_LIMIT)),
+        )
+        .route("/ad/{id}/activate", post(handlers::ad_manage::activate))
+        .route("/ad/{id}/deactivate", post(handlers::ad_manage::deactivate))
+        .route("/ad/{id}/delete", post(handlers::ad_manage::delete))
+        .route("/ad/{id}/favorite", post(handlers::ad_manage::favorite))
+        .route("/favorites", get(handlers::ad_manage::favorites))
+        .route("/my/ads", get(handlers::ad_manage::my_ads))
+        .route("/sitemap.xml", get(handlers::seo::sitemap))
+        .route("/robots.txt", get(handlers::seo::robots))
         .route("/seller/{id}", get(handlers::seller::show))
         .route("/about", get(handlers::pages::about))
         .route("/help", get(handlers::pages::help))

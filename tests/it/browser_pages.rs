@@ -69,7 +69,7 @@ fn home_listing_and_ad_render_at_desktop_and_phone_widths() {
         assert!(b.count_now(".pagination a").expect("pages") > 0);
         check_page(&b, &format!("catalog-{size}"));
 
-        let href = b.attr(".results .card a", "href").expect("href").expect("link");
+        let href = b.attr(".results .card a.card-link", "href").expect("href").expect("link");
         b.goto(&app.url(&href)).expect("ad");
         assert!(!b.text("h1.ad-title").expect("title").is_empty());
         assert!(!b.text("#ad-price").expect("price").is_empty());

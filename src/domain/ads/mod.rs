@@ -1,8 +1,10 @@
 //! Ads: kinds, sections, the card and detail shapes pages show, and listing queries.
 
+pub mod form;
 pub mod home;
 pub mod list;
 pub mod repo;
+pub mod write;
 
 use crate::domain::geo::{Country, Currency};
 

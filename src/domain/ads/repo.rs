@@ -8,7 +8,7 @@ use crate::domain::geo::{Country, Currency};
 /// Columns every card query selects, `a` being `ads` and `u` the owner. `?1` must be "now".
 pub const CARD_COLUMNS: &str = "a.id, a.slug, a.kind, a.title, a.country, a.city, a.price_minor, \
      a.currency, a.price_unit, a.price_usd_cents, \
-     (SELECT p.path FROM ad_photos p WHERE p.ad_id = a.id ORDER BY p.position LIMIT 1), \
+     (SELECT coalesce(p.card_path, p.path) FROM ad_photos p WHERE p.ad_id = a.id ORDER BY p.position, p.id LIMIT 1), \
      CASE WHEN a.plan_until > ?1 THEN a.plan END, a.views_count, a.bumped_at, \
      coalesce(u.badge_until > ?1, 0), a.is_active";
 
@@ -81,7 +81,7 @@ pub fn get_detail(conn: &Connection, id: i64, now: i64) -> rusqlite::Result<Opti
         .optional()?;
     let Some(mut detail) = detail else { return Ok(None) };
     let mut stmt = conn.prepare_cached(
-        "SELECT path, width, height FROM ad_photos WHERE ad_id = ?1 ORDER BY position, id",
+        "SELECT coalesce(detail_path, path), width, height FROM ad_photos WHERE ad_id = ?1 ORDER BY position, id",
     )?;
     detail.photos = stmt
         .query_map([id], |r| Ok(Photo { path: r.get(0)?, width: r.get(1)?, height: r.get(2)? }))?

@@ -1,11 +1,11 @@
 //! The ad page: gallery, price, the specs of its kind, seller card, phone.
 
-use maud::{Markup, html};
+use maud::{Markup, PreEscaped, html};
 
 use crate::domain::ads::{AdDetail, Kind};
 use crate::domain::users::Seller;
 use crate::i18n::Lang;
-use crate::views::components::{icon, kind_label, media_url};
+use crate::views::components::{favorite_button, icon, kind_label, media_url, viewer};
 use crate::views::layout::{self, Head};
 use crate::web::assets::url;
 use crate::web::extract::PageCtx;
@@ -55,8 +55,50 @@ fn specs(lang: Lang, ad: &AdDetail) -> Vec<(&'static str, String)> {
     rows
 }
 
-/// Renders the ad page.
-pub fn page(ctx: &PageCtx, ad: &AdDetail, seller: Option<&Seller>, is_owner: bool) -> Markup {
+/// Open Graph tags and schema.org Product/Service data with its Offer.
+fn seo_head(ctx: &PageCtx, ad: &AdDetail, base: &str) -> Markup {
+    let card = &ad.card;
+    let url = format!("{base}{}", card.path());
+    let image = ad.photos.first().map(|p| format!("{base}{}", media_url(&p.path)));
+    let description: String = ad.description.chars().take(200).collect();
+    let mut offer = serde_json::json!({
+        "@type": "Offer",
+        "url": url,
+        "availability": if card.is_active { "https://schema.org/InStock" } else { "https://schema.org/OutOfStock" },
+        "priceCurrency": card.price.currency.code(),
+    });
+    if let Some(minor) = card.price.minor {
+        offer["price"] = serde_json::json!(format!("{}.{:02}", minor / 100, minor % 100));
+    }
+    let mut data = serde_json::json!({
+        "@context": "https://schema.org",
+        "@type": if card.kind == Kind::Service { "Service" } else { "Product" },
+        "name": card.title,
+        "description": description,
+        "url": url,
+        "offers": offer,
+    });
+    if let Some(img) = &image {
+        data["image"] = serde_json::json!(img);
+    }
+    if let Some(b) = &ad.brand {
+        data["brand"] = serde_json::json!({"@type": "Brand", "name": b});
+    }
+    // "<" escaped: the JSON can never close its script element
+    let json = data.to_string().replace('<', "\\u003c");
+    let _ = ctx;
+    html! {
+        meta property="og:type" content="product";
+        meta property="og:title" content=(card.title);
+        meta property="og:description" content=(description);
+        meta property="og:url" content=(url);
+        @if let Some(img) = &image { meta property="og:image" content=(img); }
+        script type="application/ld+json" { (PreEscaped(json)) }
+    }
+}
+
+/// Renders the ad page. `favorite` is the signed-in viewer's state (None: anonymous).
+pub fn page(ctx: &PageCtx, ad: &AdDetail, seller: Option<&Seller>, is_owner: bool, favorite: Option<bool>, base: &str) -> Markup {
     let lang = ctx.lang;
     let t = |k| lang.t(k);
     let card = &ad.card;
@@ -110,7 +152,23 @@ pub fn page(ctx: &PageCtx, ad: &AdDetail, seller: Option<&Seller>, is_owner: boo
                     span #view-count { (icon::eye()) " " (card.views) } " · "
                     (t("ad.published")) " " (lang.date(ad.created_at))
                 }
-                @if is_owner { p.note { (t("ad.you_own")) } }
+                div.ad-actions {
+                    @let favs: std::collections::HashSet<i64> = if favorite == Some(true) { [card.id].into() } else { Default::default() };
+                    @let viewer = viewer(ctx, favorite.map(|_| &favs));
+                    (favorite_button(lang, card.id, &card.path(), viewer.as_ref()))
+                    span.muted { (t("fav.toggle")) }
+                }
+                @if is_owner {
+                    div.owner-panel {
+                        p.note { (t("ad.you_own")) }
+                        a.btn.btn-small.btn-ghost #edit-ad href=(format!("/ad/{}/edit", card.id)) { (t("my.edit")) }
+                        form method="post" action=(format!("/ad/{}/{}", card.id, if card.is_active { "deactivate" } else { "activate" })) {
+                            (crate::views::forms::csrf(ctx))
+                            input type="hidden" name="back" value=(card.path());
+                            button.btn.btn-small.btn-ghost #toggle-active type="submit" { (if card.is_active { t("my.deactivate") } else { t("my.activate") }) }
+                        }
+                    }
+                }
             }
         }
         section.ad-specs {
@@ -132,6 +190,7 @@ pub fn page(ctx: &PageCtx, ad: &AdDetail, seller: Option<&Seller>, is_owner: boo
     layout::page(
         ctx,
         Head {
+            extra: Some(seo_head(ctx, ad, base)),
             title: &card.title,
             description: Some(&ad.description),
             canonical: Some(&path),

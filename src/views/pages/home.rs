@@ -5,7 +5,7 @@ use maud::{Markup, html};
 use crate::domain::ads::home::{Home, Place};
 use crate::domain::geo::HOME_CHIPS;
 use crate::i18n::Lang;
-use crate::views::components::{card_grid, icon};
+use crate::views::components::{Viewer, card_grid, icon};
 use crate::views::layout::{self, Head};
 use crate::web::extract::PageCtx;
 
@@ -24,6 +24,7 @@ pub fn page(ctx: &PageCtx, place: &Place, blocks: Markup) -> Markup {
             description: Some(t("home.subtitle")),
             canonical: Some("/"),
             nav: None,
+            extra: None,
         },
         blocks,
     )
@@ -31,7 +32,7 @@ pub fn page(ctx: &PageCtx, place: &Place, blocks: Markup) -> Markup {
 
 /// The home page's content: the same for every visitor of a place and language, so it is
 /// rendered once per cache period (`server.page_cache_ms`).
-pub fn blocks(lang: Lang, now: i64, place: &Place, home: &Home) -> Markup {
+pub fn blocks(lang: Lang, now: i64, place: &Place, home: &Home, viewer: Option<&Viewer<'_>>) -> Markup {
     let t = |k| lang.t(k);
     html! {
         section.hero {
@@ -63,12 +64,12 @@ pub fn blocks(lang: Lang, now: i64, place: &Place, home: &Home) -> Markup {
         }
         section.block #hot {
             h2 { (icon::flame()) " " (t("home.hot")) }
-            (card_grid(lang, &home.hot, now, "home.empty"))
+            (card_grid(lang, &home.hot, now, "home.empty", viewer))
         }
         @if !home.popular.is_empty() {
             section.block #popular {
                 h2 { (icon::star()) " " (t("home.popular")) }
-                (card_grid(lang, &home.popular, now, "home.empty"))
+                (card_grid(lang, &home.popular, now, "home.empty", viewer))
             }
         }
         section.block #fresh {
@@ -76,7 +77,7 @@ pub fn blocks(lang: Lang, now: i64, place: &Place, home: &Home) -> Markup {
                 h2 { (t("home.fresh")) }
                 a href="/catalog" { (t("home.all_ads")) " →" }
             }
-            (card_grid(lang, &home.fresh, now, "home.empty"))
+            (card_grid(lang, &home.fresh, now, "home.empty", viewer))
         }
     }
 }

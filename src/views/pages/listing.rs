@@ -5,7 +5,7 @@ use maud::{Markup, html};
 use crate::domain::ads::Section;
 use crate::domain::ads::list::{Filter, Page, Sort};
 use crate::domain::geo::{Country, Currency, EQUIPMENT_TYPES, PARTS_CHIPS};
-use crate::views::components::{card_grid, kind_label, pagination};
+use crate::views::components::{card_grid, kind_label, pagination, viewer};
 use crate::views::layout::{self, Head};
 use crate::web::extract::PageCtx;
 use crate::web::handlers::listing::ListQuery;
@@ -46,7 +46,15 @@ fn page_href(section: Section, q: &ListQuery, page: i64) -> String {
 }
 
 /// Renders a listing page.
-pub fn page(ctx: &PageCtx, section: Section, q: &ListQuery, f: &Filter, page: &Page) -> Markup {
+pub fn page(
+    ctx: &PageCtx,
+    section: Section,
+    q: &ListQuery,
+    f: &Filter,
+    page: &Page,
+    favorites: Option<&std::collections::HashSet<i64>>,
+) -> Markup {
+    let viewer = viewer(ctx, favorites);
     let lang = ctx.lang;
     let t = |k| lang.t(k);
     let currency = f.country.map(Country::currency).unwrap_or(Currency::Usd);
@@ -122,7 +130,7 @@ pub fn page(ctx: &PageCtx, section: Section, q: &ListQuery, f: &Filter, page: &P
                 @if f.text.as_deref().is_some_and(|s| s.chars().filter(|c| !c.is_whitespace()).count() < 3) {
                     p.note { (t("search.too_short")) }
                 }
-                (card_grid(lang, &page.cards, ctx.now, "listing.empty"))
+                (card_grid(lang, &page.cards, ctx.now, "listing.empty", viewer.as_ref()))
                 (pagination(lang, page.page, page.pages, |n| page_href(section, q, n)))
             }
         }
@@ -139,6 +147,7 @@ pub fn page(ctx: &PageCtx, section: Section, q: &ListQuery, f: &Filter, page: &P
             description: None,
             canonical: Some(section.path()),
             nav: Some(nav),
+            extra: None,
         },
         body,
     )

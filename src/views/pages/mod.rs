@@ -2,10 +2,12 @@
 
 pub mod account;
 pub mod ad;
+pub mod ad_form;
 pub mod admin;
 pub mod auth;
 pub mod error;
 pub mod home;
 pub mod listing;
+pub mod my_ads;
 pub mod seller;
 pub mod static_pages;

@@ -4,12 +4,13 @@ use maud::{Markup, html};
 
 use crate::domain::ads::list::Page;
 use crate::domain::users::Seller;
-use crate::views::components::{card_grid, icon, pagination};
+use crate::views::components::{card_grid, icon, pagination, viewer};
 use crate::views::layout::{self, Head};
 use crate::web::extract::PageCtx;
 
 /// Renders the seller page.
-pub fn page(ctx: &PageCtx, seller: &Seller, ads: &Page) -> Markup {
+pub fn page(ctx: &PageCtx, seller: &Seller, ads: &Page, favorites: Option<&std::collections::HashSet<i64>>) -> Markup {
+    let viewer = viewer(ctx, favorites);
     let lang = ctx.lang;
     let t = |k| lang.t(k);
     let body = html! {
@@ -22,13 +23,13 @@ pub fn page(ctx: &PageCtx, seller: &Seller, ads: &Page) -> Markup {
             }
             p { (lang.plural("count.ads", ads.total)) }
         }
-        (card_grid(lang, &ads.cards, ctx.now, "seller.empty"))
+        (card_grid(lang, &ads.cards, ctx.now, "seller.empty", viewer.as_ref()))
         (pagination(lang, ads.page, ads.pages, |n| format!("/seller/{}?page={n}", seller.id)))
     };
     let canonical = format!("/seller/{}", seller.id);
     layout::page(
         ctx,
-        Head { title: &seller.name, description: None, canonical: Some(&canonical), nav: None },
+        Head { title: &seller.name, description: None, canonical: Some(&canonical), nav: None, extra: None },
         body,
     )
 }

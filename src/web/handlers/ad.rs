@@ -49,7 +49,9 @@ pub async fn show(
     if ad.card.is_active && !is_owner && !is_bot(ua.as_deref()) {
         state.jobs.submit(Job::View(View { ad_id: id, client: ip, at: now })).await;
     }
-    Ok(views::pages::ad::page(&ctx, &ad, seller.as_ref(), is_owner).into_response())
+    let favorite = super::favorites_of(&state, &ctx, vec![id]).await?.map(|f| f.contains(&id));
+    let base = state.config.server.public_url.trim_end_matches('/');
+    Ok(views::pages::ad::page(&ctx, &ad, seller.as_ref(), is_owner, favorite, base).into_response())
 }
 
 #[cfg(test)]

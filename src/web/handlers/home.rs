@@ -33,6 +33,18 @@ pub async fn show(
         state.jobs.submit(Job::Bump).await;
     }
     let now = ctx.now;
+    if ctx.user.is_some() {
+        // signed-in pages carry the viewer's favorites and token: rendered for them alone
+        let blocks = {
+            let place = place.clone();
+            state.db.run(move |conn| Ok(home::load(conn, now, &place)?)).await?
+        };
+        let ids = blocks.hot.iter().chain(&blocks.popular).chain(&blocks.fresh).map(|c| c.id).collect();
+        let favs = super::favorites_of(&state, &ctx, ids).await?;
+        let viewer = views::components::viewer(&ctx, favs.as_ref());
+        let html = views::pages::home::blocks(ctx.lang, now, &place, &blocks, viewer.as_ref());
+        return Ok(views::pages::home::page(&ctx, &place, html));
+    }
     let key = format!("{place:?}{:?}", ctx.lang);
     let cached = match state.caches.home.lookup(&key) {
         Lookup::Fresh(html) => {
@@ -47,7 +59,7 @@ pub async fn show(
     };
     let html: std::sync::Arc<str> = match (loaded, cached) {
         (Ok(blocks), _) => {
-            views::pages::home::blocks(ctx.lang, now, &place, &blocks).into_string().into()
+            views::pages::home::blocks(ctx.lang, now, &place, &blocks, None).into_string().into()
         }
         // a failed refresh keeps serving what we had
         (Err(e), Some(old)) => {

@@ -172,7 +172,8 @@ async fn listing(state: AppState, ctx: PageCtx, section: Section, q: ListQuery) 
     let key = format!("{filter:?}");
     let cached = match state.caches.listing.lookup(&key) {
         Lookup::Fresh(page) => {
-            return Ok(views::pages::listing::page(&ctx, section, &q, &filter, &page));
+            let favs = super::favorites_of(&state, &ctx, page.cards.iter().map(|c| c.id).collect()).await?;
+            return Ok(views::pages::listing::page(&ctx, section, &q, &filter, &page, favs.as_ref()));
         }
         Lookup::Refresh(page) => Some(page),
         Lookup::Miss => None,
@@ -192,7 +193,8 @@ async fn listing(state: AppState, ctx: PageCtx, section: Section, q: ListQuery) 
         (Err(e), None) => return Err(e.into()),
     };
     state.caches.listing.put(key, page.clone());
-    Ok(views::pages::listing::page(&ctx, section, &q, &filter, &page))
+    let favs = super::favorites_of(&state, &ctx, page.cards.iter().map(|c| c.id).collect()).await?;
+    Ok(views::pages::listing::page(&ctx, section, &q, &filter, &page, favs.as_ref()))
 }
 
 /// `/catalog`: rent and sale.

@@ -2,6 +2,8 @@
 
 pub mod account;
 pub mod ad;
+pub mod ad_form;
+pub mod ad_manage;
 pub mod admin;
 pub mod auth;
 pub mod home;
@@ -10,4 +12,18 @@ pub mod media;
 pub mod pages;
 pub mod prefs;
 pub mod seller;
+pub mod seo;
 pub mod system;
+
+use std::collections::HashSet;
+
+use crate::web::AppState;
+use crate::web::error::Result;
+use crate::web::extract::PageCtx;
+
+/// The signed-in viewer's favorites among `ids` (None for anonymous visitors).
+pub async fn favorites_of(state: &AppState, ctx: &PageCtx, ids: Vec<i64>) -> Result<Option<HashSet<i64>>> {
+    let Some(user) = ctx.user.as_ref().map(|u| u.id) else { return Ok(None) };
+    let set = state.db.run(move |conn| Ok(crate::domain::ads::write::favorite_ids(conn, user, &ids)?)).await?;
+    Ok(Some(set))
+}

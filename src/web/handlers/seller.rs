@@ -43,5 +43,6 @@ pub async fn show(
         })
         .await?;
     let (seller, ads) = found.ok_or(Error::NotFound)?;
-    Ok(views::pages::seller::page(&ctx, &seller, &ads))
+    let favs = super::favorites_of(&state, &ctx, ads.cards.iter().map(|c| c.id).collect()).await?;
+    Ok(views::pages::seller::page(&ctx, &seller, &ads, favs.as_ref()))
 }

@@ -1,0 +1,226 @@
+//! `GET/POST /ads/new` and `GET/POST /ad/{id}/edit`: the ad form of each kind, with photos.
+
+use std::collections::{HashMap, HashSet};
+
+use axum::extract::{Path, Request, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use crate::domain::accounts::FieldErrors;
+use crate::domain::ads::write::{self, FormPhoto};
+use crate::domain::ads::{Kind, form, repo};
+use crate::domain::photos::{self, MAX_PER_AD};
+use crate::jobs::Job;
+use crate::views::forms::FormState;
+use crate::views::pages::ad_form as view;
+use crate::web::AppState;
+use crate::web::error::{Error, Result};
+use crate::web::extract::{PageCtx, Q, RequireUser};
+use crate::web::flash;
+use crate::web::multipart::{self, MultipartForm};
+
+/// Largest request: ten 10 MB photos and the text.
+pub const BODY_LIMIT: usize = MAX_PER_AD * photos::MAX_BYTES + 1024 * 1024;
+
+/// Query of the new-ad page.
+#[derive(Debug, Deserialize)]
+pub struct NewQuery {
+    kind: Option<String>,
+}
+
+/// `GET /ads/new`: the kind first (works without JS), then its form.
+pub async fn new_form(State(state): State<AppState>, RequireUser(ctx, user): RequireUser, Q(q): Q<NewQuery>) -> Result<Response> {
+    let Some(kind) = q.kind.as_deref().and_then(Kind::parse) else {
+        return Ok(view::choose_kind(&ctx).into_response());
+    };
+    // sensible defaults from the profile
+    let account = state.db.run(move |conn| Ok(crate::domain::accounts::repo::get(conn, user.id)?)).await?;
+    let mut values = HashMap::new();
+    if let Some(a) = account {
+        if let Some(p) = a.profile.phone {
+            values.insert("phone".to_owned(), p);
+        }
+        if let Some(c) = a.profile.country.or(ctx.country) {
+            values.insert("country".to_owned(), c.code().to_owned());
+            values.insert("currency".to_owned(), c.currency().code().to_owned());
+        }
+        if let Some(city) = a.profile.city {
+            values.insert("city".to_owned(), city);
+        }
+    }
+    let state_ = FormState { values, ..FormState::default() };
+    Ok(view::page(&ctx, kind, None, &state_, &[]).into_response())
+}
+
+/// The photos the form ends up with: listed ones minus removed, plus new uploads, sorted by
+/// their order numbers, the chosen main photo first.
+fn arrange(form: &MultipartForm, resolved: Vec<FormPhoto>) -> Vec<FormPhoto> {
+    let removed: HashSet<&str> = form.values("remove_photo").into_iter().collect();
+    let main = form.fields.get("main_photo").map(String::as_str);
+    let mut keyed: Vec<(bool, i64, usize, FormPhoto)> = resolved
+        .into_iter()
+        .enumerate()
+        .filter(|(_, p)| !removed.contains(p.token.as_str()))
+        .map(|(i, p)| {
+            let order = form
+                .fields
+                .get(&format!("order_{}", p.token))
+                .and_then(|o| o.trim().parse::<i64>().ok())
+                .unwrap_or(i as i64 + 1);
+            (main != Some(p.token.as_str()), order, i, p)
+        })
+        .collect();
+    keyed.sort_by_key(|(not_main, order, i, _)| (*not_main, *order, *i));
+    keyed.into_iter().map(|(_, _, _, p)| p).collect()
+}
+
+/// Stores new uploads (decoded and re-encoded first) and resolves the form's photo tokens.
+async fn collect_photos(
+    state: &AppState,
+    user: i64,
+    ad: Option<i64>,
+    form: &MultipartForm,
+    errors: &mut FieldErrors,
+) -> Result<Vec<FormPhoto>> {
+    let tokens: Vec<String> = form.values("photo").into_iter().map(str::to_owned).collect();
+    let mut photos = state
+        .db
+        .run(move |conn| {
+            let mut out = Vec::new();
+            for t in tokens.iter().take(MAX_PER_AD * 2) {
+                if let Some(p) = write::resolve(conn, user, ad, t)? {
+                    out.push(p);
+                }
+            }
+            Ok(out)
+        })
+        .await?;
+    let uploads = state.config.server.data_dir.join("uploads");
+    for (name, bytes) in &form.files {
+        let Some(bytes) = bytes.clone() else {
+            errors.add("photos", photos::PhotoError::TooBig.key());
+            tracing::info!(file = %name, "photo over 10 MB refused");
+            continue;
+        };
+        let processed = tokio::task::spawn_blocking(move || photos::process_upload(&bytes))
+            .await
+            .map_err(|e| Error::Internal(e.to_string()))?;
+        let p = match processed {
+            Ok(p) => p,
+            Err(e) => {
+                errors.add("photos", e.key());
+                continue;
+            }
+        };
+        let rel = photos::new_name();
+        let full = uploads.join(&rel);
+        if let Some(dir) = full.parent() {
+            tokio::fs::create_dir_all(dir).await.map_err(|e| Error::Internal(e.to_string()))?;
+        }
+        tokio::fs::write(&full, &p.jpeg).await.map_err(|e| Error::Internal(e.to_string()))?;
+        let now = crate::db::now();
+        let (w, h) = (p.width, p.height);
+        let stored = state.db.run(move |conn| Ok(write::add_upload(conn, user, &rel, w, h, now)?)).await?;
+        photos.push(stored);
+    }
+    Ok(photos)
+}
+
+async fn save(state: AppState, ctx: PageCtx, user: i64, kind: Kind, ad: Option<i64>, req: Request) -> Result<Response> {
+    let form = multipart::read(&state, req, "photos", photos::MAX_BYTES).await?;
+    let mut errors = FieldErrors::default();
+    let all_photos = collect_photos(&state, user, ad, &form, &mut errors).await?;
+    let arranged = arrange(&form, all_photos);
+    if arranged.len() > MAX_PER_AD {
+        errors.add("photos", "photo.too_many");
+    }
+    let parsed = form::parse(kind, &form.fields, &state.config.currency);
+    let new_ad = match parsed {
+        Ok(a) if errors.is_empty() => a,
+        Ok(_) => {
+            return Ok(rerender(&ctx, kind, ad, &form, errors, &arranged));
+        }
+        Err(mut e) => {
+            for (f, k) in errors.0 {
+                e.add(f, k);
+            }
+            return Ok(rerender(&ctx, kind, ad, &form, e, &arranged));
+        }
+    };
+    let now = ctx.now;
+    let (id, removed, added) = state
+        .db
+        .run(move |conn| {
+            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            let id = match ad {
+                Some(id) => {
+                    write::update(&tx, id, &new_ad, now)?;
+                    id
+                }
+                None => write::insert(&tx, user, &new_ad, now)?,
+            };
+            let (removed, added) = write::set_photos(&tx, id, user, &arranged)?;
+            tx.commit()?;
+            Ok((id, removed, added))
+        })
+        .await?;
+    if added {
+        state.jobs.submit(Job::ResizePhotos { ad_id: id }).await;
+    }
+    if !removed.is_empty() {
+        state.jobs.submit(Job::DeleteFiles { paths: removed }).await;
+    }
+    let slug = state.db.run(move |conn| Ok(repo::slug_of(conn, id)?)).await?.unwrap_or_default();
+    let mut headers = HeaderMap::new();
+    flash::set(&mut headers, if ad.is_some() { "flash.ad_saved" } else { "flash.ad_published" });
+    Ok((headers, Redirect::to(&format!("/ad/{id}-{slug}"))).into_response())
+}
+
+fn rerender(ctx: &PageCtx, kind: Kind, ad: Option<i64>, form: &MultipartForm, errors: FieldErrors, photos: &[FormPhoto]) -> Response {
+    let state = FormState { values: form.fields.clone(), errors, general: Some("form.fix_errors") };
+    (StatusCode::UNPROCESSABLE_ENTITY, view::page(ctx, kind, ad, &state, photos)).into_response()
+}
+
+/// `POST /ads/new` (multipart; the kind is a field).
+pub async fn create(State(state): State<AppState>, RequireUser(ctx, user): RequireUser, Q(q): Q<NewQuery>, req: Request) -> Result<Response> {
+    let kind = q.kind.as_deref().and_then(Kind::parse).ok_or_else(|| Error::BadRequest(ctx.lang.t("error.bad_kind").to_owned()))?;
+    save(state, ctx, user.id, kind, None, req).await
+}
+
+/// Loads an ad the user may edit: its owner only.
+async fn owned(state: &AppState, user: i64, id: &str) -> Result<(i64, Kind)> {
+    let id: i64 = id.parse().map_err(|_| Error::NotFound)?;
+    let found = state
+        .db
+        .run(move |conn| {
+            let Some(o) = write::ownership(conn, id)? else { return Ok(None) };
+            let kind: String = conn.query_row("SELECT kind FROM ads WHERE id = ?1", [id], |r| r.get(0))?;
+            Ok(Some((o, kind)))
+        })
+        .await?;
+    let (o, kind) = found.ok_or(Error::NotFound)?;
+    if o.owner_id != user {
+        return Err(Error::Forbidden);
+    }
+    Ok((id, Kind::parse(&kind).unwrap_or(Kind::Sale)))
+}
+
+/// `GET /ad/{id}/edit`.
+pub async fn edit_form(State(state): State<AppState>, RequireUser(ctx, user): RequireUser, Path(id): Path<String>) -> Result<Response> {
+    let (id, kind) = owned(&state, user.id, &id).await?;
+    let now = ctx.now;
+    let (detail, photos) = state
+        .db
+        .run(move |conn| Ok((repo::get_detail(conn, id, now)?, write::photos(conn, id)?)))
+        .await?;
+    let detail = detail.ok_or(Error::NotFound)?;
+    let values = view::values_of(&detail);
+    Ok(view::page(&ctx, kind, Some(id), &FormState { values, ..FormState::default() }, &photos).into_response())
+}
+
+/// `POST /ad/{id}/edit` (multipart).
+pub async fn update(State(state): State<AppState>, RequireUser(ctx, user): RequireUser, Path(id): Path<String>, req: Request) -> Result<Response> {
+    let (id, kind) = owned(&state, user.id, &id).await?;
+    save(state, ctx, user.id, kind, Some(id), req).await
+}

@@ -1,0 +1,120 @@
+//! An ad's life after posting: publish, unpublish, delete; favorites; the owner's list.
+
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::{IntoResponse, Redirect, Response};
+
+use crate::domain::ads::write;
+use crate::jobs::Job;
+use crate::views::pages::my_ads as view;
+use crate::web::AppState;
+use crate::web::csrf::CsrfForm;
+use crate::web::error::{Error, Result};
+use crate::web::extract::RequireUser;
+use crate::web::flash;
+use crate::web::handlers::prefs::safe_back;
+
+fn parse_id(id: &str) -> Result<i64> {
+    id.parse().map_err(|_| Error::NotFound)
+}
+
+/// The owner may change their ad; staff may unpublish and delete (moderation).
+async fn may_manage(state: &AppState, user: &crate::domain::users::SessionUser, id: i64, staff_ok: bool) -> Result<()> {
+    let o = state.db.run(move |conn| Ok(write::ownership(conn, id)?)).await?.ok_or(Error::NotFound)?;
+    if o.owner_id == user.id || (staff_ok && user.is_staff) { Ok(()) } else { Err(Error::Forbidden) }
+}
+
+fn back_to(form: &CsrfForm, default: &str, flash_key: &'static str) -> Response {
+    let mut headers = HeaderMap::new();
+    flash::set(&mut headers, flash_key);
+    let back = form.0.get("back").map(String::as_str).filter(|b| !b.is_empty()).unwrap_or(default);
+    (headers, Redirect::to(safe_back(Some(back)))).into_response()
+}
+
+/// `POST /ad/{id}/activate` (owner).
+pub async fn activate(State(state): State<AppState>, RequireUser(ctx, user): RequireUser, Path(id): Path<String>, form: CsrfForm) -> Result<Response> {
+    let id = parse_id(&id)?;
+    may_manage(&state, &user, id, false).await?;
+    let now = ctx.now;
+    state.db.run(move |conn| Ok(write::set_active(conn, id, true, now)?)).await?;
+    Ok(back_to(&form, "/my/ads", "flash.ad_activated"))
+}
+
+/// `POST /ad/{id}/deactivate` (owner or staff).
+pub async fn deactivate(State(state): State<AppState>, RequireUser(ctx, user): RequireUser, Path(id): Path<String>, form: CsrfForm) -> Result<Response> {
+    let id = parse_id(&id)?;
+    may_manage(&state, &user, id, true).await?;
+    let now = ctx.now;
+    state.db.run(move |conn| Ok(write::set_active(conn, id, false, now)?)).await?;
+    Ok(back_to(&form, "/my/ads", "flash.ad_deactivated"))
+}
+
+/// `POST /ad/{id}/delete` (owner or staff): gone from public view, photos erased by a job,
+/// buyers' chats kept.
+pub async fn delete(State(state): State<AppState>, RequireUser(ctx, user): RequireUser, Path(id): Path<String>, form: CsrfForm) -> Result<Response> {
+    let id = parse_id(&id)?;
+    may_manage(&state, &user, id, true).await?;
+    let now = ctx.now;
+    let files = state
+        .db
+        .run(move |conn| {
+            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            let files = write::delete(&tx, id, now)?;
+            tx.commit()?;
+            Ok(files)
+        })
+        .await?;
+    if !files.is_empty() {
+        state.jobs.submit(Job::DeleteFiles { paths: files }).await;
+    }
+    let mut headers = HeaderMap::new();
+    flash::set(&mut headers, "flash.ad_deleted");
+    let _ = form;
+    Ok((headers, Redirect::to("/my/ads")).into_response())
+}
+
+/// `POST /ad/{id}/favorite`: toggles. Scripts ask for JSON and stay on the page; forms come back.
+pub async fn favorite(
+    State(state): State<AppState>,
+    RequireUser(ctx, user): RequireUser,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    form: CsrfForm,
+) -> Result<Response> {
+    let id = parse_id(&id)?;
+    let now = ctx.now;
+    let is_favorite = state
+        .db
+        .run(move |conn| {
+            // allowed on inactive ads too; deleted ones are gone
+            if write::ownership(conn, id)?.is_none() {
+                return Ok(None);
+            }
+            Ok(Some(write::toggle_favorite(conn, user.id, id, now)?))
+        })
+        .await?
+        .ok_or(Error::NotFound)?;
+    let wants_json = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|a| a.contains("application/json"));
+    if wants_json {
+        return Ok((
+            [(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))],
+            format!("{{\"favorite\":{is_favorite}}}"),
+        )
+            .into_response());
+    }
+    Ok(back_to(&form, "/favorites", if is_favorite { "flash.favorite_added" } else { "flash.favorite_removed" }))
+}
+
+/// `GET /favorites`.
+pub async fn favorites(State(state): State<AppState>, RequireUser(ctx, user): RequireUser) -> Result<Response> {
+    let now = ctx.now;
+    let cards = state.db.run(move |conn| Ok(write::favorites(conn, user.id, now)?)).await?;
+    Ok(view::favorites(&ctx, &cards).into_response())
+}
+
+/// `GET /my/ads`.
+pub async fn my_ads(State(state): State<AppState>, RequireUser(ctx, user): RequireUser) -> Result<Response> {
+    let now = ctx.now;
+    let ads = state.db.run(move |conn| Ok(write::my_ads(conn, user.id, now)?)).await?;
+    Ok(view::my_ads(&ctx, &ads).into_response())
+}
