@@ -59,14 +59,29 @@ fn encode(img: &DynamicImage, quality: u8) -> Result<Vec<u8>, PhotoError> {
     Ok(out)
 }
 
+/// Whether a JPEG stops before its end marker (decoders would quietly fill the rest with grey).
+pub fn is_truncated(bytes: &[u8], format: ImageFormat) -> bool {
+    match format {
+        ImageFormat::Jpeg => {
+            let tail = &bytes[bytes.len().saturating_sub(4096)..];
+            !tail.windows(2).any(|w| w == [0xFF, 0xD9])
+        }
+        _ => false,
+    }
+}
+
 /// Decodes an upload (JPEG, PNG or WebP by its bytes), applies its orientation and re-encodes it.
 pub fn process_upload(bytes: &[u8]) -> Result<Processed, PhotoError> {
     if bytes.len() > MAX_BYTES {
         return Err(PhotoError::TooBig);
     }
-    let reader = ImageReader::new(Cursor::new(bytes)).with_guessed_format().map_err(|_| PhotoError::NotImage)?;
-    if !matches!(reader.format(), Some(ImageFormat::Jpeg | ImageFormat::Png | ImageFormat::WebP)) {
-        return Err(PhotoError::NotImage);
+    let reader = ImageReader::new(Cursor::new(bytes))
+        .with_guessed_format()
+        .map_err(|_| PhotoError::NotImage)?;
+    match reader.format() {
+        Some(f @ (ImageFormat::Jpeg | ImageFormat::Png | ImageFormat::WebP))
+            if !is_truncated(bytes, f) => {}
+        _ => return Err(PhotoError::NotImage),
     }
     let mut decoder = reader.into_decoder().map_err(|_| PhotoError::NotImage)?;
     let (w, h) = decoder.dimensions();
@@ -100,13 +115,19 @@ pub fn make_variants(uploads: &Path, original: &str) -> std::io::Result<(String,
     let card_path = format!("{stem}-card.jpg");
     let detail_path = format!("{stem}-detail.jpg");
     let card = img.resize_to_fill(CARD.0, CARD.1, image::imageops::FilterType::Triangle);
-    std::fs::write(uploads.join(&card_path), encode(&card, 80).map_err(|_| std::io::Error::other("encode"))?)?;
+    std::fs::write(
+        uploads.join(&card_path),
+        encode(&card, 80).map_err(|_| std::io::Error::other("encode"))?,
+    )?;
     let detail = if img.width().max(img.height()) > DETAIL_SIDE {
         img.resize(DETAIL_SIDE, DETAIL_SIDE, image::imageops::FilterType::Triangle)
     } else {
         img
     };
-    std::fs::write(uploads.join(&detail_path), encode(&detail, 82).map_err(|_| std::io::Error::other("encode"))?)?;
+    std::fs::write(
+        uploads.join(&detail_path),
+        encode(&detail, 82).map_err(|_| std::io::Error::other("encode"))?,
+    )?;
     Ok((card_path, detail_path))
 }
 
@@ -115,9 +136,13 @@ mod tests {
     use super::*;
 
     fn png(w: u32, h: u32) -> Vec<u8> {
-        let img = image::RgbImage::from_fn(w, h, |x, y| image::Rgb([(x % 255) as u8, (y % 255) as u8, 100]));
+        let img = image::RgbImage::from_fn(w, h, |x, y| {
+            image::Rgb([(x % 255) as u8, (y % 255) as u8, 100])
+        });
         let mut out = Vec::new();
-        DynamicImage::ImageRgb8(img).write_to(&mut Cursor::new(&mut out), ImageFormat::Png).expect("png");
+        DynamicImage::ImageRgb8(img)
+            .write_to(&mut Cursor::new(&mut out), ImageFormat::Png)
+            .expect("png");
         out
     }
 
@@ -128,7 +153,21 @@ mod tests {
         assert_eq!(&p.jpeg[..2], &[0xFF, 0xD8]);
         assert_eq!(process_upload(b"<svg/>").err(), Some(PhotoError::NotImage));
         let full = png(64, 64);
-        assert_eq!(process_upload(&full[..full.len() / 2]).err(), Some(PhotoError::NotImage), "truncated");
+        assert_eq!(
+            process_upload(&full[..full.len() / 2]).err(),
+            Some(PhotoError::NotImage),
+            "truncated"
+        );
+        let mut jpeg = Vec::new();
+        image::codecs::jpeg::JpegEncoder::new(&mut jpeg)
+            .encode_image(&image::RgbImage::from_pixel(200, 200, image::Rgb([9, 9, 9])))
+            .expect("jpeg");
+        assert!(process_upload(&jpeg).is_ok());
+        assert_eq!(
+            process_upload(&jpeg[..jpeg.len() - 40]).err(),
+            Some(PhotoError::NotImage),
+            "JPEG cut short"
+        );
         assert_eq!(process_upload(&vec![0u8; MAX_BYTES + 1]).err(), Some(PhotoError::TooBig));
     }
 
@@ -140,7 +179,14 @@ mod tests {
         let row = vec![0u8; 10_000];
         // write a real 10000x10000 grey PNG: highly compressible, ~100 KB
         let data: Vec<u8> = row.iter().copied().cycle().take(10_000 * 10_000).collect();
-        image::ImageEncoder::write_image(encoder, &data, 10_000, 10_000, image::ExtendedColorType::L8).expect("bomb");
+        image::ImageEncoder::write_image(
+            encoder,
+            &data,
+            10_000,
+            10_000,
+            image::ExtendedColorType::L8,
+        )
+        .expect("bomb");
         assert!(bomb.len() < MAX_BYTES);
         assert_eq!(process_upload(&bomb).err(), Some(PhotoError::TooManyPixels));
     }

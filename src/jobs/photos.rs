@@ -10,7 +10,8 @@ use crate::domain::photos::make_variants;
 /// Makes the card and detail sizes of an ad's photos that lack them.
 pub(super) fn resize(conn: &mut Connection, settings: &Settings, ad: i64) -> Result<(), JobError> {
     for (id, path) in write::photos_without_variants(conn, ad)? {
-        let (card, detail) = make_variants(&settings.uploads_dir, &path).map_err(|e| JobError::Files(e.to_string()))?;
+        let (card, detail) = make_variants(&settings.uploads_dir, &path)
+            .map_err(|e| JobError::Files(e.to_string()))?;
         if write::set_variants(conn, id, &card, &detail)? == 0 {
             // the photo went while we worked: its new files must go too
             delete_files(settings, &[card, detail])?;
@@ -39,14 +40,18 @@ pub(super) fn delete_files(settings: &Settings, paths: &[String]) -> Result<(), 
 pub(super) fn recompute_usd(conn: &mut Connection, settings: &Settings) -> Result<(), JobError> {
     let r = &settings.rates;
     let current = format!("{}|{}|{}|{}", r.kzt_usd, r.uzs_usd, r.rub_usd, r.byn_usd);
-    let applied: Option<String> =
-        conn.query_row("SELECT value FROM meta WHERE key = 'usd_rates'", [], |row| row.get(0)).optional()?;
+    let applied: Option<String> = conn
+        .query_row("SELECT value FROM meta WHERE key = 'usd_rates'", [], |row| row.get(0))
+        .optional()?;
     if applied.as_deref() == Some(current.as_str()) {
         return Ok(());
     }
     let n = crate::db::write_tx(conn, |tx| {
         let n = write::recompute_usd(tx, r)?;
-        tx.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('usd_rates', ?1)", [&current])?;
+        tx.execute(
+            "INSERT OR REPLACE INTO meta (key, value) VALUES ('usd_rates', ?1)",
+            [&current],
+        )?;
         Ok(n)
     })?;
     tracing::info!(ads = n, "approximate USD prices recomputed for new rates");

@@ -9,7 +9,9 @@ use std::time::{Duration, Instant};
 use crossbeam_channel::Receiver;
 use rusqlite::Connection;
 
-use super::{Job, Msg, ProbeOutcome, Shared, View, bump, mail, photos, unread_cache as unread, views};
+use super::{
+    Job, Msg, ProbeOutcome, Shared, View, bump, mail, photos, unread_cache as unread, views,
+};
 use crate::db::{DbError, is_busy};
 
 /// A worker thread's life: batches until a stop message, then one last overflow drain.

@@ -23,7 +23,10 @@ pub fn media_url(path: &str) -> String {
 }
 
 /// The viewer of a page, if signed in and their favorites are known.
-pub fn viewer<'a>(ctx: &'a crate::web::extract::PageCtx, favorites: Option<&'a std::collections::HashSet<i64>>) -> Option<Viewer<'a>> {
+pub fn viewer<'a>(
+    ctx: &'a crate::web::extract::PageCtx,
+    favorites: Option<&'a std::collections::HashSet<i64>>,
+) -> Option<Viewer<'a>> {
     match (&ctx.user, favorites) {
         (Some(_), Some(favorites)) => Some(Viewer { csrf: &ctx.csrf, favorites, back: &ctx.path }),
         _ => None,
@@ -42,7 +45,12 @@ pub struct Viewer<'a> {
 
 /// The heart on a card or ad page: a form for a signed-in viewer (a script sends it without a
 /// reload), a sign-in link for others (so cached pages carry nobody's token).
-pub fn favorite_button(lang: Lang, ad_id: i64, ad_path: &str, viewer: Option<&Viewer<'_>>) -> Markup {
+pub fn favorite_button(
+    lang: Lang,
+    ad_id: i64,
+    ad_path: &str,
+    viewer: Option<&Viewer<'_>>,
+) -> Markup {
     match viewer {
         Some(v) => {
             let on = v.favorites.contains(&ad_id);
@@ -109,7 +117,13 @@ pub fn ad_card(lang: Lang, card: &AdCard, now: i64, viewer: Option<&Viewer<'_>>)
 }
 
 /// A grid of cards, or a friendly note when there are none.
-pub fn card_grid(lang: Lang, cards: &[AdCard], now: i64, empty_key: &'static str, viewer: Option<&Viewer<'_>>) -> Markup {
+pub fn card_grid(
+    lang: Lang,
+    cards: &[AdCard],
+    now: i64,
+    empty_key: &'static str,
+    viewer: Option<&Viewer<'_>>,
+) -> Markup {
     html! {
         @if cards.is_empty() {
             p.empty { (lang.t(empty_key)) }
@@ -188,7 +202,9 @@ pub mod icon {
 
     /// A heart (favorites).
     pub fn heart() -> Markup {
-        svg("M12 21s-7.5-4.6-10-9.2C.4 8.6 2.3 4.5 6.2 4.5c2.3 0 3.8 1.3 4.8 2.8 1-1.5 2.5-2.8 4.8-2.8 3.9 0 5.8 4.1 4.2 7.3C19.5 16.4 12 21 12 21z")
+        svg(
+            "M12 21s-7.5-4.6-10-9.2C.4 8.6 2.3 4.5 6.2 4.5c2.3 0 3.8 1.3 4.8 2.8 1-1.5 2.5-2.8 4.8-2.8 3.9 0 5.8 4.1 4.2 7.3C19.5 16.4 12 21 12 21z",
+        )
     }
 
     /// A check mark in a circle (verified).

@@ -6,9 +6,9 @@ pub mod csrf;
 pub mod error;
 pub mod extract;
 pub mod flash;
-pub mod multipart;
 pub mod handlers;
 mod middleware;
+pub mod multipart;
 pub mod throttle;
 
 use std::sync::Arc;

@@ -28,7 +28,12 @@ impl MultipartForm {
 
 /// Reads a multipart request: files of `file_field` up to `max_file` bytes each (larger ones are
 /// kept as `None` so the form can say which), then verifies the CSRF token.
-pub async fn read(state: &AppState, req: Request, file_field: &str, max_file: usize) -> Result<MultipartForm, Error> {
+pub async fn read(
+    state: &AppState,
+    req: Request,
+    file_field: &str,
+    max_file: usize,
+) -> Result<MultipartForm, Error> {
     let (parts, body) = req.into_parts();
     let bad = |e: axum::extract::multipart::MultipartError| Error::BadRequest(e.body_text());
     let mut multipart = Multipart::from_request(Request::from_parts(parts.clone(), body), state)

@@ -6,6 +6,7 @@ mod support;
 mod access;
 mod accounts;
 mod ad;
+mod ads_posting;
 mod bad_input;
 mod browser_accounts;
 mod browser_pages;

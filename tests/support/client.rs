@@ -105,30 +105,34 @@ impl<'a> Client<'a> {
         resp
     }
 
-    /// POST a multipart form with one file field; the CSRF token is added.
-    pub fn post_file(
+    /// POST a multipart form: text fields (repeats allowed) and files; the CSRF token is added.
+    pub fn post_multipart(
         &self,
         path: &str,
-        field: &str,
-        filename: &str,
-        content_type: &str,
-        bytes: &[u8],
+        fields: &[(&str, &str)],
+        files: &[(&str, &str, &str, &[u8])],
     ) -> Resp {
         let boundary = "----uzmat-test-boundary";
         let mut body = Vec::new();
-        body.extend_from_slice(
-            format!(
-                "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n{}\r\n",
-                self.csrf()
-            )
-            .as_bytes(),
-        );
-        body.extend_from_slice(
-            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{filename}\"\r\nContent-Type: {content_type}\r\n\r\n")
-                .as_bytes(),
-        );
-        body.extend_from_slice(bytes);
-        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let token = self.csrf();
+        let mut all: Vec<(&str, &str)> = fields.to_vec();
+        if !all.iter().any(|(k, _)| *k == "csrf_token") {
+            all.push(("csrf_token", &token));
+        }
+        for (name, value) in all {
+            body.extend_from_slice(
+                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").as_bytes(),
+            );
+        }
+        for (field, filename, content_type, bytes) in files {
+            body.extend_from_slice(
+                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{filename}\"\r\nContent-Type: {content_type}\r\n\r\n")
+                    .as_bytes(),
+            );
+            body.extend_from_slice(bytes);
+            body.extend_from_slice(b"\r\n");
+        }
+        body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
         let mut req = agent()
             .post(&self.app.url(path))
             .header("user-agent", BROWSER_UA)
@@ -140,6 +144,18 @@ impl<'a> Client<'a> {
         let resp = read(req.send(&body[..]).expect("request"));
         self.absorb(&resp);
         resp
+    }
+
+    /// POST a multipart form with one file field; the CSRF token is added.
+    pub fn post_file(
+        &self,
+        path: &str,
+        field: &str,
+        filename: &str,
+        content_type: &str,
+        bytes: &[u8],
+    ) -> Resp {
+        self.post_multipart(path, &[], &[(field, filename, content_type, bytes)])
     }
 
     /// Signs up an individual with this e-mail and password; asserts success.

@@ -73,7 +73,13 @@ impl Fields<'_> {
         self.form.get(key).map(|s| s.trim()).unwrap_or("")
     }
 
-    fn text(&mut self, key: &'static str, required: bool, min: usize, max: usize) -> Option<String> {
+    fn text(
+        &mut self,
+        key: &'static str,
+        required: bool,
+        min: usize,
+        max: usize,
+    ) -> Option<String> {
         let v = self.raw(key).to_owned();
         let n = v.chars().count();
         if v.is_empty() {
@@ -90,7 +96,12 @@ impl Fields<'_> {
         Some(v)
     }
 
-    fn int(&mut self, key: &'static str, range: std::ops::RangeInclusive<i64>, err: &'static str) -> Option<i64> {
+    fn int(
+        &mut self,
+        key: &'static str,
+        range: std::ops::RangeInclusive<i64>,
+        err: &'static str,
+    ) -> Option<i64> {
         let raw: String = self.raw(key).chars().filter(|c| !c.is_whitespace()).collect();
         if raw.is_empty() {
             return None;
@@ -104,7 +115,12 @@ impl Fields<'_> {
         }
     }
 
-    fn choice(&mut self, key: &'static str, options: &[&'static str], required: bool) -> Option<&'static str> {
+    fn choice(
+        &mut self,
+        key: &'static str,
+        options: &[&'static str],
+        required: bool,
+    ) -> Option<&'static str> {
         let raw = self.raw(key).to_owned();
         if raw.is_empty() {
             if required {
@@ -121,7 +137,11 @@ impl Fields<'_> {
 }
 
 /// Parses the form of an ad of `kind`.
-pub fn parse(kind: Kind, form: &HashMap<String, String>, rates: &CurrencyConfig) -> Result<NewAd, FieldErrors> {
+pub fn parse(
+    kind: Kind,
+    form: &HashMap<String, String>,
+    rates: &CurrencyConfig,
+) -> Result<NewAd, FieldErrors> {
     let mut f = Fields { form, errors: FieldErrors::default() };
     let title = f.text("title", true, 5, 120);
     let description = f.text("description", false, 0, 5000).unwrap_or_default();
@@ -169,7 +189,11 @@ pub fn parse(kind: Kind, form: &HashMap<String, String>, rates: &CurrencyConfig)
             Currency::Usd
         }),
     };
-    let price_unit = if kind == Kind::Rent { f.choice("price_unit", &["hour", "day", "month"], price.is_some()) } else { None };
+    let price_unit = if kind == Kind::Rent {
+        f.choice("price_unit", &["hour", "day", "month"], price.is_some())
+    } else {
+        None
+    };
     let machinery = matches!(kind, Kind::Rent | Kind::Sale);
     let equipment_type = match f.raw("equipment_type").to_lowercase() {
         t if t.is_empty() => {
@@ -185,7 +209,11 @@ pub fn parse(kind: Kind, form: &HashMap<String, String>, rates: &CurrencyConfig)
     };
     let brand = f.text("brand", machinery, 1, 60);
     let model = f.text("model", false, 1, 60);
-    let year = if kind == Kind::Service { None } else { f.int("year", 1950..=max_year(), "form.bad_year") };
+    let year = if kind == Kind::Service {
+        None
+    } else {
+        f.int("year", 1950..=max_year(), "form.bad_year")
+    };
     let power_hp = f.int("power_hp", 1..=5_000, "form.bad_power");
     let engine_hours = f.int("engine_hours", 0..=1_000_000, "form.bad_hours");
     let weight_t = match f.raw("weight_t").replace(',', ".") {
@@ -200,14 +228,19 @@ pub fn parse(kind: Kind, form: &HashMap<String, String>, rates: &CurrencyConfig)
     };
     let condition = match kind {
         Kind::Service => None,
-        _ => f.choice("condition", &["new", "used", "refurbished"], matches!(kind, Kind::Sale | Kind::Parts)),
+        _ => f.choice(
+            "condition",
+            &["new", "used", "refurbished"],
+            matches!(kind, Kind::Sale | Kind::Parts),
+        ),
     };
     let (with_operator, min_order) = if kind == Kind::Rent {
         (Some(f.raw("with_operator") == "1"), f.text("min_order", false, 1, 60))
     } else {
         (None, None)
     };
-    let service_name = if kind == Kind::Service { f.text("service_name", true, 3, 120) } else { None };
+    let service_name =
+        if kind == Kind::Service { f.text("service_name", true, 3, 120) } else { None };
     let part_name = if kind == Kind::Parts { f.text("part_name", true, 2, 120) } else { None };
 
     match (title, country, city, phone) {
@@ -252,9 +285,17 @@ mod tests {
 
     fn rent() -> Vec<(&'static str, &'static str)> {
         vec![
-            ("title", "Аренда экскаватора JCB 3CX"), ("country", "kz"), ("city", "Алматы"), ("phone", "+7 701 123 45 67"),
-            ("price", "15 000"), ("price_unit", "hour"), ("equipment_type", "экскаватор-погрузчик"), ("brand", "JCB"),
-            ("year", "2019"), ("with_operator", "1"), ("weight_t", "8,5"),
+            ("title", "Аренда экскаватора JCB 3CX"),
+            ("country", "kz"),
+            ("city", "Алматы"),
+            ("phone", "+7 701 123 45 67"),
+            ("price", "15 000"),
+            ("price_unit", "hour"),
+            ("equipment_type", "экскаватор-погрузчик"),
+            ("brand", "JCB"),
+            ("year", "2019"),
+            ("with_operator", "1"),
+            ("weight_t", "8,5"),
         ]
     }
 
@@ -291,20 +332,30 @@ mod tests {
             let mut pairs = rent();
             pairs.retain(|(k, _)| k != field);
             pairs.push((field, value));
-            let errors = parse(Kind::Rent, &form(&pairs), &CurrencyConfig::default()).expect_err(field);
+            let errors =
+                parse(Kind::Rent, &form(&pairs), &CurrencyConfig::default()).expect_err(field);
             assert_eq!(errors.get(field), Some(*key), "{field}={value}");
         }
         let mut other = rent();
         other.retain(|(k, _)| *k != "city");
         other.push(("city", "other"));
         other.push(("city_other", "Каскелен"));
-        assert_eq!(parse(Kind::Rent, &form(&other), &CurrencyConfig::default()).expect("other city").city, "Каскелен");
+        assert_eq!(
+            parse(Kind::Rent, &form(&other), &CurrencyConfig::default()).expect("other city").city,
+            "Каскелен"
+        );
     }
 
     #[test]
     fn kinds_require_their_own_fields() {
-        let base = [("title", "Ремонт гидравлики"), ("country", "uz"), ("city", "Ташкент"), ("phone", "+998 90 123 45 67")];
-        let e = parse(Kind::Service, &form(&base), &CurrencyConfig::default()).expect_err("service name");
+        let base = [
+            ("title", "Ремонт гидравлики"),
+            ("country", "uz"),
+            ("city", "Ташкент"),
+            ("phone", "+998 90 123 45 67"),
+        ];
+        let e = parse(Kind::Service, &form(&base), &CurrencyConfig::default())
+            .expect_err("service name");
         assert_eq!(e.get("service_name"), Some("form.required"));
         let e = parse(Kind::Parts, &form(&base), &CurrencyConfig::default()).expect_err("part");
         assert_eq!(e.get("part_name"), Some("form.required"));
@@ -313,7 +364,8 @@ mod tests {
         assert_eq!(e.get("equipment_type"), Some("form.required"));
         let mut ok = base.to_vec();
         ok.push(("service_name", "Ремонт гидравлики"));
-        let ad = parse(Kind::Service, &form(&ok), &CurrencyConfig::default()).expect("negotiable service");
+        let ad = parse(Kind::Service, &form(&ok), &CurrencyConfig::default())
+            .expect("negotiable service");
         assert_eq!(ad.price_minor, None, "an empty price is negotiable");
     }
 }

@@ -4,9 +4,9 @@ use std::collections::HashSet;
 
 use rusqlite::{Connection, OptionalExtension, params};
 
+use super::AdCard;
 use super::form::NewAd;
 use super::repo::{CARD_COLUMNS, card_from_row};
-use super::AdCard;
 use crate::domain::slug::slugify;
 
 /// Who owns an ad and its state (deleted ads are gone for everyone).
@@ -20,9 +20,11 @@ pub struct Ownership {
 
 /// The owner of a live (not deleted) ad.
 pub fn ownership(conn: &Connection, id: i64) -> rusqlite::Result<Option<Ownership>> {
-    conn.query_row("SELECT owner_id, is_active FROM ads WHERE id = ?1 AND deleted_at IS NULL", [id], |r| {
-        Ok(Ownership { owner_id: r.get(0)?, is_active: r.get(1)? })
-    })
+    conn.query_row(
+        "SELECT owner_id, is_active FROM ads WHERE id = ?1 AND deleted_at IS NULL",
+        [id],
+        |r| Ok(Ownership { owner_id: r.get(0)?, is_active: r.get(1)? }),
+    )
     .optional()
 }
 
@@ -70,7 +72,10 @@ pub fn update(conn: &Connection, id: i64, ad: &NewAd, now: i64) -> rusqlite::Res
 
 /// Publishes or unpublishes.
 pub fn set_active(conn: &Connection, id: i64, active: bool, now: i64) -> rusqlite::Result<()> {
-    conn.execute("UPDATE ads SET is_active = ?2, updated_at = ?3 WHERE id = ?1", (id, active, now))?;
+    conn.execute(
+        "UPDATE ads SET is_active = ?2, updated_at = ?3 WHERE id = ?1",
+        (id, active, now),
+    )?;
     Ok(())
 }
 
@@ -80,13 +85,18 @@ pub fn delete(conn: &Connection, id: i64, now: i64) -> rusqlite::Result<Vec<Stri
     let paths = photo_files(conn, id)?;
     conn.execute("DELETE FROM ad_photos WHERE ad_id = ?1", [id])?;
     conn.execute("DELETE FROM favorites WHERE ad_id = ?1", [id])?;
-    conn.execute("UPDATE ads SET is_active = 0, deleted_at = ?2, updated_at = ?2 WHERE id = ?1", (id, now))?;
+    conn.execute(
+        "UPDATE ads SET is_active = 0, deleted_at = ?2, updated_at = ?2 WHERE id = ?1",
+        (id, now),
+    )?;
     Ok(paths)
 }
 
 fn photo_files(conn: &Connection, ad: i64) -> rusqlite::Result<Vec<String>> {
-    let mut stmt = conn.prepare("SELECT path, card_path, detail_path FROM ad_photos WHERE ad_id = ?1")?;
-    let rows = stmt.query_map([ad], |r| Ok([r.get::<_, Option<String>>(0)?, r.get(1)?, r.get(2)?]))?;
+    let mut stmt =
+        conn.prepare("SELECT path, card_path, detail_path FROM ad_photos WHERE ad_id = ?1")?;
+    let rows =
+        stmt.query_map([ad], |r| Ok([r.get::<_, Option<String>>(0)?, r.get(1)?, r.get(2)?]))?;
     let mut out = Vec::new();
     for row in rows {
         out.extend(row?.into_iter().flatten());
@@ -113,22 +123,44 @@ pub fn photos(conn: &Connection, ad: i64) -> rusqlite::Result<Vec<FormPhoto>> {
         "SELECT id, coalesce(card_path, path), width, height FROM ad_photos WHERE ad_id = ?1 ORDER BY position, id",
     )?;
     stmt.query_map([ad], |r| {
-        Ok(FormPhoto { token: format!("p{}", r.get::<_, i64>(0)?), path: r.get(1)?, width: r.get(2)?, height: r.get(3)? })
+        Ok(FormPhoto {
+            token: format!("p{}", r.get::<_, i64>(0)?),
+            path: r.get(1)?,
+            width: r.get(2)?,
+            height: r.get(3)?,
+        })
     })?
     .collect()
 }
 
 /// Records an upload waiting for its form; returns the form token.
-pub fn add_upload(conn: &Connection, owner: i64, path: &str, w: u32, h: u32, now: i64) -> rusqlite::Result<FormPhoto> {
+pub fn add_upload(
+    conn: &Connection,
+    owner: i64,
+    path: &str,
+    w: u32,
+    h: u32,
+    now: i64,
+) -> rusqlite::Result<FormPhoto> {
     conn.execute(
         "INSERT INTO photo_uploads (owner_id, path, width, height, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
         params![owner, path, w, h, now],
     )?;
-    Ok(FormPhoto { token: format!("u{}", conn.last_insert_rowid()), path: path.to_owned(), width: w.into(), height: h.into() })
+    Ok(FormPhoto {
+        token: format!("u{}", conn.last_insert_rowid()),
+        path: path.to_owned(),
+        width: w.into(),
+        height: h.into(),
+    })
 }
 
 /// Resolves form tokens to photos the user may use: uploads of their own, photos of this ad.
-pub fn resolve(conn: &Connection, owner: i64, ad: Option<i64>, token: &str) -> rusqlite::Result<Option<FormPhoto>> {
+pub fn resolve(
+    conn: &Connection,
+    owner: i64,
+    ad: Option<i64>,
+    token: &str,
+) -> rusqlite::Result<Option<FormPhoto>> {
     let (kind, id) = token.split_at(token.len().min(1));
     let Ok(id) = id.parse::<i64>() else { return Ok(None) };
     let row = match kind {
@@ -154,12 +186,21 @@ pub fn resolve(conn: &Connection, owner: i64, ad: Option<i64>, token: &str) -> r
 
 /// Makes `ordered` the ad's photos (first = main): keeps listed existing ones, moves listed
 /// uploads in, deletes the rest. Returns files no longer used, and whether new photos came in.
-pub fn set_photos(conn: &Connection, ad: i64, owner: i64, ordered: &[FormPhoto]) -> rusqlite::Result<(Vec<String>, bool)> {
-    let keep: HashSet<i64> =
-        ordered.iter().filter_map(|p| p.token.strip_prefix('p')).filter_map(|id| id.parse().ok()).collect();
+pub fn set_photos(
+    conn: &Connection,
+    ad: i64,
+    owner: i64,
+    ordered: &[FormPhoto],
+) -> rusqlite::Result<(Vec<String>, bool)> {
+    let keep: HashSet<i64> = ordered
+        .iter()
+        .filter_map(|p| p.token.strip_prefix('p'))
+        .filter_map(|id| id.parse().ok())
+        .collect();
     let mut removed = Vec::new();
     {
-        let mut stmt = conn.prepare("SELECT id, path, card_path, detail_path FROM ad_photos WHERE ad_id = ?1")?;
+        let mut stmt = conn
+            .prepare("SELECT id, path, card_path, detail_path FROM ad_photos WHERE ad_id = ?1")?;
         let rows = stmt.query_map([ad], |r| {
             Ok((r.get::<_, i64>(0)?, [r.get::<_, Option<String>>(1)?, r.get(2)?, r.get(3)?]))
         })?;
@@ -174,7 +215,10 @@ pub fn set_photos(conn: &Connection, ad: i64, owner: i64, ordered: &[FormPhoto])
     let mut added = false;
     for (position, p) in ordered.iter().enumerate() {
         if let Some(id) = p.token.strip_prefix('p').and_then(|id| id.parse::<i64>().ok()) {
-            conn.execute("UPDATE ad_photos SET position = ?2 WHERE id = ?1 AND ad_id = ?3", (id, position as i64, ad))?;
+            conn.execute(
+                "UPDATE ad_photos SET position = ?2 WHERE id = ?1 AND ad_id = ?3",
+                (id, position as i64, ad),
+            )?;
         } else if let Some(id) = p.token.strip_prefix('u').and_then(|id| id.parse::<i64>().ok()) {
             let moved = conn.execute(
                 "INSERT INTO ad_photos (ad_id, position, path, width, height)
@@ -190,13 +234,22 @@ pub fn set_photos(conn: &Connection, ad: i64, owner: i64, ordered: &[FormPhoto])
 
 /// Photos still lacking their card and detail sizes.
 pub fn photos_without_variants(conn: &Connection, ad: i64) -> rusqlite::Result<Vec<(i64, String)>> {
-    let mut stmt = conn.prepare("SELECT id, path FROM ad_photos WHERE ad_id = ?1 AND card_path IS NULL")?;
+    let mut stmt =
+        conn.prepare("SELECT id, path FROM ad_photos WHERE ad_id = ?1 AND card_path IS NULL")?;
     stmt.query_map([ad], |r| Ok((r.get(0)?, r.get(1)?)))?.collect()
 }
 
 /// Records a photo's sizes.
-pub fn set_variants(conn: &Connection, photo: i64, card: &str, detail: &str) -> rusqlite::Result<usize> {
-    conn.execute("UPDATE ad_photos SET card_path = ?2, detail_path = ?3 WHERE id = ?1", (photo, card, detail))
+pub fn set_variants(
+    conn: &Connection,
+    photo: i64,
+    card: &str,
+    detail: &str,
+) -> rusqlite::Result<usize> {
+    conn.execute(
+        "UPDATE ad_photos SET card_path = ?2, detail_path = ?3 WHERE id = ?1",
+        (photo, card, detail),
+    )
 }
 
 /// Uploads nobody saved within a day: rows removed, files returned for deletion.
@@ -212,17 +265,22 @@ pub fn sweep_uploads(conn: &Connection, now: i64) -> rusqlite::Result<Vec<String
 
 /// Adds or removes a favorite; returns whether it is now a favorite.
 pub fn toggle_favorite(conn: &Connection, user: i64, ad: i64, now: i64) -> rusqlite::Result<bool> {
-    let removed = conn.execute("DELETE FROM favorites WHERE user_id = ?1 AND ad_id = ?2", (user, ad))?;
+    let removed =
+        conn.execute("DELETE FROM favorites WHERE user_id = ?1 AND ad_id = ?2", (user, ad))?;
     if removed > 0 {
         return Ok(false);
     }
-    conn.execute("INSERT INTO favorites (user_id, ad_id, created_at) VALUES (?1, ?2, ?3)", (user, ad, now))?;
+    conn.execute(
+        "INSERT INTO favorites (user_id, ad_id, created_at) VALUES (?1, ?2, ?3)",
+        (user, ad, now),
+    )?;
     Ok(true)
 }
 
 /// Which of `ads` the user has favorited.
 pub fn favorite_ids(conn: &Connection, user: i64, ads: &[i64]) -> rusqlite::Result<HashSet<i64>> {
-    let mut stmt = conn.prepare_cached("SELECT 1 FROM favorites WHERE user_id = ?1 AND ad_id = ?2")?;
+    let mut stmt =
+        conn.prepare_cached("SELECT 1 FROM favorites WHERE user_id = ?1 AND ad_id = ?2")?;
     let mut out = HashSet::new();
     for ad in ads {
         if stmt.exists((user, ad))? {
@@ -261,12 +319,18 @@ pub fn my_ads(conn: &Connection, owner: i64, now: i64) -> rusqlite::Result<Vec<M
          WHERE a.owner_id = ?2 AND a.deleted_at IS NULL ORDER BY a.created_at DESC, a.id DESC LIMIT 1000"
     );
     conn.prepare(&sql)?
-        .query_map((now, owner), |r| Ok(MyAd { card: card_from_row(r)?, favorites: r.get(16)?, plan_until: r.get(17)? }))?
+        .query_map((now, owner), |r| {
+            Ok(MyAd { card: card_from_row(r)?, favorites: r.get(16)?, plan_until: r.get(17)? })
+        })?
         .collect()
 }
 
 /// Active ads for the sitemap: (path, last modified), at most `limit` from `after_id`.
-pub fn sitemap_ads(conn: &Connection, after_id: i64, limit: i64) -> rusqlite::Result<Vec<(i64, String, i64)>> {
+pub fn sitemap_ads(
+    conn: &Connection,
+    after_id: i64,
+    limit: i64,
+) -> rusqlite::Result<Vec<(i64, String, i64)>> {
     let mut stmt = conn.prepare_cached(
         "SELECT id, slug, updated_at FROM ads WHERE is_active = 1 AND id > ?1 ORDER BY id LIMIT ?2",
     )?;
@@ -274,7 +338,10 @@ pub fn sitemap_ads(conn: &Connection, after_id: i64, limit: i64) -> rusqlite::Re
 }
 
 /// Recomputes every approximate USD price from the current rates.
-pub fn recompute_usd(conn: &Connection, rates: &crate::config::CurrencyConfig) -> rusqlite::Result<usize> {
+pub fn recompute_usd(
+    conn: &Connection,
+    rates: &crate::config::CurrencyConfig,
+) -> rusqlite::Result<usize> {
     conn.execute(
         "UPDATE ads SET price_usd_cents = CASE currency
             WHEN 'KZT' THEN CAST(round(price_minor * ?1) AS INTEGER)

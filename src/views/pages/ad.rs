@@ -98,7 +98,14 @@ fn seo_head(ctx: &PageCtx, ad: &AdDetail, base: &str) -> Markup {
 }
 
 /// Renders the ad page. `favorite` is the signed-in viewer's state (None: anonymous).
-pub fn page(ctx: &PageCtx, ad: &AdDetail, seller: Option<&Seller>, is_owner: bool, favorite: Option<bool>, base: &str) -> Markup {
+pub fn page(
+    ctx: &PageCtx,
+    ad: &AdDetail,
+    seller: Option<&Seller>,
+    is_owner: bool,
+    favorite: Option<bool>,
+    base: &str,
+) -> Markup {
     let lang = ctx.lang;
     let t = |k| lang.t(k);
     let card = &ad.card;

@@ -71,7 +71,14 @@ pub fn values_of(ad: &AdDetail) -> HashMap<String, String> {
     v
 }
 
-fn select(l: Lang, form: &FormState, name: &'static str, label: &'static str, options: &[(String, String)], required: bool) -> Markup {
+fn select(
+    l: Lang,
+    form: &FormState,
+    name: &'static str,
+    label: &'static str,
+    options: &[(String, String)],
+    required: bool,
+) -> Markup {
     let error = form.errors.get(name);
     let id = format!("f-{name}");
     html! {
@@ -112,7 +119,13 @@ fn city_select(l: Lang, form: &FormState) -> Markup {
 }
 
 /// The form of `kind` (new when `ad` is None).
-pub fn page(ctx: &PageCtx, kind: Kind, ad: Option<i64>, form: &FormState, photos: &[FormPhoto]) -> Markup {
+pub fn page(
+    ctx: &PageCtx,
+    kind: Kind,
+    ad: Option<i64>,
+    form: &FormState,
+    photos: &[FormPhoto],
+) -> Markup {
     let l = ctx.lang;
     let machinery = matches!(kind, Kind::Rent | Kind::Sale);
     let action = match ad {
@@ -120,17 +133,29 @@ pub fn page(ctx: &PageCtx, kind: Kind, ad: Option<i64>, form: &FormState, photos
         None => format!("/ads/new?kind={}", kind.code()),
     };
     let title = if ad.is_some() { l.t("adform.edit_title") } else { l.t("adform.new_title") };
-    let countries: Vec<(String, String)> = Country::ALL.iter().map(|c| (c.code().to_owned(), layout::country(l, *c).to_owned())).collect();
-    let currencies: Vec<(String, String)> = ["KZT", "UZS", "RUB", "BYN", "USD"].iter().map(|c| (c.to_string(), c.to_string())).collect();
-    let types: Vec<(String, String)> = EQUIPMENT_TYPES.iter().map(|t| (t.to_string(), t.to_string())).collect();
-    let conditions: Vec<(String, String)> = [("new", "condition.new"), ("used", "condition.used"), ("refurbished", "condition.refurbished")]
+    let countries: Vec<(String, String)> = Country::ALL
         .iter()
-        .map(|(v, k)| (v.to_string(), l.t(k).to_owned()))
+        .map(|c| (c.code().to_owned(), layout::country(l, *c).to_owned()))
         .collect();
-    let units: Vec<(String, String)> = [("hour", "adform.per_hour"), ("day", "adform.per_day"), ("month", "adform.per_month")]
+    let currencies: Vec<(String, String)> = ["KZT", "UZS", "RUB", "BYN", "USD"]
         .iter()
-        .map(|(v, k)| (v.to_string(), l.t(k).to_owned()))
+        .map(|c| (c.to_string(), c.to_string()))
         .collect();
+    let types: Vec<(String, String)> =
+        EQUIPMENT_TYPES.iter().map(|t| (t.to_string(), t.to_string())).collect();
+    let conditions: Vec<(String, String)> = [
+        ("new", "condition.new"),
+        ("used", "condition.used"),
+        ("refurbished", "condition.refurbished"),
+    ]
+    .iter()
+    .map(|(v, k)| (v.to_string(), l.t(k).to_owned()))
+    .collect();
+    let units: Vec<(String, String)> =
+        [("hour", "adform.per_hour"), ("day", "adform.per_day"), ("month", "adform.per_month")]
+            .iter()
+            .map(|(v, k)| (v.to_string(), l.t(k).to_owned()))
+            .collect();
     let body = html! {
         section.ad-form-card {
             h1 { (title) ": " (kind_label(l, kind)) }

@@ -32,7 +32,13 @@ pub fn page(ctx: &PageCtx, place: &Place, blocks: Markup) -> Markup {
 
 /// The home page's content: the same for every visitor of a place and language, so it is
 /// rendered once per cache period (`server.page_cache_ms`).
-pub fn blocks(lang: Lang, now: i64, place: &Place, home: &Home, viewer: Option<&Viewer<'_>>) -> Markup {
+pub fn blocks(
+    lang: Lang,
+    now: i64,
+    place: &Place,
+    home: &Home,
+    viewer: Option<&Viewer<'_>>,
+) -> Markup {
     let t = |k| lang.t(k);
     html! {
         section.hero {

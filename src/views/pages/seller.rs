@@ -9,7 +9,12 @@ use crate::views::layout::{self, Head};
 use crate::web::extract::PageCtx;
 
 /// Renders the seller page.
-pub fn page(ctx: &PageCtx, seller: &Seller, ads: &Page, favorites: Option<&std::collections::HashSet<i64>>) -> Markup {
+pub fn page(
+    ctx: &PageCtx,
+    seller: &Seller,
+    ads: &Page,
+    favorites: Option<&std::collections::HashSet<i64>>,
+) -> Markup {
     let viewer = viewer(ctx, favorites);
     let lang = ctx.lang;
     let t = |k| lang.t(k);
@@ -29,7 +34,13 @@ pub fn page(ctx: &PageCtx, seller: &Seller, ads: &Page, favorites: Option<&std::
     let canonical = format!("/seller/{}", seller.id);
     layout::page(
         ctx,
-        Head { title: &seller.name, description: None, canonical: Some(&canonical), nav: None, extra: None },
+        Head {
+            title: &seller.name,
+            description: None,
+            canonical: Some(&canonical),
+            nav: None,
+            extra: None,
+        },
         body,
     )
 }

@@ -45,5 +45,9 @@ pub fn page(ctx: &PageCtx, which: StaticPage) -> Markup {
             @for para in ctx.lang.t(body_key).split(" | ") { p { (para) } }
         }
     };
-    layout::page(ctx, Head { title, description: None, canonical: Some(path), nav: None, extra: None }, body)
+    layout::page(
+        ctx,
+        Head { title, description: None, canonical: Some(path), nav: None, extra: None },
+        body,
+    )
 }

@@ -94,7 +94,9 @@ pub fn reencode_avatar(bytes: &[u8]) -> std::result::Result<Vec<u8>, &'static st
         .with_guessed_format()
         .map_err(|_| "account.avatar_bad")?;
     match reader.format() {
-        Some(image::ImageFormat::Jpeg | image::ImageFormat::Png | image::ImageFormat::WebP) => {}
+        Some(
+            f @ (image::ImageFormat::Jpeg | image::ImageFormat::Png | image::ImageFormat::WebP),
+        ) if !crate::domain::photos::is_truncated(bytes, f) => {}
         _ => return Err("account.avatar_bad"),
     }
     let mut reader = reader;

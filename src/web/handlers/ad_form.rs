@@ -30,12 +30,17 @@ pub struct NewQuery {
 }
 
 /// `GET /ads/new`: the kind first (works without JS), then its form.
-pub async fn new_form(State(state): State<AppState>, RequireUser(ctx, user): RequireUser, Q(q): Q<NewQuery>) -> Result<Response> {
+pub async fn new_form(
+    State(state): State<AppState>,
+    RequireUser(ctx, user): RequireUser,
+    Q(q): Q<NewQuery>,
+) -> Result<Response> {
     let Some(kind) = q.kind.as_deref().and_then(Kind::parse) else {
         return Ok(view::choose_kind(&ctx).into_response());
     };
     // sensible defaults from the profile
-    let account = state.db.run(move |conn| Ok(crate::domain::accounts::repo::get(conn, user.id)?)).await?;
+    let account =
+        state.db.run(move |conn| Ok(crate::domain::accounts::repo::get(conn, user.id)?)).await?;
     let mut values = HashMap::new();
     if let Some(a) = account {
         if let Some(p) = a.profile.phone {
@@ -121,13 +126,21 @@ async fn collect_photos(
         tokio::fs::write(&full, &p.jpeg).await.map_err(|e| Error::Internal(e.to_string()))?;
         let now = crate::db::now();
         let (w, h) = (p.width, p.height);
-        let stored = state.db.run(move |conn| Ok(write::add_upload(conn, user, &rel, w, h, now)?)).await?;
+        let stored =
+            state.db.run(move |conn| Ok(write::add_upload(conn, user, &rel, w, h, now)?)).await?;
         photos.push(stored);
     }
     Ok(photos)
 }
 
-async fn save(state: AppState, ctx: PageCtx, user: i64, kind: Kind, ad: Option<i64>, req: Request) -> Result<Response> {
+async fn save(
+    state: AppState,
+    ctx: PageCtx,
+    user: i64,
+    kind: Kind,
+    ad: Option<i64>,
+    req: Request,
+) -> Result<Response> {
     let form = multipart::read(&state, req, "photos", photos::MAX_BYTES).await?;
     let mut errors = FieldErrors::default();
     let all_photos = collect_photos(&state, user, ad, &form, &mut errors).await?;
@@ -177,14 +190,30 @@ async fn save(state: AppState, ctx: PageCtx, user: i64, kind: Kind, ad: Option<i
     Ok((headers, Redirect::to(&format!("/ad/{id}-{slug}"))).into_response())
 }
 
-fn rerender(ctx: &PageCtx, kind: Kind, ad: Option<i64>, form: &MultipartForm, errors: FieldErrors, photos: &[FormPhoto]) -> Response {
+fn rerender(
+    ctx: &PageCtx,
+    kind: Kind,
+    ad: Option<i64>,
+    form: &MultipartForm,
+    errors: FieldErrors,
+    photos: &[FormPhoto],
+) -> Response {
     let state = FormState { values: form.fields.clone(), errors, general: Some("form.fix_errors") };
     (StatusCode::UNPROCESSABLE_ENTITY, view::page(ctx, kind, ad, &state, photos)).into_response()
 }
 
 /// `POST /ads/new` (multipart; the kind is a field).
-pub async fn create(State(state): State<AppState>, RequireUser(ctx, user): RequireUser, Q(q): Q<NewQuery>, req: Request) -> Result<Response> {
-    let kind = q.kind.as_deref().and_then(Kind::parse).ok_or_else(|| Error::BadRequest(ctx.lang.t("error.bad_kind").to_owned()))?;
+pub async fn create(
+    State(state): State<AppState>,
+    RequireUser(ctx, user): RequireUser,
+    Q(q): Q<NewQuery>,
+    req: Request,
+) -> Result<Response> {
+    let kind = q
+        .kind
+        .as_deref()
+        .and_then(Kind::parse)
+        .ok_or_else(|| Error::BadRequest(ctx.lang.t("error.bad_kind").to_owned()))?;
     save(state, ctx, user.id, kind, None, req).await
 }
 
@@ -195,7 +224,8 @@ async fn owned(state: &AppState, user: i64, id: &str) -> Result<(i64, Kind)> {
         .db
         .run(move |conn| {
             let Some(o) = write::ownership(conn, id)? else { return Ok(None) };
-            let kind: String = conn.query_row("SELECT kind FROM ads WHERE id = ?1", [id], |r| r.get(0))?;
+            let kind: String =
+                conn.query_row("SELECT kind FROM ads WHERE id = ?1", [id], |r| r.get(0))?;
             Ok(Some((o, kind)))
         })
         .await?;
@@ -207,7 +237,11 @@ async fn owned(state: &AppState, user: i64, id: &str) -> Result<(i64, Kind)> {
 }
 
 /// `GET /ad/{id}/edit`.
-pub async fn edit_form(State(state): State<AppState>, RequireUser(ctx, user): RequireUser, Path(id): Path<String>) -> Result<Response> {
+pub async fn edit_form(
+    State(state): State<AppState>,
+    RequireUser(ctx, user): RequireUser,
+    Path(id): Path<String>,
+) -> Result<Response> {
     let (id, kind) = owned(&state, user.id, &id).await?;
     let now = ctx.now;
     let (detail, photos) = state
@@ -216,11 +250,17 @@ pub async fn edit_form(State(state): State<AppState>, RequireUser(ctx, user): Re
         .await?;
     let detail = detail.ok_or(Error::NotFound)?;
     let values = view::values_of(&detail);
-    Ok(view::page(&ctx, kind, Some(id), &FormState { values, ..FormState::default() }, &photos).into_response())
+    Ok(view::page(&ctx, kind, Some(id), &FormState { values, ..FormState::default() }, &photos)
+        .into_response())
 }
 
 /// `POST /ad/{id}/edit` (multipart).
-pub async fn update(State(state): State<AppState>, RequireUser(ctx, user): RequireUser, Path(id): Path<String>, req: Request) -> Result<Response> {
+pub async fn update(
+    State(state): State<AppState>,
+    RequireUser(ctx, user): RequireUser,
+    Path(id): Path<String>,
+    req: Request,
+) -> Result<Response> {
     let (id, kind) = owned(&state, user.id, &id).await?;
     save(state, ctx, user.id, kind, Some(id), req).await
 }

@@ -19,9 +19,19 @@ fn parse_id(id: &str) -> Result<i64> {
 }
 
 /// The owner may change their ad; staff may unpublish and delete (moderation).
-async fn may_manage(state: &AppState, user: &crate::domain::users::SessionUser, id: i64, staff_ok: bool) -> Result<()> {
-    let o = state.db.run(move |conn| Ok(write::ownership(conn, id)?)).await?.ok_or(Error::NotFound)?;
-    if o.owner_id == user.id || (staff_ok && user.is_staff) { Ok(()) } else { Err(Error::Forbidden) }
+async fn may_manage(
+    state: &AppState,
+    user: &crate::domain::users::SessionUser,
+    id: i64,
+    staff_ok: bool,
+) -> Result<()> {
+    let o =
+        state.db.run(move |conn| Ok(write::ownership(conn, id)?)).await?.ok_or(Error::NotFound)?;
+    if o.owner_id == user.id || (staff_ok && user.is_staff) {
+        Ok(())
+    } else {
+        Err(Error::Forbidden)
+    }
 }
 
 fn back_to(form: &CsrfForm, default: &str, flash_key: &'static str) -> Response {
@@ -32,7 +42,12 @@ fn back_to(form: &CsrfForm, default: &str, flash_key: &'static str) -> Response 
 }
 
 /// `POST /ad/{id}/activate` (owner).
-pub async fn activate(State(state): State<AppState>, RequireUser(ctx, user): RequireUser, Path(id): Path<String>, form: CsrfForm) -> Result<Response> {
+pub async fn activate(
+    State(state): State<AppState>,
+    RequireUser(ctx, user): RequireUser,
+    Path(id): Path<String>,
+    form: CsrfForm,
+) -> Result<Response> {
     let id = parse_id(&id)?;
     may_manage(&state, &user, id, false).await?;
     let now = ctx.now;
@@ -41,7 +56,12 @@ pub async fn activate(State(state): State<AppState>, RequireUser(ctx, user): Req
 }
 
 /// `POST /ad/{id}/deactivate` (owner or staff).
-pub async fn deactivate(State(state): State<AppState>, RequireUser(ctx, user): RequireUser, Path(id): Path<String>, form: CsrfForm) -> Result<Response> {
+pub async fn deactivate(
+    State(state): State<AppState>,
+    RequireUser(ctx, user): RequireUser,
+    Path(id): Path<String>,
+    form: CsrfForm,
+) -> Result<Response> {
     let id = parse_id(&id)?;
     may_manage(&state, &user, id, true).await?;
     let now = ctx.now;
@@ -51,7 +71,12 @@ pub async fn deactivate(State(state): State<AppState>, RequireUser(ctx, user): R
 
 /// `POST /ad/{id}/delete` (owner or staff): gone from public view, photos erased by a job,
 /// buyers' chats kept.
-pub async fn delete(State(state): State<AppState>, RequireUser(ctx, user): RequireUser, Path(id): Path<String>, form: CsrfForm) -> Result<Response> {
+pub async fn delete(
+    State(state): State<AppState>,
+    RequireUser(ctx, user): RequireUser,
+    Path(id): Path<String>,
+    form: CsrfForm,
+) -> Result<Response> {
     let id = parse_id(&id)?;
     may_manage(&state, &user, id, true).await?;
     let now = ctx.now;
@@ -94,7 +119,10 @@ pub async fn favorite(
         })
         .await?
         .ok_or(Error::NotFound)?;
-    let wants_json = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|a| a.contains("application/json"));
+    let wants_json = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|a| a.contains("application/json"));
     if wants_json {
         return Ok((
             [(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))],
@@ -102,18 +130,28 @@ pub async fn favorite(
         )
             .into_response());
     }
-    Ok(back_to(&form, "/favorites", if is_favorite { "flash.favorite_added" } else { "flash.favorite_removed" }))
+    Ok(back_to(
+        &form,
+        "/favorites",
+        if is_favorite { "flash.favorite_added" } else { "flash.favorite_removed" },
+    ))
 }
 
 /// `GET /favorites`.
-pub async fn favorites(State(state): State<AppState>, RequireUser(ctx, user): RequireUser) -> Result<Response> {
+pub async fn favorites(
+    State(state): State<AppState>,
+    RequireUser(ctx, user): RequireUser,
+) -> Result<Response> {
     let now = ctx.now;
     let cards = state.db.run(move |conn| Ok(write::favorites(conn, user.id, now)?)).await?;
     Ok(view::favorites(&ctx, &cards).into_response())
 }
 
 /// `GET /my/ads`.
-pub async fn my_ads(State(state): State<AppState>, RequireUser(ctx, user): RequireUser) -> Result<Response> {
+pub async fn my_ads(
+    State(state): State<AppState>,
+    RequireUser(ctx, user): RequireUser,
+) -> Result<Response> {
     let now = ctx.now;
     let ads = state.db.run(move |conn| Ok(write::my_ads(conn, user.id, now)?)).await?;
     Ok(view::my_ads(&ctx, &ads).into_response())

@@ -39,7 +39,8 @@ pub async fn show(
             let place = place.clone();
             state.db.run(move |conn| Ok(home::load(conn, now, &place)?)).await?
         };
-        let ids = blocks.hot.iter().chain(&blocks.popular).chain(&blocks.fresh).map(|c| c.id).collect();
+        let ids =
+            blocks.hot.iter().chain(&blocks.popular).chain(&blocks.fresh).map(|c| c.id).collect();
         let favs = super::favorites_of(&state, &ctx, ids).await?;
         let viewer = views::components::viewer(&ctx, favs.as_ref());
         let html = views::pages::home::blocks(ctx.lang, now, &place, &blocks, viewer.as_ref());

@@ -172,8 +172,16 @@ async fn listing(state: AppState, ctx: PageCtx, section: Section, q: ListQuery) 
     let key = format!("{filter:?}");
     let cached = match state.caches.listing.lookup(&key) {
         Lookup::Fresh(page) => {
-            let favs = super::favorites_of(&state, &ctx, page.cards.iter().map(|c| c.id).collect()).await?;
-            return Ok(views::pages::listing::page(&ctx, section, &q, &filter, &page, favs.as_ref()));
+            let favs = super::favorites_of(&state, &ctx, page.cards.iter().map(|c| c.id).collect())
+                .await?;
+            return Ok(views::pages::listing::page(
+                &ctx,
+                section,
+                &q,
+                &filter,
+                &page,
+                favs.as_ref(),
+            ));
         }
         Lookup::Refresh(page) => Some(page),
         Lookup::Miss => None,

@@ -22,8 +22,15 @@ use crate::web::error::Result;
 use crate::web::extract::PageCtx;
 
 /// The signed-in viewer's favorites among `ids` (None for anonymous visitors).
-pub async fn favorites_of(state: &AppState, ctx: &PageCtx, ids: Vec<i64>) -> Result<Option<HashSet<i64>>> {
+pub async fn favorites_of(
+    state: &AppState,
+    ctx: &PageCtx,
+    ids: Vec<i64>,
+) -> Result<Option<HashSet<i64>>> {
     let Some(user) = ctx.user.as_ref().map(|u| u.id) else { return Ok(None) };
-    let set = state.db.run(move |conn| Ok(crate::domain::ads::write::favorite_ids(conn, user, &ids)?)).await?;
+    let set = state
+        .db
+        .run(move |conn| Ok(crate::domain::ads::write::favorite_ids(conn, user, &ids)?))
+        .await?;
     Ok(Some(set))
 }

@@ -34,7 +34,8 @@ pub async fn sitemap(State(state): State<AppState>) -> Result<Response> {
         ));
     }
     out.push_str("</urlset>\n");
-    Ok(([(header::CONTENT_TYPE, HeaderValue::from_static("application/xml; charset=utf-8"))], out).into_response())
+    Ok(([(header::CONTENT_TYPE, HeaderValue::from_static("application/xml; charset=utf-8"))], out)
+        .into_response())
 }
 
 /// Crawlers may read public pages, not private ones.
@@ -43,5 +44,6 @@ pub async fn robots(State(state): State<AppState>) -> Response {
     let body = format!(
         "User-agent: *\nDisallow: /account\nDisallow: /my/\nDisallow: /favorites\nDisallow: /admin\nDisallow: /ads/new\nDisallow: /login\nDisallow: /signup\nDisallow: /password/\nAllow: /\n\nSitemap: {base}/sitemap.xml\n"
     );
-    ([(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8"))], body).into_response()
+    ([(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8"))], body)
+        .into_response()
 }
