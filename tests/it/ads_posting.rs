@@ -7,6 +7,9 @@ use crate::support::{TestApp, spawn_app};
 
 const PW: &str = "ковш и стрела 2024";
 
+/// (kind, form fields, texts the ad page must show)
+type KindCase<'a> = (&'a str, Vec<(&'a str, &'a str)>, Vec<&'a str>);
+
 fn jpeg(w: u32, h: u32, shade: u8) -> Vec<u8> {
     let img = image::RgbImage::from_fn(w, h, |x, y| {
         image::Rgb([shade, (x % 200) as u8, (y % 200) as u8])
@@ -117,7 +120,7 @@ fn each_kind_is_posted_and_shown_with_its_fields() {
         ("phone", "+7 916 000 00 00"),
     ];
     let rent = rent_fields();
-    let cases: Vec<(&str, Vec<(&str, &str)>, Vec<&str>)> = vec![
+    let cases: Vec<KindCase> = vec![
         ("rent", rent, vec!["15\u{2009}000 ₸/час", "С оператором", "от 4 часов", "8.3 т"]),
         ("sale", sale.to_vec(), vec!["45\u{2009}000\u{2009}000 ₸", "Shantui", "Б/у"]),
         ("service", service.to_vec(), vec!["Договорная", "Ремонт гидравлики", "Ташкент"]),
