@@ -9,6 +9,7 @@ mod ad;
 mod ads_posting;
 mod bad_input;
 mod browser_accounts;
+mod browser_ads;
 mod browser_pages;
 mod cli;
 mod home;
