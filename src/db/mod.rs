@@ -15,6 +15,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("migrations/0001_init.sql")),
     (2, include_str!("migrations/0002_accounts.sql")),
     (3, include_str!("migrations/0003_ads_posting.sql")),
+    (4, include_str!("migrations/0004_freight.sql")),
 ];
 
 /// A pooled connection.

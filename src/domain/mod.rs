@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod ads;
+pub mod freight;
 pub mod geo;
 pub mod mail;
 pub mod photos;

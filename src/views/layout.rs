@@ -78,6 +78,7 @@ pub fn page(ctx: &PageCtx, head: Head<'_>, body: Markup) -> Markup {
                             a href="/catalog" aria-current=[(head.nav == Some("catalog")).then_some("page")] { (t("nav.ads")) }
                             a href="/parts" aria-current=[(head.nav == Some("parts")).then_some("page")] { (t("nav.parts")) }
                             a href="/repair" aria-current=[(head.nav == Some("repair")).then_some("page")] { (t("nav.repair")) }
+                            a href="/logistics" aria-current=[(head.nav == Some("logistics")).then_some("page")] { (t("nav.logistics")) }
                         }
                         div.header-tools {
                             a.btn.btn-small #post-ad-link href="/ads/new" { "+ " (t("header.post_ad")) }

@@ -9,7 +9,9 @@ use crate::support::spawn_app;
 
 fn wait_text(b: &Browser, css: &str, needle: &str) {
     for _ in 0..100 {
-        if b.count_now(css).unwrap_or(0) > 0 && b.text(css).map(|t| t.contains(needle)).unwrap_or(false) {
+        if b.count_now(css).unwrap_or(0) > 0
+            && b.text(css).map(|t| t.contains(needle)).unwrap_or(false)
+        {
             return;
         }
         std::thread::sleep(Duration::from_millis(50));
@@ -73,9 +75,16 @@ fn post_rent_ad_with_photos_choose_main_edit_toggle_and_favorite() {
     assert_eq!(b.count(".thumb").expect("thumbs"), 3);
     let (id, photo_ids): (i64, Vec<i64>) = {
         let db = app.db();
-        let id: i64 = db.query_row("SELECT id FROM ads ORDER BY id DESC LIMIT 1", [], |r| r.get(0)).expect("ad");
-        let mut stmt = db.prepare("SELECT id FROM ad_photos WHERE ad_id = ?1 ORDER BY position").expect("q");
-        let ids = stmt.query_map([id], |r| r.get(0)).expect("rows").collect::<Result<_, _>>().expect("ids");
+        let id: i64 = db
+            .query_row("SELECT id FROM ads ORDER BY id DESC LIMIT 1", [], |r| r.get(0))
+            .expect("ad");
+        let mut stmt =
+            db.prepare("SELECT id FROM ad_photos WHERE ad_id = ?1 ORDER BY position").expect("q");
+        let ids = stmt
+            .query_map([id], |r| r.get(0))
+            .expect("rows")
+            .collect::<Result<_, _>>()
+            .expect("ids");
         (id, ids)
     };
 
@@ -89,10 +98,20 @@ fn post_rent_ad_with_photos_choose_main_edit_toggle_and_favorite() {
         .db()
         .query_row("SELECT coalesce(card_path, path) FROM ad_photos WHERE ad_id = ?1 ORDER BY position LIMIT 1", [id], |r| r.get(0))
         .expect("main photo");
-    let main_id: i64 = app.db().query_row("SELECT id FROM ad_photos WHERE ad_id = ?1 ORDER BY position LIMIT 1", [id], |r| r.get(0)).expect("id");
+    let main_id: i64 = app
+        .db()
+        .query_row(
+            "SELECT id FROM ad_photos WHERE ad_id = ?1 ORDER BY position LIMIT 1",
+            [id],
+            |r| r.get(0),
+        )
+        .expect("id");
     assert_eq!(main_id, photo_ids[2]);
     b.goto(&app.url("/catalog")).expect("catalog");
-    let src = b.attr(&format!("article[data-ad-id='{id}'] .card-photo img"), "src").expect("src").expect("img");
+    let src = b
+        .attr(&format!("article[data-ad-id='{id}'] .card-photo img"), "src")
+        .expect("src")
+        .expect("img");
     assert_eq!(src, format!("/media/{card_path}"));
     // and it really is the blue one
     let blue = b
@@ -121,22 +140,40 @@ fn post_rent_ad_with_photos_choose_main_edit_toggle_and_favorite() {
     b.click("#logout").expect("logout");
     wait_text(&b, ".flash", "вышли");
     sign_up(&b, &app, "Покупатель", "buyer@kovsh.kz");
-    let ad_path: String = app.db().query_row("SELECT '/ad/' || id || '-' || slug FROM ads WHERE id = ?1", [id], |r| r.get(0)).expect("path");
+    let ad_path: String = app
+        .db()
+        .query_row("SELECT '/ad/' || id || '-' || slug FROM ads WHERE id = ?1", [id], |r| r.get(0))
+        .expect("path");
     b.goto(&app.url(&ad_path)).expect("ad page");
-    assert_eq!(b.attr(".ad-actions .fav-btn", "aria-pressed").expect("attr").as_deref(), Some("false"));
+    assert_eq!(
+        b.attr(".ad-actions .fav-btn", "aria-pressed").expect("attr").as_deref(),
+        Some("false")
+    );
     b.eval("window.__noReload = true; return true;").expect("marker");
     b.click(".ad-actions .fav-btn").expect("favorite");
     for _ in 0..100 {
-        if b.attr(".ad-actions .fav-btn", "aria-pressed").expect("attr").as_deref() == Some("true") {
+        if b.attr(".ad-actions .fav-btn", "aria-pressed").expect("attr").as_deref() == Some("true")
+        {
             break;
         }
         std::thread::sleep(Duration::from_millis(50));
     }
-    assert_eq!(b.attr(".ad-actions .fav-btn", "aria-pressed").expect("attr").as_deref(), Some("true"));
-    assert_eq!(b.eval("return window.__noReload === true;").expect("still here"), serde_json::Value::Bool(true), "no page reload");
+    assert_eq!(
+        b.attr(".ad-actions .fav-btn", "aria-pressed").expect("attr").as_deref(),
+        Some("true")
+    );
+    assert_eq!(
+        b.eval("return window.__noReload === true;").expect("still here"),
+        serde_json::Value::Bool(true),
+        "no page reload"
+    );
     b.goto(&app.url("/favorites")).expect("favorites");
     assert_eq!(b.count(&format!("article[data-ad-id='{id}']")).expect("card"), 1);
     let errors = b.console_errors().expect("console");
     assert!(errors.is_empty(), "console errors: {errors:?}");
-    b.screenshot(&std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/screenshots/favorites-1280.png")).expect("shot");
+    b.screenshot(
+        &std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("target/screenshots/favorites-1280.png"),
+    )
+    .expect("shot");
 }

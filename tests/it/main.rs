@@ -12,6 +12,7 @@ mod browser_accounts;
 mod browser_ads;
 mod browser_pages;
 mod cli;
+mod freight;
 mod home;
 mod jobs;
 mod listing;

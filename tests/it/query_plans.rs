@@ -112,4 +112,31 @@ fn list_and_home_queries_use_indexes() {
             home::block_sql(now, place, FRESH_GOLD, 4, vec![Box::new(now - 43_200)]);
         assert_no_ads_scan("home fresh gold", &plan(&conn, &sql, &params));
     }
+    use uzmat::domain::freight::{self, FreightFilter, FreightKind};
+    for f in [
+        FreightFilter { page: 1, ..FreightFilter::default() },
+        FreightFilter { page: 2, kind: Some(FreightKind::Truck), ..FreightFilter::default() },
+        FreightFilter {
+            page: 1,
+            from_country: Some(Country::Kz),
+            to_country: Some(Country::Uz),
+            date_from: Some("2026-01-01".into()),
+            ..FreightFilter::default()
+        },
+        FreightFilter {
+            page: 1,
+            from_country: Some(Country::Ru),
+            from_city: Some("москва".into()),
+            ..FreightFilter::default()
+        },
+    ] {
+        let (select, count, params) = freight::sql(&f);
+        for sql in [select, count] {
+            let p = plan(&conn, &sql, &params);
+            assert!(
+                !p.lines().any(|l| l.trim() == "SCAN freight_ads"),
+                "{f:?}: full scan of freight_ads:\n{p}"
+            );
+        }
+    }
 }

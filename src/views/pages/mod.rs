@@ -6,6 +6,7 @@ pub mod ad_form;
 pub mod admin;
 pub mod auth;
 pub mod error;
+pub mod freight;
 pub mod home;
 pub mod listing;
 pub mod my_ads;

@@ -21,7 +21,9 @@ pub async fn sitemap(State(state): State<AppState>) -> Result<Response> {
     let ads = state.db.run(move |conn| Ok(write::sitemap_ads(conn, 0, MAX_URLS - 10)?)).await?;
     let mut out = String::with_capacity(ads.len() * 120 + 1024);
     out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
-    for path in ["/", "/catalog", "/parts", "/repair", "/about", "/help", "/rules", "/safety"] {
+    for path in
+        ["/", "/catalog", "/parts", "/repair", "/logistics", "/about", "/help", "/rules", "/safety"]
+    {
         out.push_str(&format!("<url><loc>{}</loc></url>\n", xml_escape(&format!("{base}{path}"))));
     }
     for (id, slug, updated) in ads {

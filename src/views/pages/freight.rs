@@ -1,0 +1,245 @@
+//! Logistics pages: the listing with route and date filters, the card, the detail, the form.
+
+use maud::{Markup, html};
+
+use crate::domain::freight::{BODY_TYPES, Freight, FreightFilter, FreightKind, PAGE_SIZE};
+use crate::domain::geo::Country;
+use crate::i18n::Lang;
+use crate::views::components::{icon, pagination};
+use crate::views::forms::{FormState, csrf, field, general_error};
+use crate::views::layout::{self, Head};
+use crate::web::extract::PageCtx;
+use crate::web::handlers::freight::FreightQuery;
+
+fn kind_label(l: Lang, k: FreightKind) -> &'static str {
+    match k {
+        FreightKind::Cargo => l.t("freight.cargo"),
+        FreightKind::Truck => l.t("freight.truck"),
+    }
+}
+
+fn route(l: Lang, f: &Freight) -> String {
+    format!(
+        "{}, {} → {}, {}",
+        f.from.1,
+        layout::country(l, f.from.0),
+        f.to.1,
+        layout::country(l, f.to.0)
+    )
+}
+
+fn facts(l: Lang, f: &Freight) -> String {
+    let mut parts = vec![f.body_type.clone()];
+    if let Some(w) = f.weight_t {
+        parts.push(format!("{w} {}", l.t("unit.t")));
+    }
+    if let Some(v) = f.volume_m3 {
+        parts.push(format!("{v} м³"));
+    }
+    parts.join(" · ")
+}
+
+fn card(l: Lang, f: &Freight) -> Markup {
+    html! {
+        article.card.freight-card data-freight-id=(f.id) {
+            a.card-link href=(format!("/freight/{}", f.id)) {
+                div.card-body {
+                    span.freight-kind { (kind_label(l, f.kind)) }
+                    h3.card-title { (f.title) }
+                    p.route { (route(l, f)) }
+                    p.card-meta { span { (l.t("freight.date")) ": " (f.ship_date) } span { (facts(l, f)) } }
+                    p.card-price { (l.price(&f.price)) @if let Some(usd) = l.price_usd(&f.price) { " " span.usd { (usd) } } }
+                }
+            }
+        }
+    }
+}
+
+fn country_options(l: Lang, selected: Option<Country>) -> Markup {
+    html! {
+        option value="" { (l.t("country.all")) }
+        @for c in Country::ALL { option value=(c.code()) selected[selected == Some(c)] { (layout::country(l, c)) } }
+    }
+}
+
+/// `GET /logistics`.
+pub fn list(
+    ctx: &PageCtx,
+    q: &FreightQuery,
+    f: &FreightFilter,
+    rows: &[Freight],
+    total: i64,
+) -> Markup {
+    let l = ctx.lang;
+    let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
+    let href = |n: i64| {
+        let mut pairs: Vec<(&str, String)> = Vec::new();
+        for (k, v) in [
+            ("kind", &q.kind),
+            ("from_country", &q.from_country),
+            ("from_city", &q.from_city),
+            ("to_country", &q.to_country),
+            ("to_city", &q.to_city),
+            ("date_from", &q.date_from),
+            ("date_to", &q.date_to),
+        ] {
+            if let Some(v) = v.as_deref().filter(|v| !v.is_empty()) {
+                pairs.push((k, v.to_owned()));
+            }
+        }
+        if n > 1 {
+            pairs.push(("page", n.to_string()));
+        }
+        format!("/logistics?{}", serde_urlencoded::to_string(&pairs).unwrap_or_default())
+    };
+    let body = html! {
+        div.listing-head {
+            h1 { (l.t("freight.title")) }
+            p.result-count #result-count { (l.plural("count.ads", total)) }
+            a.btn.btn-small href="/logistics/new" { "+ " (l.t("freight.post")) }
+        }
+        div.listing {
+            form.filters method="get" action="/logistics" aria-label=(l.t("filter.label")) {
+                label for="l-kind" { (l.t("filter.kind")) }
+                select #l-kind name="kind" {
+                    option value="" { (l.t("filter.any")) }
+                    @for k in [FreightKind::Cargo, FreightKind::Truck] { option value=(k.code()) selected[f.kind == Some(k)] { (kind_label(l, k)) } }
+                }
+                label for="l-from-country" { (l.t("freight.from")) }
+                select #l-from-country name="from_country" { (country_options(l, f.from_country)) }
+                input type="text" name="from_city" aria-label=(l.t("freight.from_city")) placeholder=(l.t("freight.from_city")) value=(f.from_city.as_deref().unwrap_or(""));
+                label for="l-to-country" { (l.t("freight.to")) }
+                select #l-to-country name="to_country" { (country_options(l, f.to_country)) }
+                input type="text" name="to_city" aria-label=(l.t("freight.to_city")) placeholder=(l.t("freight.to_city")) value=(f.to_city.as_deref().unwrap_or(""));
+                label for="l-date-from" { (l.t("freight.date_from")) }
+                input #l-date-from type="date" name="date_from" value=(f.date_from.as_deref().unwrap_or(""));
+                label for="l-date-to" { (l.t("freight.date_to")) }
+                input #l-date-to type="date" name="date_to" value=(f.date_to.as_deref().unwrap_or(""));
+                div.filter-actions {
+                    button.btn type="submit" { (l.t("filter.apply")) }
+                    a.btn.btn-ghost href="/logistics" { (l.t("filter.reset")) }
+                }
+            }
+            div.results {
+                @if rows.is_empty() { p.empty { (l.t("listing.empty")) } }
+                @else { div.grid { @for r in rows { (card(l, r)) } } }
+                (pagination(l, f.page.max(1), pages, href))
+            }
+        }
+    };
+    layout::page(
+        ctx,
+        Head {
+            title: l.t("freight.title"),
+            canonical: Some("/logistics"),
+            nav: Some("logistics"),
+            ..Head::default()
+        },
+        body,
+    )
+}
+
+/// `GET /freight/{id}`.
+pub fn show(ctx: &PageCtx, f: &Freight, is_owner: bool) -> Markup {
+    let l = ctx.lang;
+    let body = html! {
+        nav.breadcrumbs { a href="/logistics" { (l.t("freight.title")) } " / " span { (f.title) } }
+        div.ad-layout {
+            section.ad-specs {
+                span.freight-kind { (kind_label(l, f.kind)) }
+                h1.ad-title { (f.title) }
+                p.route.big { (route(l, f)) }
+                dl.specs {
+                    div { dt { (l.t("freight.date")) } dd { (f.ship_date) } }
+                    div { dt { (l.t("freight.body")) } dd { (f.body_type) } }
+                    @if let Some(w) = f.weight_t { div { dt { (l.t("spec.weight")) } dd { (w) " " (l.t("unit.t")) } } }
+                    @if let Some(v) = f.volume_m3 { div { dt { (l.t("freight.volume")) } dd { (v) " м³" } } }
+                }
+                @if !f.description.is_empty() { @for p in f.description.split("\n\n") { p { (p) } } }
+            }
+            aside.ad-side {
+                p.ad-price { (l.price(&f.price)) }
+                @if let Some(usd) = l.price_usd(&f.price) { p.usd { (usd) } }
+                details.phone {
+                    summary.btn { (icon::phone()) " " (l.t("ad.show_phone")) }
+                    a.phone-number href=(format!("tel:{}", f.phone.replace(' ', ""))) { (f.phone) }
+                }
+                @if is_owner {
+                    form method="post" action=(format!("/freight/{}/delete", f.id)) {
+                        (csrf(ctx))
+                        button.btn.btn-small.btn-danger type="submit" data-confirm=(l.t("my.delete_confirm")) { (l.t("my.delete")) }
+                    }
+                }
+            }
+        }
+    };
+    let canonical = format!("/freight/{}", f.id);
+    layout::page(
+        ctx,
+        Head {
+            title: &f.title,
+            canonical: Some(&canonical),
+            nav: Some("logistics"),
+            ..Head::default()
+        },
+        body,
+    )
+}
+
+/// `GET /logistics/new`.
+pub fn form(ctx: &PageCtx, form: &FormState) -> Markup {
+    let l = ctx.lang;
+    let select = |name: &'static str, label: &'static str, options: Vec<(String, String)>| {
+        let error = form.errors.get(name);
+        let id = format!("f-{name}");
+        html! {
+            div.field.has-error[error.is_some()] {
+                label for=(id) { (l.t(label)) }
+                select id=(id) name=(name) {
+                    option value="" { "—" }
+                    @for (v, t) in &options { option value=(v) selected[form.value(name) == v] { (t) } }
+                }
+                @if let Some(e) = error { p.field-error data-field=(name) { (l.t(e)) } }
+            }
+        }
+    };
+    let countries: Vec<(String, String)> = Country::ALL
+        .iter()
+        .map(|c| (c.code().to_owned(), layout::country(l, *c).to_owned()))
+        .collect();
+    let body = html! {
+        section.ad-form-card {
+            h1 { (l.t("freight.post")) }
+            (general_error(l, form))
+            form.form #freight-form method="post" action="/logistics/new" {
+                (csrf(ctx))
+                fieldset {
+                    (select("kind", "filter.kind", vec![("cargo".into(), l.t("freight.cargo").into()), ("truck".into(), l.t("freight.truck").into())]))
+                    (field(l, form, "title", "adform.title", "text", "off", true))
+                    div.field {
+                        label for="f-description" { (l.t("ad.description")) }
+                        textarea #f-description name="description" rows="4" maxlength="3000" { (form.value("description")) }
+                    }
+                }
+                fieldset {
+                    legend { (l.t("freight.route")) }
+                    (select("from_country", "freight.from", countries.clone()))
+                    (field(l, form, "from_city", "freight.from_city", "text", "off", true))
+                    (select("to_country", "freight.to", countries.clone()))
+                    (field(l, form, "to_city", "freight.to_city", "text", "off", true))
+                    (field(l, form, "ship_date", "freight.date", "date", "off", true))
+                }
+                fieldset {
+                    (select("body_type", "freight.body", BODY_TYPES.iter().map(|b| (b.to_string(), b.to_string())).collect()))
+                    (field(l, form, "weight_t", "adform.weight", "text", "off", false))
+                    (field(l, form, "volume_m3", "freight.volume", "text", "off", false))
+                    (field(l, form, "price", "adform.price", "text", "off", false))
+                    (select("currency", "adform.currency", ["KZT", "UZS", "RUB", "BYN", "USD"].iter().map(|c| (c.to_string(), c.to_string())).collect()))
+                    (field(l, form, "phone", "form.phone", "tel", "tel", true))
+                }
+                button.btn.btn-wide type="submit" { (l.t("adform.publish")) }
+            }
+        }
+    };
+    layout::page(ctx, Head { title: l.t("freight.post"), ..Head::default() }, body)
+}
