@@ -5,12 +5,13 @@ use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 
 use crate::domain::ads::write;
+use crate::domain::users::SessionUser;
 use crate::jobs::Job;
 use crate::views::pages::my_ads as view;
 use crate::web::AppState;
 use crate::web::csrf::CsrfForm;
 use crate::web::error::{Error, Result};
-use crate::web::extract::RequireUser;
+use crate::web::extract::{PageCtx, RequireUser};
 use crate::web::flash;
 use crate::web::handlers::prefs::safe_back;
 
@@ -41,6 +42,26 @@ fn back_to(form: &CsrfForm, default: &str, flash_key: &'static str) -> Response 
     (headers, Redirect::to(safe_back(Some(back)))).into_response()
 }
 
+/// Publishes or unpublishes; staff may only unpublish (moderation).
+async fn set_active(
+    state: AppState,
+    ctx: PageCtx,
+    user: SessionUser,
+    id: &str,
+    active: bool,
+    form: CsrfForm,
+) -> Result<Response> {
+    let id = parse_id(id)?;
+    may_manage(&state, &user, id, !active).await?;
+    let now = ctx.now;
+    state.db.run(move |conn| Ok(write::set_active(conn, id, active, now)?)).await?;
+    Ok(back_to(
+        &form,
+        "/my/ads",
+        if active { "flash.ad_activated" } else { "flash.ad_deactivated" },
+    ))
+}
+
 /// `POST /ad/{id}/activate` (owner).
 pub async fn activate(
     State(state): State<AppState>,
@@ -48,11 +69,7 @@ pub async fn activate(
     Path(id): Path<String>,
     form: CsrfForm,
 ) -> Result<Response> {
-    let id = parse_id(&id)?;
-    may_manage(&state, &user, id, false).await?;
-    let now = ctx.now;
-    state.db.run(move |conn| Ok(write::set_active(conn, id, true, now)?)).await?;
-    Ok(back_to(&form, "/my/ads", "flash.ad_activated"))
+    set_active(state, ctx, user, &id, true, form).await
 }
 
 /// `POST /ad/{id}/deactivate` (owner or staff).
@@ -62,11 +79,7 @@ pub async fn deactivate(
     Path(id): Path<String>,
     form: CsrfForm,
 ) -> Result<Response> {
-    let id = parse_id(&id)?;
-    may_manage(&state, &user, id, true).await?;
-    let now = ctx.now;
-    state.db.run(move |conn| Ok(write::set_active(conn, id, false, now)?)).await?;
-    Ok(back_to(&form, "/my/ads", "flash.ad_deactivated"))
+    set_active(state, ctx, user, &id, false, form).await
 }
 
 /// `POST /ad/{id}/delete` (owner or staff): gone from public view, photos erased by a job,
