@@ -564,3 +564,40 @@ fn ad_routes_by_actor() {
     assert_eq!(staff.post(&format!("/ad/{id}/delete"), &[]).status, 303, "staff may remove an ad");
     assert_eq!(owner.get(&edit).status, 404, "a deleted ad is gone");
 }
+
+/// `cargo test --test it -- --ignored measure_photo_upload --nocapture`: upload-to-visible time
+/// for a 10 MB photo and disk used per ad.
+#[test]
+#[ignore = "a measurement, not a check"]
+fn measure_photo_upload() {
+    let app = spawn_app();
+    let c = seller(&app);
+    // noise compresses badly: a 4000x3000 photo near 10 MB
+    let mut rng = fastrand::Rng::with_seed(7);
+    let img = image::RgbImage::from_fn(4000, 3000, |_, _| image::Rgb([rng.u8(..), rng.u8(..), rng.u8(..)]));
+    let mut photo = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut photo, 50).encode_image(&img).expect("jpeg");
+    println!("photo: {:.2} MB, 4000x3000", photo.len() as f64 / 1e6);
+    assert!(photo.len() <= uzmat::domain::photos::MAX_BYTES);
+    c.get("/ads/new?kind=rent");
+    let started = std::time::Instant::now();
+    let r = c.post_multipart("/ads/new?kind=rent", &rent_fields(), &[("photos", "big.jpg", "image/jpeg", &photo)]);
+    assert_eq!(r.status, 303);
+    let page = c.get(r.header("location").expect("location"));
+    let visible = started.elapsed();
+    assert!(page.body.contains("/media/photos/"));
+    app.drain();
+    let sized = started.elapsed();
+    let (id, _) = last_ad(&app);
+    let files: Vec<String> = app
+        .db()
+        .prepare("SELECT path FROM ad_photos WHERE ad_id = ?1 UNION ALL SELECT card_path FROM ad_photos WHERE ad_id = ?1 UNION ALL SELECT detail_path FROM ad_photos WHERE ad_id = ?1")
+        .expect("q")
+        .query_map([id], |r| r.get(0))
+        .expect("rows")
+        .collect::<Result<_, _>>()
+        .expect("paths");
+    let bytes: u64 = files.iter().map(|f| std::fs::metadata(app.dir.path().join("uploads").join(f)).map(|m| m.len()).unwrap_or(0)).sum();
+    println!("upload → ad page with the photo: {:.0} ms; card and detail sizes ready: {:.0} ms", visible.as_secs_f64() * 1000.0, sized.as_secs_f64() * 1000.0);
+    println!("disk for this ad's photo (original re-encoded at 2560 px, card, detail): {:.0} KB in {} files", bytes as f64 / 1024.0, files.len());
+}

@@ -84,3 +84,22 @@ mod tests {
         assert!(!h.verify("x", "not a hash"));
     }
 }
+
+#[cfg(test)]
+mod measure {
+    use super::*;
+
+    /// `cargo test --release --lib -- --ignored argon2_rate --nocapture`
+    #[test]
+    #[ignore = "a measurement, not a check"]
+    fn argon2_rate() {
+        let h = Hasher::new(19_456, 2).expect("production parameters");
+        let started = std::time::Instant::now();
+        let n = 20;
+        for i in 0..n {
+            h.hash(&format!("password number {i}")).expect("hash");
+        }
+        let secs = started.elapsed().as_secs_f64();
+        println!("argon2id m=19456 KiB t=2 p=1: {n} hashes in {secs:.2} s = {:.1} hashes/s on one core", f64::from(n) / secs);
+    }
+}
