@@ -85,7 +85,14 @@ impl FromRequest<AppState> for CsrfForm {
         let req = Request::from_parts(parts.clone(), body);
         let axum::Form(pairs): axum::Form<Vec<(String, String)>> =
             axum::Form::from_request(req, state).await.map_err(|e| {
-                Error::BadRequest(format!("Неверная форма / bad form: {}", e.body_text()))
+                // the body limit shows up as a buffering failure inside the form rejection
+                if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE
+                    || e.body_text().contains("length limit")
+                {
+                    Error::TooLarge
+                } else {
+                    Error::BadRequest(format!("Неверная форма / bad form: {}", e.body_text()))
+                }
             })?;
         let form: HashMap<String, String> = pairs.into_iter().collect();
         verify(&state.key, &parts, form.get(FIELD).map(String::as_str))?;

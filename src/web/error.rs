@@ -17,6 +17,9 @@ pub enum Error {
     /// Not allowed.
     #[error("forbidden")]
     Forbidden,
+    /// The body is over the route's limit.
+    #[error("request too large")]
+    TooLarge,
     /// Our fault; the cause is logged, never shown.
     #[error("internal: {0}")]
     Internal(String),
@@ -47,6 +50,7 @@ impl IntoResponse for Error {
             Error::NotFound => (StatusCode::NOT_FOUND, None),
             Error::BadRequest(m) => (StatusCode::BAD_REQUEST, Some(m)),
             Error::Forbidden => (StatusCode::FORBIDDEN, None),
+            Error::TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, None),
             Error::Internal(cause) => {
                 tracing::error!(%cause, "internal error");
                 (StatusCode::INTERNAL_SERVER_ERROR, None)

@@ -55,15 +55,44 @@ pub async fn security_headers(State(state): State<AppState>, req: Request, next:
 
 /// Turns error responses (which carry an [`ErrorPage`]) into full pages in the visitor's language.
 pub async fn error_pages(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let (parts, body) = req.into_parts();
-    let ctx = PageCtx::from_headers(&parts).with_csrf(&parts, &state.key);
-    let resp = next.run(Request::from_parts(parts, body)).await;
-    let Some(page) = resp.extensions().get::<ErrorPage>().cloned() else {
-        return super::flash::clear_if_shown(ctx.flash.is_some(), resp);
-    };
+    // only what the error page and the flash need is kept: most responses use neither
+    let headers = req.headers().clone();
+    let uri = req.uri().clone();
+    let issued = req.extensions().get::<super::csrf::IssuedAnon>().cloned();
+    let resp = next.run(req).await;
     let status = resp.status();
+    let is_error_page = resp.extensions().get::<ErrorPage>().is_some();
+    let framework_error =
+        (status.is_client_error() || status.is_server_error()) && is_plain_text(&resp);
+    let has_flash = headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .any(|v| v.contains(super::flash::COOKIE));
+    if !is_error_page && !framework_error && !has_flash {
+        return resp;
+    }
+    let mut builder = Request::builder().uri(uri);
+    if let Some(h) = builder.headers_mut() {
+        *h = headers;
+    }
+    let (mut parts, ()) = match builder.body(()) {
+        Ok(r) => r.into_parts(),
+        Err(_) => return resp,
+    };
+    if let Some(a) = issued {
+        parts.extensions.insert(a);
+    }
+    let ctx = PageCtx::from_headers(&parts).with_csrf(&parts, &state.key);
+    let message = match resp.extensions().get::<ErrorPage>() {
+        Some(page) => page.message.clone(),
+        // the framework's own refusals (body too large, wrong method, bad form) arrive as plain
+        // text: they get the same readable page
+        None if framework_error => framework_message(&ctx, status),
+        None => return super::flash::clear_if_shown(ctx.flash.is_some(), resp),
+    };
     let mut out =
-        (status, views::pages::error::page(&ctx, status, page.message.as_deref())).into_response();
+        (status, views::pages::error::page(&ctx, status, message.as_deref())).into_response();
     out.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     out
 }
@@ -88,4 +117,21 @@ pub async fn anon_cookie(State(state): State<AppState>, mut req: Request, next: 
         resp.headers_mut().append(header::SET_COOKIE, v);
     }
     resp
+}
+
+fn is_plain_text(resp: &Response) -> bool {
+    resp.headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_none_or(|v| v.starts_with("text/plain"))
+}
+
+fn framework_message(ctx: &PageCtx, status: axum::http::StatusCode) -> Option<String> {
+    let key = match status.as_u16() {
+        405 => "error.method",
+        413 => "error.too_large",
+        415 | 422 => "error.bad_form",
+        _ => return None,
+    };
+    Some(ctx.lang.t(key).to_owned())
 }

@@ -35,7 +35,11 @@ pub async fn read(
     max_file: usize,
 ) -> Result<MultipartForm, Error> {
     let (parts, body) = req.into_parts();
-    let bad = |e: axum::extract::multipart::MultipartError| Error::BadRequest(e.body_text());
+    let bad = |e: axum::extract::multipart::MultipartError| match e.status() {
+        axum::http::StatusCode::PAYLOAD_TOO_LARGE => Error::TooLarge,
+        _ if e.body_text().contains("length limit") => Error::TooLarge,
+        _ => Error::BadRequest(e.body_text()),
+    };
     let mut multipart = Multipart::from_request(Request::from_parts(parts.clone(), body), state)
         .await
         .map_err(|e| Error::BadRequest(e.body_text()))?;

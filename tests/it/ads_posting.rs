@@ -574,14 +574,22 @@ fn measure_photo_upload() {
     let c = seller(&app);
     // noise compresses badly: a 4000x3000 photo near 10 MB
     let mut rng = fastrand::Rng::with_seed(7);
-    let img = image::RgbImage::from_fn(4000, 3000, |_, _| image::Rgb([rng.u8(..), rng.u8(..), rng.u8(..)]));
+    let img = image::RgbImage::from_fn(4000, 3000, |_, _| {
+        image::Rgb([rng.u8(..), rng.u8(..), rng.u8(..)])
+    });
     let mut photo = Vec::new();
-    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut photo, 50).encode_image(&img).expect("jpeg");
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut photo, 50)
+        .encode_image(&img)
+        .expect("jpeg");
     println!("photo: {:.2} MB, 4000x3000", photo.len() as f64 / 1e6);
     assert!(photo.len() <= uzmat::domain::photos::MAX_BYTES);
     c.get("/ads/new?kind=rent");
     let started = std::time::Instant::now();
-    let r = c.post_multipart("/ads/new?kind=rent", &rent_fields(), &[("photos", "big.jpg", "image/jpeg", &photo)]);
+    let r = c.post_multipart(
+        "/ads/new?kind=rent",
+        &rent_fields(),
+        &[("photos", "big.jpg", "image/jpeg", &photo)],
+    );
     assert_eq!(r.status, 303);
     let page = c.get(r.header("location").expect("location"));
     let visible = started.elapsed();
@@ -597,7 +605,20 @@ fn measure_photo_upload() {
         .expect("rows")
         .collect::<Result<_, _>>()
         .expect("paths");
-    let bytes: u64 = files.iter().map(|f| std::fs::metadata(app.dir.path().join("uploads").join(f)).map(|m| m.len()).unwrap_or(0)).sum();
-    println!("upload → ad page with the photo: {:.0} ms; card and detail sizes ready: {:.0} ms", visible.as_secs_f64() * 1000.0, sized.as_secs_f64() * 1000.0);
-    println!("disk for this ad's photo (original re-encoded at 2560 px, card, detail): {:.0} KB in {} files", bytes as f64 / 1024.0, files.len());
+    let bytes: u64 = files
+        .iter()
+        .map(|f| {
+            std::fs::metadata(app.dir.path().join("uploads").join(f)).map(|m| m.len()).unwrap_or(0)
+        })
+        .sum();
+    println!(
+        "upload → ad page with the photo: {:.0} ms; card and detail sizes ready: {:.0} ms",
+        visible.as_secs_f64() * 1000.0,
+        sized.as_secs_f64() * 1000.0
+    );
+    println!(
+        "disk for this ad's photo (original re-encoded at 2560 px, card, detail): {:.0} KB in {} files",
+        bytes as f64 / 1024.0,
+        files.len()
+    );
 }

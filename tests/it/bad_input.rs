@@ -58,3 +58,21 @@ fn unknown_pages_and_ads_are_404_pages() {
     let r = app.get("/nope");
     assert!(r.body.contains("Страница не найдена"));
 }
+
+#[test]
+fn oversized_and_malformed_requests_get_readable_pages() {
+    let app = spawn_app();
+    let big = "x".repeat(100 * 1024);
+    let r = app.post_form("/login", &[("email", &big)], &[]);
+    assert_eq!(r.status, 413, "{}", r.body.split("error-message").nth(1).unwrap_or(""));
+    assert!(r.body.contains("Запрос слишком большой") && r.body.contains("<header"));
+    let r = app.get("/logout");
+    assert_eq!(r.status, 405);
+    assert!(r.body.contains("не принимает такой запрос"));
+    let r = app.post_form("/account/avatar", &[], &[("content-type", "text/plain")]);
+    assert!(
+        r.status == 403 || r.status == 400,
+        "no CSRF token, no multipart: refused ({})",
+        r.status
+    );
+}

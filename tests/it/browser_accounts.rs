@@ -32,7 +32,7 @@ fn company_signs_up_verifies_signs_out_in_and_changes_password() {
     let app = spawn_app();
     let b = Browser::start(1280, 900).expect("browser");
     b.goto(&app.url("/")).expect("home");
-    b.click("button.lang-btn[value=ru]").expect("Russian");
+    crate::support::choose_russian(&b);
     b.click("#signup-link").expect("sign-up link");
     b.click("#company-tab").expect("company tab");
     for (field, value) in [

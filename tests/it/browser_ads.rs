@@ -55,7 +55,7 @@ fn post_rent_ad_with_photos_choose_main_edit_toggle_and_favorite() {
         .collect();
     let b = Browser::start(1280, 900).expect("browser");
     b.goto(&app.url("/")).expect("home");
-    b.click("button.lang-btn[value=ru]").expect("Russian");
+    crate::support::choose_russian(&b);
     sign_up(&b, &app, "Продавец", "seller@kovsh.kz");
 
     b.click("#post-ad-link").expect("post an ad");

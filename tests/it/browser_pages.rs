@@ -42,7 +42,7 @@ fn home_listing_and_ad_render_at_desktop_and_phone_widths() {
     // Chromium asks for English: the site answers in English until Russian is chosen
     b.goto(&app.url("/")).expect("home");
     assert!(b.text("h1").expect("h1").contains("Heavy machinery"), "Accept-Language honoured");
-    b.click("button.lang-btn[value=ru]").expect("choose Russian");
+    crate::support::choose_russian(&b);
     for (w, h, size) in [(1280, 900, "1280"), (375, 812, "375")] {
         b.set_window_size(w, h).expect("resize");
 

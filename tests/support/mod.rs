@@ -323,3 +323,16 @@ pub mod build {
         format!("uzmat_session={token}")
     }
 }
+
+/// Chooses Russian in the header and waits for the page to come back in it (a click that
+/// submits a form returns before the next page is there).
+pub fn choose_russian(b: &browser::Browser) {
+    b.click("button.lang-btn[value=ru]").expect("choose Russian");
+    for _ in 0..100 {
+        if b.attr("html", "lang").ok().flatten().as_deref() == Some("ru") {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    panic!("the page never switched to Russian");
+}

@@ -100,6 +100,9 @@ mod measure {
             h.hash(&format!("password number {i}")).expect("hash");
         }
         let secs = started.elapsed().as_secs_f64();
-        println!("argon2id m=19456 KiB t=2 p=1: {n} hashes in {secs:.2} s = {:.1} hashes/s on one core", f64::from(n) / secs);
+        println!(
+            "argon2id m=19456 KiB t=2 p=1: {n} hashes in {secs:.2} s = {:.1} hashes/s on one core",
+            f64::from(n) / secs
+        );
     }
 }
