@@ -89,6 +89,7 @@ impl App {
             key,
             hasher,
             hash_permits,
+            decode_permits: Arc::new(tokio::sync::Semaphore::new(2)),
             throttle: Arc::new(web::throttle::Throttle::default()),
             caches: Arc::new(web::Caches::new(&config_copy)),
         };

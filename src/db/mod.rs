@@ -16,6 +16,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (2, include_str!("migrations/0002_accounts.sql")),
     (3, include_str!("migrations/0003_ads_posting.sql")),
     (4, include_str!("migrations/0004_freight.sql")),
+    (5, include_str!("migrations/0005_moderation.sql")),
 ];
 
 /// A pooled connection.

@@ -91,3 +91,17 @@ pub fn consume(
     }
     Ok(checked)
 }
+
+/// Uses up every open token of a user for a purpose (after a password change, older reset
+/// links must stop working).
+pub fn revoke_all(
+    conn: &Connection,
+    user_id: i64,
+    purpose: Purpose,
+    now: i64,
+) -> rusqlite::Result<usize> {
+    conn.execute(
+        "UPDATE auth_tokens SET used_at = ?3 WHERE user_id = ?1 AND purpose = ?2 AND used_at IS NULL",
+        (user_id, purpose.code(), now),
+    )
+}

@@ -213,41 +213,47 @@ impl Jobs {
     /// Submits a job. Background mode: queued without ever blocking. Inline mode: run now on
     /// the blocking pool, and awaited. Either way the caller never sees the job's failure.
     pub async fn submit(&self, job: Job) {
-        if self.shared.cfg.mode == JobsMode::Inline {
+        if let Some(job) = self.try_enqueue(job) {
+            // inline mode, shutdown, or work that must not be lost with the queue full: it runs
+            // on the blocking pool, never on the async threads
             let shared = self.shared.clone();
-            shared.metrics.job(job.kind()).submitted.fetch_add(1, Ordering::Relaxed);
             let _ =
                 tokio::task::spawn_blocking(move || worker::run_batch(&shared, vec![job])).await;
-        } else {
-            self.enqueue(job);
         }
     }
 
-    /// Queues a job without blocking (background mode), applying the full-queue policy. From
-    /// async code use [`Jobs::submit`]: in inline mode this runs the job on the calling thread.
+    /// Queues a job without blocking (background mode), applying the full-queue policy. Jobs
+    /// that cannot be queued run on the calling thread: call this from blocking code only (the
+    /// scheduler, workers, `Db::run` closures); async code uses [`Jobs::submit`].
     pub fn enqueue(&self, job: Job) {
+        if let Some(job) = self.try_enqueue(job) {
+            worker::run_batch(&self.shared, vec![job]);
+        }
+    }
+
+    /// Counts and queues a job; returns it when the caller must run it instead.
+    fn try_enqueue(&self, job: Job) -> Option<Job> {
         let stats = self.shared.metrics.job(job.kind());
         stats.submitted.fetch_add(1, Ordering::Relaxed);
         if self.closed.load(Ordering::Acquire) || self.shared.cfg.mode == JobsMode::Inline {
-            // Inline mode has no workers, and after shutdown began none may be left to take
-            // the job: run it on this (blocking) thread instead.
-            worker::run_batch(&self.shared, vec![job]);
-            return;
+            // inline mode has no workers, and after shutdown began none may be left
+            return Some(job);
         }
         if matches!(job, Job::Bump) && self.shared.bump_pending.swap(true, Ordering::AcqRel) {
             stats.coalesced.fetch_add(1, Ordering::Relaxed);
-            return;
+            return None;
         }
         match self.tx.try_send(Msg::Job(job)) {
-            Ok(()) => {}
+            Ok(()) => None,
             Err(TrySendError::Full(Msg::Job(job)) | TrySendError::Disconnected(Msg::Job(job))) => {
                 self.on_full(job)
             }
-            Err(_) => {}
+            Err(_) => None,
         }
     }
 
-    fn on_full(&self, job: Job) {
+    /// The full-queue policy; returns a job the caller must run itself.
+    fn on_full(&self, job: Job) -> Option<Job> {
         let stats = self.shared.metrics.job(job.kind());
         match job {
             Job::View(view) => {
@@ -259,16 +265,19 @@ impl Jobs {
                     stats.dropped.fetch_add(1, Ordering::Relaxed);
                     tracing::warn!(ad_id = view.ad_id, "view dropped: queue and overflow full");
                 }
+                None
             }
             Job::Bump => {
                 // the scheduler's next tick does the same work
                 self.shared.bump_pending.store(false, Ordering::Release);
                 stats.coalesced.fetch_add(1, Ordering::Relaxed);
+                None
             }
             Job::UnreadCache { user_id } => {
                 // the stale entry is refreshed on the user's next page
                 self.shared.unread.invalidate(user_id);
                 stats.coalesced.fetch_add(1, Ordering::Relaxed);
+                None
             }
             // the next page touches again; the scheduler sweeps and delivers on its next tick
             Job::TouchSession { .. }
@@ -277,22 +286,18 @@ impl Jobs {
             | Job::SweepUploads
             | Job::RecomputeUsd => {
                 stats.coalesced.fetch_add(1, Ordering::Relaxed);
+                None
             }
-            // work that must not be skipped runs here, on the caller's thread, rather than be lost
+            // work that must not be skipped is handed back to run outside the queue
             job @ (Job::ResizePhotos { .. } | Job::DeleteFiles { .. }) => {
                 stats.overflowed.fetch_add(1, Ordering::Relaxed);
-                stats.submitted.fetch_sub(1, Ordering::Relaxed);
-                self.run_here(job);
+                Some(job)
             }
             Job::Probe(_) => {
                 stats.dropped.fetch_add(1, Ordering::Relaxed);
+                None
             }
         }
-    }
-
-    fn run_here(&self, job: Job) {
-        self.shared.metrics.job(job.kind()).submitted.fetch_add(1, Ordering::Relaxed);
-        worker::run_batch(&self.shared, vec![job]);
     }
 
     /// Called by home-page visits: whether this visit should start a bump run (at most once

@@ -54,6 +54,9 @@ pub(super) fn run_batch(shared: &Shared, batch: Vec<Job>) {
             tracing::error!(error = %e, jobs = batch.len(), "no database connection for job batch");
             for job in &batch {
                 shared.metrics.job(job.kind()).failed.fetch_add(1, Ordering::Relaxed);
+                if matches!(job, Job::Bump) {
+                    shared.bump_pending.store(false, Ordering::Release);
+                }
             }
             return;
         }
@@ -109,9 +112,9 @@ fn run_one(shared: &Shared, conn: &mut Connection, job: &Job) -> Result<(), JobE
     match job {
         Job::View(_) => Ok(()),
         Job::Bump => {
-            let result = bump::run(conn, shared.cfg.bump_interval_minutes, shared.cfg.bump_batch);
-            shared.bump_pending.store(false, Ordering::Release);
-            let raised = result?;
+            // whatever happens (error, panic), the next bump request must be able to run
+            let _pending = ClearOnDrop(&shared.bump_pending);
+            let raised = bump::run(conn, shared.cfg.bump_interval_minutes, shared.cfg.bump_batch)?;
             if raised > 0 {
                 tracing::info!(raised, "bumped ads");
             }
@@ -218,4 +221,13 @@ fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
         .map(|s| (*s).to_owned())
         .or_else(|| panic.downcast_ref::<String>().cloned())
         .unwrap_or_else(|| "unknown panic".to_owned())
+}
+
+/// Clears a flag when dropped, panics included.
+struct ClearOnDrop<'a>(&'a std::sync::atomic::AtomicBool);
+
+impl Drop for ClearOnDrop<'_> {
+    fn drop(&mut self) {
+        self.0.store(false, Ordering::Release);
+    }
 }

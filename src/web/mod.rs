@@ -41,6 +41,8 @@ pub struct AppState {
     pub hasher: crate::domain::accounts::password::Hasher,
     /// Bounds how many password hashes run at once (each takes tens of MiB).
     pub hash_permits: Arc<tokio::sync::Semaphore>,
+    /// Bounds how many uploaded images are decoded at once (a 40 MP photo takes ~160 MB).
+    pub decode_permits: Arc<tokio::sync::Semaphore>,
     /// Login, sign-up and reset limits.
     pub throttle: Arc<throttle::Throttle>,
     /// Short-lived caches of public pages' data.
@@ -72,6 +74,19 @@ impl Caches {
 }
 
 impl AppState {
+    /// Decodes an upload on the blocking pool, at most two at once.
+    pub async fn decoding<T: Send + 'static>(
+        &self,
+        f: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, error::Error> {
+        let _permit = self
+            .decode_permits
+            .acquire()
+            .await
+            .map_err(|e| error::Error::Internal(e.to_string()))?;
+        tokio::task::spawn_blocking(f).await.map_err(|e| error::Error::Internal(e.to_string()))
+    }
+
     /// Runs a password hash or check off the async executor, at most `hash_concurrency` at once.
     pub async fn hashing<T: Send + 'static>(
         &self,

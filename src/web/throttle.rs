@@ -32,7 +32,8 @@ impl Throttle {
     pub fn record(&self, key: &str, now: i64, window: i64) {
         let mut events = self.events.lock().unwrap_or_else(|p| p.into_inner());
         if events.len() > 100_000 {
-            events.retain(|_, v| v.iter().any(|t| now - *t < window));
+            // the longest window in use is an hour: prune by that, not by this caller's window
+            events.retain(|_, v| v.iter().any(|t| now - *t < 3600));
         }
         let v = events.entry(key.to_owned()).or_default();
         v.retain(|t| now - *t < window);

@@ -535,7 +535,8 @@ fn ad_routes_by_actor() {
     for (action, expected) in [
         ("favorite", [403, 303, 303, 303]),
         ("deactivate", [403, 303, 403, 303]),
-        ("activate", [403, 303, 403, 403]),
+        // staff unpublished it last: only staff may publish it again
+        ("activate", [403, 403, 403, 303]),
     ] {
         for (i, (name, c)) in actors.iter().enumerate() {
             c.get("/");
@@ -620,5 +621,37 @@ fn measure_photo_upload() {
         "disk for this ad's photo (original re-encoded at 2560 px, card, detail): {:.0} KB in {} files",
         bytes as f64 / 1024.0,
         files.len()
+    );
+}
+
+#[test]
+fn an_ad_staff_unpublished_stays_unpublished_until_staff_publish_it() {
+    let app = spawn_app();
+    let owner = seller(&app);
+    owner.get("/ads/new?kind=rent");
+    owner.post_multipart("/ads/new?kind=rent", &rent_fields(), &[]);
+    let (id, _) = last_ad(&app);
+    let staff = Client::new(&app);
+    staff.sign_up("Staff", "staff@example.kz", PW);
+    app.db()
+        .execute("UPDATE users SET is_staff = 1 WHERE email = 'staff@example.kz'", [])
+        .expect("staff");
+    staff.get("/");
+    assert_eq!(staff.post(&format!("/ad/{id}/deactivate"), &[]).status, 303);
+    owner.get("/my/ads");
+    assert_eq!(
+        owner.post(&format!("/ad/{id}/activate"), &[]).status,
+        403,
+        "the owner cannot undo moderation"
+    );
+    assert_eq!(owner.post(&format!("/ad/{id}/deactivate"), &[]).status, 303);
+    staff.get("/");
+    assert_eq!(staff.post(&format!("/ad/{id}/activate"), &[]).status, 303);
+    owner.get("/my/ads");
+    assert_eq!(owner.post(&format!("/ad/{id}/deactivate"), &[]).status, 303);
+    assert_eq!(
+        owner.post(&format!("/ad/{id}/activate"), &[]).status,
+        303,
+        "owner's own pause is theirs to undo"
     );
 }

@@ -66,7 +66,8 @@ impl Email {
             && !domain.ends_with('.')
             && !s.chars().any(|c| c.is_whitespace() || c.is_control() || c == '<' || c == '>')
             && !domain.contains('@');
-        ok.then(|| Self(s.to_owned()))
+        // one spelling per address: SQLite's NOCASE folds ASCII only, so fold here (Unicode)
+        ok.then(|| Self(s.to_lowercase()))
     }
 
     /// The address.

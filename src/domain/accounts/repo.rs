@@ -181,15 +181,34 @@ pub fn mark_verified(conn: &Connection, id: i64, now: i64) -> rusqlite::Result<(
     Ok(())
 }
 
-/// Deletes an account: ads leave public view, personal data is erased, sessions end; chats stay
-/// readable for the other side, who sees the user as deleted. Returns the avatar path to remove.
-pub fn delete(conn: &Connection, id: i64, now: i64) -> rusqlite::Result<Option<String>> {
-    let avatar: Option<String> = conn
-        .query_row("SELECT avatar_path FROM users WHERE id = ?1", [id], |r| r.get(0))
-        .optional()?
-        .flatten();
+/// Deletes an account: ads and freight leave public view, photos and personal data are erased,
+/// sessions end; chats stay readable for the other side, who sees the user as deleted.
+/// Returns the files to remove (avatar, ad photos, pending uploads).
+pub fn delete(conn: &Connection, id: i64, now: i64) -> rusqlite::Result<Vec<String>> {
+    let mut files: Vec<String> = Vec::new();
+    {
+        let mut stmt = conn.prepare(
+            "SELECT avatar_path FROM users WHERE id = ?1
+             UNION ALL SELECT p.path FROM ad_photos p JOIN ads a ON a.id = p.ad_id WHERE a.owner_id = ?1
+             UNION ALL SELECT p.card_path FROM ad_photos p JOIN ads a ON a.id = p.ad_id WHERE a.owner_id = ?1
+             UNION ALL SELECT p.detail_path FROM ad_photos p JOIN ads a ON a.id = p.ad_id WHERE a.owner_id = ?1
+             UNION ALL SELECT path FROM photo_uploads WHERE owner_id = ?1",
+        )?;
+        for f in stmt.query_map([id], |r| r.get::<_, Option<String>>(0))? {
+            files.extend(f?);
+        }
+    }
+    conn.execute(
+        "DELETE FROM ad_photos WHERE ad_id IN (SELECT id FROM ads WHERE owner_id = ?1)",
+        [id],
+    )?;
+    conn.execute("DELETE FROM photo_uploads WHERE owner_id = ?1", [id])?;
     conn.execute(
         "UPDATE ads SET is_active = 0, deleted_at = coalesce(deleted_at, ?2) WHERE owner_id = ?1",
+        (id, now),
+    )?;
+    conn.execute(
+        "UPDATE freight_ads SET is_active = 0, deleted_at = coalesce(deleted_at, ?2) WHERE owner_id = ?1",
         (id, now),
     )?;
     conn.execute(
@@ -203,7 +222,7 @@ pub fn delete(conn: &Connection, id: i64, now: i64) -> rusqlite::Result<Option<S
     conn.execute("DELETE FROM sessions WHERE user_id = ?1", [id])?;
     conn.execute("DELETE FROM auth_tokens WHERE user_id = ?1", [id])?;
     conn.execute("DELETE FROM favorites WHERE user_id = ?1", [id])?;
-    Ok(avatar)
+    Ok(files)
 }
 
 fn rows(conn: &Connection, sql: &str, id: i64) -> rusqlite::Result<Value> {

@@ -16,14 +16,16 @@ pub struct Ownership {
     pub owner_id: i64,
     /// Published.
     pub is_active: bool,
+    /// Unpublished by staff: only staff may publish it again.
+    pub blocked: bool,
 }
 
 /// The owner of a live (not deleted) ad.
 pub fn ownership(conn: &Connection, id: i64) -> rusqlite::Result<Option<Ownership>> {
     conn.query_row(
-        "SELECT owner_id, is_active FROM ads WHERE id = ?1 AND deleted_at IS NULL",
+        "SELECT owner_id, is_active, blocked_at IS NOT NULL FROM ads WHERE id = ?1 AND deleted_at IS NULL",
         [id],
-        |r| Ok(Ownership { owner_id: r.get(0)?, is_active: r.get(1)? }),
+        |r| Ok(Ownership { owner_id: r.get(0)?, is_active: r.get(1)?, blocked: r.get(2)? }),
     )
     .optional()
 }
@@ -53,13 +55,14 @@ pub fn insert(conn: &Connection, owner: i64, ad: &NewAd, now: i64) -> rusqlite::
 }
 
 /// Saves an edit; the slug follows the title (old links redirect: the id is in every URL).
-pub fn update(conn: &Connection, id: i64, ad: &NewAd, now: i64) -> rusqlite::Result<()> {
-    conn.execute(
+/// Returns false when the ad was deleted meanwhile (nothing is written).
+pub fn update(conn: &Connection, id: i64, ad: &NewAd, now: i64) -> rusqlite::Result<bool> {
+    let changed = conn.execute(
         "UPDATE ads SET title = ?2, slug = ?3, description = ?4, country = ?5, city = ?6, phone = ?7, price_minor = ?8,
             price_unit = ?9, currency = ?10, price_usd_cents = ?11, equipment_type = ?12, brand = ?13, model = ?14,
             year = ?15, with_operator = ?16, min_order = ?17, power_hp = ?18, weight_t = ?19, condition = ?20,
             engine_hours = ?21, service_name = ?22, part_name = ?23, updated_at = ?24
-         WHERE id = ?1",
+         WHERE id = ?1 AND deleted_at IS NULL",
         params![
             id, ad.title, slug_for(&ad.title, id), ad.description, ad.country.code(), ad.city, ad.phone,
             ad.price_minor, ad.price_unit, ad.currency.code(), ad.price_usd_cents, ad.equipment_type, ad.brand,
@@ -67,13 +70,24 @@ pub fn update(conn: &Connection, id: i64, ad: &NewAd, now: i64) -> rusqlite::Res
             ad.service_name, ad.part_name, now
         ],
     )?;
-    Ok(())
+    Ok(changed == 1)
 }
 
-/// Publishes or unpublishes.
-pub fn set_active(conn: &Connection, id: i64, active: bool, now: i64) -> rusqlite::Result<()> {
+/// Publishes or unpublishes; unpublishing `by_staff` blocks the ad, publishing unblocks it.
+pub fn set_active(
+    conn: &Connection,
+    id: i64,
+    active: bool,
+    by_staff: bool,
+    now: i64,
+) -> rusqlite::Result<()> {
+    let blocked_at = match (active, by_staff) {
+        (false, true) => "?3",
+        (true, _) => "NULL",
+        (false, false) => "blocked_at",
+    };
     conn.execute(
-        "UPDATE ads SET is_active = ?2, updated_at = ?3 WHERE id = ?1",
+        &format!("UPDATE ads SET is_active = ?2, updated_at = ?3, blocked_at = {blocked_at} WHERE id = ?1"),
         (id, active, now),
     )?;
     Ok(())
@@ -161,7 +175,11 @@ pub fn resolve(
     ad: Option<i64>,
     token: &str,
 ) -> rusqlite::Result<Option<FormPhoto>> {
-    let (kind, id) = token.split_at(token.len().min(1));
+    let (kind, id) = match (token.strip_prefix('u'), token.strip_prefix('p')) {
+        (Some(id), _) => ("u", id),
+        (_, Some(id)) => ("p", id),
+        _ => return Ok(None),
+    };
     let Ok(id) = id.parse::<i64>() else { return Ok(None) };
     let row = match kind {
         "u" => conn

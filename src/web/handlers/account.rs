@@ -166,10 +166,9 @@ pub async fn avatar(
     let Some(bytes) = file.filter(|b| !b.is_empty()) else {
         return Ok(fail("account.avatar_missing"));
     };
-    let jpeg = match tokio::task::spawn_blocking(move || reencode_avatar(&bytes)).await {
-        Ok(Ok(jpeg)) => jpeg,
-        Ok(Err(key)) => return Ok(fail(key)),
-        Err(e) => return Err(Error::Internal(e.to_string())),
+    let jpeg = match state.decoding(move || reencode_avatar(&bytes)).await? {
+        Ok(jpeg) => jpeg,
+        Err(key) => return Ok(fail(key)),
     };
     let uploads = state.config.server.data_dir.join("uploads");
     let name =
@@ -226,6 +225,12 @@ pub async fn change_password(
         .run(move |conn| {
             let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
             repo::set_password(&tx, user.id, &hash, now)?;
+            crate::domain::tokens::revoke_all(
+                &tx,
+                user.id,
+                crate::domain::tokens::Purpose::ResetPassword,
+                now,
+            )?;
             sessions::delete_others(&tx, user.id, Some(&keep))?;
             tx.commit()?;
             Ok(())
@@ -252,18 +257,19 @@ pub async fn delete(
         );
     }
     let now = ctx.now;
-    let avatar = state
+    let jobs = state.jobs.clone();
+    state
         .db
         .run(move |conn| {
             let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-            let avatar = repo::delete(&tx, user.id, now)?;
+            let files = repo::delete(&tx, user.id, now)?;
             tx.commit()?;
-            Ok(avatar)
+            if !files.is_empty() {
+                jobs.enqueue(crate::jobs::Job::DeleteFiles { paths: files });
+            }
+            Ok(())
         })
         .await?;
-    if let Some(a) = avatar {
-        let _ = tokio::fs::remove_file(state.config.server.data_dir.join("uploads").join(a)).await;
-    }
     let mut headers = HeaderMap::new();
     cookies::remove(&mut headers, SESSION_COOKIE);
     flash::set(&mut headers, "flash.account_deleted");

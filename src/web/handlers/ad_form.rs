@@ -108,9 +108,7 @@ async fn collect_photos(
             tracing::info!(file = %name, "photo over 10 MB refused");
             continue;
         };
-        let processed = tokio::task::spawn_blocking(move || photos::process_upload(&bytes))
-            .await
-            .map_err(|e| Error::Internal(e.to_string()))?;
+        let processed = state.decoding(move || photos::process_upload(&bytes)).await?;
         let p = match processed {
             Ok(p) => p,
             Err(e) => {
@@ -162,28 +160,30 @@ async fn save(
         }
     };
     let now = ctx.now;
-    let (id, removed, added) = state
+    let jobs = state.jobs.clone();
+    let saved = state
         .db
         .run(move |conn| {
             let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
             let id = match ad {
-                Some(id) => {
-                    write::update(&tx, id, &new_ad, now)?;
-                    id
-                }
+                // deleted while the upload was on its way: nothing is written
+                Some(id) if !write::update(&tx, id, &new_ad, now)? => return Ok(None),
+                Some(id) => id,
                 None => write::insert(&tx, user, &new_ad, now)?,
             };
             let (removed, added) = write::set_photos(&tx, id, user, &arranged)?;
             tx.commit()?;
-            Ok((id, removed, added))
+            // queued right after the commit, even if the visitor has gone meanwhile
+            if added {
+                jobs.enqueue(Job::ResizePhotos { ad_id: id });
+            }
+            if !removed.is_empty() {
+                jobs.enqueue(Job::DeleteFiles { paths: removed });
+            }
+            Ok(Some(id))
         })
         .await?;
-    if added {
-        state.jobs.submit(Job::ResizePhotos { ad_id: id }).await;
-    }
-    if !removed.is_empty() {
-        state.jobs.submit(Job::DeleteFiles { paths: removed }).await;
-    }
+    let id = saved.ok_or(Error::NotFound)?;
     let slug = state.db.run(move |conn| Ok(repo::slug_of(conn, id)?)).await?.unwrap_or_default();
     let mut headers = HeaderMap::new();
     flash::set(&mut headers, if ad.is_some() { "flash.ad_saved" } else { "flash.ad_published" });

@@ -19,17 +19,20 @@ fn parse_id(id: &str) -> Result<i64> {
     id.parse().map_err(|_| Error::NotFound)
 }
 
-/// The owner may change their ad; staff may unpublish and delete (moderation).
+/// Whether the user may change the ad: its owner, or staff when `staff_ok` (moderation).
+/// Returns whether the user acts as staff on someone else's ad.
 async fn may_manage(
     state: &AppState,
-    user: &crate::domain::users::SessionUser,
+    user: &SessionUser,
     id: i64,
     staff_ok: bool,
-) -> Result<()> {
+) -> Result<(bool, write::Ownership)> {
     let o =
         state.db.run(move |conn| Ok(write::ownership(conn, id)?)).await?.ok_or(Error::NotFound)?;
-    if o.owner_id == user.id || (staff_ok && user.is_staff) {
-        Ok(())
+    if o.owner_id == user.id {
+        Ok((false, o))
+    } else if staff_ok && user.is_staff {
+        Ok((true, o))
     } else {
         Err(Error::Forbidden)
     }
@@ -42,7 +45,8 @@ fn back_to(form: &CsrfForm, default: &str, flash_key: &'static str) -> Response 
     (headers, Redirect::to(safe_back(Some(back)))).into_response()
 }
 
-/// Publishes or unpublishes; staff may only unpublish (moderation).
+/// Publishes or unpublishes. Staff may do both on any ad; an ad staff unpublished stays so
+/// until staff publish it again.
 async fn set_active(
     state: AppState,
     ctx: PageCtx,
@@ -52,9 +56,12 @@ async fn set_active(
     form: CsrfForm,
 ) -> Result<Response> {
     let id = parse_id(id)?;
-    may_manage(&state, &user, id, !active).await?;
+    let (as_staff, o) = may_manage(&state, &user, id, true).await?;
+    if active && o.blocked && !user.is_staff {
+        return Err(Error::Forbidden);
+    }
     let now = ctx.now;
-    state.db.run(move |conn| Ok(write::set_active(conn, id, active, now)?)).await?;
+    state.db.run(move |conn| Ok(write::set_active(conn, id, active, as_staff, now)?)).await?;
     Ok(back_to(
         &form,
         "/my/ads",
@@ -93,18 +100,19 @@ pub async fn delete(
     let id = parse_id(&id)?;
     may_manage(&state, &user, id, true).await?;
     let now = ctx.now;
-    let files = state
+    let jobs = state.jobs.clone();
+    state
         .db
         .run(move |conn| {
             let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
             let files = write::delete(&tx, id, now)?;
             tx.commit()?;
-            Ok(files)
+            if !files.is_empty() {
+                jobs.enqueue(Job::DeleteFiles { paths: files });
+            }
+            Ok(())
         })
         .await?;
-    if !files.is_empty() {
-        state.jobs.submit(Job::DeleteFiles { paths: files }).await;
-    }
     let mut headers = HeaderMap::new();
     flash::set(&mut headers, "flash.ad_deleted");
     let _ = form;

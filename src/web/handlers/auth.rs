@@ -178,6 +178,14 @@ pub async fn login(
     if state.throttle.count(&lock_key, now, window) > 0 {
         return Ok(rerender("auth.locked", StatusCode::TOO_MANY_REQUESTS));
     }
+    // every attempt counts before its hash is checked, so concurrent guesses cannot slip
+    // past the limit while the first ones are still hashing; a success forgets them
+    if !state.throttle.allow(&fail_key, now, window, auth.login_max_failures) {
+        state.throttle.record(&lock_key, now, window);
+        state.throttle.clear(&fail_key);
+        tracing::warn!(%ip, "login locked after repeated failures");
+        return Ok(rerender("auth.locked", StatusCode::TOO_MANY_REQUESTS));
+    }
     let info = {
         let email = email.clone();
         state.db.run(move |conn| Ok(repo::login_info(conn, &email)?)).await?
@@ -195,12 +203,6 @@ pub async fn login(
         })
         .await?;
     let Some(user_id) = user_id.filter(|_| ok) else {
-        state.throttle.record(&fail_key, now, window);
-        if state.throttle.count(&fail_key, now, window) >= auth.login_max_failures as usize {
-            state.throttle.record(&lock_key, now, window);
-            state.throttle.clear(&fail_key);
-            tracing::warn!(%ip, "login locked after repeated failures");
-        }
         return Ok(rerender("auth.bad_credentials", StatusCode::UNPROCESSABLE_ENTITY));
     };
     state.throttle.clear(&fail_key);
@@ -350,6 +352,7 @@ pub async fn reset(
                 Err(e) => return Ok(Err(e)),
             };
             repo::set_password(&tx, user, &hash, now)?;
+            tokens::revoke_all(&tx, user, Purpose::ResetPassword, now)?;
             // the link came by mail: the address is proven
             repo::mark_verified(&tx, user, now)?;
             sessions::delete_others(&tx, user, None)?;

@@ -31,10 +31,17 @@ fn set_cookie(headers: &mut HeaderMap, name: &'static str, value: String, remove
     }
 }
 
-/// Only same-site paths: never an open redirect.
+/// Only same-site paths: never an open redirect. Browsers drop tabs and newlines and read `\`
+/// as `/`, so any of those (or other controls and spaces) anywhere refuses the path.
 pub fn safe_back(back: Option<&str>) -> &str {
     match back {
-        Some(b) if b.starts_with('/') && !b.starts_with("//") && !b.starts_with("/\\") => b,
+        Some(b)
+            if b.starts_with('/')
+                && !b.starts_with("//")
+                && !b.bytes().any(|c| c <= 0x20 || c == 0x7f || c == b'\\') =>
+        {
+            b
+        }
         _ => "/",
     }
 }
@@ -76,4 +83,27 @@ pub async fn update(ctx: PageCtx, form: crate::web::csrf::CsrfForm) -> Response 
     let back = safe_back(form.back.as_deref());
     let back = if form.country.is_some() { back.split('?').next().unwrap_or("/") } else { back };
     (headers, Redirect::to(back)).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_back;
+
+    #[test]
+    fn only_plain_same_site_paths() {
+        assert_eq!(safe_back(Some("/catalog?kind=rent")), "/catalog?kind=rent");
+        for evil in [
+            "//evil.com",
+            "/\\evil.com",
+            "/\t/evil.com",
+            "/\r\n/evil",
+            "https://evil.com",
+            "/ok\\..",
+            "",
+            "/a b",
+        ] {
+            assert_eq!(safe_back(Some(evil)), "/", "{evil:?}");
+        }
+        assert_eq!(safe_back(None), "/");
+    }
 }

@@ -18,8 +18,11 @@ pub async fn healthz() -> &'static str {
 pub async fn metrics(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    crate::web::extract::ClientIp(client): crate::web::extract::ClientIp,
 ) -> Result<Response, Error> {
-    let ip: IpAddr = peer.ip();
+    // behind a reverse proxy on this host the peer is loopback: judge the real client
+    let ip: IpAddr =
+        if state.config.server.trusted_proxies.contains(&peer.ip()) { client } else { peer.ip() };
     if !ip.is_loopback() && !state.config.server.metrics_allow.contains(&ip) {
         return Err(Error::Forbidden);
     }
