@@ -177,3 +177,38 @@ fn post_rent_ad_with_photos_choose_main_edit_toggle_and_favorite() {
     )
     .expect("shot");
 }
+
+#[test]
+fn seller_pages_fit_a_phone() {
+    if !should_run() {
+        return;
+    }
+    let app = spawn_app();
+    let b = Browser::start(375, 812).expect("browser");
+    b.goto(&app.url("/")).expect("home");
+    crate::support::choose_russian(&b);
+    sign_up(&b, &app, "Продавец", "phone@kovsh.kz");
+    for (path, name) in [
+        ("/ads/new", "kinds"),
+        ("/ads/new?kind=rent", "ad-form"),
+        ("/my/ads", "my-ads"),
+        ("/favorites", "favorites"),
+        ("/account", "account"),
+        ("/logistics", "logistics"),
+        ("/logistics/new", "freight-form"),
+    ] {
+        b.goto(&app.url(path)).expect(path);
+        assert_eq!(b.response_status().expect("status"), Some(200), "{path}");
+        assert!(
+            !b.has_horizontal_overflow().expect("overflow"),
+            "{path} scrolls sideways at 375 px"
+        );
+        b.screenshot(
+            &std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                .join(format!("target/screenshots/{name}-375.png")),
+        )
+        .expect("shot");
+    }
+    let errors = b.console_errors().expect("console");
+    assert!(errors.is_empty(), "console errors: {errors:?}");
+}
