@@ -39,15 +39,7 @@ impl Theme {
 
 /// The value of a named cookie of the request.
 pub fn cookie(parts: &Parts, name: &str) -> Option<String> {
-    parts
-        .headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(cookie::Cookie::split_parse_encoded)
-        .filter_map(Result::ok)
-        .find(|c| c.name() == name)
-        .map(|c| c.value().to_owned())
+    cookie_value(&parts.headers, name)
 }
 
 /// Everything a page needs to know about its visitor.

@@ -56,7 +56,7 @@ fn specs(lang: Lang, ad: &AdDetail) -> Vec<(&'static str, String)> {
 }
 
 /// Open Graph tags and schema.org Product/Service data with its Offer.
-fn seo_head(ctx: &PageCtx, ad: &AdDetail, base: &str) -> Markup {
+fn seo_head(ad: &AdDetail, base: &str) -> Markup {
     let card = &ad.card;
     let url = format!("{base}{}", card.path());
     let image = ad.photos.first().map(|p| format!("{base}{}", media_url(&p.path)));
@@ -86,7 +86,6 @@ fn seo_head(ctx: &PageCtx, ad: &AdDetail, base: &str) -> Markup {
     }
     // "<" escaped: the JSON can never close its script element
     let json = data.to_string().replace('<', "\\u003c");
-    let _ = ctx;
     html! {
         meta property="og:type" content="product";
         meta property="og:title" content=(card.title);
@@ -197,7 +196,7 @@ pub fn page(
     layout::page(
         ctx,
         Head {
-            extra: Some(seo_head(ctx, ad, base)),
+            extra: Some(seo_head(ad, base)),
             title: &card.title,
             description: Some(&ad.description),
             canonical: Some(&path),

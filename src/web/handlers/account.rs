@@ -181,7 +181,7 @@ pub async fn avatar(
     let stored = name.clone();
     let old = state.db.run(move |conn| Ok(repo::set_avatar(conn, user.id, &stored)?)).await?;
     if let Some(old) = old {
-        let _ = tokio::fs::remove_file(uploads.join(old)).await;
+        state.jobs.submit(crate::jobs::Job::DeleteFiles { paths: vec![old] }).await;
     }
     Ok(redirect_with("flash.avatar_saved", "/account"))
 }

@@ -5,7 +5,6 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use crate::domain::accounts::FieldErrors;
 use crate::domain::freight::{self, FreightFilter, FreightKind, parse_date};
 use crate::domain::geo::Country;
 use crate::views::forms::FormState;
@@ -142,6 +141,5 @@ pub async fn delete(
     state.db.run(move |conn| Ok(freight::delete(conn, id, now)?)).await?;
     let mut headers = HeaderMap::new();
     flash::set(&mut headers, "flash.ad_deleted");
-    let _ = FieldErrors::default();
     Ok((headers, Redirect::to("/logistics")).into_response())
 }
