@@ -181,6 +181,9 @@ pub struct JobsConfig {
     pub overflow_capacity: usize,
     /// Most jobs a worker takes into one transaction.
     pub batch_size: usize,
+    /// How long a worker that woke for a view lets more views gather before writing them in
+    /// one transaction (0: write at once).
+    pub view_linger_ms: u64,
     /// An active ad is raised once its last bump is this old.
     pub bump_interval_minutes: u64,
     /// Most ads raised in one run of the bump job.
@@ -204,7 +207,8 @@ impl Default for JobsConfig {
             workers: 2,
             queue_capacity: 10_000,
             overflow_capacity: 100_000,
-            batch_size: 256,
+            batch_size: 8192,
+            view_linger_ms: 250,
             bump_interval_minutes: 180,
             bump_batch: 500,
             bump_check_seconds: 60,

@@ -80,7 +80,7 @@ impl App {
                 );
             }
         }
-        let state = AppState {
+        let state = AppState::new(web::Shared {
             db,
             jobs,
             metrics,
@@ -92,7 +92,7 @@ impl App {
             decode_permits: Arc::new(tokio::sync::Semaphore::new(2)),
             throttle: Arc::new(web::throttle::Throttle::default()),
             caches: Arc::new(web::Caches::new(&config_copy)),
-        };
+        });
         Ok(Self { listener, state })
     }
 

@@ -107,7 +107,8 @@ pub const JOB_KINDS: [&str; 11] = [
 #[derive(Default)]
 pub struct Metrics {
     jobs: [JobKindStats; JOB_KINDS.len()],
-    http: Mutex<HashMap<(String, String), RouteStats>>,
+    /// By route, then method: looked up with borrowed strings, allocated once per pair.
+    http: Mutex<HashMap<String, HashMap<String, RouteStats>>>,
     /// Worker threads alive.
     pub workers: AtomicU64,
 }
@@ -128,7 +129,14 @@ impl Metrics {
     /// Records one HTTP request.
     pub fn observe_request(&self, method: &str, route: &str, status: u16, d: Duration) {
         let mut http = self.http.lock().unwrap_or_else(|p| p.into_inner());
-        let stats = http.entry((method.to_owned(), route.to_owned())).or_default();
+        if !http.contains_key(route) {
+            http.insert(route.to_owned(), HashMap::new());
+        }
+        let Some(by_method) = http.get_mut(route) else { return };
+        if !by_method.contains_key(method) {
+            by_method.insert(method.to_owned(), RouteStats::default());
+        }
+        let Some(stats) = by_method.get_mut(method) else { return };
         *stats.statuses.entry(status).or_default() += 1;
         stats.latency.observe(d);
     }
@@ -180,8 +188,13 @@ impl Metrics {
             s.duration.render(&mut out, "uzmat_job_duration_seconds", &format!("kind=\"{kind}\""));
         }
         let http = self.http.lock().unwrap_or_else(|p| p.into_inner());
-        let mut routes: Vec<_> = http.iter().collect();
-        routes.sort_by(|a, b| a.0.cmp(b.0));
+        let mut routes: Vec<_> = http
+            .iter()
+            .flat_map(|(route, by_method)| {
+                by_method.iter().map(move |(method, s)| ((method, route), s))
+            })
+            .collect();
+        routes.sort_by(|a, b| a.0.cmp(&b.0));
         let _ = writeln!(
             out,
             "# HELP uzmat_http_requests_total HTTP requests by route and status.\n# TYPE uzmat_http_requests_total counter"

@@ -128,6 +128,18 @@ impl Db {
         .await
         .map_err(|e| DbError::Task(e.to_string()))?
     }
+
+    /// Runs `f` with a pooled connection on the calling thread, for point reads of a few
+    /// indexed rows on the hottest pages: a WAL reader never waits for the writer, and the
+    /// hand-off to the blocking pool and back costs more (two thread wake-ups) than the read.
+    /// Anything that writes, scans or may wait belongs in [`Db::run`].
+    pub fn run_here<T>(
+        &self,
+        f: impl FnOnce(&mut Connection) -> Result<T, DbError>,
+    ) -> Result<T, DbError> {
+        let mut conn = self.pool.get()?;
+        f(&mut conn)
+    }
 }
 
 /// Runs `f` in a `BEGIN IMMEDIATE` transaction, retrying a few times when the database is busy.

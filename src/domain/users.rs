@@ -38,24 +38,35 @@ pub struct SessionUser {
     pub session_hash: String,
 }
 
+/// Columns of a [`Seller`], `u` being `users`; `?1` must be "now". The last one says whether
+/// the account still exists.
+pub const SELLER_COLUMNS: &str = "u.id, coalesce(u.company_name, u.name), u.account_type = 'company', \
+     coalesce(u.badge_until > ?1, 0), u.created_at, u.city, \
+     (SELECT count(*) FROM ads s WHERE s.owner_id = u.id AND s.is_active = 1), \
+     u.deleted_at IS NULL";
+
+/// Maps the [`SELLER_COLUMNS`] starting at column `at`: None for a deleted account.
+pub fn seller_from_row(r: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<Option<Seller>> {
+    if !r.get::<_, bool>(at + 7)? {
+        return Ok(None);
+    }
+    Ok(Some(Seller {
+        id: r.get(at)?,
+        name: r.get(at + 1)?,
+        is_company: r.get(at + 2)?,
+        verified: r.get(at + 3)?,
+        created_at: r.get(at + 4)?,
+        city: r.get(at + 5)?,
+        active_ads: r.get(at + 6)?,
+    }))
+}
+
 /// A seller, unless deleted.
 pub fn seller(conn: &Connection, id: i64, now: i64) -> rusqlite::Result<Option<Seller>> {
-    conn.prepare_cached(
-        "SELECT u.id, coalesce(u.company_name, u.name), u.account_type = 'company',
-                coalesce(u.badge_until > ?2, 0), u.created_at, u.city,
-                (SELECT count(*) FROM ads a WHERE a.owner_id = u.id AND a.is_active = 1)
-         FROM users u WHERE u.id = ?1 AND u.deleted_at IS NULL",
-    )?
-    .query_row((id, now), |r| {
-        Ok(Seller {
-            id: r.get(0)?,
-            name: r.get(1)?,
-            is_company: r.get(2)?,
-            verified: r.get(3)?,
-            created_at: r.get(4)?,
-            city: r.get(5)?,
-            active_ads: r.get(6)?,
-        })
-    })
-    .optional()
+    let sql = format!("SELECT {SELLER_COLUMNS} FROM users u WHERE u.id = ?2");
+    Ok(conn
+        .prepare_cached(&sql)?
+        .query_row((now, id), |r| seller_from_row(r, 0))
+        .optional()?
+        .flatten())
 }

@@ -69,8 +69,9 @@ impl ViewDedupe {
     }
 }
 
-/// Adds the per-ad counts in one transaction, one savepoint per ad so that one failing update
-/// rolls back alone. Returns the ads whose update failed.
+/// Adds the per-ad counts in one transaction. An UPDATE that fails is undone alone (SQLite
+/// rolls back the statement, not the transaction), so the others still land; an error that
+/// ends the transaction itself fails the whole batch. Returns the ads whose update failed.
 pub(super) fn apply(
     conn: &mut Connection,
     per_ad: &HashMap<i64, i64>,
@@ -79,23 +80,22 @@ pub(super) fn apply(
         return Ok(Vec::new());
     }
     let mut failed = Vec::new();
-    let mut tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    for (&ad_id, &n) in per_ad {
-        let sp = tx.savepoint()?;
-        let result = sp.execute(
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    {
+        let mut update = tx.prepare_cached(
             "UPDATE ads SET views_count = views_count + ?1 WHERE id = ?2 AND is_active = 1",
-            (n, ad_id),
-        );
-        match result {
-            Ok(_) => sp.commit()?,
-            Err(e) => {
+        )?;
+        for (&ad_id, &n) in per_ad {
+            if let Err(e) = update.execute((n, ad_id)) {
+                if tx.is_autocommit() {
+                    // the transaction is gone with this error: nothing of the batch was written
+                    return Err(e.into());
+                }
                 tracing::error!(ad_id, error = %e, "view count update failed");
                 failed.push(ad_id);
-                // dropping the savepoint rolls it back
             }
         }
     }
-    tx.set_drop_behavior(rusqlite::DropBehavior::Commit);
     tx.commit()?;
     Ok(failed)
 }
@@ -141,6 +141,30 @@ mod tests {
         assert!(d.admit(&view(1, 1, 1300)), "window over");
         d.sweep(2000);
         assert!(d.is_empty());
+    }
+
+    #[test]
+    fn a_failing_update_is_undone_alone() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch(
+            "CREATE TABLE ads (id INTEGER PRIMARY KEY, views_count INTEGER NOT NULL, is_active INTEGER NOT NULL);
+             INSERT INTO ads VALUES (1, 0, 1), (2, 0, 1), (3, 0, 1);
+             CREATE TRIGGER refuse_two BEFORE UPDATE ON ads WHEN old.id = 2
+             BEGIN SELECT RAISE(ABORT, 'refused'); END;",
+        )
+        .unwrap();
+        let per_ad: HashMap<i64, i64> = [(1, 5), (2, 7), (3, 1)].into();
+        let failed = apply(&mut conn, &per_ad).unwrap();
+        assert_eq!(failed, vec![2]);
+        let counts: Vec<i64> = conn
+            .prepare("SELECT views_count FROM ads ORDER BY id")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(counts, vec![5, 0, 1]);
+        assert!(conn.is_autocommit(), "committed");
     }
 
     #[test]

@@ -21,7 +21,14 @@ pub(super) fn run(shared: &Shared, rx: &Receiver<Msg>) {
         let mut batch = Vec::with_capacity(shared.cfg.batch_size);
         let mut stop = false;
         match first {
-            Msg::Job(j) => batch.push(j),
+            Msg::Job(j) => {
+                if matches!(j, Job::View(_)) && shared.cfg.view_linger_ms > 0 {
+                    // group commit: while this thread sleeps, submitters find no receiver to
+                    // wake, and the views of the next moment share one transaction
+                    std::thread::sleep(Duration::from_millis(shared.cfg.view_linger_ms));
+                }
+                batch.push(j);
+            }
             Msg::Stop => stop = true,
         }
         while !stop && batch.len() < shared.cfg.batch_size {

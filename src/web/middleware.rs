@@ -15,14 +15,16 @@ use crate::views;
 /// Counts requests and their latency by method and route pattern.
 pub async fn track(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let started = Instant::now();
-    let method = req.method().as_str().to_owned();
-    let route = req
-        .extensions()
-        .get::<MatchedPath>()
-        .map(|p| p.as_str().to_owned())
-        .unwrap_or_else(|| "unmatched".to_owned());
+    let method = req.method().clone();
+    let route = req.extensions().get::<MatchedPath>().cloned();
     let resp = next.run(req).await;
-    state.metrics.observe_request(&method, &route, resp.status().as_u16(), started.elapsed());
+    let route = route.as_ref().map_or("unmatched", MatchedPath::as_str);
+    state.metrics.observe_request(
+        method.as_str(),
+        route,
+        resp.status().as_u16(),
+        started.elapsed(),
+    );
     resp
 }
 
@@ -55,8 +57,14 @@ pub async fn security_headers(State(state): State<AppState>, req: Request, next:
 
 /// Turns error responses (which carry an [`ErrorPage`]) into full pages in the visitor's language.
 pub async fn error_pages(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    // only what the error page and the flash need is kept: most responses use neither
-    let headers = req.headers().clone();
+    // only what the error page and the flash need is kept (most responses use neither): the
+    // cookies and the languages, whose values share the request's buffer
+    let mut headers = axum::http::HeaderMap::new();
+    for name in [header::COOKIE, header::ACCEPT_LANGUAGE] {
+        for value in req.headers().get_all(&name) {
+            headers.append(name.clone(), value.clone());
+        }
+    }
     let uri = req.uri().clone();
     let issued = req.extensions().get::<super::csrf::IssuedAnon>().cloned();
     let resp = next.run(req).await;

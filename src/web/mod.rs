@@ -22,9 +22,28 @@ use crate::db::Db;
 use crate::jobs::{Jobs, UnreadCache};
 use crate::metrics::Metrics;
 
-/// What every handler can reach.
+/// What every handler can reach: one shared allocation, so the per-request clones that each
+/// extractor and middleware makes cost one atomic increment.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+impl AppState {
+    /// Wraps the shared parts.
+    pub fn new(shared: Shared) -> Self {
+        Self(Arc::new(shared))
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+/// The parts of [`AppState`].
+pub struct Shared {
     /// The store.
     pub db: Db,
     /// The job pool.

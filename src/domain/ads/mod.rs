@@ -226,4 +226,6 @@ pub struct AdDetail {
     pub created_at: i64,
     /// Photos in the owner's order, main first.
     pub photos: Vec<Photo>,
+    /// The owner as the seller card shows them (None once the account is deleted).
+    pub seller: Option<crate::domain::users::Seller>,
 }

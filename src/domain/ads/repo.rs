@@ -4,6 +4,7 @@ use rusqlite::{Connection, OptionalExtension, Row};
 
 use super::{AdCard, AdDetail, Kind, Photo, Plan, Price};
 use crate::domain::geo::{Country, Currency};
+use crate::domain::users::{SELLER_COLUMNS, seller_from_row};
 
 /// Columns every card query selects, `a` being `ads` and `u` the owner. `?1` must be "now".
 pub const CARD_COLUMNS: &str = "a.id, a.slug, a.kind, a.title, a.country, a.city, a.price_minor, \
@@ -47,16 +48,28 @@ pub fn card_from_row(r: &Row<'_>) -> rusqlite::Result<AdCard> {
 }
 
 /// One ad with everything its page shows, active or not (the caller decides who may see it).
+///
+/// One statement: the page is the hottest read of the site. Photos come as a JSON array from a
+/// correlated subquery rather than a second query bound to `?`: with STAT4 statistics SQLite
+/// re-plans a statement each time a parameter compared with an indexed column is bound, which
+/// cost more than the rest of the read.
 pub fn get_detail(conn: &Connection, id: i64, now: i64) -> rusqlite::Result<Option<AdDetail>> {
     let sql = format!(
         "SELECT {CARD_COLUMNS}, a.owner_id, a.description, a.phone, a.equipment_type, a.brand, \
          a.model, a.year, a.with_operator, a.min_order, a.power_hp, a.weight_t, a.condition, \
-         a.engine_hours, a.service_name, a.part_name, a.created_at \
+         a.engine_hours, a.service_name, a.part_name, a.created_at, \
+         (SELECT json_group_array(json_array(coalesce(p.detail_path, p.path), p.width, p.height) \
+                 ORDER BY p.position, p.id) \
+          FROM ad_photos p WHERE p.ad_id = a.id), \
+         {SELLER_COLUMNS} \
          FROM ads a JOIN users u ON u.id = a.owner_id WHERE a.id = ?2 AND a.deleted_at IS NULL"
     );
-    let detail = conn
-        .prepare_cached(&sql)?
+    conn.prepare_cached(&sql)?
         .query_row((now, id), |r| {
+            let photos: String = r.get(32)?;
+            let photos: Vec<(String, i64, i64)> = serde_json::from_str(&photos).map_err(|e| {
+                rusqlite::Error::FromSqlConversionFailure(32, rusqlite::types::Type::Text, e.into())
+            })?;
             Ok(AdDetail {
                 card: card_from_row(r)?,
                 owner_id: r.get(16)?,
@@ -75,18 +88,14 @@ pub fn get_detail(conn: &Connection, id: i64, now: i64) -> rusqlite::Result<Opti
                 service_name: r.get(29)?,
                 part_name: r.get(30)?,
                 created_at: r.get(31)?,
-                photos: Vec::new(),
+                photos: photos
+                    .into_iter()
+                    .map(|(path, width, height)| Photo { path, width, height })
+                    .collect(),
+                seller: seller_from_row(r, 33)?,
             })
         })
-        .optional()?;
-    let Some(mut detail) = detail else { return Ok(None) };
-    let mut stmt = conn.prepare_cached(
-        "SELECT coalesce(detail_path, path), width, height FROM ad_photos WHERE ad_id = ?1 ORDER BY position, id",
-    )?;
-    detail.photos = stmt
-        .query_map([id], |r| Ok(Photo { path: r.get(0)?, width: r.get(1)?, height: r.get(2)? }))?
-        .collect::<Result<_, _>>()?;
-    Ok(Some(detail))
+        .optional()
 }
 
 /// The slug of an ad, to redirect `/ad/{id}` and stale slugs to the canonical URL.

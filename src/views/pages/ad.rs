@@ -3,7 +3,6 @@
 use maud::{Markup, PreEscaped, html};
 
 use crate::domain::ads::{AdDetail, Kind};
-use crate::domain::users::Seller;
 use crate::i18n::Lang;
 use crate::views::components::{favorite_button, icon, kind_label, media_url, viewer};
 use crate::views::layout::{self, Head};
@@ -100,7 +99,6 @@ fn seo_head(ad: &AdDetail, base: &str) -> Markup {
 pub fn page(
     ctx: &PageCtx,
     ad: &AdDetail,
-    seller: Option<&Seller>,
     is_owner: bool,
     favorite: Option<bool>,
     base: &str,
@@ -145,7 +143,7 @@ pub fn page(
                         a.phone-number href=(format!("tel:{}", phone.replace(' ', ""))) { (phone) }
                     }
                 }
-                @if let Some(s) = seller {
+                @if let Some(s) = &ad.seller {
                     div.seller-card {
                         a href=(format!("/seller/{}", s.id)) { strong { (s.name) } }
                         @if s.verified { span.verified title=(t("seller.verified")) { " " (icon::verified()) " " (t("seller.verified_short")) } }

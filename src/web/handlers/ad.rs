@@ -4,7 +4,6 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 
 use crate::domain::ads::repo;
-use crate::domain::users;
 use crate::jobs::{Job, View, is_bot};
 use crate::views;
 use crate::web::AppState;
@@ -29,15 +28,8 @@ pub async fn show(
 ) -> Result<Response> {
     let (id, slug) = parse_id_slug(&id_slug).ok_or(Error::NotFound)?;
     let now = ctx.now;
-    let found = state
-        .db
-        .run(move |conn| {
-            let Some(ad) = repo::get_detail(conn, id, now)? else { return Ok(None) };
-            let seller = users::seller(conn, ad.owner_id, now)?;
-            Ok(Some((ad, seller)))
-        })
-        .await?;
-    let Some((ad, seller)) = found else { return Err(Error::NotFound) };
+    let ad = state.db.run_here(move |conn| Ok(repo::get_detail(conn, id, now)?))?;
+    let Some(ad) = ad else { return Err(Error::NotFound) };
     let viewer = ctx.user.as_ref().map(|u| u.id);
     let is_owner = viewer == Some(ad.owner_id);
     if !ad.card.is_active && !is_owner {
@@ -51,7 +43,7 @@ pub async fn show(
     }
     let favorite = super::favorites_of(&state, &ctx, vec![id]).await?.map(|f| f.contains(&id));
     let base = state.config.server.public_url.trim_end_matches('/');
-    Ok(views::pages::ad::page(&ctx, &ad, seller.as_ref(), is_owner, favorite, base).into_response())
+    Ok(views::pages::ad::page(&ctx, &ad, is_owner, favorite, base).into_response())
 }
 
 #[cfg(test)]
