@@ -145,24 +145,24 @@ mod tests {
 
     #[test]
     fn a_failing_update_is_undone_alone() {
-        let mut conn = Connection::open_in_memory().unwrap();
+        let mut conn = Connection::open_in_memory().expect("open");
         conn.execute_batch(
             "CREATE TABLE ads (id INTEGER PRIMARY KEY, views_count INTEGER NOT NULL, is_active INTEGER NOT NULL);
              INSERT INTO ads VALUES (1, 0, 1), (2, 0, 1), (3, 0, 1);
              CREATE TRIGGER refuse_two BEFORE UPDATE ON ads WHEN old.id = 2
              BEGIN SELECT RAISE(ABORT, 'refused'); END;",
         )
-        .unwrap();
+        .expect("schema");
         let per_ad: HashMap<i64, i64> = [(1, 5), (2, 7), (3, 1)].into();
-        let failed = apply(&mut conn, &per_ad).unwrap();
+        let failed = apply(&mut conn, &per_ad).expect("batch");
         assert_eq!(failed, vec![2]);
         let counts: Vec<i64> = conn
             .prepare("SELECT views_count FROM ads ORDER BY id")
-            .unwrap()
+            .expect("prepare")
             .query_map([], |r| r.get(0))
-            .unwrap()
+            .expect("query")
             .collect::<Result<_, _>>()
-            .unwrap();
+            .expect("rows");
         assert_eq!(counts, vec![5, 0, 1]);
         assert!(conn.is_autocommit(), "committed");
     }
