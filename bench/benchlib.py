@@ -5,7 +5,7 @@ parsing and the final table. Standard library only.
     benchlib.py free-port
     benchlib.py checkpoint DB                 # PRAGMA wal_checkpoint(TRUNCATE): one-file copy
     benchlib.py export-paths DB OUT           # canonical paths of active ads, one per line
-    benchlib.py sum-views DB                  # sum(views_count) over all ads
+    benchlib.py sum-views DB                  # views over all ads, folded and pending
     benchlib.py wait-healthz URL SECONDS PID  # exit 0 once /healthz says ok
     benchlib.py metrics URL                   # the view-job counters and /ad/ 2xx count, k=v
     benchlib.py parse-wrk FILE                # req/s, p50/p99 (ms), counts from wrk output, k=v
@@ -58,7 +58,11 @@ def cmd_export_paths(db, out):
 
 def cmd_sum_views(db):
     conn = connect(db)
-    (total,) = conn.execute("SELECT coalesce(sum(views_count), 0) FROM ads").fetchone()
+    # folded counts plus any still pending (the server folds at exit, so normally none)
+    (total,) = conn.execute(
+        "SELECT (SELECT coalesce(sum(views_count), 0) FROM ads)"
+        " + (SELECT coalesce(sum(views), 0) FROM ad_views_pending)"
+    ).fetchone()
     conn.close()
     print(total)
 

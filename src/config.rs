@@ -192,6 +192,9 @@ pub struct JobsConfig {
     pub bump_check_seconds: u64,
     /// Least time between two bump runs nudged by home-page visits.
     pub bump_nudge_seconds: u64,
+    /// How often the pending view counts are folded into the ads (the "most viewed" order
+    /// follows within this time; the counts pages show are always exact).
+    pub view_fold_seconds: u64,
     /// One view per (ad, client) within this window.
     pub view_dedupe_seconds: u64,
     /// How long a user's unread-message count is served from memory.
@@ -213,6 +216,7 @@ impl Default for JobsConfig {
             bump_batch: 500,
             bump_check_seconds: 60,
             bump_nudge_seconds: 300,
+            view_fold_seconds: 60,
             view_dedupe_seconds: 300,
             unread_cache_seconds: 30,
             busy_retries: 5,
@@ -307,6 +311,13 @@ impl Config {
         }
         if j.bump_batch == 0 {
             return bad("jobs.bump_batch", "must be at least 1");
+        }
+        if j.view_linger_ms > 5_000 {
+            // a worker sleeps this long, shutdown included
+            return bad("jobs.view_linger_ms", "must be at most 5000");
+        }
+        if j.view_fold_seconds == 0 {
+            return bad("jobs.view_fold_seconds", "must be at least 1");
         }
         if j.bump_check_seconds == 0 {
             return bad("jobs.bump_check_seconds", "must be at least 1");
@@ -406,6 +417,10 @@ mod tests {
     fn bad_value_is_named() {
         let err = load("[jobs]\nworkers = 0\n", &[]).expect_err("bad value");
         assert!(err.to_string().contains("jobs.workers"), "{err}");
+        let err = load("[jobs]\nview_fold_seconds = 0\n", &[]).expect_err("no fold");
+        assert!(err.to_string().contains("jobs.view_fold_seconds"), "{err}");
+        let err = load("[jobs]\nview_linger_ms = 60000\n", &[]).expect_err("long linger");
+        assert!(err.to_string().contains("jobs.view_linger_ms"), "{err}");
         let err = load("[jobs]\nmode = \"sometimes\"\n", &[]).expect_err("bad enum");
         assert!(err.to_string().contains("sometimes"), "{err}");
     }

@@ -89,8 +89,9 @@ pub struct JobKindStats {
 }
 
 /// Job kinds, in the order metrics list them.
-pub const JOB_KINDS: [&str; 11] = [
+pub const JOB_KINDS: [&str; 12] = [
     "view",
+    "view_fold",
     "bump",
     "unread_cache",
     "session_touch",

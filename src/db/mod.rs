@@ -17,6 +17,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (3, include_str!("migrations/0003_ads_posting.sql")),
     (4, include_str!("migrations/0004_freight.sql")),
     (5, include_str!("migrations/0005_moderation.sql")),
+    (6, include_str!("migrations/0006_view_tally.sql")),
 ];
 
 /// A pooled connection.

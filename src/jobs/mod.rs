@@ -33,6 +33,8 @@ use crate::metrics::Metrics;
 pub enum Job {
     /// Count a view of an ad by a client, subject to dedupe.
     View(View),
+    /// Fold the pending view counts into the ads.
+    FoldViews,
     /// Raise active ads whose last bump is old enough.
     Bump,
     /// Recompute a user's unread-message count into the cache.
@@ -94,6 +96,7 @@ impl Job {
     pub fn kind(&self) -> &'static str {
         match self {
             Job::View(_) => "view",
+            Job::FoldViews => "view_fold",
             Job::Bump => "bump",
             Job::UnreadCache { .. } => "unread_cache",
             Job::TouchSession { .. } => "session_touch",
@@ -267,6 +270,11 @@ impl Jobs {
                 }
                 None
             }
+            // the scheduler's next fold takes everything pending
+            Job::FoldViews => {
+                stats.coalesced.fetch_add(1, Ordering::Relaxed);
+                None
+            }
             Job::Bump => {
                 // the scheduler's next tick does the same work
                 self.shared.bump_pending.store(false, Ordering::Release);
@@ -362,6 +370,8 @@ impl Jobs {
         if !rest.is_empty() {
             worker::run_batch(&self.shared, rest.into_iter().map(Job::View).collect());
         }
+        // the views counted so far reach the ads before exit
+        worker::run_batch(&self.shared, vec![Job::FoldViews]);
         tracing::info!("job pool drained and stopped");
     }
 }

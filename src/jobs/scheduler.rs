@@ -6,10 +6,13 @@ use crossbeam_channel::{Receiver, RecvTimeoutError};
 
 use super::{Job, Jobs};
 
-/// Ticks until told to stop: a bump run every `bump_check_seconds`, dedupe sweeps, and an
-/// hourly `PRAGMA optimize`.
+/// Ticks until told to stop: a bump run every `bump_check_seconds`, a view fold every
+/// `view_fold_seconds`, dedupe sweeps, and an hourly `PRAGMA optimize`.
 pub(super) fn run(jobs: &Jobs, stop: &Receiver<()>) {
-    let every = Duration::from_secs(jobs.shared.cfg.bump_check_seconds);
+    let bump_every = Duration::from_secs(jobs.shared.cfg.bump_check_seconds);
+    let fold_every = Duration::from_secs(jobs.shared.cfg.view_fold_seconds);
+    let mut last_bump = Instant::now();
+    let mut last_fold = Instant::now();
     let mut last_optimize = Instant::now();
     let mut last_sweep = Instant::now();
     // first runs right away: a server that was down for hours catches up at once
@@ -18,10 +21,19 @@ pub(super) fn run(jobs: &Jobs, stop: &Receiver<()>) {
     jobs.enqueue(Job::DeliverMail);
     jobs.enqueue(Job::RecomputeUsd);
     loop {
-        match stop.recv_timeout(every) {
+        let next = (last_bump + bump_every).min(last_fold + fold_every);
+        match stop.recv_deadline(next) {
             Err(RecvTimeoutError::Timeout) => {}
             _ => return,
         }
+        if last_fold.elapsed() >= fold_every {
+            last_fold = Instant::now();
+            jobs.enqueue(Job::FoldViews);
+        }
+        if last_bump.elapsed() < bump_every {
+            continue;
+        }
+        last_bump = Instant::now();
         jobs.enqueue(Job::Bump);
         // mail that failed to go out is retried
         jobs.enqueue(Job::DeliverMail);

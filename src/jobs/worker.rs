@@ -118,6 +118,11 @@ impl JobError {
 fn run_one(shared: &Shared, conn: &mut Connection, job: &Job) -> Result<(), JobError> {
     match job {
         Job::View(_) => Ok(()),
+        Job::FoldViews => {
+            let folded = views::fold(conn)?;
+            tracing::debug!(ads = folded, "view counts folded");
+            Ok(())
+        }
         Job::Bump => {
             // whatever happens (error, panic), the next bump request must be able to run
             let _pending = ClearOnDrop(&shared.bump_pending);

@@ -13,7 +13,12 @@ use crate::support::{BROWSER_UA, spawn_app, spawn_with};
 
 fn views(app: &crate::support::TestApp, id: i64) -> i64 {
     app.db()
-        .query_row("SELECT views_count FROM ads WHERE id = ?1", [id], |r| r.get(0))
+        .query_row(
+            "SELECT views_count + coalesce((SELECT views FROM ad_views_pending WHERE ad_id = ?1), 0) \
+             FROM ads WHERE id = ?1",
+            [id],
+            |r| r.get(0),
+        )
         .expect("views")
 }
 
@@ -38,6 +43,51 @@ fn a_view_counts_once_per_client_per_window_never_for_owner_or_bots() {
     );
     app.drain();
     assert_eq!(views(&app, id), 2, "two clients; repeats, the owner and a bot not counted");
+}
+
+#[test]
+fn counted_views_show_at_once_and_reach_the_views_order_at_the_fold() {
+    // no page cache: the listing must show what the database holds at each step
+    let app = spawn_with(|c| c.server.page_cache_ms = 0);
+    let db = app.db();
+    let owner = user(&db, "Owner", None);
+    let seen = Ad::new(owner, "Просмотренный", 10).insert(&db);
+    let mut other = Ad::new(owner, "Другой", 10);
+    other.views = 1;
+    let other = other.insert(&db);
+    assert_eq!(app.get("/catalog?sort=views").ad_ids(), vec![other, seen]);
+
+    for i in 0..3 {
+        let page = app.get_with(
+            &format!("/ad/{seen}-ad-{seen}"),
+            &[("x-forwarded-for", &format!("203.0.113.{i}"))],
+        );
+        assert_eq!(page.status, 200);
+    }
+    app.drain();
+    let folded: i64 = db
+        .query_row("SELECT views_count FROM ads WHERE id = ?1", [seen], |r| r.get(0))
+        .expect("folded");
+    assert_eq!(folded, 0, "the views wait in the tally");
+    assert_eq!(views(&app, seen), 3);
+    // a bot's request: it shows the page without counting
+    let page = app.get_with(&format!("/ad/{seen}-ad-{seen}"), &[("user-agent", "Googlebot/2.1")]);
+    let count = page.body.split("id=\"view-count\"").nth(1).and_then(|s| s.split("</span>").next());
+    assert!(count.is_some_and(|c| c.ends_with(" 3")), "the page shows the exact count: {count:?}");
+    assert_eq!(app.get("/catalog?sort=views").ad_ids(), vec![other, seen], "order not yet folded");
+
+    app.state.jobs.enqueue(Job::FoldViews);
+    app.drain();
+    let (folded, pending): (i64, i64) = db
+        .query_row(
+            "SELECT views_count, (SELECT count(*) FROM ad_views_pending) FROM ads WHERE id = ?1",
+            [seen],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .expect("after fold");
+    assert_eq!((folded, pending), (3, 0), "folded into the ad, tally emptied");
+    assert_eq!(views(&app, seen), 3, "still counted once");
+    assert_eq!(app.get("/catalog?sort=views").ad_ids(), vec![seen, other]);
 }
 
 #[test]

@@ -10,7 +10,9 @@ use crate::domain::users::{SELLER_COLUMNS, seller_from_row};
 pub const CARD_COLUMNS: &str = "a.id, a.slug, a.kind, a.title, a.country, a.city, a.price_minor, \
      a.currency, a.price_unit, a.price_usd_cents, \
      (SELECT coalesce(p.card_path, p.path) FROM ad_photos p WHERE p.ad_id = a.id ORDER BY p.position, p.id LIMIT 1), \
-     CASE WHEN a.plan_until > ?1 THEN a.plan END, a.views_count, a.bumped_at, \
+     CASE WHEN a.plan_until > ?1 THEN a.plan END, \
+     a.views_count + coalesce((SELECT v.views FROM ad_views_pending v WHERE v.ad_id = a.id), 0), \
+     a.bumped_at, \
      coalesce(u.badge_until > ?1, 0), a.is_active";
 
 /// Maps a row selected with [`CARD_COLUMNS`] (starting at column 0).
