@@ -60,8 +60,8 @@ pub fn get_detail(conn: &Connection, id: i64, now: i64) -> rusqlite::Result<Opti
         "SELECT {CARD_COLUMNS}, a.owner_id, a.description, a.phone, a.equipment_type, a.brand, \
          a.model, a.year, a.with_operator, a.min_order, a.power_hp, a.weight_t, a.condition, \
          a.engine_hours, a.service_name, a.part_name, a.created_at, \
-         (SELECT json_group_array(json_array(coalesce(p.detail_path, p.path), p.width, p.height) \
-                 ORDER BY p.position, p.id) \
+         (SELECT json_group_array(json_array(coalesce(p.detail_path, p.path), p.width, p.height, \
+                                             p.position, p.id)) \
           FROM ad_photos p WHERE p.ad_id = a.id), \
          {SELLER_COLUMNS} \
          FROM ads a JOIN users u ON u.id = a.owner_id WHERE a.id = ?2 AND a.deleted_at IS NULL"
@@ -69,9 +69,16 @@ pub fn get_detail(conn: &Connection, id: i64, now: i64) -> rusqlite::Result<Opti
     conn.prepare_cached(&sql)?
         .query_row((now, id), |r| {
             let photos: String = r.get(32)?;
-            let photos: Vec<(String, i64, i64)> = serde_json::from_str(&photos).map_err(|e| {
-                rusqlite::Error::FromSqlConversionFailure(32, rusqlite::types::Type::Text, e.into())
-            })?;
+            let mut photos: Vec<(String, i64, i64, i64, i64)> = serde_json::from_str(&photos)
+                .map_err(|e| {
+                    rusqlite::Error::FromSqlConversionFailure(
+                        32,
+                        rusqlite::types::Type::Text,
+                        e.into(),
+                    )
+                })?;
+            // ordered here: an ORDER BY inside the aggregate costs SQLite a temporary b-tree
+            photos.sort_unstable_by_key(|p| (p.3, p.4));
             Ok(AdDetail {
                 card: card_from_row(r)?,
                 owner_id: r.get(16)?,
@@ -92,7 +99,7 @@ pub fn get_detail(conn: &Connection, id: i64, now: i64) -> rusqlite::Result<Opti
                 created_at: r.get(31)?,
                 photos: photos
                     .into_iter()
-                    .map(|(path, width, height)| Photo { path, width, height })
+                    .map(|(path, width, height, ..)| Photo { path, width, height })
                     .collect(),
                 seller: seller_from_row(r, 33)?,
             })

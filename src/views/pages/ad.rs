@@ -54,37 +54,71 @@ fn specs(lang: Lang, ad: &AdDetail) -> Vec<(&'static str, String)> {
     rows
 }
 
+/// schema.org data of an ad page: a Product (or Service) with its Offer.
+#[derive(serde::Serialize)]
+struct LdProduct<'a> {
+    #[serde(rename = "@context")]
+    context: &'static str,
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    name: &'a str,
+    description: &'a str,
+    url: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    image: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    brand: Option<LdBrand<'a>>,
+    offers: LdOffer<'a>,
+}
+
+#[derive(serde::Serialize)]
+struct LdBrand<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    name: &'a str,
+}
+
+#[derive(serde::Serialize)]
+struct LdOffer<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    url: &'a str,
+    availability: &'static str,
+    #[serde(rename = "priceCurrency")]
+    price_currency: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    price: Option<String>,
+}
+
 /// Open Graph tags and schema.org Product/Service data with its Offer.
 fn seo_head(ad: &AdDetail, base: &str) -> Markup {
     let card = &ad.card;
     let url = format!("{base}{}", card.path());
     let image = ad.photos.first().map(|p| format!("{base}{}", media_url(&p.path)));
     let description: String = ad.description.chars().take(200).collect();
-    let mut offer = serde_json::json!({
-        "@type": "Offer",
-        "url": url,
-        "availability": if card.is_active { "https://schema.org/InStock" } else { "https://schema.org/OutOfStock" },
-        "priceCurrency": card.price.currency.code(),
-    });
-    if let Some(minor) = card.price.minor {
-        offer["price"] = serde_json::json!(format!("{}.{:02}", minor / 100, minor % 100));
-    }
-    let mut data = serde_json::json!({
-        "@context": "https://schema.org",
-        "@type": if card.kind == Kind::Service { "Service" } else { "Product" },
-        "name": card.title,
-        "description": description,
-        "url": url,
-        "offers": offer,
-    });
-    if let Some(img) = &image {
-        data["image"] = serde_json::json!(img);
-    }
-    if let Some(b) = &ad.brand {
-        data["brand"] = serde_json::json!({"@type": "Brand", "name": b});
-    }
+    let data = LdProduct {
+        context: "https://schema.org",
+        kind: if card.kind == Kind::Service { "Service" } else { "Product" },
+        name: &card.title,
+        description: &description,
+        url: &url,
+        image: image.as_deref(),
+        brand: ad.brand.as_deref().map(|name| LdBrand { kind: "Brand", name }),
+        offers: LdOffer {
+            kind: "Offer",
+            url: &url,
+            availability: if card.is_active {
+                "https://schema.org/InStock"
+            } else {
+                "https://schema.org/OutOfStock"
+            },
+            price_currency: card.price.currency.code(),
+            price: card.price.minor.map(|minor| format!("{}.{:02}", minor / 100, minor % 100)),
+        },
+    };
+    let json = serde_json::to_string(&data).unwrap_or_default();
     // "<" escaped: the JSON can never close its script element
-    let json = data.to_string().replace('<', "\\u003c");
+    let json = json.replace('<', "\\u003c");
     html! {
         meta property="og:type" content="product";
         meta property="og:title" content=(card.title);
