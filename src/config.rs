@@ -316,11 +316,12 @@ impl Config {
             // a worker sleeps this long, shutdown included
             return bad("jobs.view_linger_ms", "must be at most 5000");
         }
-        if j.view_fold_seconds == 0 {
-            return bad("jobs.view_fold_seconds", "must be at least 1");
+        // bounded above too: the scheduler adds them to the clock
+        if !(1..=86_400).contains(&j.view_fold_seconds) {
+            return bad("jobs.view_fold_seconds", "must be between 1 and 86400");
         }
-        if j.bump_check_seconds == 0 {
-            return bad("jobs.bump_check_seconds", "must be at least 1");
+        if !(1..=86_400).contains(&j.bump_check_seconds) {
+            return bad("jobs.bump_check_seconds", "must be between 1 and 86400");
         }
         if self.database.pool_size == 0 {
             return bad("database.pool_size", "must be at least 1");

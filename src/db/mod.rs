@@ -130,16 +130,21 @@ impl Db {
         .map_err(|e| DbError::Task(e.to_string()))?
     }
 
-    /// Runs `f` with a pooled connection on the calling thread, for point reads of a few
-    /// indexed rows on the hottest pages: a WAL reader never waits for the writer, and the
-    /// hand-off to the blocking pool and back costs more (two thread wake-ups) than the read.
-    /// Anything that writes, scans or may wait belongs in [`Db::run`].
-    pub fn run_here<T>(
-        &self,
-        f: impl FnOnce(&mut Connection) -> Result<T, DbError>,
-    ) -> Result<T, DbError> {
-        let mut conn = self.pool.get()?;
-        f(&mut conn)
+    /// Runs `f` on the calling thread when a pooled connection is free at once, else like
+    /// [`Db::run`]. For point reads of a few indexed rows on the hottest pages: a WAL reader
+    /// never waits for the writer, and the hand-off to the blocking pool and back (two thread
+    /// wake-ups) costs more than the read. Never waiting for a connection here keeps an async
+    /// thread from stalling while writers hold the pool. Anything that writes, scans or may
+    /// wait belongs in [`Db::run`].
+    pub async fn run_here<T, F>(&self, f: F) -> Result<T, DbError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Connection) -> Result<T, DbError> + Send + 'static,
+    {
+        match self.pool.try_get() {
+            Some(mut conn) => f(&mut conn),
+            None => self.run(f).await,
+        }
     }
 }
 

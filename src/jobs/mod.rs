@@ -371,6 +371,7 @@ impl Jobs {
             worker::run_batch(&self.shared, rest.into_iter().map(Job::View).collect());
         }
         // the views counted so far reach the ads before exit
+        self.shared.metrics.job(Job::FoldViews.kind()).submitted.fetch_add(1, Ordering::Relaxed);
         worker::run_batch(&self.shared, vec![Job::FoldViews]);
         tracing::info!("job pool drained and stopped");
     }

@@ -22,9 +22,13 @@ pub(super) fn run(shared: &Shared, rx: &Receiver<Msg>) {
         let mut stop = false;
         match first {
             Msg::Job(j) => {
-                if matches!(j, Job::View(_)) && shared.cfg.view_linger_ms > 0 {
-                    // group commit: while this thread sleeps, submitters find no receiver to
-                    // wake, and the views of the next moment share one transaction
+                if matches!(j, Job::View(_))
+                    && shared.cfg.view_linger_ms > 0
+                    && rx.len() < shared.cfg.batch_size
+                {
+                    // group commit: while this thread sleeps, submitting does not wake it, and
+                    // the views of the next moment share one transaction (with a backlog of a
+                    // full batch already waiting, there is nothing to wait for)
                     std::thread::sleep(Duration::from_millis(shared.cfg.view_linger_ms));
                 }
                 batch.push(j);

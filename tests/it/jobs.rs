@@ -277,7 +277,7 @@ fn sigterm_drains_the_queue_and_exits_zero() {
     std::fs::write(
         &config,
         format!(
-            "[server]\nbind = \"127.0.0.1:0\"\ntrusted_proxies = [\"127.0.0.1\"]\ndata_dir = \"{}\"\n[database]\nbusy_timeout_ms = 30000\n[jobs]\nworkers = 2\n",
+            "[server]\nbind = \"127.0.0.1:0\"\ntrusted_proxies = [\"127.0.0.1\"]\ndata_dir = \"{}\"\n[database]\nbusy_timeout_ms = 30000\n[jobs]\nworkers = 2\nview_linger_ms = 0\n",
             dir.path().display()
         ),
     )

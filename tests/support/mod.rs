@@ -33,6 +33,8 @@ pub fn test_config(dir: &std::path::Path) -> Config {
     c.server.data_dir = dir.to_path_buf();
     c.server.trusted_proxies = vec!["127.0.0.1".parse().expect("ip")];
     c.jobs.bump_check_seconds = 3600;
+    // folds happen when a test asks for one
+    c.jobs.view_fold_seconds = 3600;
     // tests change rows between requests: every page reads the database
     c.server.page_cache_ms = 0;
     c.server.count_cache_seconds = 0;

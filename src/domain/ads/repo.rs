@@ -6,14 +6,29 @@ use super::{AdCard, AdDetail, Kind, Photo, Plan, Price};
 use crate::domain::geo::{Country, Currency};
 use crate::domain::users::{SELLER_COLUMNS, seller_from_row};
 
-/// Columns every card query selects, `a` being `ads` and `u` the owner. `?1` must be "now".
-pub const CARD_COLUMNS: &str = "a.id, a.slug, a.kind, a.title, a.country, a.city, a.price_minor, \
-     a.currency, a.price_unit, a.price_usd_cents, \
-     (SELECT coalesce(p.card_path, p.path) FROM ad_photos p WHERE p.ad_id = a.id ORDER BY p.position, p.id LIMIT 1), \
-     CASE WHEN a.plan_until > ?1 THEN a.plan END, \
-     a.views_count + coalesce((SELECT v.views FROM ad_views_pending v WHERE v.ad_id = a.id), 0), \
-     a.bumped_at, \
-     coalesce(u.badge_until > ?1, 0), a.is_active";
+/// The card columns around the photo expression (column 10), `a` being `ads` and `u` the owner;
+/// `?1` must be "now".
+macro_rules! card_columns {
+    ($photo:literal) => {
+        concat!(
+            "a.id, a.slug, a.kind, a.title, a.country, a.city, a.price_minor, \
+             a.currency, a.price_unit, a.price_usd_cents, ",
+            $photo,
+            ", CASE WHEN a.plan_until > ?1 THEN a.plan END, \
+             a.views_count + coalesce((SELECT v.views FROM ad_views_pending v WHERE v.ad_id = a.id), 0), \
+             a.bumped_at, coalesce(u.badge_until > ?1, 0), a.is_active"
+        )
+    };
+}
+
+/// Columns every card query selects, the card photo being the first photo's small size.
+pub const CARD_COLUMNS: &str = card_columns!(
+    "(SELECT coalesce(p.card_path, p.path) FROM ad_photos p WHERE p.ad_id = a.id \
+      ORDER BY p.position, p.id LIMIT 1)"
+);
+
+/// The card columns of the ad page, which shows its photos in full instead.
+const DETAIL_CARD_COLUMNS: &str = card_columns!("NULL");
 
 /// Maps a row selected with [`CARD_COLUMNS`] (starting at column 0).
 pub fn card_from_row(r: &Row<'_>) -> rusqlite::Result<AdCard> {
@@ -57,7 +72,7 @@ pub fn card_from_row(r: &Row<'_>) -> rusqlite::Result<AdCard> {
 /// cost more than the rest of the read.
 pub fn get_detail(conn: &Connection, id: i64, now: i64) -> rusqlite::Result<Option<AdDetail>> {
     let sql = format!(
-        "SELECT {CARD_COLUMNS}, a.owner_id, a.description, a.phone, a.equipment_type, a.brand, \
+        "SELECT {DETAIL_CARD_COLUMNS}, a.owner_id, a.description, a.phone, a.equipment_type, a.brand, \
          a.model, a.year, a.with_operator, a.min_order, a.power_hp, a.weight_t, a.condition, \
          a.engine_hours, a.service_name, a.part_name, a.created_at, \
          (SELECT json_group_array(json_array(coalesce(p.detail_path, p.path), p.width, p.height, \

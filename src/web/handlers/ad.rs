@@ -28,7 +28,7 @@ pub async fn show(
 ) -> Result<Response> {
     let (id, slug) = parse_id_slug(&id_slug).ok_or(Error::NotFound)?;
     let now = ctx.now;
-    let ad = state.db.run_here(move |conn| Ok(repo::get_detail(conn, id, now)?))?;
+    let ad = state.db.run_here(move |conn| Ok(repo::get_detail(conn, id, now)?)).await?;
     let Some(ad) = ad else { return Err(Error::NotFound) };
     let viewer = ctx.user.as_ref().map(|u| u.id);
     let is_owner = viewer == Some(ad.owner_id);
