@@ -164,15 +164,15 @@ def cmd_parse_wrk(path):
 
 
 def cmd_table(results_tsv, views_tsv, out_path):
-    # results: route mode rps p50 p99 requests non2xx sockerr
+    # results: route mode rps p50 p99 requests non2xx sockerr server_cpu_seconds
     rows = []
     for line in open(results_tsv):
         f = line.rstrip("\n").split("\t")
-        if len(f) < 8:
+        if len(f) < 9:
             continue
         rows.append(
             dict(route=f[0], mode=f[1], rps=float(f[2]), p50=float(f[3]), p99=float(f[4]),
-                 requests=int(f[5]), non2xx=int(f[6]), sockerr=int(f[7]))
+                 requests=int(f[5]), non2xx=int(f[6]), sockerr=int(f[7]), cpu=float(f[8]))
         )
     views = {}
     for line in open(views_tsv):
@@ -188,8 +188,10 @@ def cmd_table(results_tsv, views_tsv, out_path):
 
     targets = {"home": 0.3, "ad detail": 0.25, "search": 0.1}
     lines = []
+    # server CPU per request (user + system, all threads, job workers included): what a request
+    # costs the server whatever share of the cores wrk took in that run
     lines.append(f"{'route':<11}  {'mode':<10}  {'req/s':>9}  {'p50':>9}  {'p99':>9}  "
-                 f"{'errors':>6}  ratio")
+                 f"{'errors':>6}  {'cpu/req':>8}  ratio")
     for r in rows:
         ceiling = rps("healthz", r["mode"])
         ratio = ""
@@ -200,9 +202,10 @@ def cmd_table(results_tsv, views_tsv, out_path):
             if t is not None and r["mode"] == "background":
                 ratio += f"  (target >= {t}x: {'PASS' if x >= t else 'FAIL'})"
         errors = r["non2xx"] + r["sockerr"]
+        cpu_us = r["cpu"] * 1e6 / r["requests"] if r["requests"] else 0.0
         lines.append(
             f"{r['route']:<11}  {r['mode']:<10}  {r['rps']:>9.0f}  {r['p50']:>7.2f}ms  "
-            f"{r['p99']:>7.2f}ms  {errors:>6}  {ratio}"
+            f"{r['p99']:>7.2f}ms  {errors:>6}  {cpu_us:>6.1f}us  {ratio}"
         )
     bg, inl = rps("ad detail", "background"), rps("ad detail", "inline")
     summary = "ad detail: background/inline = "

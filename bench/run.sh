@@ -146,13 +146,13 @@ run_wrk() {
     }
 }
 
-# record ROUTE MODE WRK_OUTPUT: append one row to the results
+# record ROUTE MODE WRK_OUTPUT SERVER_CPU_SECONDS: append one row to the results
 record() {
-    local route=$1 mode=$2 file=$3
+    local route=$1 mode=$2 file=$3 cpu=$4
     local -A r=()
     while IFS='=' read -r k v; do r[$k]=$v; done < <("${LIB[@]}" parse-wrk "$file")
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$route" "$mode" "${r[rps]}" "${r[p50]}" "${r[p99]}" \
-        "${r[requests]}" "${r[non2xx]}" "${r[sockerr]}" >>"$RESULTS_TSV"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$route" "$mode" "${r[rps]}" "${r[p50]}" "${r[p99]}" \
+        "${r[requests]}" "${r[non2xx]}" "${r[sockerr]}" "$cpu" >>"$RESULTS_TSV"
     printf '   %-10s %-10s %10s req/s  p50 %8.2fms  p99 %8.2fms  non-2xx/3xx %s  socket errors %s\n' \
         "$route" "$mode" "${r[rps]}" "${r[p50]}" "${r[p99]}" "${r[non2xx]}" "${r[sockerr]}" >&2
 }
@@ -189,8 +189,10 @@ EOF
         wait_idle
         run_wrk "$DIR/wrk-$route-warmup.txt" -d"${WARMUP}s" -H "User-Agent: $UA" "$BASE$path"
         wait_idle
+        C0=$(server_cpu)
         run_wrk "$DIR/wrk-$route.txt" -d"${SECS}s" -H "User-Agent: $UA" "$BASE$path"
-        record "$route" "$MODE" "$DIR/wrk-$route.txt"
+        C1=$(server_cpu)
+        record "$route" "$MODE" "$DIR/wrk-$route.txt" "$(python3 -c "print($C1 - $C0)")"
     done
 
     # ad detail: every request a new (ad, client) view; the warm-up counts views too (run tag 0,
@@ -207,7 +209,7 @@ EOF
     T1=$(date +%s.%N)
     CPU1=$(server_cpu)
     read -r MB1 MT1 < <(machine_cpu)
-    record "ad detail" "$MODE" "$DIR/wrk-ad.txt"
+    record "ad detail" "$MODE" "$DIR/wrk-ad.txt" "$(python3 -c "print($CPU1 - $CPU0)")"
     declare -A W=() M=()
     for part in warmup main; do
         f=$DIR/wrk-ad.txt
@@ -241,6 +243,8 @@ PY
         echo "bench: server ($MODE) exited with status $RC after SIGTERM (want 0)" >&2
         BROKEN=1
     fi
+    # the deferred half of counting: folding the tally into the ads (every minute, and at exit)
+    grep "view counts folded" "$DIR/server.log" | sed 's/^/   fold: /' >&2 || true
     POST=$("${LIB[@]}" sum-views "$DIR/uzmat.db")
     DELTA=$((POST - PRE))
     OK2XX=${W[ad_ok2xx]:-0}

@@ -123,8 +123,12 @@ fn run_one(shared: &Shared, conn: &mut Connection, job: &Job) -> Result<(), JobE
     match job {
         Job::View(_) => Ok(()),
         Job::FoldViews => {
+            let started = Instant::now();
             let folded = views::fold(conn)?;
-            tracing::debug!(ads = folded, "view counts folded");
+            if folded > 0 {
+                let ms = started.elapsed().as_secs_f64() * 1000.0;
+                tracing::info!(ads = folded, ms = format!("{ms:.0}"), "view counts folded");
+            }
             Ok(())
         }
         Job::Bump => {
