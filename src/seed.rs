@@ -148,6 +148,11 @@ fn write_all(
     let result = (|| {
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let report = write_rows(&tx, pool, rates, opts, now, &bar)?;
+        // the estimates were computed with these rates: the server need not redo them at start
+        tx.execute(
+            "INSERT OR REPLACE INTO meta (key, value) VALUES ('usd_rates', ?1)",
+            [crate::jobs::rates_key(rates)],
+        )?;
         bar.set_message("commit");
         tx.commit()?;
         Ok(report)

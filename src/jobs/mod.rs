@@ -21,6 +21,7 @@ use std::thread::JoinHandle;
 
 use crossbeam_channel::{Receiver, Sender, TrySendError, bounded};
 
+pub use photos::rates_key;
 pub use unread_cache::UnreadCache;
 pub use views::{ViewDedupe, is_bot};
 

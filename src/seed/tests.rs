@@ -25,6 +25,16 @@ fn count(conn: &Connection, sql: &str) -> i64 {
 }
 
 #[test]
+fn records_the_rates_its_usd_estimates_used() {
+    let mut conn = fresh();
+    run(&mut conn, 5, 20, 1);
+    let key: String = conn
+        .query_row("SELECT value FROM meta WHERE key = 'usd_rates'", [], |r| r.get(0))
+        .expect("recorded");
+    assert_eq!(key, crate::jobs::rates_key(&CurrencyConfig::default()));
+}
+
+#[test]
 fn same_seed_same_data() {
     let (mut a, mut b) = (fresh(), fresh());
     run(&mut a, 20, 200, 7);
