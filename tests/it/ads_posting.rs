@@ -412,13 +412,20 @@ fn favorites_toggle_without_reload_and_work_on_inactive_ads() {
     let mut favs = c.get("/favorites").ad_ids();
     favs.sort();
     assert_eq!(favs, vec![hidden.min(shown), hidden.max(shown)]);
-    assert!(c.get("/catalog").body.contains("aria-pressed=\"true\""), "cards show the state");
+    // the language buttons carry aria-pressed too: look at the heart buttons only
+    let heart_on = "class=\"fav-btn\" type=\"submit\" aria-pressed=\"true\"";
+    let heart_off = "class=\"fav-btn\" type=\"submit\" aria-pressed=\"false\"";
+    assert!(c.get("/catalog").body.contains(heart_on), "cards show the state");
+    let ad_page = format!("/ad/{shown}-ad-{shown}");
+    assert!(c.get(&ad_page).body.contains(heart_on), "the ad page shows it too");
     let r = c.post_raw(
         &format!("/ad/{shown}/favorite"),
         &[("csrf_token", &c.csrf())],
         &[("accept", "application/json")],
     );
     assert_eq!(r.body, "{\"favorite\":false}");
+    let page = c.get(&ad_page).body;
+    assert!(page.contains(heart_off) && !page.contains(heart_on), "and its removal");
     assert_eq!(c.get("/favorites").ad_ids(), vec![hidden]);
     // anonymous cards link to sign-in instead of carrying a form
     assert!(app.get("/catalog").body.contains(&format!("/login?next=%2Fad%2F{shown}")));

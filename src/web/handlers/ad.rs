@@ -3,7 +3,7 @@
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 
-use crate::domain::ads::repo;
+use crate::domain::ads::{repo, write};
 use crate::jobs::{Job, View, is_bot};
 use crate::views;
 use crate::web::AppState;
@@ -28,9 +28,20 @@ pub async fn show(
 ) -> Result<Response> {
     let (id, slug) = parse_id_slug(&id_slug).ok_or(Error::NotFound)?;
     let now = ctx.now;
-    let ad = state.db.run_here(move |conn| Ok(repo::get_detail(conn, id, now)?)).await?;
-    let Some(ad) = ad else { return Err(Error::NotFound) };
     let viewer = ctx.user.as_ref().map(|u| u.id);
+    // the signed-in viewer's favorite mark comes in the same trip to the database
+    let found = state
+        .db
+        .run_here(move |conn| {
+            let Some(ad) = repo::get_detail(conn, id, now)? else { return Ok(None) };
+            let favorite = match viewer {
+                Some(user) => Some(write::favorite_ids(conn, user, &[id])?.contains(&id)),
+                None => None,
+            };
+            Ok(Some((ad, favorite)))
+        })
+        .await?;
+    let Some((ad, favorite)) = found else { return Err(Error::NotFound) };
     let is_owner = viewer == Some(ad.owner_id);
     if !ad.card.is_active && !is_owner {
         return Err(Error::NotFound);
@@ -41,7 +52,6 @@ pub async fn show(
     if ad.card.is_active && !is_owner && !is_bot(ua.as_deref()) {
         state.jobs.submit(Job::View(View { ad_id: id, client: ip, at: now })).await;
     }
-    let favorite = super::favorites_of(&state, &ctx, vec![id]).await?.map(|f| f.contains(&id));
     let base = state.config.server.public_url.trim_end_matches('/');
     Ok(views::pages::ad::page(&ctx, &ad, is_owner, favorite, base).into_response())
 }
