@@ -36,12 +36,12 @@ pub(super) fn delete_files(settings: &Settings, paths: &[String]) -> Result<(), 
     Ok(())
 }
 
-/// Recomputes USD prices when the configured rates differ from the ones last applied.
 /// How the rates the USD estimates were computed with are recorded in `meta.usd_rates`.
 pub fn rates_key(r: &crate::config::CurrencyConfig) -> String {
     format!("{}|{}|{}|{}", r.kzt_usd, r.uzs_usd, r.rub_usd, r.byn_usd)
 }
 
+/// Recomputes USD prices when the configured rates differ from the ones last applied.
 pub(super) fn recompute_usd(conn: &mut Connection, settings: &Settings) -> Result<(), JobError> {
     let r = &settings.rates;
     let current = rates_key(r);
