@@ -22,6 +22,16 @@ pub fn media_url(path: &str) -> String {
     format!("/media/{path}")
 }
 
+/// [`media_url`] written straight into the page, without a string of its own.
+pub struct MediaUrl<'a>(pub &'a str);
+
+impl maud::Render for MediaUrl<'_> {
+    fn render_to(&self, buffer: &mut String) {
+        buffer.push_str("/media/");
+        crate::views::text::escape_into(self.0, buffer);
+    }
+}
+
 /// The viewer of a page, if signed in and their favorites are known.
 pub fn viewer<'a>(
     ctx: &'a crate::web::extract::PageCtx,

@@ -10,7 +10,7 @@ use crate::web::extract::PageCtx;
 
 /// The hidden CSRF field every POST form carries.
 pub fn csrf(ctx: &PageCtx) -> Markup {
-    html! { input type="hidden" name="csrf_token" value=(ctx.csrf); }
+    html! { input type="hidden" name="csrf_token" value=(crate::views::text::Text(&ctx.csrf)); }
 }
 
 /// What a form shows: the values typed and the errors per field.

@@ -4,6 +4,7 @@ use maud::{DOCTYPE, Markup, html};
 
 use crate::domain::geo::Country;
 use crate::i18n::Lang;
+use crate::views::text::Text;
 use crate::web::assets::url;
 use crate::web::extract::PageCtx;
 
@@ -51,16 +52,16 @@ fn login_href(ctx: &PageCtx) -> String {
 
 /// Wraps a page body in the site's frame.
 pub fn page(ctx: &PageCtx, head: Head<'_>, body: Markup) -> Markup {
-    let t = |k| ctx.lang.t(k);
+    let t = |k| Text(ctx.lang.t(k));
     html! {
         (DOCTYPE)
         html lang=(ctx.lang.code()) data-theme=(ctx.theme.code()) {
             head {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
-                title { (head.title) " — Uzmat" }
-                @if let Some(d) = head.description { meta name="description" content=(d); }
-                @if let Some(c) = head.canonical { link rel="canonical" href=(c); }
+                title { (Text(head.title)) " — Uzmat" }
+                @if let Some(d) = head.description { meta name="description" content=(Text(d)); }
+                @if let Some(c) = head.canonical { link rel="canonical" href=(Text(c)); }
                 meta name="color-scheme" content="dark light";
                 link rel="icon" href=(url("favicon.svg")) type="image/svg+xml";
                 link rel="stylesheet" href=(url("app.css"));
@@ -83,29 +84,29 @@ pub fn page(ctx: &PageCtx, head: Head<'_>, body: Markup) -> Markup {
                         div.header-tools {
                             a.btn.btn-small #post-ad-link href="/ads/new" { "+ " (t("header.post_ad")) }
                             form.country-form method="post" action="/prefs" {
-                                input type="hidden" name="back" value=(ctx.path);
+                                input type="hidden" name="back" value=(Text(&ctx.path));
                                 (crate::views::forms::csrf(ctx))
                                 label.visually-hidden for="country-select" { (t("header.country")) }
                                 select #country-select name="country" data-autosubmit {
                                     option value="all" selected[ctx.country.is_none()] { (t("country.all")) }
                                     @for c in Country::ALL {
-                                        option value=(c.code()) selected[ctx.country == Some(c)] { (country_name(ctx.lang, c)) }
+                                        option value=(c.code()) selected[ctx.country == Some(c)] { (Text(country_name(ctx.lang, c))) }
                                     }
                                 }
                                 noscript { button.btn.btn-small type="submit" { (t("header.apply")) } }
                             }
                             form method="post" action="/prefs" {
-                                input type="hidden" name="back" value=(ctx.path);
+                                input type="hidden" name="back" value=(Text(&ctx.path));
                                 (crate::views::forms::csrf(ctx))
                                 button.icon-btn #theme-toggle type="submit" name="theme" value="toggle" title=(t("header.theme")) aria-label=(t("header.theme")) {
                                     span.theme-icon aria-hidden="true" {}
                                 }
                             }
                             form.lang-form method="post" action="/prefs" {
-                                input type="hidden" name="back" value=(ctx.path);
+                                input type="hidden" name="back" value=(Text(&ctx.path));
                                 (crate::views::forms::csrf(ctx))
                                 @for l in Lang::ALL {
-                                    button.lang-btn type="submit" name="lang" value=(l.code()) aria-pressed=(if l == ctx.lang { "true" } else { "false" }) title=(l.name()) { (l.code().to_uppercase()) }
+                                    button.lang-btn type="submit" name="lang" value=(l.code()) aria-pressed=(if l == ctx.lang { "true" } else { "false" }) title=(Text(l.name())) { (l.code().to_uppercase()) }
                                 }
                             }
                             @if let Some(user) = &ctx.user {
@@ -116,7 +117,7 @@ pub fn page(ctx: &PageCtx, head: Head<'_>, body: Markup) -> Markup {
                                         } @else {
                                             span.avatar aria-hidden="true" { (user.name.chars().next().unwrap_or('?')) }
                                         }
-                                        span.user-name { (user.name) }
+                                        span.user-name { (Text(&user.name)) }
                                         @if ctx.unread > 0 {
                                             span.badge #unread-badge aria-label=(t("header.unread")) { (ctx.unread) }
                                         }
@@ -135,7 +136,7 @@ pub fn page(ctx: &PageCtx, head: Head<'_>, body: Markup) -> Markup {
                                     }
                                 }
                             } @else {
-                                a.btn.btn-small.btn-ghost #login-link href=(login_href(ctx)) { (t("header.login")) }
+                                a.btn.btn-small.btn-ghost #login-link href=(Text(&login_href(ctx))) { (t("header.login")) }
                                 a.btn.btn-small #signup-link href="/signup" { (t("header.signup")) }
                             }
                         }
@@ -148,7 +149,7 @@ pub fn page(ctx: &PageCtx, head: Head<'_>, body: Markup) -> Markup {
                         }
                     }
                     @if let Some(flash) = ctx.flash {
-                        p.flash role="status" { (flash) }
+                        p.flash role="status" { (Text(flash)) }
                     }
                     (body)
                 }

@@ -4,3 +4,4 @@ pub mod components;
 pub mod forms;
 pub mod layout;
 pub mod pages;
+pub mod text;

@@ -4,8 +4,9 @@ use maud::{Markup, PreEscaped, html};
 
 use crate::domain::ads::{AdDetail, Kind};
 use crate::i18n::Lang;
-use crate::views::components::{favorite_button, icon, kind_label, media_url, viewer};
+use crate::views::components::{MediaUrl, favorite_button, icon, kind_label, media_url, viewer};
 use crate::views::layout::{self, Head};
+use crate::views::text::Text;
 use crate::web::assets::url;
 use crate::web::extract::PageCtx;
 
@@ -95,12 +96,15 @@ fn seo_head(ad: &AdDetail, base: &str) -> Markup {
     let card = &ad.card;
     let url = format!("{base}{}", card.path());
     let image = ad.photos.first().map(|p| format!("{base}{}", media_url(&p.path)));
-    let description: String = ad.description.chars().take(200).collect();
+    let description = match ad.description.char_indices().nth(200) {
+        Some((end, _)) => &ad.description[..end],
+        None => ad.description.as_str(),
+    };
     let data = LdProduct {
         context: "https://schema.org",
         kind: if card.kind == Kind::Service { "Service" } else { "Product" },
         name: &card.title,
-        description: &description,
+        description,
         url: &url,
         image: image.as_deref(),
         brand: ad.brand.as_deref().map(|name| LdBrand { kind: "Brand", name }),
@@ -116,15 +120,17 @@ fn seo_head(ad: &AdDetail, base: &str) -> Markup {
             price: card.price.minor.map(|minor| format!("{}.{:02}", minor / 100, minor % 100)),
         },
     };
-    let json = serde_json::to_string(&data).unwrap_or_default();
+    let mut json = serde_json::to_string(&data).unwrap_or_default();
     // "<" escaped: the JSON can never close its script element
-    let json = json.replace('<', "\\u003c");
+    if json.contains('<') {
+        json = json.replace('<', "\\u003c");
+    }
     html! {
         meta property="og:type" content="product";
-        meta property="og:title" content=(card.title);
-        meta property="og:description" content=(description);
-        meta property="og:url" content=(url);
-        @if let Some(img) = &image { meta property="og:image" content=(img); }
+        meta property="og:title" content=(Text(&card.title));
+        meta property="og:description" content=(Text(description));
+        meta property="og:url" content=(Text(&url));
+        @if let Some(img) = &image { meta property="og:image" content=(Text(img)); }
         script type="application/ld+json" { (PreEscaped(json)) }
     }
 }
@@ -138,13 +144,14 @@ pub fn page(
     base: &str,
 ) -> Markup {
     let lang = ctx.lang;
-    let t = |k| lang.t(k);
+    let t = |k| Text(lang.t(k));
     let card = &ad.card;
+    let path = card.path();
     let body = html! {
         nav.breadcrumbs aria-label=(t("nav.breadcrumbs")) {
             a href="/" { (t("nav.home")) } " / "
-            a href=(card.kind.section().path()) { (kind_label(lang, card.kind)) } " / "
-            span { (card.title) }
+            a href=(card.kind.section().path()) { (Text(kind_label(lang, card.kind))) } " / "
+            span { (Text(&card.title)) }
         }
         @if !card.is_active {
             p.note.warn { (t("ad.inactive_owner")) }
@@ -152,12 +159,12 @@ pub fn page(
         div.ad-layout {
             section.gallery aria-label=(t("ad.photos")) {
                 @if let Some(main) = ad.photos.first() {
-                    img #gallery-main.gallery-main src=(media_url(&main.path)) alt=(card.title) width=(main.width) height=(main.height);
+                    img #gallery-main.gallery-main src=(MediaUrl(&main.path)) alt=(Text(&card.title)) width=(main.width) height=(main.height);
                     @if ad.photos.len() > 1 {
                         div.thumbs {
                             @for (i, p) in ad.photos.iter().enumerate() {
-                                a.thumb href=(media_url(&p.path)) data-full=(media_url(&p.path)) aria-current=[(i == 0).then_some("true")] {
-                                    img src=(media_url(&p.path)) alt=(format!("{} — {}", card.title, i + 1)) loading="lazy" width="96" height="72";
+                                a.thumb href=(MediaUrl(&p.path)) data-full=(MediaUrl(&p.path)) aria-current=[(i == 0).then_some("true")] {
+                                    img src=(MediaUrl(&p.path)) alt={ (Text(&card.title)) " — " (i + 1) } loading="lazy" width="96" height="72";
                                 }
                             }
                         }
@@ -167,33 +174,33 @@ pub fn page(
                 }
             }
             aside.ad-side {
-                h1.ad-title { (card.title) }
-                p.ad-price #ad-price { (lang.price(&card.price)) }
-                @if let Some(usd) = lang.price_usd(&card.price) { p.usd { (usd) } }
-                p.muted { (layout::country(lang, card.country)) ", " (card.city) }
+                h1.ad-title { (Text(&card.title)) }
+                p.ad-price #ad-price { (Text(&lang.price(&card.price))) }
+                @if let Some(usd) = lang.price_usd(&card.price) { p.usd { (Text(&usd)) } }
+                p.muted { (Text(layout::country(lang, card.country))) ", " (Text(&card.city)) }
                 @if let Some(phone) = &ad.phone {
                     details.phone {
                         summary.btn { (icon::phone()) " " (t("ad.show_phone")) }
-                        a.phone-number href=(format!("tel:{}", phone.replace(' ', ""))) { (phone) }
+                        a.phone-number href=(format!("tel:{}", phone.replace(' ', ""))) { (Text(phone)) }
                     }
                 }
                 @if let Some(s) = &ad.seller {
                     div.seller-card {
-                        a href=(format!("/seller/{}", s.id)) { strong { (s.name) } }
+                        a href=(format!("/seller/{}", s.id)) { strong { (Text(&s.name)) } }
                         @if s.verified { span.verified title=(t("seller.verified")) { " " (icon::verified()) " " (t("seller.verified_short")) } }
                         p.muted { (if s.is_company { t("seller.company") } else { t("seller.individual") }) }
-                        p.muted { (t("seller.since")) " " (lang.month_year(s.created_at)) }
-                        p.muted { (lang.plural("count.ads", s.active_ads)) }
+                        p.muted { (t("seller.since")) " " (Text(&lang.month_year(s.created_at))) }
+                        p.muted { (Text(&lang.plural("count.ads", s.active_ads))) }
                     }
                 }
                 p.muted.ad-stats {
                     span #view-count { (icon::eye()) " " (card.views) } " · "
-                    (t("ad.published")) " " (lang.date(ad.created_at))
+                    (t("ad.published")) " " (Text(&lang.date(ad.created_at)))
                 }
                 div.ad-actions {
                     @let favs: std::collections::HashSet<i64> = if favorite == Some(true) { [card.id].into() } else { Default::default() };
                     @let viewer = viewer(ctx, favorite.map(|_| &favs));
-                    (favorite_button(lang, card.id, &card.path(), viewer.as_ref()))
+                    (favorite_button(lang, card.id, &path, viewer.as_ref()))
                     span.muted { (t("fav.toggle")) }
                 }
                 @if is_owner {
@@ -202,7 +209,7 @@ pub fn page(
                         a.btn.btn-small.btn-ghost #edit-ad href=(format!("/ad/{}/edit", card.id)) { (t("my.edit")) }
                         form method="post" action=(format!("/ad/{}/{}", card.id, if card.is_active { "deactivate" } else { "activate" })) {
                             (crate::views::forms::csrf(ctx))
-                            input type="hidden" name="back" value=(card.path());
+                            input type="hidden" name="back" value=(Text(&path));
                             button.btn.btn-small.btn-ghost #toggle-active type="submit" { (if card.is_active { t("my.deactivate") } else { t("my.activate") }) }
                         }
                     }
@@ -213,18 +220,17 @@ pub fn page(
             h2 { (t("ad.specs")) }
             dl.specs {
                 @for (k, v) in specs(lang, ad) {
-                    div { dt { (t(k)) } dd { (v) } }
+                    div { dt { (t(k)) } dd { (Text(&v)) } }
                 }
             }
         }
         @if !ad.description.is_empty() {
             section.ad-description {
                 h2 { (t("ad.description")) }
-                @for para in ad.description.split("\n\n") { p { (para) } }
+                @for para in ad.description.split("\n\n") { p { (Text(para)) } }
             }
         }
     };
-    let path = card.path();
     layout::page(
         ctx,
         Head {

@@ -1,0 +1,106 @@
+//! Text spliced into HTML, escaped by copying whole runs of safe bytes.
+//!
+//! maud 0.27 escapes a `&str` or `String` by pushing it into the page one byte at a time; on the
+//! ad page (4 KB of titles, descriptions, URLs and messages) that was a tenth of the request's
+//! CPU. Wrapping a hot splice as `(Text(s))` gives the same output through [`escape_into`],
+//! which copies everything between special characters at once. (An upstream pull request,
+//! lambda-fairy/maud#502, does the same inside maud; until it lands, this is the fast path.)
+
+use maud::Render;
+
+/// A string rendered with HTML escaping: `&`, `<`, `>` and `"`, exactly as maud escapes.
+#[derive(Debug, Clone, Copy)]
+pub struct Text<'a>(pub &'a str);
+
+impl Render for Text<'_> {
+    fn render_to(&self, buffer: &mut String) {
+        escape_into(self.0, buffer);
+    }
+}
+
+/// Appends `s` to `out` with `&`, `<`, `>` and `"` escaped.
+pub fn escape_into(s: &str, out: &mut String) {
+    const BLOCK: usize = 16;
+    let bytes = s.as_bytes();
+    let mut safe_from = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        // whole blocks without a special byte are skipped; this test has no early exit, so the
+        // compiler turns it into a few vector compares
+        if let Some(block) = bytes.get(i..i + BLOCK)
+            && !block.iter().fold(false, |any, &b| any | needs_escape(b))
+        {
+            i += BLOCK;
+            continue;
+        }
+        let entity = match bytes[i] {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            _ => {
+                i += 1;
+                continue;
+            }
+        };
+        // the four are ASCII, so `i` is always on a character boundary
+        out.push_str(&s[safe_from..i]);
+        out.push_str(entity);
+        i += 1;
+        safe_from = i;
+    }
+    out.push_str(&s[safe_from..]);
+}
+
+fn needs_escape(b: u8) -> bool {
+    matches!(b, b'&' | b'<' | b'>' | b'"')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use maud::html;
+
+    /// What maud itself makes of `s`.
+    fn maud_escaped(s: &str) -> String {
+        html! { (s) }.into_string()
+    }
+
+    #[test]
+    fn escapes_exactly_as_maud_does() {
+        let samples = [
+            "",
+            "Продам погрузчик JCB 155 2009 года",
+            "<script>alert(\"x\")</script>",
+            "a & b > c < d \"e\" 'f'",
+            "&&&<<<>>>\"\"\"",
+            "ends with &",
+            "<starts",
+            "mixed ё<ж>&\"ß\" 漢字 🚜",
+            "already &amp; escaped",
+            // specials at, before and after the 16-byte block edges
+            "0123456789abcde&0123456789abcdef<",
+            "0123456789abcdef\"0123456789abcde>",
+            "длинный текст без специальных символов, больше нескольких блоков по 16 байт",
+        ];
+        for s in samples {
+            let mut out = String::new();
+            escape_into(s, &mut out);
+            assert_eq!(out, maud_escaped(s), "for {s:?}");
+            assert_eq!(html! { (Text(s)) }.into_string(), maud_escaped(s), "for {s:?}");
+        }
+    }
+
+    #[test]
+    fn appends_to_what_is_there() {
+        let mut out = String::from("<p>");
+        escape_into("1 < 2", &mut out);
+        assert_eq!(out, "<p>1 &lt; 2");
+    }
+
+    #[test]
+    fn escapes_inside_attributes_too() {
+        let page = html! { img alt=(Text("say \"hi\" & <go>")); }.into_string();
+        assert_eq!(page, r#"<img alt="say &quot;hi&quot; &amp; &lt;go&gt;">"#);
+    }
+}
