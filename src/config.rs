@@ -182,7 +182,8 @@ pub struct JobsConfig {
     /// Most jobs a worker takes into one transaction.
     pub batch_size: usize,
     /// How long a worker that woke for a view lets more views gather before writing them in
-    /// one transaction (0: write at once).
+    /// one transaction (0: write at once). Fewer commits matter to readers too: after any
+    /// commit, SQLite drops each reading connection's cached and mapped pages.
     pub view_linger_ms: u64,
     /// An active ad is raised once its last bump is this old.
     pub bump_interval_minutes: u64,
@@ -211,7 +212,7 @@ impl Default for JobsConfig {
             queue_capacity: 10_000,
             overflow_capacity: 100_000,
             batch_size: 8192,
-            view_linger_ms: 250,
+            view_linger_ms: 1_000,
             bump_interval_minutes: 180,
             bump_batch: 500,
             bump_check_seconds: 60,

@@ -128,6 +128,10 @@ pub(crate) struct Shared {
     overflow: Mutex<Vec<View>>,
     /// A bump is queued or running: further requests are merged into it.
     bump_pending: AtomicBool,
+    /// Disconnected when shutdown begins: a worker lingering over views waits on it, so the
+    /// drain never waits out a linger.
+    closing: Receiver<()>,
+    closing_tx: Mutex<Option<Sender<()>>>,
 }
 
 /// What jobs need beyond `[jobs]`.
@@ -166,6 +170,7 @@ impl Jobs {
         unread: Arc<UnreadCache>,
     ) -> std::io::Result<Self> {
         let (tx, rx) = bounded::<Msg>(cfg.queue_capacity);
+        let (closing_tx, closing) = bounded::<()>(0);
         let shared = Arc::new(Shared {
             db,
             settings,
@@ -175,6 +180,8 @@ impl Jobs {
             unread,
             overflow: Mutex::new(Vec::new()),
             bump_pending: AtomicBool::new(false),
+            closing,
+            closing_tx: Mutex::new(Some(closing_tx)),
         });
         let mut threads = Vec::new();
         // Inline mode still needs no workers for views, but shares the scheduler.
@@ -352,6 +359,8 @@ impl Jobs {
             return;
         }
         let _ = self.scheduler_stop.send(());
+        // ends every linger at once
+        drop(self.shared.closing_tx.lock().unwrap_or_else(|p| p.into_inner()).take());
         let workers =
             if self.shared.cfg.mode == JobsMode::Background { self.shared.cfg.workers } else { 0 };
         for _ in 0..workers {

@@ -26,10 +26,12 @@ pub(super) fn run(shared: &Shared, rx: &Receiver<Msg>) {
                     && shared.cfg.view_linger_ms > 0
                     && rx.len() < shared.cfg.batch_size
                 {
-                    // group commit: while this thread sleeps, submitting does not wake it, and
+                    // group commit: while this thread waits, submitting does not wake it, and
                     // the views of the next moment share one transaction (with a backlog of a
-                    // full batch already waiting, there is nothing to wait for)
-                    std::thread::sleep(Duration::from_millis(shared.cfg.view_linger_ms));
+                    // full batch already waiting, there is nothing to wait for); shutdown ends
+                    // the wait
+                    let linger = Duration::from_millis(shared.cfg.view_linger_ms);
+                    let _ = shared.closing.recv_timeout(linger);
                 }
                 batch.push(j);
             }

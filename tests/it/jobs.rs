@@ -268,6 +268,23 @@ fn metrics_expose_jobs_and_http() {
     }
 }
 
+#[test]
+fn shutdown_cuts_a_view_linger_short_and_keeps_the_view() {
+    let app = spawn_with(|c| c.jobs.view_linger_ms = 5_000);
+    let db = app.db();
+    let u = user(&db, "Owner", None);
+    let id = Ad::new(u, "Ad", 1).insert(&db);
+    app.get_with(&format!("/ad/{id}-ad-{id}"), &[("x-forwarded-for", "192.0.2.7")]);
+    // the worker has taken the view and is gathering more
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(views(&app, id), 0, "still lingering");
+    let started = Instant::now();
+    app.state.jobs.shutdown();
+    let took = started.elapsed();
+    assert!(took < Duration::from_millis(2_500), "shutdown waited out the linger: {took:?}");
+    assert_eq!(views(&app, id), 1, "the lingering view was written");
+}
+
 /// The real binary: queue views while the database is locked, SIGTERM, and find every one
 /// written after a clean exit.
 #[test]
