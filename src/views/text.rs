@@ -20,17 +20,15 @@ impl Render for Text<'_> {
 
 /// Appends `s` to `out` with `&`, `<`, `>` and `"` escaped.
 pub fn escape_into(s: &str, out: &mut String) {
-    const BLOCK: usize = 16;
     let bytes = s.as_bytes();
     let mut safe_from = 0;
     let mut i = 0;
     while i < bytes.len() {
-        // whole blocks without a special byte are skipped; this test has no early exit, so the
-        // compiler turns it into a few vector compares
-        if let Some(block) = bytes.get(i..i + BLOCK)
-            && !block.iter().fold(false, |any, &b| any | needs_escape(b))
+        // eight bytes at a time while none needs escaping
+        if let Some(word) = bytes.get(i..i + 8).and_then(|w| <[u8; 8]>::try_from(w).ok())
+            && !word_needs_escape(u64::from_le_bytes(word))
         {
-            i += BLOCK;
+            i += 8;
             continue;
         }
         let entity = match bytes[i] {
@@ -52,8 +50,16 @@ pub fn escape_into(s: &str, out: &mut String) {
     out.push_str(&s[safe_from..]);
 }
 
-fn needs_escape(b: u8) -> bool {
-    matches!(b, b'&' | b'<' | b'>' | b'"')
+/// Whether any byte of `word` is one of the four, by the classic "has a zero byte" test
+/// applied to `word` XOR each of them (exact: no false answers either way).
+fn word_needs_escape(word: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let has = |b: u8| {
+        let x = word ^ (ONES * u64::from(b));
+        x.wrapping_sub(ONES) & !x & HIGHS
+    };
+    has(b'&') | has(b'<') | has(b'>') | has(b'"') != 0
 }
 
 #[cfg(test)]
@@ -78,9 +84,10 @@ mod tests {
             "<starts",
             "mixed ё<ж>&\"ß\" 漢字 🚜",
             "already &amp; escaped",
-            // specials at, before and after the 16-byte block edges
-            "0123456789abcde&0123456789abcdef<",
-            "0123456789abcdef\"0123456789abcde>",
+            // specials at, before and after the 8-byte word edges
+            "0123456&01234567<",
+            "01234567\"0123456>",
+            "\u{7f}\u{80}ÿ&\u{1}\u{0}%'=?;:",
             "длинный текст без специальных символов, больше нескольких блоков по 16 байт",
         ];
         for s in samples {
@@ -89,6 +96,26 @@ mod tests {
             assert_eq!(out, maud_escaped(s), "for {s:?}");
             assert_eq!(html! { (Text(s)) }.into_string(), maud_escaped(s), "for {s:?}");
         }
+    }
+
+    #[test]
+    fn finds_every_special_at_every_place_in_a_word() {
+        for filler in ['a', 'ж'] {
+            for special in ['&', '<', '>', '"'] {
+                for at in 0..20 {
+                    let s: String =
+                        (0..20).map(|i| if i == at { special } else { filler }).collect();
+                    let mut out = String::new();
+                    escape_into(&s, &mut out);
+                    assert_eq!(out, maud_escaped(&s), "{special} at {at} among {filler}");
+                }
+            }
+        }
+        // every byte value next to its neighbours, nothing else changed
+        let all: String = (0u8..=127).map(char::from).collect();
+        let mut out = String::new();
+        escape_into(&all, &mut out);
+        assert_eq!(out, maud_escaped(&all));
     }
 
     #[test]
