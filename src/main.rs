@@ -38,7 +38,8 @@ enum Command {
         #[arg(long, default_value_t = 42)]
         seed: u64,
     },
-    /// Validate the configuration and run `PRAGMA integrity_check`.
+    /// Validate the configuration, run `PRAGMA integrity_check` and compare the stored
+    /// per-seller ad counts with the ads.
     Check,
     /// Administration.
     Admin {
@@ -129,6 +130,19 @@ fn check(config: &Config) -> Result<()> {
     let result: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
     if result != "ok" {
         return Err(format!("integrity_check: {result}").into());
+    }
+    // the stored counts the triggers keep (a hand edit with the triggers off would skew them)
+    let skewed: i64 = conn.query_row(
+        "SELECT count(*) FROM users WHERE active_ads != \
+         (SELECT count(*) FROM ads WHERE owner_id = users.id AND is_active = 1)",
+        [],
+        |r| r.get(0),
+    )?;
+    if skewed > 0 {
+        return Err(format!(
+            "users.active_ads: the stored ad counts of {skewed} sellers differ from their ads"
+        )
+        .into());
     }
     tracing::info!(path = %config.database_path().display(), "configuration valid, database intact");
     Ok(())

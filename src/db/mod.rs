@@ -18,6 +18,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (4, include_str!("migrations/0004_freight.sql")),
     (5, include_str!("migrations/0005_moderation.sql")),
     (6, include_str!("migrations/0006_view_tally.sql")),
+    (7, include_str!("migrations/0007_seller_counts.sql")),
 ];
 
 /// A pooled connection.
@@ -228,5 +229,82 @@ mod tests {
         let section: String =
             conn.query_row("SELECT section FROM ads", [], |r| r.get(0)).expect("section");
         assert_eq!(section, "catalog");
+    }
+
+    #[test]
+    fn a_sellers_active_ad_count_follows_every_change_to_their_ads() {
+        let mut conn = Connection::open_in_memory().expect("open");
+        migrate(&mut conn).expect("migrate");
+        conn.execute_batch(
+            "INSERT INTO users (id, email, name, created_at) VALUES (1, 'a@b.c', 'A', 0), (2, 'b@b.c', 'B', 0);",
+        )
+        .expect("users");
+        let insert = |conn: &Connection, owner: i64, active: bool| -> i64 {
+            conn.execute(
+                "INSERT INTO ads (owner_id, kind, title, slug, country, city, currency, is_active, \
+                 created_at, updated_at, bumped_at) \
+                 VALUES (?1, 'sale', 'T', hex(randomblob(8)), 'kz', 'Алматы', 'KZT', ?2, 0, 0, 0)",
+                (owner, active),
+            )
+            .expect("ad");
+            conn.last_insert_rowid()
+        };
+        // the stored count against a fresh count, for both sellers
+        let check = |conn: &Connection, step: &str| {
+            let rows: Vec<(i64, i64)> = conn
+                .prepare(
+                    "SELECT active_ads, (SELECT count(*) FROM ads WHERE owner_id = users.id \
+                     AND is_active = 1) FROM users ORDER BY id",
+                )
+                .expect("prepare")
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+                .expect("query")
+                .collect::<Result<_, _>>()
+                .expect("rows");
+            for (stored, counted) in &rows {
+                assert_eq!(stored, counted, "after {step}: {rows:?}");
+            }
+            rows.iter().map(|r| r.0).collect::<Vec<_>>()
+        };
+        let a = insert(&conn, 1, true);
+        let b = insert(&conn, 1, true);
+        insert(&conn, 1, false);
+        assert_eq!(check(&conn, "inserts"), [2, 0]);
+        conn.execute("UPDATE ads SET is_active = 0 WHERE id = ?1", [a]).expect("off");
+        assert_eq!(check(&conn, "deactivation"), [1, 0]);
+        conn.execute("UPDATE ads SET is_active = 0 WHERE id = ?1", [a]).expect("off again");
+        assert_eq!(check(&conn, "a repeated deactivation"), [1, 0]);
+        conn.execute("UPDATE ads SET is_active = 1, title = 'U' WHERE id = ?1", [a]).expect("on");
+        assert_eq!(check(&conn, "activation"), [2, 0]);
+        conn.execute("UPDATE ads SET owner_id = 2 WHERE id = ?1", [b]).expect("move");
+        assert_eq!(check(&conn, "a change of owner"), [1, 1]);
+        conn.execute("UPDATE ads SET bumped_at = 5, views_count = 9", []).expect("bump");
+        assert_eq!(check(&conn, "bumps and views"), [1, 1]);
+        conn.execute("DELETE FROM ads WHERE id = ?1", [b]).expect("delete");
+        assert_eq!(check(&conn, "a delete"), [1, 0]);
+    }
+
+    #[test]
+    fn the_count_migration_counts_the_ads_already_there() {
+        let mut conn = Connection::open_in_memory().expect("open");
+        let tx = conn.transaction().expect("tx");
+        for (version, sql) in MIGRATIONS.iter().take_while(|(v, _)| *v < 7) {
+            tx.execute_batch(sql).expect("older migration");
+            tx.pragma_update(None, "user_version", version).expect("version");
+        }
+        tx.execute_batch(
+            "INSERT INTO users (id, email, name, created_at) VALUES (1, 'a@b.c', 'A', 0);
+             INSERT INTO ads (owner_id, kind, title, slug, country, city, currency, is_active, created_at, updated_at, bumped_at)
+             VALUES (1, 'rent', 'A', 's1', 'kz', 'Алматы', 'KZT', 1, 0, 0, 0),
+                    (1, 'rent', 'B', 's2', 'kz', 'Алматы', 'KZT', 1, 0, 0, 0),
+                    (1, 'rent', 'C', 's3', 'kz', 'Алматы', 'KZT', 0, 0, 0, 0);",
+        )
+        .expect("rows before the migration");
+        tx.commit().expect("commit");
+        migrate(&mut conn).expect("the rest");
+        let n: i64 = conn
+            .query_row("SELECT active_ads FROM users WHERE id = 1", [], |r| r.get(0))
+            .expect("n");
+        assert_eq!(n, 2);
     }
 }

@@ -42,7 +42,7 @@ pub struct SessionUser {
 /// the account still exists.
 pub const SELLER_COLUMNS: &str = "u.id, coalesce(u.company_name, u.name), u.account_type = 'company', \
      coalesce(u.badge_until > ?1, 0), u.created_at, u.city, \
-     (SELECT count(*) FROM ads s WHERE s.owner_id = u.id AND s.is_active = 1), \
+     u.active_ads, \
      u.deleted_at IS NULL";
 
 /// Maps the [`SELLER_COLUMNS`] starting at column `at`: None for a deleted account.

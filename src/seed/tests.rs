@@ -151,13 +151,23 @@ fn search_finds_seeded_ads_and_triggers_survive() {
         &conn,
         "SELECT name || sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name",
     );
-    assert_eq!(before.len(), 3);
+    assert_eq!(before.len(), 6, "three search triggers, three seller-count triggers");
     run(&mut conn, 10, 300, 5);
     let after = strings(
         &conn,
         "SELECT name || sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name",
     );
     assert_eq!(before, after);
+    // the count triggers stayed on through the bulk insert
+    assert_eq!(
+        count(
+            &conn,
+            "SELECT count(*) FROM users WHERE active_ads != \
+             (SELECT count(*) FROM ads WHERE owner_id = users.id AND is_active = 1)"
+        ),
+        0
+    );
+    assert!(count(&conn, "SELECT sum(active_ads) FROM users") > 0);
     assert!(count(&conn, "SELECT count(*) FROM ads_fts WHERE ads_fts MATCH '\"экскаватор\"'") > 0);
     assert!(count(&conn, "SELECT count(*) FROM ads_fts WHERE ads_fts MATCH '\"hitachi\"'") > 0);
     // The index is exactly what the triggers would have built.

@@ -29,6 +29,21 @@ fn bad_config_stops_startup_naming_the_key() {
 }
 
 #[test]
+fn check_finds_skewed_seller_counts() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = uzmat(dir.path(), &["seed", "--users", "5", "--ads", "40", "--seed", "3"], &[]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = uzmat(dir.path(), &["check"], &[]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let db = rusqlite::Connection::open(dir.path().join("data/uzmat.db")).expect("db");
+    db.execute("UPDATE users SET active_ads = active_ads + 1 WHERE id = 1", []).expect("skew");
+    drop(db);
+    let out = uzmat(dir.path(), &["check"], &[]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("stored ad counts of 1 sellers differ"));
+}
+
+#[test]
 fn seed_is_deterministic() {
     let titles = |seed: &str| -> Vec<String> {
         let dir = tempfile::tempdir().expect("tempdir");
