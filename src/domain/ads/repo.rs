@@ -71,17 +71,20 @@ pub fn card_from_row(r: &Row<'_>) -> rusqlite::Result<AdCard> {
 /// re-plans a statement each time a parameter compared with an indexed column is bound, which
 /// cost more than the rest of the read.
 pub fn get_detail(conn: &Connection, id: i64, now: i64) -> rusqlite::Result<Option<AdDetail>> {
-    let sql = format!(
-        "SELECT {DETAIL_CARD_COLUMNS}, a.owner_id, a.description, a.phone, a.equipment_type, a.brand, \
-         a.model, a.year, a.with_operator, a.min_order, a.power_hp, a.weight_t, a.condition, \
-         a.engine_hours, a.service_name, a.part_name, a.created_at, \
-         (SELECT json_group_array(json_array(coalesce(p.detail_path, p.path), p.width, p.height, \
-                                             p.position, p.id)) \
-          FROM ad_photos p WHERE p.ad_id = a.id), \
-         {SELLER_COLUMNS} \
-         FROM ads a JOIN users u ON u.id = a.owner_id WHERE a.id = ?2 AND a.deleted_at IS NULL"
-    );
-    conn.prepare_cached(&sql)?
+    // built once: the statement cache is keyed by this text, and the ad page runs it per request
+    static SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        format!(
+            "SELECT {DETAIL_CARD_COLUMNS}, a.owner_id, a.description, a.phone, a.equipment_type, a.brand, \
+             a.model, a.year, a.with_operator, a.min_order, a.power_hp, a.weight_t, a.condition, \
+             a.engine_hours, a.service_name, a.part_name, a.created_at, \
+             (SELECT json_group_array(json_array(coalesce(p.detail_path, p.path), p.width, p.height, \
+                                                 p.position, p.id)) \
+              FROM ad_photos p WHERE p.ad_id = a.id), \
+             {SELLER_COLUMNS} \
+             FROM ads a JOIN users u ON u.id = a.owner_id WHERE a.id = ?2 AND a.deleted_at IS NULL"
+        )
+    });
+    conn.prepare_cached(&SQL)?
         .query_row((now, id), |r| {
             let photos: String = r.get(32)?;
             let mut photos: Vec<(String, i64, i64, i64, i64)> = serde_json::from_str(&photos)
