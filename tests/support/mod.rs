@@ -8,6 +8,7 @@ pub mod client;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use rusqlite::Connection;
@@ -68,7 +69,17 @@ pub fn spawn_with(f: impl FnOnce(&mut Config)) -> TestApp {
         });
     });
     let (addr, state) = rx.recv_timeout(Duration::from_secs(30)).expect("app started");
-    TestApp { addr, state, dir, stop: Some(stop_tx), thread: Some(thread) }
+    // the scheduler thread queues its first runs (bump, sweeps, mail, USD) as it starts: wait
+    // for them, so no test's rows meet a start-up bump it did not ask for
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let usd = || state.metrics.job("usd_recompute").submitted.load(Ordering::Acquire);
+    while usd() == 0 {
+        assert!(Instant::now() < deadline, "the scheduler did not start in 20 s");
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    let app = TestApp { addr, state, dir, stop: Some(stop_tx), thread: Some(thread) };
+    app.drain();
+    app
 }
 
 /// Starts the app with the test config.
