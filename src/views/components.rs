@@ -174,53 +174,42 @@ pub fn pagination(lang: Lang, page: i64, pages: i64, href: impl Fn(i64) -> Strin
     }
 }
 
-/// Small inline icons (fixed markup of ours, never user text), so no emoji font is needed.
+/// Small icons (fixed markup of ours, never user text), so no emoji font is needed. Each is a
+/// CSS mask (`.icon-*` in app.css, drawn in the text colour): the page carries a short empty
+/// span instead of the path data, and the stylesheet is cached.
 pub mod icon {
-    use maud::{Markup, PreEscaped};
+    use maud::PreEscaped;
 
-    fn svg(path: &str) -> Markup {
-        PreEscaped(format!(
-            "<svg class=\"icon\" viewBox=\"0 0 24 24\" width=\"16\" height=\"16\" aria-hidden=\"true\" focusable=\"false\"><path fill=\"currentColor\" d=\"{path}\"/></svg>"
-        ))
-    }
+    /// A ready piece of markup.
+    pub type Icon = PreEscaped<&'static str>;
 
     /// An eye (views).
-    pub fn eye() -> Markup {
-        svg(
-            "M12 5C6.5 5 2.7 9.1 1.5 12c1.2 2.9 5 7 10.5 7s9.3-4.1 10.5-7C21.3 9.1 17.5 5 12 5zm0 11.5A4.5 4.5 0 1 1 12 7.5a4.5 4.5 0 0 1 0 9zm0-2.5a2 2 0 1 0 0-4 2 2 0 0 0 0 4z",
-        )
+    pub fn eye() -> Icon {
+        PreEscaped(r#"<span class="icon icon-eye" aria-hidden="true"></span>"#)
     }
 
     /// A handset (phone).
-    pub fn phone() -> Markup {
-        svg(
-            "M6.6 10.8a15.1 15.1 0 0 0 6.6 6.6l2.2-2.2c.3-.3.7-.4 1-.2 1.1.4 2.3.6 3.6.6.6 0 1 .4 1 1V20c0 .6-.4 1-1 1A17 17 0 0 1 3 4c0-.6.4-1 1-1h3.5c.6 0 1 .4 1 1 0 1.3.2 2.5.6 3.6.1.3 0 .7-.2 1l-2.3 2.2z",
-        )
+    pub fn phone() -> Icon {
+        PreEscaped(r#"<span class="icon icon-phone" aria-hidden="true"></span>"#)
     }
 
     /// A flame (hot offers).
-    pub fn flame() -> Markup {
-        svg(
-            "M13.5 1s.7 2.6.7 4.7c0 2-1.3 3.6-3.3 3.6S7.5 7.7 7.5 5.7V5C5.3 7.5 4 10.9 4 14.5 4 18.6 7.6 22 12 22s8-3.4 8-7.5c0-5.4-2.6-10.2-6.5-13.5zM11.7 19c-1.8 0-3.2-1.4-3.2-3.1 0-1.6 1-2.7 2.8-3.1 1.8-.4 3.6-1.2 4.6-2.6.4 1.3.6 2.6.6 4 0 2.6-2.1 4.8-4.8 4.8z",
-        )
+    pub fn flame() -> Icon {
+        PreEscaped(r#"<span class="icon icon-flame" aria-hidden="true"></span>"#)
     }
 
     /// A star (popular).
-    pub fn star() -> Markup {
-        svg("M12 17.3l6.2 3.7-1.6-7L22 9.2l-7.2-.6L12 2 9.2 8.6 2 9.2 7.4 14l-1.6 7z")
+    pub fn star() -> Icon {
+        PreEscaped(r#"<span class="icon icon-star" aria-hidden="true"></span>"#)
     }
 
     /// A heart (favorites).
-    pub fn heart() -> Markup {
-        svg(
-            "M12 21s-7.5-4.6-10-9.2C.4 8.6 2.3 4.5 6.2 4.5c2.3 0 3.8 1.3 4.8 2.8 1-1.5 2.5-2.8 4.8-2.8 3.9 0 5.8 4.1 4.2 7.3C19.5 16.4 12 21 12 21z",
-        )
+    pub fn heart() -> Icon {
+        PreEscaped(r#"<span class="icon icon-heart" aria-hidden="true"></span>"#)
     }
 
     /// A check mark in a circle (verified).
-    pub fn verified() -> Markup {
-        svg(
-            "M12 2a10 10 0 1 0 0 20 10 10 0 0 0 0-20zm-1.5 14.5-4-4 1.4-1.4 2.6 2.6 5.6-5.6 1.4 1.4-7 7z",
-        )
+    pub fn verified() -> Icon {
+        PreEscaped(r#"<span class="icon icon-verified" aria-hidden="true"></span>"#)
     }
 }

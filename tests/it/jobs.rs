@@ -72,7 +72,8 @@ fn counted_views_show_at_once_and_reach_the_views_order_at_the_fold() {
     assert_eq!(views(&app, seen), 3);
     // a bot's request: it shows the page without counting
     let page = app.get_with(&format!("/ad/{seen}-ad-{seen}"), &[("user-agent", "Googlebot/2.1")]);
-    let count = page.body.split("id=\"view-count\"").nth(1).and_then(|s| s.split("</span>").next());
+    // the number follows the icon's own (empty) span inside the view-count span
+    let count = page.body.split("id=\"view-count\"").nth(1).and_then(|s| s.split("</span>").nth(1));
     assert!(count.is_some_and(|c| c.ends_with(" 3")), "the page shows the exact count: {count:?}");
     assert_eq!(app.get("/catalog?sort=views").ad_ids(), vec![other, seen], "order not yet folded");
 

@@ -91,15 +91,21 @@ struct LdOffer<'a> {
     price: Option<String>,
 }
 
+/// The start of a description for search results and link previews (which show about this
+/// much): its first 200 characters.
+fn summary(description: &str) -> &str {
+    match description.char_indices().nth(200) {
+        Some((end, _)) => &description[..end],
+        None => description,
+    }
+}
+
 /// Open Graph tags and schema.org Product/Service data with its Offer.
 fn seo_head(ad: &AdDetail, base: &str) -> Markup {
     let card = &ad.card;
     let url = format!("{base}{}", card.path());
     let image = ad.photos.first().map(|p| format!("{base}{}", media_url(&p.path)));
-    let description = match ad.description.char_indices().nth(200) {
-        Some((end, _)) => &ad.description[..end],
-        None => ad.description.as_str(),
-    };
+    let description = summary(&ad.description);
     let data = LdProduct {
         context: "https://schema.org",
         kind: if card.kind == Kind::Service { "Service" } else { "Product" },
@@ -236,7 +242,7 @@ pub fn page(
         Head {
             extra: Some(seo_head(ad, base)),
             title: &card.title,
-            description: Some(&ad.description),
+            description: Some(summary(&ad.description)),
             canonical: Some(&path),
             nav: Some(match card.kind.section().code() {
                 "parts" => "parts",
@@ -246,4 +252,18 @@ pub fn page(
         },
         body,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::summary;
+
+    #[test]
+    fn summary_keeps_the_first_200_characters_whole() {
+        let long = "ж".repeat(300);
+        assert_eq!(summary(&long).chars().count(), 200);
+        assert_eq!(summary(&long).len(), 400, "two-byte letters, none cut in half");
+        assert_eq!(summary("Кран 25 т"), "Кран 25 т");
+        assert_eq!(summary(""), "");
+    }
 }
