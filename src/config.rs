@@ -194,7 +194,8 @@ pub struct JobsConfig {
     /// Least time between two bump runs nudged by home-page visits.
     pub bump_nudge_seconds: u64,
     /// How often the pending view counts are folded into the ads (the "most viewed" order
-    /// follows within this time; the counts pages show are always exact).
+    /// follows within this time; the counts pages show are always exact). Each fold rewrites
+    /// every viewed ad's row once, however often it was viewed, so a longer interval writes less.
     pub view_fold_seconds: u64,
     /// One view per (ad, client) within this window.
     pub view_dedupe_seconds: u64,
@@ -217,7 +218,7 @@ impl Default for JobsConfig {
             bump_batch: 500,
             bump_check_seconds: 60,
             bump_nudge_seconds: 300,
-            view_fold_seconds: 60,
+            view_fold_seconds: 300,
             view_dedupe_seconds: 300,
             unread_cache_seconds: 30,
             busy_retries: 5,
