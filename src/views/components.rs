@@ -74,7 +74,7 @@ pub fn favorite_button(
             }
         }
         None => html! {
-            a.fav-btn href=(format!("/login?{}", serde_urlencoded::to_string([("next", ad_path)]).unwrap_or_default()))
+            a.fav-btn href=(crate::views::text::LoginLink(ad_path))
                 title=(lang.t("fav.sign_in")) aria-label=(lang.t("fav.sign_in")) aria-pressed="false" { (icon::heart()) }
         },
     }

@@ -10,7 +10,18 @@ use crate::web::extract::PageCtx;
 
 /// The hidden CSRF field every POST form carries.
 pub fn csrf(ctx: &PageCtx) -> Markup {
-    html! { input type="hidden" name="csrf_token" value=(crate::views::text::Text(&ctx.csrf)); }
+    html! { (CsrfField(&ctx.csrf)) }
+}
+
+/// The hidden CSRF field for a token, written straight into the page.
+pub struct CsrfField<'a>(pub &'a str);
+
+impl maud::Render for CsrfField<'_> {
+    fn render_to(&self, buffer: &mut String) {
+        buffer.push_str(r#"<input type="hidden" name="csrf_token" value=""#);
+        crate::views::text::escape_into(self.0, buffer);
+        buffer.push_str(r#"">"#);
+    }
 }
 
 /// What a form shows: the values typed and the errors per field.
@@ -63,6 +74,21 @@ pub fn general_error(lang: Lang, form: &FormState) -> Markup {
     html! {
         @if let Some(key) = form.general {
             p.form-error role="alert" { (lang.t(key)) }
+        }
+    }
+}
+
+#[cfg(test)]
+mod csrf_field_tests {
+    use super::CsrfField;
+    use maud::html;
+
+    #[test]
+    fn csrf_field_is_the_hidden_input_maud_would_write() {
+        for token in ["XTjiWymeEAHbXnkNGWSX47s8cQfBy1uf-EaUDyvqayQ", "a\"b<c>&d", ""] {
+            let ours = html! { (CsrfField(token)) }.into_string();
+            let maud = html! { input type="hidden" name="csrf_token" value=(token); }.into_string();
+            assert_eq!(ours, maud);
         }
     }
 }

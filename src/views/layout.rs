@@ -4,7 +4,7 @@ use maud::{DOCTYPE, Markup, html};
 
 use crate::domain::geo::Country;
 use crate::i18n::Lang;
-use crate::views::text::Text;
+use crate::views::text::{LoginLink, Text};
 use crate::web::assets::url;
 use crate::web::extract::PageCtx;
 
@@ -37,17 +37,11 @@ pub fn country(lang: Lang, c: Country) -> &'static str {
     country_name(lang, c)
 }
 
-/// `/login?next=<this page>`, unless this page is an account page already.
-fn login_href(ctx: &PageCtx) -> String {
+/// Whether the sign-in link should bring the visitor back here: not from the home page or an
+/// account page.
+fn login_comes_back(ctx: &PageCtx) -> bool {
     let auth_page = ["/login", "/signup", "/password/"].iter().any(|p| ctx.path.starts_with(p));
-    if auth_page || ctx.path == "/" {
-        "/login".to_owned()
-    } else {
-        format!(
-            "/login?{}",
-            serde_urlencoded::to_string([("next", ctx.path.as_str())]).unwrap_or_default()
-        )
-    }
+    !auth_page && ctx.path != "/"
 }
 
 /// Wraps a page body in the site's frame.
@@ -85,7 +79,7 @@ pub fn page(ctx: &PageCtx, head: Head<'_>, body: Markup) -> Markup {
                             a.btn.btn-small #post-ad-link href="/ads/new" { "+ " (t("header.post_ad")) }
                             form.country-form method="post" action="/prefs" {
                                 input type="hidden" name="back" value=(Text(&ctx.path));
-                                (crate::views::forms::csrf(ctx))
+                                (crate::views::forms::CsrfField(&ctx.csrf))
                                 label.visually-hidden for="country-select" { (t("header.country")) }
                                 select #country-select name="country" data-autosubmit {
                                     option value="all" selected[ctx.country.is_none()] { (t("country.all")) }
@@ -97,14 +91,14 @@ pub fn page(ctx: &PageCtx, head: Head<'_>, body: Markup) -> Markup {
                             }
                             form method="post" action="/prefs" {
                                 input type="hidden" name="back" value=(Text(&ctx.path));
-                                (crate::views::forms::csrf(ctx))
+                                (crate::views::forms::CsrfField(&ctx.csrf))
                                 button.icon-btn #theme-toggle type="submit" name="theme" value="toggle" title=(t("header.theme")) aria-label=(t("header.theme")) {
                                     span.theme-icon aria-hidden="true" {}
                                 }
                             }
                             form.lang-form method="post" action="/prefs" {
                                 input type="hidden" name="back" value=(Text(&ctx.path));
-                                (crate::views::forms::csrf(ctx))
+                                (crate::views::forms::CsrfField(&ctx.csrf))
                                 @for l in Lang::ALL {
                                     button.lang-btn type="submit" name="lang" value=(l.code()) aria-pressed=(if l == ctx.lang { "true" } else { "false" }) title=(Text(l.name())) { (l.code().to_uppercase()) }
                                 }
@@ -130,13 +124,17 @@ pub fn page(ctx: &PageCtx, head: Head<'_>, body: Markup) -> Markup {
                                         a href="/account/password" { (t("menu.password")) }
                                         @if user.is_staff { a href="/admin" { (t("menu.admin")) } }
                                         form method="post" action="/logout" {
-                                            (crate::views::forms::csrf(ctx))
+                                            (crate::views::forms::CsrfField(&ctx.csrf))
                                             button.linkish #logout type="submit" { (t("menu.logout")) }
                                         }
                                     }
                                 }
                             } @else {
-                                a.btn.btn-small.btn-ghost #login-link href=(Text(&login_href(ctx))) { (t("header.login")) }
+                                @if login_comes_back(ctx) {
+                                    a.btn.btn-small.btn-ghost #login-link href=(LoginLink(&ctx.path)) { (t("header.login")) }
+                                } @else {
+                                    a.btn.btn-small.btn-ghost #login-link href="/login" { (t("header.login")) }
+                                }
                                 a.btn.btn-small #signup-link href="/signup" { (t("header.signup")) }
                             }
                         }

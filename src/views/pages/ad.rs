@@ -1,5 +1,7 @@
 //! The ad page: gallery, price, the specs of its kind, seller card, phone.
 
+use std::borrow::Cow;
+
 use maud::{Markup, PreEscaped, html};
 
 use crate::domain::ads::{AdDetail, Kind};
@@ -10,46 +12,52 @@ use crate::views::text::Text;
 use crate::web::assets::url;
 use crate::web::extract::PageCtx;
 
-fn specs(lang: Lang, ad: &AdDetail) -> Vec<(&'static str, String)> {
+fn specs<'a>(lang: Lang, ad: &'a AdDetail) -> Vec<(&'static str, Cow<'a, str>)> {
+    fn text(v: &Option<String>) -> Option<Cow<'_, str>> {
+        v.as_deref().map(Cow::Borrowed)
+    }
     let t = |k| lang.t(k);
-    let mut rows: Vec<(&'static str, String)> = Vec::new();
-    let mut push = |k: &'static str, v: Option<String>| {
+    let mut rows: Vec<(&'static str, Cow<'a, str>)> = Vec::with_capacity(12);
+    let mut push = |k: &'static str, v: Option<Cow<'a, str>>| {
         if let Some(v) = v.filter(|v| !v.is_empty()) {
             rows.push((k, v));
         }
     };
-    push("spec.kind", Some(kind_label(lang, ad.card.kind).to_owned()));
+    push("spec.kind", Some(Cow::Borrowed(kind_label(lang, ad.card.kind))));
     match ad.card.kind {
-        Kind::Service => push("spec.service", ad.service_name.clone()),
-        Kind::Parts => push("spec.part", ad.part_name.clone()),
+        Kind::Service => push("spec.service", text(&ad.service_name)),
+        Kind::Parts => push("spec.part", text(&ad.part_name)),
         _ => {}
     }
-    push("spec.type", ad.equipment_type.clone());
-    push("spec.brand", ad.brand.clone());
-    push("spec.model", ad.model.clone());
+    push("spec.type", text(&ad.equipment_type));
+    push("spec.brand", text(&ad.brand));
+    push("spec.model", text(&ad.model));
     if matches!(ad.card.kind, Kind::Rent | Kind::Sale) {
-        push("spec.year", ad.year.map(|y| y.to_string()));
-        push("spec.power", ad.power_hp.map(|p| format!("{p} {}", t("unit.hp"))));
-        push("spec.weight", ad.weight_t.map(|w| format!("{w} {}", t("unit.t"))));
+        push("spec.year", ad.year.map(|y| Cow::Owned(y.to_string())));
+        push("spec.power", ad.power_hp.map(|p| Cow::Owned(format!("{p} {}", t("unit.hp")))));
+        push("spec.weight", ad.weight_t.map(|w| Cow::Owned(format!("{w} {}", t("unit.t")))));
         push(
             "spec.hours",
-            ad.engine_hours
-                .map(|h| format!("{} {}", crate::i18n::group_thousands(h), t("unit.hours"))),
+            ad.engine_hours.map(|h| {
+                Cow::Owned(format!("{} {}", crate::i18n::group_thousands(h), t("unit.hours")))
+            }),
         );
     }
     if ad.card.kind == Kind::Rent {
-        push("spec.operator", ad.with_operator.map(|o| t(if o { "yes" } else { "no" }).to_owned()));
-        push("spec.min_order", ad.min_order.clone());
+        push(
+            "spec.operator",
+            ad.with_operator.map(|o| Cow::Borrowed(t(if o { "yes" } else { "no" }))),
+        );
+        push("spec.min_order", text(&ad.min_order));
     }
     push(
         "spec.condition",
         ad.condition.as_deref().map(|c| {
-            t(match c {
+            Cow::Borrowed(t(match c {
                 "new" => "condition.new",
                 "refurbished" => "condition.refurbished",
                 _ => "condition.used",
-            })
-            .to_owned()
+            }))
         }),
     );
     rows
