@@ -92,7 +92,11 @@ pub(super) fn apply(
              SELECT id, ?1 FROM ads WHERE id = ?2 AND is_active = 1 \
              ON CONFLICT (ad_id) DO UPDATE SET views = views + excluded.views",
         )?;
-        for (&ad_id, &n) in per_ad {
+        // in id order: consecutive ads share b-tree pages, which stay hot in cache from one
+        // statement to the next instead of each view touching a random page
+        let mut in_order: Vec<(i64, i64)> = per_ad.iter().map(|(&ad, &n)| (ad, n)).collect();
+        in_order.sort_unstable();
+        for (ad_id, n) in in_order {
             if let Err(e) = update.execute((n, ad_id)) {
                 if tx.is_autocommit() {
                     // the transaction is gone with this error: nothing of the batch was written
