@@ -24,6 +24,32 @@ fn redirects_to_canonical_url_and_shows_specs() {
     assert!(page.body.contains("Показать телефон"));
     assert!(page.body.contains("Hitachi"));
     assert!(page.body.contains("rel=\"canonical\" href=\"/ad/"));
+    // signing in from here comes back here; from the home page it needs no way back
+    assert!(
+        page.body.contains(&format!("id=\"login-link\" href=\"/login?next=%2Fad%2F{id}-ad-{id}\""))
+    );
+    assert!(app.get("/").body.contains("id=\"login-link\" href=\"/login\""));
+}
+
+#[test]
+fn the_seller_card_counts_the_sellers_active_ads() {
+    let app = spawn_app();
+    let db = app.db();
+    let u = user(&db, "Иван", None);
+    let id = Ad::new(u, "Кран", 10).insert(&db);
+    let card = |app: &crate::support::TestApp| {
+        let page = app.get(&format!("/ad/{id}-ad-{id}")).body;
+        let start = page.find("class=\"seller-card\"").expect("seller card");
+        page[start..].split("</div>").next().unwrap_or("").to_owned()
+    };
+    assert!(card(&app).contains("1 объявление"), "{}", card(&app));
+    let second = Ad::new(u, "Погрузчик", 10).insert(&db);
+    let mut hidden = Ad::new(u, "Снятое", 10);
+    hidden.active = false;
+    hidden.insert(&db);
+    assert!(card(&app).contains("2 объявления"), "inactive ads not counted: {}", card(&app));
+    db.execute("UPDATE ads SET is_active = 0 WHERE id = ?1", [second]).expect("deactivate");
+    assert!(card(&app).contains("1 объявление"), "{}", card(&app));
 }
 
 #[test]
