@@ -315,7 +315,7 @@ impl Config {
             return bad("jobs.bump_batch", "must be at least 1");
         }
         if j.view_linger_ms > 5_000 {
-            // a worker sleeps this long, shutdown included
+            // a counted view waits this long before it is written (shutdown cuts it short)
             return bad("jobs.view_linger_ms", "must be at most 5000");
         }
         // bounded above too: the scheduler adds them to the clock

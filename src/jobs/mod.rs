@@ -153,6 +153,8 @@ pub struct Settings {
 #[derive(Clone)]
 pub struct Jobs {
     tx: Sender<Msg>,
+    /// The queue's far end, for what is left in it after the workers have stopped.
+    leftovers: Receiver<Msg>,
     shared: Arc<Shared>,
     last_nudge: Arc<AtomicI64>,
     threads: Arc<Mutex<Vec<JoinHandle<()>>>>,
@@ -198,6 +200,7 @@ impl Jobs {
         let (stop_tx, stop_rx) = bounded::<()>(1);
         let jobs = Self {
             tx,
+            leftovers: rx,
             shared,
             last_nudge: Arc::new(AtomicI64::new(0)),
             threads: Arc::new(Mutex::new(Vec::new())),
@@ -374,11 +377,21 @@ impl Jobs {
                 tracing::error!(thread = %name, "job thread panicked outside a job");
             }
         }
-        // views that overflowed after the last batch
-        let rest =
+        // jobs queued behind the stops (a submit that saw the pool open just as shutdown
+        // began) and views that overflowed after the last batch
+        let mut rest: Vec<Job> = self
+            .leftovers
+            .try_iter()
+            .filter_map(|m| match m {
+                Msg::Job(j) => Some(j),
+                Msg::Stop => None,
+            })
+            .collect();
+        let overflow =
             std::mem::take(&mut *self.shared.overflow.lock().unwrap_or_else(|p| p.into_inner()));
+        rest.extend(overflow.into_iter().map(Job::View));
         if !rest.is_empty() {
-            worker::run_batch(&self.shared, rest.into_iter().map(Job::View).collect());
+            worker::run_batch(&self.shared, rest);
         }
         // the views counted so far reach the ads before exit
         self.shared.metrics.job(Job::FoldViews.kind()).submitted.fetch_add(1, Ordering::Relaxed);

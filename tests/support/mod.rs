@@ -36,6 +36,8 @@ pub fn test_config(dir: &std::path::Path) -> Config {
     c.jobs.bump_check_seconds = 3600;
     // folds happen when a test asks for one
     c.jobs.view_fold_seconds = 3600;
+    // views are written within 20 ms, so draining after a page view is quick
+    c.jobs.view_linger_ms = 20;
     // tests change rows between requests: every page reads the database
     c.server.page_cache_ms = 0;
     c.server.count_cache_seconds = 0;
