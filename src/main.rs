@@ -131,7 +131,8 @@ fn check(config: &Config) -> Result<()> {
     if result != "ok" {
         return Err(format!("integrity_check: {result}").into());
     }
-    // the stored counts the triggers keep (a hand edit with the triggers off would skew them)
+    // the stored counts the triggers keep (a REPLACE, which deletes without firing them, or a
+    // hand edit of users.active_ads would skew them)
     let skewed: i64 = conn.query_row(
         "SELECT count(*) FROM users WHERE active_ads != \
          (SELECT count(*) FROM ads WHERE owner_id = users.id AND is_active = 1)",

@@ -282,6 +282,17 @@ mod tests {
         assert_eq!(check(&conn, "bumps and views"), [1, 1]);
         conn.execute("DELETE FROM ads WHERE id = ?1", [b]).expect("delete");
         assert_eq!(check(&conn, "a delete"), [1, 0]);
+        let off = insert(&conn, 1, false);
+        conn.execute("UPDATE ads SET owner_id = 2 WHERE id = ?1", [off]).expect("move inactive");
+        assert_eq!(check(&conn, "an inactive ad changing owner"), [1, 0]);
+        conn.execute("UPDATE ads SET owner_id = 1, is_active = 1 WHERE id = ?1", [off])
+            .expect("move and activate");
+        assert_eq!(check(&conn, "owner and activity changed at once"), [2, 0]);
+        conn.execute("UPDATE ads SET owner_id = 2, is_active = 0 WHERE id = ?1", [off])
+            .expect("move and deactivate");
+        assert_eq!(check(&conn, "moved away and deactivated"), [1, 0]);
+        conn.execute("DELETE FROM ads WHERE id = ?1", [off]).expect("delete inactive");
+        assert_eq!(check(&conn, "an inactive ad deleted"), [1, 0]);
     }
 
     #[test]

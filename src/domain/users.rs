@@ -63,9 +63,12 @@ pub fn seller_from_row(r: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<Opt
 
 /// A seller, unless deleted.
 pub fn seller(conn: &Connection, id: i64, now: i64) -> rusqlite::Result<Option<Seller>> {
-    let sql = format!("SELECT {SELLER_COLUMNS} FROM users u WHERE u.id = ?2");
+    // built once: the statement cache is keyed by this text
+    static SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        format!("SELECT {SELLER_COLUMNS} FROM users u WHERE u.id = ?2")
+    });
     Ok(conn
-        .prepare_cached(&sql)?
+        .prepare_cached(&SQL)?
         .query_row((now, id), |r| seller_from_row(r, 0))
         .optional()?
         .flatten())

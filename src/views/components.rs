@@ -66,7 +66,7 @@ pub fn favorite_button(
             let on = v.favorites.contains(&ad_id);
             html! {
                 form.fav-form method="post" action=(format!("/ad/{ad_id}/favorite")) {
-                    input type="hidden" name="csrf_token" value=(v.csrf);
+                    (crate::views::forms::CsrfField(v.csrf))
                     input type="hidden" name="back" value=(v.back);
                     button.fav-btn type="submit" aria-pressed=(if on { "true" } else { "false" })
                         title=(lang.t("fav.toggle")) aria-label=(lang.t("fav.toggle")) { (icon::heart()) }
@@ -211,5 +211,29 @@ pub mod icon {
     /// A check mark in a circle (verified).
     pub fn verified() -> Icon {
         PreEscaped(r#"<span class="icon icon-verified" aria-hidden="true"></span>"#)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::icon;
+
+    #[test]
+    fn every_icon_has_its_mask_in_the_stylesheet() {
+        let css = include_str!("../../assets/app.css");
+        let icons = [
+            icon::eye(),
+            icon::phone(),
+            icon::flame(),
+            icon::star(),
+            icon::heart(),
+            icon::verified(),
+        ];
+        for markup in icons {
+            let class = markup.0.split("icon icon-").nth(1).and_then(|s| s.split('"').next());
+            let class = class.expect("an icon-* class");
+            let rule = format!(".icon-{class} {{ --icon: url(\"data:image/svg+xml,");
+            assert!(css.contains(&rule), "no mask for icon-{class} in app.css");
+        }
     }
 }

@@ -9,8 +9,8 @@ use crate::i18n::Lang;
 use crate::web::extract::PageCtx;
 
 /// The hidden CSRF field every POST form carries.
-pub fn csrf(ctx: &PageCtx) -> Markup {
-    html! { (CsrfField(&ctx.csrf)) }
+pub fn csrf(ctx: &PageCtx) -> CsrfField<'_> {
+    CsrfField(&ctx.csrf)
 }
 
 /// The hidden CSRF field for a token, written straight into the page.

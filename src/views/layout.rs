@@ -37,8 +37,8 @@ pub fn country(lang: Lang, c: Country) -> &'static str {
     country_name(lang, c)
 }
 
-/// Whether the sign-in link should bring the visitor back here: not from the home page or an
-/// account page.
+/// Whether the sign-in link should bring the visitor back here: not from the home page, nor
+/// from the sign-in, sign-up and password pages themselves.
 fn login_comes_back(ctx: &PageCtx) -> bool {
     let auth_page = ["/login", "/signup", "/password/"].iter().any(|p| ctx.path.starts_with(p));
     !auth_page && ctx.path != "/"
@@ -79,7 +79,7 @@ pub fn page(ctx: &PageCtx, head: Head<'_>, body: Markup) -> Markup {
                             a.btn.btn-small #post-ad-link href="/ads/new" { "+ " (t("header.post_ad")) }
                             form.country-form method="post" action="/prefs" {
                                 input type="hidden" name="back" value=(Text(&ctx.path));
-                                (crate::views::forms::CsrfField(&ctx.csrf))
+                                (crate::views::forms::csrf(ctx))
                                 label.visually-hidden for="country-select" { (t("header.country")) }
                                 select #country-select name="country" data-autosubmit {
                                     option value="all" selected[ctx.country.is_none()] { (t("country.all")) }
@@ -91,14 +91,14 @@ pub fn page(ctx: &PageCtx, head: Head<'_>, body: Markup) -> Markup {
                             }
                             form method="post" action="/prefs" {
                                 input type="hidden" name="back" value=(Text(&ctx.path));
-                                (crate::views::forms::CsrfField(&ctx.csrf))
+                                (crate::views::forms::csrf(ctx))
                                 button.icon-btn #theme-toggle type="submit" name="theme" value="toggle" title=(t("header.theme")) aria-label=(t("header.theme")) {
                                     span.theme-icon aria-hidden="true" {}
                                 }
                             }
                             form.lang-form method="post" action="/prefs" {
                                 input type="hidden" name="back" value=(Text(&ctx.path));
-                                (crate::views::forms::CsrfField(&ctx.csrf))
+                                (crate::views::forms::csrf(ctx))
                                 @for l in Lang::ALL {
                                     button.lang-btn type="submit" name="lang" value=(l.code()) aria-pressed=(if l == ctx.lang { "true" } else { "false" }) title=(Text(l.name())) { (l.code().to_uppercase()) }
                                 }
@@ -124,7 +124,7 @@ pub fn page(ctx: &PageCtx, head: Head<'_>, body: Markup) -> Markup {
                                         a href="/account/password" { (t("menu.password")) }
                                         @if user.is_staff { a href="/admin" { (t("menu.admin")) } }
                                         form method="post" action="/logout" {
-                                            (crate::views::forms::CsrfField(&ctx.csrf))
+                                            (crate::views::forms::csrf(ctx))
                                             button.linkish #logout type="submit" { (t("menu.logout")) }
                                         }
                                     }

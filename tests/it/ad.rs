@@ -68,3 +68,26 @@ fn inactive_ad_is_visible_to_its_owner_only() {
     assert_eq!(own.status, 200, "owner");
     assert!(own.body.contains("его видите только вы"));
 }
+
+#[test]
+fn every_text_on_the_ad_page_is_escaped() {
+    let app = spawn_app();
+    let db = app.db();
+    let evil = "\"><script>alert(1)</script>&";
+    let u = user(&db, evil, None);
+    let id = Ad::new(u, evil, 10).insert(&db);
+    db.execute(
+        "UPDATE ads SET description = ?1, city = ?1, phone = ?1, brand = ?1, model = ?1, \
+         equipment_type = ?1 WHERE id = ?2",
+        (evil, id),
+    )
+    .expect("hostile fields");
+    let page = app.get(&format!("/ad/{id}-ad-{id}"));
+    assert_eq!(page.status, 200);
+    assert!(!page.body.contains("<script>alert"), "raw markup reached the page");
+    assert!(page.body.contains("\\u003cscript"), "the JSON-LD keeps its script element closed");
+    // title, breadcrumb, heading, photo alt texts, description, city, seller, phone and the
+    // three specs all show the text, escaped
+    let shown = page.body.matches("&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;&amp;").count();
+    assert!(shown >= 10, "escaped text shown {shown} times");
+}

@@ -140,3 +140,16 @@ fn list_and_home_queries_use_indexes() {
         }
     }
 }
+
+#[test]
+fn card_photos_come_from_the_covering_index_in_order() {
+    let mut conn = Connection::open_in_memory().expect("open");
+    uzmat::db::migrate(&mut conn).expect("migrate");
+    let sql = format!(
+        "SELECT {} FROM ads a JOIN users u ON u.id = a.owner_id WHERE a.id = ?2",
+        uzmat::domain::ads::repo::CARD_COLUMNS
+    );
+    let plan = plan(&conn, &sql, &[Box::new(0_i64), Box::new(1_i64)]);
+    assert!(plan.contains("USING COVERING INDEX ad_photos_by_ad (ad_id=?)"), "{plan}");
+    assert!(!plan.contains("TEMP B-TREE"), "the index order is the photo order:\n{plan}");
+}

@@ -101,7 +101,7 @@ struct LdOffer<'a> {
 
 /// The start of a description for search results and link previews (which show about this
 /// much): its first 200 characters.
-fn summary(description: &str) -> &str {
+fn description_preview(description: &str) -> &str {
     match description.char_indices().nth(200) {
         Some((end, _)) => &description[..end],
         None => description,
@@ -113,7 +113,7 @@ fn seo_head(ad: &AdDetail, base: &str) -> Markup {
     let card = &ad.card;
     let url = format!("{base}{}", card.path());
     let image = ad.photos.first().map(|p| format!("{base}{}", media_url(&p.path)));
-    let description = summary(&ad.description);
+    let description = description_preview(&ad.description);
     let data = LdProduct {
         context: "https://schema.org",
         kind: if card.kind == Kind::Service { "Service" } else { "Product" },
@@ -250,7 +250,7 @@ pub fn page(
         Head {
             extra: Some(seo_head(ad, base)),
             title: &card.title,
-            description: Some(summary(&ad.description)),
+            description: Some(description_preview(&ad.description)),
             canonical: Some(&path),
             nav: Some(match card.kind.section().code() {
                 "parts" => "parts",
@@ -264,14 +264,14 @@ pub fn page(
 
 #[cfg(test)]
 mod tests {
-    use super::summary;
+    use super::description_preview;
 
     #[test]
-    fn summary_keeps_the_first_200_characters_whole() {
+    fn the_preview_keeps_the_first_200_characters_whole() {
         let long = "ж".repeat(300);
-        assert_eq!(summary(&long).chars().count(), 200);
-        assert_eq!(summary(&long).len(), 400, "two-byte letters, none cut in half");
-        assert_eq!(summary("Кран 25 т"), "Кран 25 т");
-        assert_eq!(summary(""), "");
+        assert_eq!(description_preview(&long).chars().count(), 200);
+        assert_eq!(description_preview(&long).len(), 400, "two-byte letters, none cut in half");
+        assert_eq!(description_preview("Кран 25 т"), "Кран 25 т");
+        assert_eq!(description_preview(""), "");
     }
 }
