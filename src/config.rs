@@ -210,9 +210,9 @@ impl Default for JobsConfig {
         Self {
             mode: JobsMode::Background,
             workers: 2,
-            queue_capacity: 10_000,
+            queue_capacity: 50_000,
             overflow_capacity: 100_000,
-            batch_size: 8192,
+            batch_size: 25_000,
             view_linger_ms: 1_000,
             bump_interval_minutes: 180,
             bump_batch: 500,

@@ -6,13 +6,16 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
-use crossbeam_channel::Receiver;
+use crossbeam_channel::{Receiver, RecvTimeoutError};
 use rusqlite::Connection;
 
 use super::{
     Job, Msg, ProbeOutcome, Shared, View, bump, mail, photos, unread_cache as unread, views,
 };
 use crate::db::{DbError, is_busy};
+
+/// How often a lingering worker looks at the queue.
+const LINGER_CHECK: Duration = Duration::from_millis(25);
 
 /// A worker thread's life: batches until a stop message, then one last overflow drain.
 pub(super) fn run(shared: &Shared, rx: &Receiver<Msg>) {
@@ -27,11 +30,21 @@ pub(super) fn run(shared: &Shared, rx: &Receiver<Msg>) {
                     && rx.len() < shared.cfg.batch_size
                 {
                     // group commit: while this thread waits, submitting does not wake it, and
-                    // the views of the next moment share one transaction (with a backlog of a
-                    // full batch already waiting, there is nothing to wait for); shutdown ends
-                    // the wait
-                    let linger = Duration::from_millis(shared.cfg.view_linger_ms);
-                    let _ = shared.closing.recv_timeout(linger);
+                    // the views of the next moment share one transaction. The wait ends early
+                    // once a full batch is waiting (the queue must not fill up meanwhile) and
+                    // at shutdown.
+                    let deadline =
+                        Instant::now() + Duration::from_millis(shared.cfg.view_linger_ms);
+                    loop {
+                        let left = deadline.saturating_duration_since(Instant::now());
+                        if left.is_zero() || rx.len() >= shared.cfg.batch_size {
+                            break;
+                        }
+                        match shared.closing.recv_timeout(left.min(LINGER_CHECK)) {
+                            Err(RecvTimeoutError::Timeout) => {}
+                            _ => break,
+                        }
+                    }
                 }
                 batch.push(j);
             }

@@ -286,6 +286,28 @@ fn shutdown_cuts_a_view_linger_short_and_keeps_the_view() {
     assert_eq!(views(&app, id), 1, "the lingering view was written");
 }
 
+#[test]
+fn a_full_batch_ends_the_linger_early() {
+    let app = spawn_with(|c| {
+        c.jobs.workers = 1;
+        c.jobs.view_linger_ms = 5_000;
+        c.jobs.batch_size = 3;
+    });
+    let db = app.db();
+    let u = user(&db, "Owner", None);
+    let ids: Vec<i64> = (0..4).map(|i| Ad::new(u, &format!("Ad {i}"), 1).insert(&db)).collect();
+    let started = Instant::now();
+    // the first view starts the linger; three more fill a batch behind it
+    for (i, id) in ids.iter().enumerate() {
+        app.get_with(&format!("/ad/{id}-ad-{id}"), &[("x-forwarded-for", &format!("192.0.2.{i}"))]);
+    }
+    let total = || ids.iter().map(|id| views(&app, *id)).sum::<i64>();
+    while total() < 3 {
+        assert!(started.elapsed() < Duration::from_millis(2_500), "the linger ran its 5 s");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
 /// The real binary: queue views while the database is locked, SIGTERM, and find every one
 /// written after a clean exit.
 #[test]
