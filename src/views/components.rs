@@ -17,18 +17,22 @@ pub fn kind_label(lang: Lang, kind: Kind) -> &'static str {
     }
 }
 
-/// The URL of a stored photo.
-pub fn media_url(path: &str) -> String {
-    format!("/media/{path}")
-}
-
-/// [`media_url`] written straight into the page, without a string of its own.
+/// The URL of a stored photo (`path` under the uploads folder): escaped when spliced into a
+/// page, plain through `Display`.
 pub struct MediaUrl<'a>(pub &'a str);
+
+const MEDIA_PREFIX: &str = "/media/";
 
 impl maud::Render for MediaUrl<'_> {
     fn render_to(&self, buffer: &mut String) {
-        buffer.push_str("/media/");
+        buffer.push_str(MEDIA_PREFIX);
         crate::views::text::escape_into(self.0, buffer);
+    }
+}
+
+impl std::fmt::Display for MediaUrl<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{MEDIA_PREFIX}{}", self.0)
     }
 }
 
@@ -93,7 +97,7 @@ pub fn ad_card(lang: Lang, card: &AdCard, now: i64, viewer: Option<&Viewer<'_>>)
             a.card-link href=(card.path()) {
                 div.card-photo {
                     @if let Some(photo) = &card.photo {
-                        img src=(media_url(photo)) alt=(card.title) loading="lazy" width="320" height="240";
+                        img src=(MediaUrl(photo)) alt=(card.title) loading="lazy" width="320" height="240";
                     } @else {
                         img src=(url("placeholder.svg")) alt="" width="320" height="240";
                     }
@@ -183,34 +187,39 @@ pub mod icon {
     /// A ready piece of markup.
     pub type Icon = PreEscaped<&'static str>;
 
-    /// An eye (views).
-    pub fn eye() -> Icon {
-        PreEscaped(r#"<span class="icon icon-eye" aria-hidden="true"></span>"#)
+    /// One function per icon, each an empty span with its mask class.
+    macro_rules! icons {
+        ($($(#[doc = $doc:literal])* $name:ident,)*) => {
+            $(
+                $(#[doc = $doc])*
+                pub fn $name() -> Icon {
+                    PreEscaped(concat!(
+                        r#"<span class="icon icon-"#,
+                        stringify!($name),
+                        r#"" aria-hidden="true"></span>"#
+                    ))
+                }
+            )*
+
+            /// Every icon, for the check that the stylesheet draws each one.
+            #[cfg(test)]
+            pub(super) const ALL: &[fn() -> Icon] = &[$($name),*];
+        };
     }
 
-    /// A handset (phone).
-    pub fn phone() -> Icon {
-        PreEscaped(r#"<span class="icon icon-phone" aria-hidden="true"></span>"#)
-    }
-
-    /// A flame (hot offers).
-    pub fn flame() -> Icon {
-        PreEscaped(r#"<span class="icon icon-flame" aria-hidden="true"></span>"#)
-    }
-
-    /// A star (popular).
-    pub fn star() -> Icon {
-        PreEscaped(r#"<span class="icon icon-star" aria-hidden="true"></span>"#)
-    }
-
-    /// A heart (favorites).
-    pub fn heart() -> Icon {
-        PreEscaped(r#"<span class="icon icon-heart" aria-hidden="true"></span>"#)
-    }
-
-    /// A check mark in a circle (verified).
-    pub fn verified() -> Icon {
-        PreEscaped(r#"<span class="icon icon-verified" aria-hidden="true"></span>"#)
+    icons! {
+        /// An eye (views).
+        eye,
+        /// A handset (phone).
+        phone,
+        /// A flame (hot offers).
+        flame,
+        /// A star (popular).
+        star,
+        /// A heart (favorites).
+        heart,
+        /// A check mark in a circle (verified).
+        verified,
     }
 }
 
@@ -221,15 +230,9 @@ mod tests {
     #[test]
     fn every_icon_has_its_mask_in_the_stylesheet() {
         let css = include_str!("../../assets/app.css");
-        let icons = [
-            icon::eye(),
-            icon::phone(),
-            icon::flame(),
-            icon::star(),
-            icon::heart(),
-            icon::verified(),
-        ];
-        for markup in icons {
+        assert_eq!(icon::eye().0, r#"<span class="icon icon-eye" aria-hidden="true"></span>"#);
+        assert_eq!(icon::ALL.len(), 6);
+        for markup in icon::ALL.iter().map(|f| f()) {
             let class = markup.0.split("icon icon-").nth(1).and_then(|s| s.split('"').next());
             let class = class.expect("an icon-* class");
             let rule = format!(".icon-{class} {{ --icon: url(\"data:image/svg+xml,");

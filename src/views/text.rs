@@ -18,8 +18,9 @@ impl Render for Text<'_> {
     }
 }
 
-/// `/login?next=<path>`: the sign-in link that comes back to `path`, written straight into the
-/// page (form-urlencoded output is only letters, digits and `*-._+%`, nothing HTML escapes).
+/// `/login?next=<path>`: the sign-in URL that comes back to `path`, for links (written straight
+/// into the page) and redirects (`Display`). Form-urlencoded output is only letters, digits and
+/// `*-._+%`: nothing HTML escapes.
 #[derive(Debug, Clone, Copy)]
 pub struct LoginLink<'a>(pub &'a str);
 
@@ -27,6 +28,13 @@ impl Render for LoginLink<'_> {
     fn render_to(&self, buffer: &mut String) {
         buffer.push_str("/login?next=");
         buffer.extend(form_urlencoded::byte_serialize(self.0.as_bytes()));
+    }
+}
+
+impl std::fmt::Display for LoginLink<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("/login?next=")?;
+        form_urlencoded::byte_serialize(self.0.as_bytes()).try_for_each(|part| f.write_str(part))
     }
 }
 
@@ -138,6 +146,8 @@ mod tests {
         let path = "/catalog?q=кран & \"JCB\"<x>&page=2";
         let expected = serde_urlencoded::to_string([("next", path)]).expect("encode");
         assert_eq!(link(path), format!(r#"<a href="/login?{expected}"></a>"#));
+        // the redirect to sign in uses the same URL
+        assert_eq!(LoginLink(path).to_string(), format!("/login?{expected}"));
     }
 
     #[test]

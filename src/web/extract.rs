@@ -247,9 +247,8 @@ impl FromRequestParts<AppState> for RequireUser {
         match ctx.user.clone() {
             Some(user) => Ok(RequireUser(ctx, user)),
             None if parts.method == axum::http::Method::GET => {
-                let next =
-                    serde_urlencoded::to_string([("next", ctx.path.as_str())]).unwrap_or_default();
-                Err(axum::response::Redirect::to(&format!("/login?{next}")).into_response())
+                let login = crate::views::text::LoginLink(&ctx.path).to_string();
+                Err(axum::response::Redirect::to(&login).into_response())
             }
             None => Err(Error::Forbidden.into_response()),
         }

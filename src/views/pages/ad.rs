@@ -6,7 +6,7 @@ use maud::{Markup, PreEscaped, html};
 
 use crate::domain::ads::{AdDetail, Kind};
 use crate::i18n::Lang;
-use crate::views::components::{MediaUrl, favorite_button, icon, kind_label, media_url, viewer};
+use crate::views::components::{MediaUrl, favorite_button, icon, kind_label, viewer};
 use crate::views::layout::{self, Head};
 use crate::views::text::Text;
 use crate::web::assets::url;
@@ -112,7 +112,7 @@ fn description_preview(description: &str) -> &str {
 fn seo_head(ad: &AdDetail, base: &str) -> Markup {
     let card = &ad.card;
     let url = format!("{base}{}", card.path());
-    let image = ad.photos.first().map(|p| format!("{base}{}", media_url(&p.path)));
+    let image = ad.photos.first().map(|p| format!("{base}{}", MediaUrl(&p.path)));
     let description = description_preview(&ad.description);
     let data = LdProduct {
         context: "https://schema.org",

@@ -9,7 +9,7 @@ use crate::domain::ads::{AdDetail, Kind};
 use crate::domain::geo::{Country, EQUIPMENT_TYPES};
 use crate::domain::photos::MAX_PER_AD;
 use crate::i18n::Lang;
-use crate::views::components::{kind_label, media_url};
+use crate::views::components::{MediaUrl, kind_label};
 use crate::views::forms::{FormState, csrf, field, general_error};
 use crate::views::layout::{self, Head};
 use crate::web::extract::PageCtx;
@@ -220,7 +220,7 @@ pub fn page(
                             @for (i, p) in photos.iter().enumerate() {
                                 li.photo-item data-token=(p.token) {
                                     input type="hidden" name="photo" value=(p.token);
-                                    img src=(media_url(&p.path)) alt="" width="120" height="90";
+                                    img src=(MediaUrl(&p.path)) alt="" width="120" height="90";
                                     label { (l.t("adform.position")) " " input.order type="number" name=(format!("order_{}", p.token)) value=(i + 1) min="1" max="99"; }
                                     label { input type="radio" name="main_photo" value=(p.token) checked[i == 0]; " " (l.t("adform.main_photo")) }
                                     label { input type="checkbox" name="remove_photo" value=(p.token); " " (l.t("adform.remove_photo")) }

@@ -4,7 +4,7 @@ use maud::{Markup, html};
 
 use crate::domain::ads::AdCard;
 use crate::domain::ads::write::MyAd;
-use crate::views::components::{card_grid, kind_label, media_url, viewer};
+use crate::views::components::{MediaUrl, card_grid, kind_label, viewer};
 use crate::views::forms::csrf;
 use crate::views::layout::{self, Head};
 use crate::web::assets::url;
@@ -26,7 +26,7 @@ pub fn my_ads(ctx: &PageCtx, ads: &[MyAd]) -> Markup {
                 @let c = &ad.card;
                 article.my-ad.inactive[!c.is_active] data-ad-id=(c.id) {
                     a.my-ad-photo href=(c.path()) {
-                        @if let Some(p) = &c.photo { img src=(media_url(p)) alt="" width="160" height="120"; }
+                        @if let Some(p) = &c.photo { img src=(MediaUrl(p)) alt="" width="160" height="120"; }
                         @else { img src=(url("placeholder.svg")) alt="" width="160" height="120"; }
                     }
                     div.my-ad-body {
