@@ -22,6 +22,22 @@ pub struct Config {
     pub auth: AuthConfig,
     /// Outgoing mail.
     pub mail: MailConfig,
+    /// Photo uploads.
+    pub uploads: UploadsConfig,
+}
+
+/// `[uploads]`
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct UploadsConfig {
+    /// Memory all image decodes together may take, in MiB: uploads beyond it wait their turn.
+    pub decode_budget_mib: usize,
+}
+
+impl Default for UploadsConfig {
+    fn default() -> Self {
+        Self { decode_budget_mib: 256 }
+    }
 }
 
 /// `[auth]`
@@ -324,6 +340,11 @@ impl Config {
         }
         if !(1..=86_400).contains(&j.bump_check_seconds) {
             return bad("jobs.bump_check_seconds", "must be between 1 and 86400");
+        }
+        // a decode of the largest accepted photo takes about 200 MiB; below 64 even small ones
+        // would run one at a time
+        if !(64..=65_536).contains(&self.uploads.decode_budget_mib) {
+            return bad("uploads.decode_budget_mib", "must be between 64 and 65536");
         }
         if self.database.pool_size == 0 {
             return bad("database.pool_size", "must be at least 1");

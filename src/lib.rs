@@ -80,6 +80,7 @@ impl App {
                 );
             }
         }
+        let decode_budget = Arc::new(tokio::sync::Semaphore::new(config.uploads.decode_budget_mib));
         let state = AppState::new(web::Shared {
             db,
             jobs,
@@ -89,7 +90,7 @@ impl App {
             key,
             hasher,
             hash_permits,
-            decode_permits: Arc::new(tokio::sync::Semaphore::new(2)),
+            decode_budget,
             throttle: Arc::new(web::throttle::Throttle::default()),
             caches: Arc::new(web::Caches::new(&config_copy)),
         });

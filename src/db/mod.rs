@@ -19,6 +19,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (5, include_str!("migrations/0005_moderation.sql")),
     (6, include_str!("migrations/0006_view_tally.sql")),
     (7, include_str!("migrations/0007_seller_counts.sql")),
+    (8, include_str!("migrations/0008_media_access.sql")),
 ];
 
 /// A pooled connection.

@@ -5,6 +5,7 @@ pub mod ads;
 pub mod freight;
 pub mod geo;
 pub mod mail;
+pub mod media;
 pub mod photos;
 pub mod secrets;
 pub mod sessions;

@@ -20,6 +20,7 @@ pub(super) fn run(jobs: &Jobs, stop: &Receiver<()>) {
     jobs.enqueue(Job::SweepSessions);
     jobs.enqueue(Job::DeliverMail);
     jobs.enqueue(Job::RecomputeUsd);
+    requeue_missing_photo_sizes(jobs);
     loop {
         let next = (last_bump + bump_every).min(last_fold + fold_every);
         match stop.recv_deadline(next) {
@@ -42,6 +43,7 @@ pub(super) fn run(jobs: &Jobs, stop: &Receiver<()>) {
             last_sweep = Instant::now();
             jobs.enqueue(Job::SweepSessions);
             jobs.enqueue(Job::SweepUploads);
+            requeue_missing_photo_sizes(jobs);
         }
         if last_optimize.elapsed() > Duration::from_secs(3600) {
             last_optimize = Instant::now();
@@ -51,5 +53,24 @@ pub(super) fn run(jobs: &Jobs, stop: &Receiver<()>) {
                 tracing::warn!(error = %e, "PRAGMA optimize failed");
             }
         }
+    }
+}
+
+/// Queues the resize of every ad whose photos lack their sizes: the job queued when they were
+/// saved is lost if the process dies before it runs.
+fn requeue_missing_photo_sizes(jobs: &Jobs) {
+    let found = jobs.shared.db.get().map_err(|e| e.to_string()).and_then(|conn| {
+        crate::domain::ads::write::ads_missing_photo_sizes(&conn, 10_000).map_err(|e| e.to_string())
+    });
+    match found {
+        Ok(ads) => {
+            if !ads.is_empty() {
+                tracing::info!(ads = ads.len(), "photos without their sizes: resizing again");
+            }
+            for ad_id in ads {
+                jobs.enqueue(Job::ResizePhotos { ad_id });
+            }
+        }
+        Err(e) => tracing::warn!(error = %e, "could not look for photos without their sizes"),
     }
 }

@@ -105,6 +105,10 @@ pub fn ad_card(lang: Lang, card: &AdCard, now: i64, viewer: Option<&Viewer<'_>>)
                         span.plan-tag { (plan.label()) }
                     }
                     span.kind-tag { (kind_label(lang, card.kind)) }
+                    // only an owner ever gets an unpublished ad's card (favorites, my ads)
+                    @if !card.is_active {
+                        span.inactive-tag { (lang.t("my.inactive")) }
+                    }
                 }
                 div.card-body {
                     h3.card-title { (card.title) }

@@ -94,6 +94,10 @@ impl FromRequest<AppState> for CsrfForm {
                     Error::BadRequest(format!("Неверная форма / bad form: {}", e.body_text()))
                 }
             })?;
+        for (k, v) in &pairs {
+            super::input::check(k)?;
+            super::input::check(v)?;
+        }
         let form: HashMap<String, String> = pairs.into_iter().collect();
         verify(&state.key, &parts, form.get(FIELD).map(String::as_str))?;
         Ok(CsrfForm(form))

@@ -158,6 +158,19 @@ impl FromRequestParts<AppState> for PageCtx {
     }
 }
 
+/// The session cookie's token, not yet looked up: for handlers that need the user only on some
+/// paths (a hidden ad's photo), so the common path costs no session read.
+#[derive(Debug, Clone)]
+pub struct SessionToken(pub Option<String>);
+
+impl<S: Send + Sync> FromRequestParts<S> for SessionToken {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Error> {
+        Ok(SessionToken(cookie(parts, SESSION_COOKIE).filter(|t| t.len() <= 128)))
+    }
+}
+
 /// The client's real IP: the TCP peer, or the last untrusted hop of `X-Forwarded-For` when the
 /// peer is a trusted proxy.
 #[derive(Debug, Clone, Copy)]
@@ -221,6 +234,7 @@ impl<S: Send + Sync, T: serde::de::DeserializeOwned> FromRequestParts<S> for Q<T
     type Rejection = Error;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Error> {
+        super::input::check_query(parts.uri.query())?;
         match axum::extract::Query::<T>::from_request_parts(parts, state).await {
             Ok(axum::extract::Query(v)) => Ok(Q(v)),
             Err(e) => Err(Error::BadRequest(format!(

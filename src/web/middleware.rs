@@ -38,8 +38,8 @@ const CROSS_ORIGIN_OPENER_POLICY: header::HeaderName =
 pub async fn security_headers(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let mut resp = next.run(req).await;
     let h = resp.headers_mut();
-    // the six below at most (HSTS only over HTTPS)
-    h.reserve(6);
+    // the seven below at most (HSTS only over HTTPS, Cache-Control only on pages)
+    h.reserve(7);
     if state.config.server.https {
         h.insert(
             header::STRICT_TRANSPORT_SECURITY,
@@ -61,6 +61,13 @@ pub async fn security_headers(State(state): State<AppState>, req: Request, next:
         HeaderValue::from_static("camera=(), microphone=(), geolocation=()"),
     );
     h.insert(CROSS_ORIGIN_OPENER_POLICY, HeaderValue::from_static("same-origin"));
+    // every page carries form tokens (the header's language and theme forms at least) and may
+    // carry a signed-in user's data: no cache, shared or private, may keep or replay it
+    let is_html =
+        h.get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
+    if is_html && !h.contains_key(header::CACHE_CONTROL) {
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
+    }
     resp
 }
 
@@ -102,7 +109,8 @@ pub async fn error_pages(State(state): State<AppState>, req: Request, next: Next
     }
     let ctx = PageCtx::from_headers(&parts).with_csrf(&parts, &state.key);
     let message = match resp.extensions().get::<ErrorPage>() {
-        Some(page) => page.message.clone(),
+        // a message is a catalog key (shown translated) or text already in the visitor's terms
+        Some(page) => page.message.as_deref().map(|m| ctx.lang.lookup(m).unwrap_or(m).to_owned()),
         // the framework's own refusals (body too large, wrong method, bad form) arrive as plain
         // text: they get the same readable page
         None if framework_error => framework_message(&ctx, status),
@@ -110,7 +118,7 @@ pub async fn error_pages(State(state): State<AppState>, req: Request, next: Next
     };
     let mut out =
         (status, views::pages::error::page(&ctx, status, message.as_deref())).into_response();
-    out.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    out.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
     out
 }
 

@@ -7,6 +7,7 @@ pub mod error;
 pub mod extract;
 pub mod flash;
 pub mod handlers;
+pub mod input;
 mod middleware;
 pub mod multipart;
 pub mod throttle;
@@ -60,8 +61,8 @@ pub struct Shared {
     pub hasher: crate::domain::accounts::password::Hasher,
     /// Bounds how many password hashes run at once (each takes tens of MiB).
     pub hash_permits: Arc<tokio::sync::Semaphore>,
-    /// Bounds how many uploaded images are decoded at once (a 40 MP photo takes ~160 MB).
-    pub decode_permits: Arc<tokio::sync::Semaphore>,
+    /// The memory budget of image decoding, one permit a MiB (`uploads.decode_budget_mib`).
+    pub decode_budget: Arc<tokio::sync::Semaphore>,
     /// Login, sign-up and reset limits.
     pub throttle: Arc<throttle::Throttle>,
     /// Short-lived caches of public pages' data.
@@ -93,14 +94,18 @@ impl Caches {
 }
 
 impl AppState {
-    /// Decodes an upload on the blocking pool, at most two at once.
+    /// Decodes an upload on the blocking pool once `cost_mib` of the decode budget is free, so
+    /// uploads arriving together wait their turn instead of adding up their peaks. A decode
+    /// costing more than the whole budget runs alone.
     pub async fn decoding<T: Send + 'static>(
         &self,
+        cost_mib: u32,
         f: impl FnOnce() -> T + Send + 'static,
     ) -> Result<T, error::Error> {
+        let budget = u32::try_from(self.config.uploads.decode_budget_mib).unwrap_or(u32::MAX);
         let _permit = self
-            .decode_permits
-            .acquire()
+            .decode_budget
+            .acquire_many(cost_mib.clamp(1, budget.max(1)))
             .await
             .map_err(|e| error::Error::Internal(e.to_string()))?;
         tokio::task::spawn_blocking(f).await.map_err(|e| error::Error::Internal(e.to_string()))

@@ -17,6 +17,8 @@ pub struct MultipartForm {
     pub all: Vec<(String, String)>,
     /// Uploaded files of the given field: (file name, bytes); `None` bytes = over the size limit.
     pub files: Vec<(String, Option<Vec<u8>>)>,
+    /// More files came than the form takes: those beyond were not kept (nor decoded).
+    pub too_many_files: bool,
 }
 
 impl MultipartForm {
@@ -26,13 +28,23 @@ impl MultipartForm {
     }
 }
 
-/// Reads a multipart request: files of `file_field` up to `max_file` bytes each (larger ones are
-/// kept as `None` so the form can say which), then verifies the CSRF token.
+/// What a multipart form may carry.
+#[derive(Debug, Clone, Copy)]
+pub struct FileRules<'a> {
+    /// The field files come in.
+    pub field: &'a str,
+    /// Largest file, in bytes (larger ones are kept as `None` so the form can say which).
+    pub max_bytes: usize,
+    /// Most files kept; beyond them the rest of the stream is read without storing.
+    pub max_files: usize,
+}
+
+/// Reads a multipart request under `rules`, refuses control characters in text fields, then
+/// verifies the CSRF token.
 pub async fn read(
     state: &AppState,
     req: Request,
-    file_field: &str,
-    max_file: usize,
+    rules: FileRules<'_>,
 ) -> Result<MultipartForm, Error> {
     let (parts, body) = req.into_parts();
     let bad = |e: axum::extract::multipart::MultipartError| match e.status() {
@@ -46,12 +58,19 @@ pub async fn read(
     let mut form = MultipartForm::default();
     while let Some(mut field) = multipart.next_field().await.map_err(bad)? {
         let name = field.name().unwrap_or("").to_owned();
-        if name == file_field {
+        if name == rules.field {
             let file_name = field.file_name().unwrap_or("").to_owned();
             let mut buf = Vec::new();
             let mut too_big = false;
+            // over the count, the part is read to its end and dropped: nothing stored, nothing
+            // decoded (the body limit bounds how much is read)
+            let keep = form.files.len() < rules.max_files;
             while let Some(chunk) = field.chunk().await.map_err(bad)? {
-                if buf.len() + chunk.len() > max_file {
+                if !keep {
+                    form.too_many_files |= !chunk.is_empty();
+                    continue;
+                }
+                if buf.len() + chunk.len() > rules.max_bytes {
                     too_big = true;
                     // keep reading to the end of the part without storing it
                     continue;
@@ -59,9 +78,9 @@ pub async fn read(
                 buf.extend_from_slice(&chunk);
             }
             // browsers send an empty part when no file was chosen
-            if too_big {
+            if keep && too_big {
                 form.files.push((file_name, None));
-            } else if !buf.is_empty() {
+            } else if keep && !buf.is_empty() {
                 form.files.push((file_name, Some(buf)));
             }
         } else {
@@ -69,6 +88,8 @@ pub async fn read(
             if value.len() > 64 * 1024 {
                 return Err(Error::BadRequest("field too long".into()));
             }
+            super::input::check(&name)?;
+            super::input::check(&value)?;
             form.fields.insert(name.clone(), value.clone());
             form.all.push((name, value));
         }

@@ -387,7 +387,7 @@ fn profile_and_avatar_are_validated_and_the_avatar_is_reencoded() {
         c.get("/account");
         let r = c.post_file("/account/avatar", "avatar", name, ctype, &bytes);
         assert_eq!(r.status, 422, "{name}");
-        assert!(r.body.contains("не похож на изображение"), "{name}");
+        assert!(r.body.contains("не похож на фотографию"), "{name}");
     }
     let after: String = app
         .db()

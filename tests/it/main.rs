@@ -13,6 +13,7 @@ mod browser_ads;
 mod browser_pages;
 mod cli;
 mod freight;
+mod hardening;
 mod home;
 mod jobs;
 mod listing;

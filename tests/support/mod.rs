@@ -52,6 +52,10 @@ pub fn spawn_with(f: impl FnOnce(&mut Config)) -> TestApp {
     let dir = tempfile::tempdir().expect("tempdir");
     let mut config = test_config(dir.path());
     f(&mut config);
+    start(dir, config)
+}
+
+fn start(dir: tempfile::TempDir, config: Config) -> TestApp {
     let (tx, rx) = std::sync::mpsc::channel();
     let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
     let thread = std::thread::spawn(move || {
@@ -217,6 +221,16 @@ impl TestApp {
     /// Stops the server, draining the jobs.
     pub fn stop(mut self) {
         self.shutdown();
+    }
+
+    /// Stops the server and starts it again on the same data folder and config (a new port).
+    pub fn restart(mut self) -> TestApp {
+        self.shutdown();
+        let config = (*self.state.config).clone();
+        let dir = tempfile::tempdir().expect("tempdir");
+        // the folder moves to the new app; this one's (empty) placeholder is dropped instead
+        let dir = std::mem::replace(&mut self.dir, dir);
+        start(dir, config)
     }
 
     fn shutdown(&mut self) {

@@ -257,6 +257,17 @@ pub fn photos_without_variants(conn: &Connection, ad: i64) -> rusqlite::Result<V
     stmt.query_map([ad], |r| Ok((r.get(0)?, r.get(1)?)))?.collect()
 }
 
+/// Ads with photos still lacking their sizes (a crash lost the job that was to make them),
+/// at most `limit`. Demo art is shown as drawn and never gets sizes.
+pub fn ads_missing_photo_sizes(conn: &Connection, limit: i64) -> rusqlite::Result<Vec<i64>> {
+    // the condition repeats the partial index's, so the query reads only that index
+    let mut stmt = conn.prepare(
+        "SELECT DISTINCT ad_id FROM ad_photos
+         WHERE card_path IS NULL AND path NOT LIKE 'demo/%' ORDER BY ad_id LIMIT ?1",
+    )?;
+    stmt.query_map([limit], |r| r.get(0))?.collect()
+}
+
 /// Records a photo's sizes.
 pub fn set_variants(
     conn: &Connection,
@@ -281,18 +292,33 @@ pub fn sweep_uploads(conn: &Connection, now: i64) -> rusqlite::Result<Vec<String
     Ok(paths)
 }
 
-/// Adds or removes a favorite; returns whether it is now a favorite.
-pub fn toggle_favorite(conn: &Connection, user: i64, ad: i64, now: i64) -> rusqlite::Result<bool> {
+/// Adds or removes a favorite; returns whether it is now a favorite, or `None` when the user
+/// may not see the ad (hidden ads are not listed through favorites: only their owner's).
+pub fn toggle_favorite(
+    conn: &Connection,
+    user: i64,
+    ad: i64,
+    now: i64,
+) -> rusqlite::Result<Option<bool>> {
+    let visible: bool = conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM ads WHERE id = ?1 AND deleted_at IS NULL
+                          AND (is_active = 1 OR owner_id = ?2))",
+        (ad, user),
+        |r| r.get(0),
+    )?;
+    if !visible {
+        return Ok(None);
+    }
     let removed =
         conn.execute("DELETE FROM favorites WHERE user_id = ?1 AND ad_id = ?2", (user, ad))?;
     if removed > 0 {
-        return Ok(false);
+        return Ok(Some(false));
     }
     conn.execute(
         "INSERT INTO favorites (user_id, ad_id, created_at) VALUES (?1, ?2, ?3)",
         (user, ad, now),
     )?;
-    Ok(true)
+    Ok(Some(true))
 }
 
 /// Which of `ads` the user has favorited.
@@ -308,11 +334,13 @@ pub fn favorite_ids(conn: &Connection, user: i64, ads: &[i64]) -> rusqlite::Resu
     stmt.query_map((user, ids), |r| r.get(0))?.collect()
 }
 
-/// The user's favorites, newest first (inactive ads included; deleted ones are gone).
+/// The user's favorites the user may see, newest first: published ads, and the user's own
+/// unpublished ones (marked on the card). A favorite whose ad was hidden is kept, unseen, and
+/// shows again if the ad is published again.
 pub fn favorites(conn: &Connection, user: i64, now: i64) -> rusqlite::Result<Vec<AdCard>> {
     let sql = format!(
         "SELECT {CARD_COLUMNS} FROM favorites f JOIN ads a ON a.id = f.ad_id JOIN users u ON u.id = a.owner_id
-         WHERE f.user_id = ?2 AND a.deleted_at IS NULL ORDER BY f.created_at DESC, a.id DESC LIMIT 500"
+         WHERE f.user_id = ?2 AND a.deleted_at IS NULL AND (a.is_active = 1 OR a.owner_id = ?2) ORDER BY f.created_at DESC, a.id DESC LIMIT 500"
     );
     conn.prepare(&sql)?.query_map((now, user), card_from_row)?.collect()
 }

@@ -1,21 +1,21 @@
 //! The signed-in user's own pages: profile and avatar, password, export, deletion.
 
 use std::collections::HashMap;
-use std::io::Cursor;
 
-use axum::extract::{FromRequest, Multipart, Request, State};
+use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 
 use crate::domain::accounts::repo::{self, Account};
 use crate::domain::accounts::{FieldErrors, parse_profile, password};
-use crate::domain::sessions;
+use crate::domain::{photos, sessions};
 use crate::views::forms::FormState;
 use crate::views::pages::account as view;
 use crate::web::AppState;
-use crate::web::csrf::{self, CsrfForm};
+use crate::web::csrf::CsrfForm;
 use crate::web::error::{Error, Result};
 use crate::web::extract::{RequireUser, SESSION_COOKIE};
+use crate::web::multipart::{self, FileRules};
 use crate::web::{cookies, flash};
 
 /// Largest avatar upload.
@@ -87,88 +87,40 @@ pub async fn update(
     Ok(redirect_with("flash.profile_saved", "/account"))
 }
 
-/// Decodes an upload whatever its name or declared type says, and re-encodes it as a square
-/// JPEG: EXIF and anything else hidden in the file is gone.
-pub fn reencode_avatar(bytes: &[u8]) -> std::result::Result<Vec<u8>, &'static str> {
-    let reader = image::ImageReader::new(Cursor::new(bytes))
-        .with_guessed_format()
-        .map_err(|_| "account.avatar_bad")?;
-    match reader.format() {
-        Some(
-            f @ (image::ImageFormat::Jpeg | image::ImageFormat::Png | image::ImageFormat::WebP),
-        ) if !crate::domain::photos::is_truncated(bytes, f) => {}
-        _ => return Err("account.avatar_bad"),
-    }
-    let mut reader = reader;
-    let mut limits = image::Limits::default();
-    limits.max_image_width = Some(10_000);
-    limits.max_image_height = Some(10_000);
-    limits.max_alloc = Some(256 * 1024 * 1024);
-    reader.limits(limits);
-    let img = reader.decode().map_err(|_| "account.avatar_bad")?;
-    let square = img
-        .resize_to_fill(AVATAR_SIDE, AVATAR_SIDE, image::imageops::FilterType::Triangle)
-        .to_rgb8();
-    let mut out = Vec::new();
-    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 85)
-        .encode_image(&square)
-        .map_err(|_| "account.avatar_bad")?;
-    Ok(out)
-}
-
 /// `POST /account/avatar` (multipart: `csrf_token`, `avatar`).
 pub async fn avatar(
     State(state): State<AppState>,
     RequireUser(ctx, user): RequireUser,
     req: Request,
 ) -> Result<Response> {
-    let (parts, body) = req.into_parts();
-    let mut multipart = Multipart::from_request(Request::from_parts(parts.clone(), body), &state)
-        .await
-        .map_err(|e| Error::BadRequest(e.body_text()))?;
-    let mut token = None;
-    let mut file: Option<Vec<u8>> = None;
-    let mut too_big = false;
-    while let Some(mut field) =
-        multipart.next_field().await.map_err(|e| Error::BadRequest(e.body_text()))?
-    {
-        match field.name() {
-            Some("csrf_token") => token = field.text().await.ok(),
-            Some("avatar") => {
-                let mut buf = Vec::new();
-                while let Some(chunk) =
-                    field.chunk().await.map_err(|e| Error::BadRequest(e.body_text()))?
-                {
-                    buf.extend_from_slice(&chunk);
-                    if buf.len() > AVATAR_MAX_BYTES {
-                        too_big = true;
-                        break;
-                    }
-                }
-                file = Some(buf);
-            }
-            _ => {}
-        }
-    }
-    csrf::verify(&state.key, &parts, token.as_deref())?;
+    let rules = FileRules { field: "avatar", max_bytes: AVATAR_MAX_BYTES, max_files: 1 };
+    let form = multipart::read(&state, req, rules).await?;
     let account = load(&state, user.id).await?;
-    let fail = |key: &'static str| {
+    let fail = |status: StatusCode, key: &'static str| {
         let fs = FormState {
             values: values_of(&account),
             errors: FieldErrors::default(),
             general: Some(key),
         };
-        (StatusCode::UNPROCESSABLE_ENTITY, view::settings(&ctx, &account, &fs)).into_response()
+        (status, view::settings(&ctx, &account, &fs)).into_response()
     };
-    if too_big {
-        return Ok(fail("account.avatar_too_big"));
-    }
-    let Some(bytes) = file.filter(|b| !b.is_empty()) else {
-        return Ok(fail("account.avatar_missing"));
+    let bytes = match form.files.into_iter().next() {
+        None => return Ok(fail(StatusCode::UNPROCESSABLE_ENTITY, "account.avatar_missing")),
+        Some((_, None)) => {
+            return Ok(fail(StatusCode::PAYLOAD_TOO_LARGE, "account.avatar_too_big"));
+        }
+        Some((_, Some(bytes))) => bytes,
     };
-    let jpeg = match state.decoding(move || reencode_avatar(&bytes)).await? {
+    // decoded whatever its name or declared type says, re-encoded as a square JPEG: EXIF and
+    // anything else hidden in the file is gone
+    let info = match photos::inspect(&bytes) {
+        Ok(info) => info,
+        Err(e) => return Ok(fail(StatusCode::UNPROCESSABLE_ENTITY, e.key())),
+    };
+    let square = move || photos::process_square(&bytes, &info, AVATAR_SIDE);
+    let jpeg = match state.decoding(info.cost_mib(), square).await? {
         Ok(jpeg) => jpeg,
-        Err(key) => return Ok(fail(key)),
+        Err(e) => return Ok(fail(StatusCode::UNPROCESSABLE_ENTITY, e.key())),
     };
     let uploads = state.config.server.data_dir.join("uploads");
     let name =
@@ -290,30 +242,9 @@ pub async fn export(
                 header::CONTENT_DISPOSITION,
                 HeaderValue::from_static("attachment; filename=\"uzmat-export.json\""),
             ),
-            (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
+            (header::CACHE_CONTROL, HeaderValue::from_static("private, no-store")),
         ],
         body,
     )
         .into_response())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::reencode_avatar;
-
-    #[test]
-    fn avatars_are_decoded_and_reencoded() {
-        let img =
-            image::RgbImage::from_fn(40, 30, |x, y| image::Rgb([x as u8 * 5, y as u8 * 7, 90]));
-        let mut png = Vec::new();
-        image::DynamicImage::ImageRgb8(img)
-            .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
-            .expect("png");
-        let jpeg = reencode_avatar(&png).expect("valid png");
-        assert_eq!(&jpeg[..3], &[0xFF, 0xD8, 0xFF], "JPEG out");
-        assert_eq!(image::load_from_memory(&jpeg).expect("decodes").width(), 256);
-        assert!(reencode_avatar(b"<svg xmlns='http://www.w3.org/2000/svg'/>").is_err());
-        assert!(reencode_avatar(b"GIF89a not really").is_err());
-        assert!(reencode_avatar(&png[..png.len() / 2]).is_err(), "truncated");
-    }
 }

@@ -18,7 +18,7 @@ use crate::web::AppState;
 use crate::web::error::{Error, Result};
 use crate::web::extract::{PageCtx, Q, RequireUser};
 use crate::web::flash;
-use crate::web::multipart::{self, MultipartForm};
+use crate::web::multipart::{self, FileRules, MultipartForm};
 
 /// Largest request: ten 10 MB photos and the text.
 pub const BODY_LIMIT: usize = MAX_PER_AD * photos::MAX_BYTES + 1024 * 1024;
@@ -101,6 +101,13 @@ async fn collect_photos(
             Ok(out)
         })
         .await?;
+    // the count is checked before any decoding: over it, no upload is processed at all
+    let removed: HashSet<&str> = form.values("remove_photo").into_iter().collect();
+    let kept = photos.iter().filter(|p| !removed.contains(p.token.as_str())).count();
+    if form.too_many_files || kept + form.files.len() > MAX_PER_AD {
+        errors.add("photos", "photo.too_many");
+        return Ok(photos);
+    }
     let uploads = state.config.server.data_dir.join("uploads");
     for (name, bytes) in &form.files {
         let Some(bytes) = bytes.clone() else {
@@ -108,7 +115,16 @@ async fn collect_photos(
             tracing::info!(file = %name, "photo over 10 MB refused");
             continue;
         };
-        let processed = state.decoding(move || photos::process_upload(&bytes)).await?;
+        // the header first: what it would cost is known before anything is decoded
+        let info = match photos::inspect(&bytes) {
+            Ok(info) => info,
+            Err(e) => {
+                errors.add("photos", e.key());
+                continue;
+            }
+        };
+        let processed =
+            state.decoding(info.cost_mib(), move || photos::process_upload(&bytes, &info)).await?;
         let p = match processed {
             Ok(p) => p,
             Err(e) => {
@@ -139,7 +155,8 @@ async fn save(
     ad: Option<i64>,
     req: Request,
 ) -> Result<Response> {
-    let form = multipart::read(&state, req, "photos", photos::MAX_BYTES).await?;
+    let rules = FileRules { field: "photos", max_bytes: photos::MAX_BYTES, max_files: MAX_PER_AD };
+    let form = multipart::read(&state, req, rules).await?;
     let mut errors = FieldErrors::default();
     let all_photos = collect_photos(&state, user, ad, &form, &mut errors).await?;
     let arranged = arrange(&form, all_photos);

@@ -130,13 +130,7 @@ pub async fn favorite(
     let now = ctx.now;
     let is_favorite = state
         .db
-        .run(move |conn| {
-            // allowed on inactive ads too; deleted ones are gone
-            if write::ownership(conn, id)?.is_none() {
-                return Ok(None);
-            }
-            Ok(Some(write::toggle_favorite(conn, user.id, id, now)?))
-        })
+        .run(move |conn| Ok(write::toggle_favorite(conn, user.id, id, now)?))
         .await?
         .ok_or(Error::NotFound)?;
     let wants_json = headers
