@@ -4,8 +4,8 @@ use maud::{Markup, html};
 
 use crate::domain::ads::{AdCard, Kind, Plan};
 use crate::i18n::Lang;
+use crate::views::assets::url;
 use crate::views::layout;
-use crate::web::assets::url;
 
 /// The kind's label ("Аренда", "Продажа"…).
 pub fn kind_label(lang: Lang, kind: Kind) -> &'static str {
@@ -38,7 +38,7 @@ impl std::fmt::Display for MediaUrl<'_> {
 
 /// The viewer of a page, if signed in and their favorites are known.
 pub fn viewer<'a>(
-    ctx: &'a crate::web::extract::PageCtx,
+    ctx: &'a crate::views::ctx::PageCtx,
     favorites: Option<&'a std::collections::HashSet<i64>>,
 ) -> Option<Viewer<'a>> {
     match (&ctx.user, favorites) {

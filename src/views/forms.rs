@@ -6,7 +6,7 @@ use maud::{Markup, html};
 
 use crate::domain::accounts::FieldErrors;
 use crate::i18n::Lang;
-use crate::web::extract::PageCtx;
+use crate::views::ctx::PageCtx;
 
 /// The hidden CSRF field every POST form carries.
 pub fn csrf(ctx: &PageCtx) -> CsrfField<'_> {

@@ -4,9 +4,9 @@ use maud::{DOCTYPE, Markup, html};
 
 use crate::domain::geo::Country;
 use crate::i18n::Lang;
+use crate::views::assets::url;
+use crate::views::ctx::PageCtx;
 use crate::views::text::{LoginLink, Text};
-use crate::web::assets::url;
-use crate::web::extract::PageCtx;
 
 /// What a page says about itself in `<head>`.
 #[derive(Default)]

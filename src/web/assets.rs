@@ -1,103 +1,21 @@
-//! CSS, JS and icons embedded in the binary, served at content-hashed URLs with immutable caching.
-
-use std::collections::HashMap;
-use std::hash::Hasher;
-use std::sync::OnceLock;
+//! `GET /assets/{file}`: the embedded assets (see `views::assets`) with immutable caching.
 
 use axum::extract::Path;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
-struct Asset {
-    name: &'static str,
-    body: &'static [u8],
-    mime: &'static str,
-}
-
-const ASSETS: &[Asset] = &[
-    Asset {
-        name: "app.css",
-        body: include_bytes!("../../assets/app.css"),
-        mime: "text/css; charset=utf-8",
-    },
-    Asset {
-        name: "app.js",
-        body: include_bytes!("../../assets/app.js"),
-        mime: "text/javascript; charset=utf-8",
-    },
-    Asset {
-        name: "logo.svg",
-        body: include_bytes!("../../assets/logo.svg"),
-        mime: "image/svg+xml",
-    },
-    Asset {
-        name: "favicon.svg",
-        body: include_bytes!("../../assets/favicon.svg"),
-        mime: "image/svg+xml",
-    },
-    Asset {
-        name: "placeholder.svg",
-        body: include_bytes!("../../assets/placeholder.svg"),
-        mime: "image/svg+xml",
-    },
-];
-
-struct Index {
-    /// name → hashed file name
-    urls: HashMap<&'static str, String>,
-    /// hashed file name → asset
-    files: HashMap<String, &'static Asset>,
-}
-
-fn index() -> &'static Index {
-    static INDEX: OnceLock<Index> = OnceLock::new();
-    INDEX.get_or_init(|| {
-        let mut urls = HashMap::new();
-        let mut files = HashMap::new();
-        for a in ASSETS {
-            // FNV-1a: a stable content hash, enough to bust caches
-            let mut h = FnvHasher(0xcbf2_9ce4_8422_2325);
-            h.write(a.body);
-            let (stem, ext) = a.name.rsplit_once('.').unwrap_or((a.name, ""));
-            let hashed = format!("{stem}.{:012x}.{ext}", h.finish() & 0xffff_ffff_ffff);
-            urls.insert(a.name, format!("/assets/{hashed}"));
-            files.insert(hashed, a);
-        }
-        Index { urls, files }
-    })
-}
-
-struct FnvHasher(u64);
-
-impl Hasher for FnvHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for b in bytes {
-            self.0 ^= u64::from(*b);
-            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-}
-
-/// The hashed URL of an embedded asset, e.g. `url("app.css")`.
-pub fn url(name: &str) -> &'static str {
-    index().urls.get(name).map(String::as_str).unwrap_or("/assets/missing")
-}
-
 /// `GET /assets/{file}`.
 pub async fn serve(Path(file): Path<String>) -> Response {
-    match index().files.get(&file) {
-        Some(a) => (
+    match crate::views::assets::file(&file) {
+        Some((body, mime)) => (
             [
-                (header::CONTENT_TYPE, HeaderValue::from_static(a.mime)),
+                (header::CONTENT_TYPE, HeaderValue::from_static(mime)),
                 (
                     header::CACHE_CONTROL,
                     HeaderValue::from_static("public, max-age=31536000, immutable"),
                 ),
             ],
-            a.body,
+            body,
         )
             .into_response(),
         None => (StatusCode::NOT_FOUND, "no such asset").into_response(),

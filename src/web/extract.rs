@@ -14,55 +14,14 @@ use crate::domain::users::SessionUser;
 use crate::i18n::Lang;
 use crate::jobs::Job;
 use crate::jobs::unread_cache::Cached;
+pub use crate::views::ctx::{PageCtx, Theme};
 
 /// Cookie holding the session id.
 pub const SESSION_COOKIE: &str = "uzmat_session";
 
-/// Light or dark.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Theme {
-    /// Dark (default, like the original).
-    Dark,
-    /// Light.
-    Light,
-}
-
-impl Theme {
-    /// The code used in the cookie and in `data-theme`.
-    pub fn code(self) -> &'static str {
-        match self {
-            Theme::Dark => "dark",
-            Theme::Light => "light",
-        }
-    }
-}
-
 /// The value of a named cookie of the request.
 pub fn cookie(parts: &Parts, name: &str) -> Option<String> {
     cookie_value(&parts.headers, name)
-}
-
-/// Everything a page needs to know about its visitor.
-#[derive(Debug, Clone)]
-pub struct PageCtx {
-    /// UI language.
-    pub lang: Lang,
-    /// Colour theme.
-    pub theme: Theme,
-    /// The country chosen in the header, if any.
-    pub country: Option<Country>,
-    /// The signed-in user.
-    pub user: Option<SessionUser>,
-    /// Unread messages of the signed-in user.
-    pub unread: u32,
-    /// The request's path and query, to come back to after a preference change.
-    pub path: String,
-    /// Unix seconds at the start of the request.
-    pub now: i64,
-    /// A one-time message left by the previous action (PRG), already translated.
-    pub flash: Option<&'static str>,
-    /// The CSRF token every form of this page carries.
-    pub csrf: String,
 }
 
 impl PageCtx {

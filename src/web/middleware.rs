@@ -116,8 +116,8 @@ pub async fn error_pages(State(state): State<AppState>, req: Request, next: Next
         None if framework_error => framework_message(&ctx, status),
         None => return super::flash::clear_if_shown(ctx.flash.is_some(), resp),
     };
-    let mut out =
-        (status, views::pages::error::page(&ctx, status, message.as_deref())).into_response();
+    let mut out = (status, views::pages::error::page(&ctx, status.as_u16(), message.as_deref()))
+        .into_response();
     out.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
     out
 }

@@ -16,6 +16,7 @@ mod freight;
 mod hardening;
 mod home;
 mod jobs;
+mod layers;
 mod listing;
 mod prefs;
 mod query_plans;

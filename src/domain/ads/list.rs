@@ -2,78 +2,12 @@
 
 use rusqlite::{Connection, ToSql};
 
+use super::AdCard;
+pub use super::filter::{Filter, ListParams, Sort};
 use super::repo::{CARD_COLUMNS, card_from_row};
-use super::{AdCard, Kind, Section};
-use crate::domain::geo::Country;
 
 /// Cards per page.
 pub const PAGE_SIZE: i64 = 12;
-
-/// How a listing is ordered.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Sort {
-    /// By bump time, newest first.
-    #[default]
-    Fresh,
-    /// Cheapest first (ads with a price).
-    PriceAsc,
-    /// Dearest first (ads with a price).
-    PriceDesc,
-    /// Most viewed first.
-    Views,
-}
-
-impl Sort {
-    /// Parses the `sort` query value.
-    pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "fresh" | "new" => Some(Self::Fresh),
-            "price_asc" => Some(Self::PriceAsc),
-            "price_desc" => Some(Self::PriceDesc),
-            "views" => Some(Self::Views),
-            _ => None,
-        }
-    }
-
-    /// The `sort` query value.
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::Fresh => "fresh",
-            Self::PriceAsc => "price_asc",
-            Self::PriceDesc => "price_desc",
-            Self::Views => "views",
-        }
-    }
-}
-
-/// A parsed listing request.
-#[derive(Debug, Clone, Default)]
-pub struct Filter {
-    /// Which listing (None: any, used by seller pages).
-    pub section: Option<Section>,
-    /// One kind within the section.
-    pub kind: Option<Kind>,
-    /// Country.
-    pub country: Option<Country>,
-    /// City (only with a country).
-    pub city: Option<String>,
-    /// Exact equipment type.
-    pub equipment_type: Option<String>,
-    /// Brand, case-insensitive.
-    pub brand: Option<String>,
-    /// Lowest price, US cents.
-    pub price_from_usd_cents: Option<i64>,
-    /// Highest price, US cents.
-    pub price_to_usd_cents: Option<i64>,
-    /// Full-text search (≥ 3 characters).
-    pub text: Option<String>,
-    /// Only this owner's ads.
-    pub owner_id: Option<i64>,
-    /// Sort order.
-    pub sort: Sort,
-    /// 1-based page.
-    pub page: i64,
-}
 
 /// One page of results.
 #[derive(Debug)]

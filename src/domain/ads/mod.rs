@@ -1,5 +1,6 @@
 //! Ads: kinds, sections, the card and detail shapes pages show, and listing queries.
 
+pub mod filter;
 pub mod form;
 pub mod home;
 pub mod list;

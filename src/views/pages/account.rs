@@ -4,10 +4,10 @@ use maud::{Markup, html};
 
 use crate::domain::accounts::AccountType;
 use crate::domain::accounts::repo::Account;
+use crate::views::ctx::PageCtx;
 use crate::views::forms::{FormState, csrf, field, general_error};
 use crate::views::layout::{self, Head};
 use crate::views::pages::auth::{company_fields, country_select};
-use crate::web::extract::PageCtx;
 
 /// `GET /account`.
 pub fn settings(ctx: &PageCtx, account: &Account, form: &FormState) -> Markup {

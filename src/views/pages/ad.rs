@@ -6,11 +6,11 @@ use maud::{Markup, PreEscaped, html};
 
 use crate::domain::ads::{AdDetail, Kind};
 use crate::i18n::Lang;
+use crate::views::assets::url;
 use crate::views::components::{MediaUrl, favorite_button, icon, kind_label, viewer};
+use crate::views::ctx::PageCtx;
 use crate::views::layout::{self, Head};
 use crate::views::text::Text;
-use crate::web::assets::url;
-use crate::web::extract::PageCtx;
 
 fn specs<'a>(lang: Lang, ad: &'a AdDetail) -> Vec<(&'static str, Cow<'a, str>)> {
     fn text(v: &Option<String>) -> Option<Cow<'_, str>> {

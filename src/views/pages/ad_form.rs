@@ -10,9 +10,9 @@ use crate::domain::geo::{Country, EQUIPMENT_TYPES};
 use crate::domain::photos::MAX_PER_AD;
 use crate::i18n::Lang;
 use crate::views::components::{MediaUrl, kind_label};
+use crate::views::ctx::PageCtx;
 use crate::views::forms::{FormState, csrf, field, general_error};
 use crate::views::layout::{self, Head};
-use crate::web::extract::PageCtx;
 
 /// `GET /ads/new` without a kind.
 pub fn choose_kind(ctx: &PageCtx) -> Markup {

@@ -5,8 +5,8 @@ use std::sync::atomic::Ordering;
 use maud::{Markup, html};
 
 use crate::metrics::{JOB_KINDS, Metrics};
+use crate::views::ctx::PageCtx;
 use crate::views::layout::{self, Head};
-use crate::web::extract::PageCtx;
 
 fn ms(q: Option<f64>) -> String {
     match q {

@@ -4,9 +4,9 @@ use maud::{Markup, html};
 
 use crate::domain::accounts::AccountType;
 use crate::domain::geo::Country;
+use crate::views::ctx::PageCtx;
 use crate::views::forms::{FormState, csrf, field, general_error};
 use crate::views::layout::{self, Head};
-use crate::web::extract::PageCtx;
 
 fn frame(ctx: &PageCtx, title: &str, body: Markup) -> Markup {
     layout::page(ctx, Head { title, ..Head::default() }, html! { section.auth-card { (body) } })

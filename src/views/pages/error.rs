@@ -1,15 +1,14 @@
 //! Error pages: 400, 403, 404, 500, in the visitor's language.
 
-use axum::http::StatusCode;
 use maud::{Markup, html};
 
+use crate::views::ctx::PageCtx;
 use crate::views::layout::{self, Head};
-use crate::web::extract::PageCtx;
 
 /// Renders an error page; `message` is shown for 400s.
-pub fn page(ctx: &PageCtx, status: StatusCode, message: Option<&str>) -> Markup {
+pub fn page(ctx: &PageCtx, status: u16, message: Option<&str>) -> Markup {
     let t = |k| ctx.lang.t(k);
-    let (title, text) = match status.as_u16() {
+    let (title, text) = match status {
         413 => (t("error.400.title"), message.unwrap_or(t("error.too_large"))),
         400 | 405 | 415 | 422 => (t("error.400.title"), message.unwrap_or(t("error.400.text"))),
         403 => (t("error.403.title"), t("error.403.text")),
@@ -18,7 +17,7 @@ pub fn page(ctx: &PageCtx, status: StatusCode, message: Option<&str>) -> Markup 
     };
     let body = html! {
         section.error-page {
-            p.error-code { (status.as_u16()) }
+            p.error-code { (status) }
             h1 { (title) }
             p #error-message { (text) }
             p { a.btn href="/" { (t("error.home")) } " " a.btn.btn-ghost href="/catalog" { (t("home.all_ads")) } }

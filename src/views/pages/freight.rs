@@ -6,10 +6,9 @@ use crate::domain::freight::{BODY_TYPES, Freight, FreightFilter, FreightKind, PA
 use crate::domain::geo::Country;
 use crate::i18n::Lang;
 use crate::views::components::{icon, pagination};
+use crate::views::ctx::PageCtx;
 use crate::views::forms::{FormState, csrf, field, general_error};
 use crate::views::layout::{self, Head};
-use crate::web::extract::PageCtx;
-use crate::web::handlers::freight::FreightQuery;
 
 fn kind_label(l: Lang, k: FreightKind) -> &'static str {
     match k {
@@ -63,35 +62,10 @@ fn country_options(l: Lang, selected: Option<Country>) -> Markup {
 }
 
 /// `GET /logistics`.
-pub fn list(
-    ctx: &PageCtx,
-    q: &FreightQuery,
-    f: &FreightFilter,
-    rows: &[Freight],
-    total: i64,
-) -> Markup {
+pub fn list(ctx: &PageCtx, f: &FreightFilter, rows: &[Freight], total: i64) -> Markup {
     let l = ctx.lang;
     let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
-    let href = |n: i64| {
-        let mut pairs: Vec<(&str, String)> = Vec::new();
-        for (k, v) in [
-            ("kind", &q.kind),
-            ("from_country", &q.from_country),
-            ("from_city", &q.from_city),
-            ("to_country", &q.to_country),
-            ("to_city", &q.to_city),
-            ("date_from", &q.date_from),
-            ("date_to", &q.date_to),
-        ] {
-            if let Some(v) = v.as_deref().filter(|v| !v.is_empty()) {
-                pairs.push((k, v.to_owned()));
-            }
-        }
-        if n > 1 {
-            pairs.push(("page", n.to_string()));
-        }
-        format!("/logistics?{}", serde_urlencoded::to_string(&pairs).unwrap_or_default())
-    };
+    let href = |n: i64| format!("/logistics?{}", f.to_query(n));
     let body = html! {
         div.listing-head {
             h1 { (l.t("freight.title")) }

@@ -6,8 +6,8 @@ use crate::domain::ads::home::{Home, Place};
 use crate::domain::geo::HOME_CHIPS;
 use crate::i18n::Lang;
 use crate::views::components::{Viewer, card_grid, icon};
+use crate::views::ctx::PageCtx;
 use crate::views::layout::{self, Head};
-use crate::web::extract::PageCtx;
 
 /// Renders the home page around its blocks (see [`blocks`]).
 pub fn page(ctx: &PageCtx, place: &Place, blocks: Markup) -> Markup {

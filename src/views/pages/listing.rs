@@ -4,11 +4,10 @@ use maud::{Markup, html};
 
 use crate::domain::ads::Section;
 use crate::domain::ads::list::{Filter, Page, Sort};
-use crate::domain::geo::{Country, Currency, EQUIPMENT_TYPES, PARTS_CHIPS};
+use crate::domain::geo::{Country, EQUIPMENT_TYPES, PARTS_CHIPS};
 use crate::views::components::{card_grid, kind_label, pagination, viewer};
+use crate::views::ctx::PageCtx;
 use crate::views::layout::{self, Head};
-use crate::web::extract::PageCtx;
-use crate::web::handlers::listing::ListQuery;
 
 fn title_key(section: Section) -> &'static str {
     match section {
@@ -19,29 +18,8 @@ fn title_key(section: Section) -> &'static str {
 }
 
 /// The URL of the same listing with another page number.
-fn page_href(section: Section, q: &ListQuery, page: i64) -> String {
-    let mut pairs: Vec<(&str, String)> = Vec::new();
-    let fields = [
-        ("kind", &q.kind),
-        ("country", &q.country),
-        ("city", &q.city),
-        ("type", &q.equipment_type),
-        ("brand", &q.brand),
-        ("price_from", &q.price_from),
-        ("price_to", &q.price_to),
-        ("currency", &q.currency),
-        ("q", &q.q),
-        ("sort", &q.sort),
-    ];
-    for (k, v) in fields {
-        if let Some(v) = v.as_deref().filter(|v| !v.trim().is_empty()) {
-            pairs.push((k, v.to_owned()));
-        }
-    }
-    if page > 1 {
-        pairs.push(("page", page.to_string()));
-    }
-    let qs = serde_urlencoded::to_string(&pairs).unwrap_or_default();
+fn page_href(section: Section, f: &Filter, page: i64) -> String {
+    let qs = f.to_query(page);
     if qs.is_empty() { section.path().to_owned() } else { format!("{}?{qs}", section.path()) }
 }
 
@@ -49,7 +27,6 @@ fn page_href(section: Section, q: &ListQuery, page: i64) -> String {
 pub fn page(
     ctx: &PageCtx,
     section: Section,
-    q: &ListQuery,
     f: &Filter,
     page: &Page,
     favorites: Option<&std::collections::HashSet<i64>>,
@@ -57,7 +34,6 @@ pub fn page(
     let viewer = viewer(ctx, favorites);
     let lang = ctx.lang;
     let t = |k| lang.t(k);
-    let currency = f.country.map(Country::currency).unwrap_or(Currency::Usd);
     let body = html! {
         div.listing-head {
             h1 { (t(title_key(section))) }
@@ -111,9 +87,9 @@ pub fn page(
                     input #f-brand type="text" name="brand" maxlength="60" value=(f.brand.as_deref().unwrap_or(""));
                 }
                 fieldset.price-range {
-                    legend { (t("filter.price")) " (" (q.currency.as_deref().filter(|c| !c.is_empty()).unwrap_or(currency.code())) ")" }
-                    input type="text" inputmode="numeric" name="price_from" aria-label=(t("filter.price_from")) placeholder=(t("filter.price_from")) value=(q.price_from.as_deref().unwrap_or(""));
-                    input type="text" inputmode="numeric" name="price_to" aria-label=(t("filter.price_to")) placeholder=(t("filter.price_to")) value=(q.price_to.as_deref().unwrap_or(""));
+                    legend { (t("filter.price")) " (" (f.price_currency().code()) ")" }
+                    input type="text" inputmode="numeric" name="price_from" aria-label=(t("filter.price_from")) placeholder=(t("filter.price_from")) value=[f.price_from];
+                    input type="text" inputmode="numeric" name="price_to" aria-label=(t("filter.price_to")) placeholder=(t("filter.price_to")) value=[f.price_to];
                 }
                 label for="f-sort" { (t("filter.sort")) }
                 select #f-sort name="sort" {
@@ -131,7 +107,7 @@ pub fn page(
                     p.note { (t("search.too_short")) }
                 }
                 (card_grid(lang, &page.cards, ctx.now, "listing.empty", viewer.as_ref()))
-                (pagination(lang, page.page, page.pages, |n| page_href(section, q, n)))
+                (pagination(lang, page.page, page.pages, |n| page_href(section, f, n)))
             }
         }
     };

@@ -4,11 +4,11 @@ use maud::{Markup, html};
 
 use crate::domain::ads::AdCard;
 use crate::domain::ads::write::MyAd;
+use crate::views::assets::url;
 use crate::views::components::{MediaUrl, card_grid, kind_label, viewer};
+use crate::views::ctx::PageCtx;
 use crate::views::forms::csrf;
 use crate::views::layout::{self, Head};
-use crate::web::assets::url;
-use crate::web::extract::PageCtx;
 
 /// `GET /my/ads`.
 pub fn my_ads(ctx: &PageCtx, ads: &[MyAd]) -> Markup {

@@ -5,8 +5,8 @@ use maud::{Markup, html};
 use crate::domain::ads::list::Page;
 use crate::domain::users::Seller;
 use crate::views::components::{card_grid, icon, pagination, viewer};
+use crate::views::ctx::PageCtx;
 use crate::views::layout::{self, Head};
-use crate::web::extract::PageCtx;
 
 /// Renders the seller page.
 pub fn page(

@@ -2,8 +2,8 @@
 
 use maud::{Markup, html};
 
+use crate::views::ctx::PageCtx;
 use crate::views::layout::{self, Head};
-use crate::web::extract::PageCtx;
 
 /// The static pages.
 #[derive(Debug, Clone, Copy)]

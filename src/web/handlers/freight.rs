@@ -3,10 +3,8 @@
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use serde::Deserialize;
 
-use crate::domain::freight::{self, FreightFilter, FreightKind, parse_date};
-use crate::domain::geo::Country;
+use crate::domain::freight::{self, FreightFilter, FreightParams};
 use crate::views::forms::FormState;
 use crate::views::pages::freight as view;
 use crate::web::AppState;
@@ -15,76 +13,16 @@ use crate::web::error::{Error, Result};
 use crate::web::extract::{PageCtx, Q, RequireUser};
 use crate::web::flash;
 
-/// The listing's query.
-#[derive(Debug, Deserialize, Default, Clone)]
-pub struct FreightQuery {
-    /// cargo / truck.
-    pub kind: Option<String>,
-    /// From country.
-    pub from_country: Option<String>,
-    /// From city.
-    pub from_city: Option<String>,
-    /// To country.
-    pub to_country: Option<String>,
-    /// To city.
-    pub to_city: Option<String>,
-    /// Earliest date.
-    pub date_from: Option<String>,
-    /// Latest date.
-    pub date_to: Option<String>,
-    /// Page.
-    pub page: Option<String>,
-}
-
-fn some(s: &Option<String>) -> Option<&str> {
-    s.as_deref().map(str::trim).filter(|s| !s.is_empty() && *s != "all")
-}
-
-fn parse_filter(ctx: &PageCtx, q: &FreightQuery) -> Result<FreightFilter> {
-    let bad = |key: &'static str| Error::BadRequest(ctx.lang.t(key).to_owned());
-    let country = |v: &Option<String>| -> Result<Option<Country>> {
-        some(v).map(|c| Country::parse(c).ok_or_else(|| bad("error.bad_country"))).transpose()
-    };
-    let city = |v: &Option<String>| -> Result<Option<String>> {
-        match some(v) {
-            Some(c) if c.chars().count() > 60 => Err(bad("error.bad_city")),
-            c => Ok(c.map(str::to_owned)),
-        }
-    };
-    let date = |v: &Option<String>| -> Result<Option<String>> {
-        some(v).map(|d| parse_date(d).ok_or_else(|| bad("error.bad_date"))).transpose()
-    };
-    Ok(FreightFilter {
-        kind: some(&q.kind)
-            .map(|k| FreightKind::parse(k).ok_or_else(|| bad("error.bad_kind")))
-            .transpose()?,
-        from_country: country(&q.from_country)?,
-        from_city: city(&q.from_city)?,
-        to_country: country(&q.to_country)?,
-        to_city: city(&q.to_city)?,
-        date_from: date(&q.date_from)?,
-        date_to: date(&q.date_to)?,
-        page: match some(&q.page) {
-            None => 1,
-            Some(p) => p
-                .parse::<i64>()
-                .ok()
-                .filter(|p| (1..=10_000).contains(p))
-                .ok_or_else(|| bad("error.bad_page"))?,
-        },
-    })
-}
-
 /// `GET /logistics`.
 pub async fn list(
     State(state): State<AppState>,
     ctx: PageCtx,
-    Q(q): Q<FreightQuery>,
+    Q(q): Q<FreightParams>,
 ) -> Result<Response> {
-    let filter = parse_filter(&ctx, &q)?;
+    let filter = FreightFilter::parse(&q).map_err(|key| Error::BadRequest(key.into()))?;
     let f = filter.clone();
     let (rows, total) = state.db.run(move |conn| Ok(freight::list(conn, &f)?)).await?;
-    Ok(view::list(&ctx, &q, &filter, &rows, total).into_response())
+    Ok(view::list(&ctx, &filter, &rows, total).into_response())
 }
 
 /// `GET /logistics/new`.

@@ -6,13 +6,13 @@ use maud::{Markup, PreEscaped};
 use crate::cache::Lookup;
 use serde::Deserialize;
 
+use crate::domain::ads::filter::parse_place;
 use crate::domain::ads::home::{self, Place};
 use crate::jobs::Job;
 use crate::views;
 use crate::web::AppState;
-use crate::web::error::Result;
+use crate::web::error::{Error, Result};
 use crate::web::extract::{PageCtx, Q};
-use crate::web::handlers::listing::parse_place;
 
 /// Query of the home page.
 #[derive(Debug, Deserialize)]
@@ -27,7 +27,8 @@ pub async fn show(
     ctx: PageCtx,
     Q(q): Q<HomeQuery>,
 ) -> Result<Markup> {
-    let (country, city) = parse_place(&ctx, q.country.as_deref(), q.city.as_deref())?;
+    let (country, city, _) = parse_place(ctx.country, q.country.as_deref(), q.city.as_deref())
+        .map_err(|key| Error::BadRequest(key.into()))?;
     let place = Place { country, city };
     if state.jobs.take_bump_nudge() {
         state.jobs.submit(Job::Bump).await;

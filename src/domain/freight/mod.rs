@@ -1,6 +1,10 @@
 //! Freight ("Logistics"): cargo to move and trucks available, with a route, a date, weight,
 //! volume, body type and price.
 
+pub use filter::{FreightFilter, FreightParams};
+
+mod filter;
+
 use std::collections::HashMap;
 
 use rusqlite::{Connection, OptionalExtension, ToSql, params};
@@ -291,27 +295,6 @@ pub fn get(conn: &Connection, id: i64) -> rusqlite::Result<Option<Freight>> {
 pub fn delete(conn: &Connection, id: i64, now: i64) -> rusqlite::Result<()> {
     conn.execute("UPDATE freight_ads SET is_active = 0, deleted_at = ?2 WHERE id = ?1", (id, now))?;
     Ok(())
-}
-
-/// Listing filters.
-#[derive(Debug, Clone, Default)]
-pub struct FreightFilter {
-    /// Cargo or truck.
-    pub kind: Option<FreightKind>,
-    /// From country.
-    pub from_country: Option<Country>,
-    /// From city (exact, case-insensitive).
-    pub from_city: Option<String>,
-    /// To country.
-    pub to_country: Option<Country>,
-    /// To city.
-    pub to_city: Option<String>,
-    /// Earliest date.
-    pub date_from: Option<String>,
-    /// Latest date.
-    pub date_to: Option<String>,
-    /// 1-based page.
-    pub page: i64,
 }
 
 /// The SQL of a page and its count, for running and for `EXPLAIN QUERY PLAN`.
