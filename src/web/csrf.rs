@@ -12,12 +12,12 @@ use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
 use super::AppState;
+use super::cookies::RequestCookies;
 use super::error::Error;
-use super::extract::{SESSION_COOKIE, cookie};
 use crate::domain::secrets::hash_token;
 
 /// Cookie that binds CSRF tokens of visitors who are not signed in.
-pub const ANON_COOKIE: &str = "uzmat_anon";
+pub const ANON_COOKIE: &str = super::cookies::ANON;
 /// The form field carrying the token.
 pub const FIELD: &str = "csrf_token";
 
@@ -27,10 +27,12 @@ pub struct IssuedAnon(pub String);
 
 /// What a visitor's tokens are bound to: the session (hashed), else the anonymous cookie.
 pub fn binding(parts: &Parts) -> Option<String> {
-    if let Some(session) = cookie(parts, SESSION_COOKIE) {
-        return Some(format!("s:{}", hash_token(&session)));
+    let jar = RequestCookies::of(parts);
+    if let Some(session) = &jar.session {
+        return Some(format!("s:{}", hash_token(session)));
     }
-    cookie(parts, ANON_COOKIE)
+    jar.anon
+        .clone()
         .or_else(|| parts.extensions.get::<IssuedAnon>().map(|a| a.0.clone()))
         .map(|a| format!("a:{a}"))
 }

@@ -7,6 +7,7 @@ use axum::http::header;
 use axum::http::request::Parts;
 
 use super::AppState;
+use super::cookies::RequestCookies;
 use super::error::Error;
 use crate::domain::geo::Country;
 use crate::domain::sessions;
@@ -17,18 +18,16 @@ use crate::jobs::unread_cache::Cached;
 pub use crate::views::ctx::{PageCtx, Theme};
 
 /// Cookie holding the session id.
-pub const SESSION_COOKIE: &str = "uzmat_session";
-
-/// The value of a named cookie of the request.
-pub fn cookie(parts: &Parts, name: &str) -> Option<String> {
-    cookie_value(&parts.headers, name)
-}
+pub const SESSION_COOKIE: &str = super::cookies::SESSION;
 
 impl PageCtx {
     /// Language and theme from the headers only: used for error pages.
     pub fn from_headers(parts: &Parts) -> Self {
-        let lang = cookie(parts, "lang")
-            .and_then(|c| Lang::parse(&c))
+        let jar = RequestCookies::of(parts);
+        let lang = jar
+            .lang
+            .as_deref()
+            .and_then(Lang::parse)
             .or_else(|| {
                 parts
                     .headers
@@ -37,16 +36,15 @@ impl PageCtx {
                     .and_then(Lang::from_accept_language)
             })
             .unwrap_or_default();
-        let theme = match cookie(parts, "theme").as_deref() {
+        let theme = match jar.theme.as_deref() {
             Some("light") => Theme::Light,
             _ => Theme::Dark,
         };
-        let country = cookie(parts, "country").and_then(|c| Country::parse(&c));
+        let country = jar.country.as_deref().and_then(Country::parse);
         let path = parts.uri.path_and_query().map(|p| p.as_str().to_owned()).unwrap_or_default();
         // only catalog keys under flash.* are shown: a cookie can't inject text
-        let flash = cookie(parts, super::flash::COOKIE)
-            .filter(|k| k.starts_with("flash."))
-            .and_then(|k| lang.lookup(&k));
+        let flash =
+            jar.flash.as_deref().filter(|k| k.starts_with("flash.")).and_then(|k| lang.lookup(k));
         Self {
             lang,
             theme,
@@ -74,7 +72,7 @@ impl FromRequestParts<AppState> for PageCtx {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Error> {
         let mut ctx = PageCtx::from_headers(parts).with_csrf(parts, &state.key);
-        let Some(sid) = cookie(parts, SESSION_COOKIE) else { return Ok(ctx) };
+        let Some(sid) = RequestCookies::of(parts).session.clone() else { return Ok(ctx) };
         if sid.len() > 128 {
             return Ok(ctx);
         }
@@ -126,7 +124,7 @@ impl<S: Send + Sync> FromRequestParts<S> for SessionToken {
     type Rejection = Error;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Error> {
-        Ok(SessionToken(cookie(parts, SESSION_COOKIE).filter(|t| t.len() <= 128)))
+        Ok(SessionToken(RequestCookies::of(parts).session.clone().filter(|t| t.len() <= 128)))
     }
 }
 
@@ -182,6 +180,19 @@ impl<S: Send + Sync> FromRequestParts<S> for UserAgent {
         Ok(UserAgent(
             parts.headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).map(str::to_owned),
         ))
+    }
+}
+
+/// Whether the client asked for JSON (a script) rather than a page (a form).
+#[derive(Debug, Clone, Copy)]
+pub struct WantsJson(pub bool);
+
+impl<S: Send + Sync> FromRequestParts<S> for WantsJson {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Error> {
+        let accept = parts.headers.get(header::ACCEPT).and_then(|v| v.to_str().ok());
+        Ok(WantsJson(accept.is_some_and(|a| a.contains("application/json"))))
     }
 }
 
@@ -246,16 +257,4 @@ impl FromRequestParts<AppState> for RequireStaff {
             Err(Error::Forbidden.into_response())
         }
     }
-}
-
-/// A cookie's value from raw headers (for handlers that act on the cookie itself: sign-in/out).
-pub fn cookie_value(headers: &axum::http::HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(cookie::Cookie::split_parse_encoded)
-        .filter_map(Result::ok)
-        .find(|c| c.name() == name)
-        .map(|c| c.value().to_owned())
 }

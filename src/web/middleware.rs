@@ -1,5 +1,6 @@
 //! Middleware: request metrics, security headers, and rendering error responses as pages.
 
+use std::sync::Arc;
 use std::time::Instant;
 
 use axum::extract::{MatchedPath, Request, State};
@@ -8,8 +9,10 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use super::AppState;
+use super::cookies::RequestCookies;
 use super::error::ErrorPage;
 use super::extract::PageCtx;
+use super::flash;
 use crate::views;
 
 /// Counts requests and their latency by method and route pattern.
@@ -71,39 +74,38 @@ pub async fn security_headers(State(state): State<AppState>, req: Request, next:
     resp
 }
 
-/// Turns error responses (which carry an [`ErrorPage`]) into full pages in the visitor's language.
+/// Turns error responses (which carry an [`ErrorPage`]) into full pages in the visitor's
+/// language, writes a [`flash::Flash`] a handler answered with, and clears one a page showed.
 pub async fn error_pages(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    // only what the error page and the flash need is kept (most responses use neither): the
-    // cookies and the languages, whose values share the request's buffer
-    let mut headers = axum::http::HeaderMap::new();
-    for name in [header::COOKIE, header::ACCEPT_LANGUAGE] {
-        for value in req.headers().get_all(&name) {
-            headers.append(name.clone(), value.clone());
-        }
-    }
+    let jar = req.extensions().get::<Arc<RequestCookies>>().cloned();
+    let jar = jar.unwrap_or_else(|| Arc::new(RequestCookies::parse(req.headers())));
+    // only what the error page needs is kept (most responses need nothing): the languages,
+    // whose values share the request's buffer
+    let languages: Vec<HeaderValue> =
+        req.headers().get_all(header::ACCEPT_LANGUAGE).iter().cloned().collect();
     let uri = req.uri().clone();
     let issued = req.extensions().get::<super::csrf::IssuedAnon>().cloned();
-    let resp = next.run(req).await;
+    let https = state.config.server.https;
+    let mut resp = next.run(req).await;
+    flash::write(&mut resp, https);
     let status = resp.status();
     let is_error_page = resp.extensions().get::<ErrorPage>().is_some();
     let framework_error =
         (status.is_client_error() || status.is_server_error()) && is_plain_text(&resp);
-    let has_flash = headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .any(|v| v.contains(super::flash::COOKIE));
-    if !is_error_page && !framework_error && !has_flash {
+    if !is_error_page && !framework_error && jar.flash.is_none() {
         return resp;
     }
     let mut builder = Request::builder().uri(uri);
     if let Some(h) = builder.headers_mut() {
-        *h = headers;
+        for v in languages {
+            h.append(header::ACCEPT_LANGUAGE, v);
+        }
     }
     let (mut parts, ()) = match builder.body(()) {
         Ok(r) => r.into_parts(),
         Err(_) => return resp,
     };
+    parts.extensions.insert(jar);
     if let Some(a) = issued {
         parts.extensions.insert(a);
     }
@@ -114,7 +116,7 @@ pub async fn error_pages(State(state): State<AppState>, req: Request, next: Next
         // the framework's own refusals (body too large, wrong method, bad form) arrive as plain
         // text: they get the same readable page
         None if framework_error => framework_message(&ctx, status),
-        None => return super::flash::clear_if_shown(ctx.flash.is_some(), resp),
+        None => return flash::clear_if_shown(ctx.flash.is_some(), resp, https),
     };
     let mut out = (status, views::pages::error::page(&ctx, status.as_u16(), message.as_deref()))
         .into_response();
@@ -122,22 +124,22 @@ pub async fn error_pages(State(state): State<AppState>, req: Request, next: Next
     out
 }
 
-/// Gives visitors without a session an anonymous id cookie, so their forms (sign-in, sign-up,
+/// Parses the request's cookies once (every extractor reads them from here), and gives
+/// visitors without a session an anonymous id cookie, so their forms (sign-in, sign-up,
 /// preferences) carry a CSRF token bound to something.
-pub async fn anon_cookie(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+pub async fn cookies(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     let path = req.uri().path();
     let skip = ["/assets/", "/media/", "/healthz", "/metrics"].iter().any(|p| path.starts_with(p));
-    let has_cookie =
-        req.headers().get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).any(|v| {
-            v.contains(super::csrf::ANON_COOKIE) || v.contains(super::extract::SESSION_COOKIE)
-        });
-    if skip || has_cookie {
+    let jar = RequestCookies::parse(req.headers());
+    let has_id = jar.session.is_some() || jar.anon.is_some();
+    req.extensions_mut().insert(Arc::new(jar));
+    if skip || has_id {
         return next.run(req).await;
     }
     let id = crate::domain::secrets::new_token();
     req.extensions_mut().insert(super::csrf::IssuedAnon(id.clone()));
     let mut resp = next.run(req).await;
-    let c = super::cookies::build(super::csrf::ANON_COOKIE, id, state.config.server.https, 365);
+    let c = super::cookies::build(super::cookies::ANON, id, state.config.server.https, 365);
     if let Ok(v) = HeaderValue::from_str(&c.to_string()) {
         resp.headers_mut().append(header::SET_COOKIE, v);
     }

@@ -194,7 +194,7 @@ pub fn router(state: AppState) -> Router {
         .fallback(handlers::pages::not_found)
         .layer(DefaultBodyLimit::max(state.config.server.form_limit_kib * 1024))
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::error_pages))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::anon_cookie))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::cookies))
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::security_headers))
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::track))
         .with_state(state)

@@ -102,3 +102,36 @@ fn preference_posts_need_the_csrf_token() {
     assert_eq!(r.status, 403);
     assert!(r.header_all("set-cookie").iter().all(|c| !c.starts_with("lang=")), "nothing changed");
 }
+
+#[test]
+fn a_cookie_value_naming_the_session_cookie_does_not_stop_the_anonymous_id() {
+    let app = spawn_app();
+    let c = Client::new(&app);
+    c.cookies.borrow_mut().insert("note".into(), "uzmat_session".into());
+    let page = c.get("/login");
+    assert!(
+        page.header_all("set-cookie").iter().any(|s| s.starts_with("uzmat_anon=")),
+        "the anonymous id is issued: {:?}",
+        page.header_all("set-cookie")
+    );
+    let r = c.post("/prefs", &[("lang", "en"), ("back", "/")]);
+    assert_eq!(r.status, 303, "the form's token is bound to that id and accepted");
+}
+
+#[test]
+fn every_cookie_is_secure_behind_https() {
+    let app = crate::support::spawn_with(|c| c.server.https = true);
+    let c = Client::new(&app);
+    c.get("/");
+    let r = c.post("/prefs", &[("lang", "en"), ("theme", "light"), ("country", "kz")]);
+    assert_eq!(r.status, 303);
+    let set = r.header_all("set-cookie");
+    for name in ["flash=", "lang=", "theme=", "country="] {
+        let cookie = set.iter().find(|s| s.starts_with(name)).expect(name);
+        assert!(cookie.contains("Secure"), "{cookie}");
+    }
+    let page = c.get("/");
+    let cleared = page.header_all("set-cookie");
+    let cleared = cleared.iter().find(|s| s.starts_with("flash=")).expect("flash cleared");
+    assert!(cleared.contains("Secure"), "{cleared}");
+}

@@ -12,11 +12,12 @@ use crate::domain::{photos, sessions};
 use crate::views::forms::FormState;
 use crate::views::pages::account as view;
 use crate::web::AppState;
+use crate::web::cookies;
 use crate::web::csrf::CsrfForm;
 use crate::web::error::{Error, Result};
 use crate::web::extract::{RequireUser, SESSION_COOKIE};
+use crate::web::flash::Flash;
 use crate::web::multipart::{self, FileRules};
-use crate::web::{cookies, flash};
 
 /// Largest avatar upload.
 pub const AVATAR_MAX_BYTES: usize = 5 * 1024 * 1024;
@@ -53,9 +54,7 @@ async fn load(state: &AppState, id: i64) -> Result<Account> {
 }
 
 fn redirect_with(flash_key: &'static str, to: &str) -> Response {
-    let mut headers = HeaderMap::new();
-    flash::set(&mut headers, flash_key);
-    (headers, Redirect::to(to)).into_response()
+    (Flash(flash_key), Redirect::to(to)).into_response()
 }
 
 /// `GET /account`.
@@ -224,8 +223,7 @@ pub async fn delete(
         .await?;
     let mut headers = HeaderMap::new();
     cookies::remove(&mut headers, SESSION_COOKIE);
-    flash::set(&mut headers, "flash.account_deleted");
-    Ok((headers, Redirect::to("/")).into_response())
+    Ok((headers, Flash("flash.account_deleted"), Redirect::to("/")).into_response())
 }
 
 /// `GET /account/export`: everything we hold about the user, as a JSON download.

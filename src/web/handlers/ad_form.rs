@@ -3,7 +3,7 @@
 use std::collections::{HashMap, HashSet};
 
 use axum::extract::{Path, Request, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
@@ -17,7 +17,7 @@ use crate::views::pages::ad_form as view;
 use crate::web::AppState;
 use crate::web::error::{Error, Result};
 use crate::web::extract::{PageCtx, Q, RequireUser};
-use crate::web::flash;
+use crate::web::flash::Flash;
 use crate::web::multipart::{self, FileRules, MultipartForm};
 
 /// Largest request: ten 10 MB photos and the text.
@@ -202,9 +202,11 @@ async fn save(
         .await?;
     let id = saved.ok_or(Error::NotFound)?;
     let slug = state.db.run(move |conn| Ok(repo::slug_of(conn, id)?)).await?.unwrap_or_default();
-    let mut headers = HeaderMap::new();
-    flash::set(&mut headers, if ad.is_some() { "flash.ad_saved" } else { "flash.ad_published" });
-    Ok((headers, Redirect::to(&format!("/ad/{id}-{slug}"))).into_response())
+    Ok((
+        Flash(if ad.is_some() { "flash.ad_saved" } else { "flash.ad_published" }),
+        Redirect::to(&format!("/ad/{id}-{slug}")),
+    )
+        .into_response())
 }
 
 fn rerender(

@@ -1,7 +1,7 @@
 //! An ad's life after posting: publish, unpublish, delete; favorites; the owner's list.
 
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, HeaderValue, header};
+use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 
 use crate::domain::ads::write;
@@ -11,8 +11,8 @@ use crate::views::pages::my_ads as view;
 use crate::web::AppState;
 use crate::web::csrf::CsrfForm;
 use crate::web::error::{Error, Result};
-use crate::web::extract::{PageCtx, RequireUser};
-use crate::web::flash;
+use crate::web::extract::{PageCtx, RequireUser, WantsJson};
+use crate::web::flash::Flash;
 use crate::web::handlers::prefs::safe_back;
 
 fn parse_id(id: &str) -> Result<i64> {
@@ -39,10 +39,8 @@ async fn may_manage(
 }
 
 fn back_to(form: &CsrfForm, default: &str, flash_key: &'static str) -> Response {
-    let mut headers = HeaderMap::new();
-    flash::set(&mut headers, flash_key);
     let back = form.0.get("back").map(String::as_str).filter(|b| !b.is_empty()).unwrap_or(default);
-    (headers, Redirect::to(safe_back(Some(back)))).into_response()
+    (Flash(flash_key), Redirect::to(safe_back(Some(back)))).into_response()
 }
 
 /// Publishes or unpublishes. Staff may do both on any ad; an ad staff unpublished stays so
@@ -113,9 +111,7 @@ pub async fn delete(
             Ok(())
         })
         .await?;
-    let mut headers = HeaderMap::new();
-    flash::set(&mut headers, "flash.ad_deleted");
-    Ok((headers, Redirect::to("/my/ads")).into_response())
+    Ok((Flash("flash.ad_deleted"), Redirect::to("/my/ads")).into_response())
 }
 
 /// `POST /ad/{id}/favorite`: toggles. Scripts ask for JSON and stay on the page; forms come back.
@@ -123,7 +119,7 @@ pub async fn favorite(
     State(state): State<AppState>,
     RequireUser(ctx, user): RequireUser,
     Path(id): Path<String>,
-    headers: HeaderMap,
+    WantsJson(wants_json): WantsJson,
     form: CsrfForm,
 ) -> Result<Response> {
     let id = parse_id(&id)?;
@@ -133,10 +129,6 @@ pub async fn favorite(
         .run(move |conn| Ok(write::toggle_favorite(conn, user.id, id, now)?))
         .await?
         .ok_or(Error::NotFound)?;
-    let wants_json = headers
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|a| a.contains("application/json"));
     if wants_json {
         return Ok((
             [(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))],

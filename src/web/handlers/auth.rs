@@ -12,11 +12,12 @@ use crate::jobs::Job;
 use crate::views::forms::FormState;
 use crate::views::pages::auth as view;
 use crate::web::AppState;
+use crate::web::cookies;
 use crate::web::csrf::{ANON_COOKIE, CsrfForm};
 use crate::web::error::{Error, Result};
-use crate::web::extract::{ClientIp, PageCtx, Q, SESSION_COOKIE};
+use crate::web::extract::{ClientIp, PageCtx, Q, SESSION_COOKIE, SessionToken};
+use crate::web::flash::Flash;
 use crate::web::handlers::prefs::safe_back;
-use crate::web::{cookies, flash};
 
 /// Query of the sign-up and sign-in pages.
 #[derive(Debug, Deserialize, Default)]
@@ -39,8 +40,7 @@ pub fn signed_in(state: &AppState, token: String, to: &str, flash_key: &'static 
     );
     cookies::append(&mut headers, &c);
     cookies::remove(&mut headers, ANON_COOKIE);
-    flash::set(&mut headers, flash_key);
-    (headers, Redirect::to(safe_back(Some(to)))).into_response()
+    (headers, Flash(flash_key), Redirect::to(safe_back(Some(to)))).into_response()
 }
 
 fn form_state(form: &CsrfForm, errors: FieldErrors, general: Option<&'static str>) -> FormState {
@@ -155,7 +155,7 @@ pub async fn login(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
     ctx: PageCtx,
-    headers: HeaderMap,
+    SessionToken(old_session): SessionToken,
     form: CsrfForm,
 ) -> Result<Response> {
     let next = safe_back(Some(form.get("next"))).to_owned();
@@ -206,7 +206,7 @@ pub async fn login(
         return Ok(rerender("auth.bad_credentials", StatusCode::UNPROCESSABLE_ENTITY));
     };
     state.throttle.clear(&fail_key);
-    let old = crate::web::extract::cookie_value(&headers, SESSION_COOKIE);
+    let old = old_session;
     let days = auth.session_days;
     let token = state
         .db
@@ -227,10 +227,10 @@ pub async fn login(
 /// `POST /logout`.
 pub async fn logout(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    SessionToken(session): SessionToken,
     _form: CsrfForm,
 ) -> Result<Response> {
-    if let Some(token) = crate::web::extract::cookie_value(&headers, SESSION_COOKIE) {
+    if let Some(token) = session {
         state
             .db
             .run(move |conn| {
@@ -240,8 +240,7 @@ pub async fn logout(
     }
     let mut out = HeaderMap::new();
     cookies::remove(&mut out, SESSION_COOKIE);
-    flash::set(&mut out, "flash.signed_out");
-    Ok((out, Redirect::to("/")).into_response())
+    Ok((out, Flash("flash.signed_out"), Redirect::to("/")).into_response())
 }
 
 /// `GET /password/forgot`.
@@ -386,8 +385,6 @@ pub async fn verify_email(
         })
         .await?;
     result.map_err(|e| token_error(&ctx, e))?;
-    let mut headers = HeaderMap::new();
-    flash::set(&mut headers, "flash.email_verified");
     let to = if ctx.user.is_some() { "/account" } else { "/login" };
-    Ok((headers, Redirect::to(to)).into_response())
+    Ok((Flash("flash.email_verified"), Redirect::to(to)).into_response())
 }

@@ -1,7 +1,7 @@
 //! `/logistics`: freight listings by route and date; posting and removing them.
 
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 
 use crate::domain::freight::{self, FreightFilter, FreightParams};
@@ -11,7 +11,7 @@ use crate::web::AppState;
 use crate::web::csrf::CsrfForm;
 use crate::web::error::{Error, Result};
 use crate::web::extract::{PageCtx, Q, RequireUser};
-use crate::web::flash;
+use crate::web::flash::Flash;
 
 /// `GET /logistics`.
 pub async fn list(
@@ -46,9 +46,7 @@ pub async fn create(
     };
     let now = ctx.now;
     let id = state.db.run(move |conn| Ok(freight::insert(conn, user.id, &new, now)?)).await?;
-    let mut headers = HeaderMap::new();
-    flash::set(&mut headers, "flash.ad_published");
-    Ok((headers, Redirect::to(&format!("/freight/{id}"))).into_response())
+    Ok((Flash("flash.ad_published"), Redirect::to(&format!("/freight/{id}"))).into_response())
 }
 
 /// `GET /freight/{id}`.
@@ -77,7 +75,5 @@ pub async fn delete(
     }
     let now = ctx.now;
     state.db.run(move |conn| Ok(freight::delete(conn, id, now)?)).await?;
-    let mut headers = HeaderMap::new();
-    flash::set(&mut headers, "flash.ad_deleted");
-    Ok((headers, Redirect::to("/logistics")).into_response())
+    Ok((Flash("flash.ad_deleted"), Redirect::to("/logistics")).into_response())
 }

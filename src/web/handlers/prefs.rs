@@ -1,12 +1,16 @@
 //! `POST /prefs`: theme, language and country, kept in cookies (no account needed).
 
+use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use cookie::{Cookie, SameSite};
+use cookie::Cookie;
 
 use crate::domain::geo::Country;
 use crate::i18n::Lang;
+use crate::web::AppState;
+use crate::web::cookies;
 use crate::web::extract::PageCtx;
+use crate::web::flash::Flash;
 
 /// The preference form.
 #[derive(Debug)]
@@ -17,12 +21,8 @@ pub struct PrefsForm {
     back: Option<String>,
 }
 
-fn set_cookie(headers: &mut HeaderMap, name: &'static str, value: String, remove: bool) {
-    let mut c = Cookie::build((name, value))
-        .path("/")
-        .same_site(SameSite::Lax)
-        .max_age(cookie::time::Duration::days(365))
-        .build();
+fn set_cookie(headers: &mut HeaderMap, c: &Cookie<'static>, remove: bool) {
+    let mut c = c.clone();
     if remove {
         c.make_removal();
     }
@@ -47,7 +47,13 @@ pub fn safe_back(back: Option<&str>) -> &str {
 }
 
 /// Stores the chosen preferences and returns to the page the form was on.
-pub async fn update(ctx: PageCtx, form: crate::web::csrf::CsrfForm) -> Response {
+pub async fn update(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    form: crate::web::csrf::CsrfForm,
+) -> Response {
+    let https = state.config.server.https;
+    let pref = |name: &'static str, value: &str| cookies::preference(name, value.to_owned(), https);
     let form = PrefsForm {
         theme: form.0.get("theme").cloned(),
         lang: form.0.get("lang").cloned(),
@@ -58,23 +64,24 @@ pub async fn update(ctx: PageCtx, form: crate::web::csrf::CsrfForm) -> Response 
     match form.theme.as_deref() {
         Some("toggle") => {
             let next = if ctx.theme.code() == "dark" { "light" } else { "dark" };
-            set_cookie(&mut headers, "theme", next.into(), false)
+            set_cookie(&mut headers, &pref("theme", next), false)
         }
-        Some(t @ ("dark" | "light")) => set_cookie(&mut headers, "theme", t.into(), false),
+        Some(t @ ("dark" | "light")) => set_cookie(&mut headers, &pref("theme", t), false),
         _ => {}
     }
+    let mut flash = None;
     if let Some(lang) = form.lang.as_deref().and_then(Lang::parse) {
-        set_cookie(&mut headers, "lang", lang.code().into(), false);
-        crate::web::flash::set(&mut headers, "flash.lang_saved");
+        set_cookie(&mut headers, &pref("lang", lang.code()), false);
+        flash = Some(Flash("flash.lang_saved"));
     }
     if form.country.is_some() {
-        crate::web::flash::set(&mut headers, "flash.country_saved");
+        flash = Some(Flash("flash.country_saved"));
     }
     match form.country.as_deref() {
-        Some("all") => set_cookie(&mut headers, "country", String::new(), true),
+        Some("all") => set_cookie(&mut headers, &pref("country", ""), true),
         Some(c) => {
             if let Some(c) = Country::parse(c) {
-                set_cookie(&mut headers, "country", c.code().into(), false)
+                set_cookie(&mut headers, &pref("country", c.code()), false)
             }
         }
         None => {}
@@ -82,7 +89,7 @@ pub async fn update(ctx: PageCtx, form: crate::web::csrf::CsrfForm) -> Response 
     // a country change drops a city filter carried in the return path
     let back = safe_back(form.back.as_deref());
     let back = if form.country.is_some() { back.split('?').next().unwrap_or("/") } else { back };
-    (headers, Redirect::to(back)).into_response()
+    (headers, flash, Redirect::to(back)).into_response()
 }
 
 #[cfg(test)]
