@@ -12,3 +12,12 @@ pub mod sessions;
 pub mod slug;
 pub mod tokens;
 pub mod users;
+
+/// Why an action was refused: the rule of who may do it said no.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Denied {
+    /// No such thing for this user (deleted, or hidden from them).
+    NotFound,
+    /// It is there, but not theirs to change.
+    Forbidden,
+}

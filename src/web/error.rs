@@ -31,6 +31,15 @@ impl From<DbError> for Error {
     }
 }
 
+impl From<crate::domain::Denied> for Error {
+    fn from(d: crate::domain::Denied) -> Self {
+        match d {
+            crate::domain::Denied::NotFound => Error::NotFound,
+            crate::domain::Denied::Forbidden => Error::Forbidden,
+        }
+    }
+}
+
 impl From<rusqlite::Error> for Error {
     fn from(e: rusqlite::Error) -> Self {
         Error::Internal(e.to_string())

@@ -12,6 +12,7 @@ mod browser_accounts;
 mod browser_ads;
 mod browser_pages;
 mod cli;
+mod domain_actions;
 mod freight;
 mod hardening;
 mod home;

@@ -1,5 +1,6 @@
 //! Accounts: sign-up and profile forms parsed into valid values, or per-field errors.
 
+pub mod actions;
 pub mod password;
 pub mod repo;
 

@@ -1,5 +1,6 @@
 //! Ads: kinds, sections, the card and detail shapes pages show, and listing queries.
 
+pub mod actions;
 pub mod filter;
 pub mod form;
 pub mod home;

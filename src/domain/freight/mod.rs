@@ -3,6 +3,7 @@
 
 pub use filter::{FreightFilter, FreightParams};
 
+pub mod actions;
 mod filter;
 
 use std::collections::HashMap;

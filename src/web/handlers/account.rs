@@ -7,8 +7,8 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 
 use crate::domain::accounts::repo::{self, Account};
-use crate::domain::accounts::{FieldErrors, parse_profile, password};
-use crate::domain::{photos, sessions};
+use crate::domain::accounts::{FieldErrors, actions, parse_profile, password};
+use crate::domain::photos;
 use crate::views::forms::FormState;
 use crate::views::pages::account as view;
 use crate::web::AppState;
@@ -82,7 +82,7 @@ pub async fn update(
             (StatusCode::UNPROCESSABLE_ENTITY, view::settings(&ctx, &account, &fs)).into_response()
         );
     }
-    state.db.run(move |conn| Ok(repo::update_profile(conn, user.id, &profile)?)).await?;
+    state.db.run(move |conn| Ok(actions::update_profile(conn, user.id, &profile)?)).await?;
     Ok(redirect_with("flash.profile_saved", "/account"))
 }
 
@@ -130,7 +130,7 @@ pub async fn avatar(
     }
     tokio::fs::write(&path, jpeg).await.map_err(|e| Error::Internal(e.to_string()))?;
     let stored = name.clone();
-    let old = state.db.run(move |conn| Ok(repo::set_avatar(conn, user.id, &stored)?)).await?;
+    let old = state.db.run(move |conn| Ok(actions::set_avatar(conn, user.id, &stored)?)).await?;
     if let Some(old) = old {
         state.jobs.submit(crate::jobs::Job::DeleteFiles { paths: vec![old] }).await;
     }
@@ -173,19 +173,7 @@ pub async fn change_password(
     let keep = user.session_hash.clone();
     state
         .db
-        .run(move |conn| {
-            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-            repo::set_password(&tx, user.id, &hash, now)?;
-            crate::domain::tokens::revoke_all(
-                &tx,
-                user.id,
-                crate::domain::tokens::Purpose::ResetPassword,
-                now,
-            )?;
-            sessions::delete_others(&tx, user.id, Some(&keep))?;
-            tx.commit()?;
-            Ok(())
-        })
+        .run(move |conn| Ok(actions::change_password(conn, user.id, &hash, &keep, now)?))
         .await?;
     Ok(redirect_with("flash.password_changed", "/account"))
 }
@@ -212,9 +200,8 @@ pub async fn delete(
     state
         .db
         .run(move |conn| {
-            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-            let files = repo::delete(&tx, user.id, now)?;
-            tx.commit()?;
+            let files = actions::delete_account(conn, user.id, now)?;
+            // queued here, right after the commit, even if the visitor has gone meanwhile
             if !files.is_empty() {
                 jobs.enqueue(crate::jobs::Job::DeleteFiles { paths: files });
             }

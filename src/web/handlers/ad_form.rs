@@ -9,7 +9,7 @@ use serde::Deserialize;
 
 use crate::domain::accounts::FieldErrors;
 use crate::domain::ads::write::{self, FormPhoto};
-use crate::domain::ads::{Kind, form, repo};
+use crate::domain::ads::{Kind, actions, form, repo};
 use crate::domain::photos::{self, MAX_PER_AD};
 use crate::jobs::Job;
 use crate::views::forms::FormState;
@@ -140,8 +140,10 @@ async fn collect_photos(
         tokio::fs::write(&full, &p.jpeg).await.map_err(|e| Error::Internal(e.to_string()))?;
         let now = crate::db::now();
         let (w, h) = (p.width, p.height);
-        let stored =
-            state.db.run(move |conn| Ok(write::add_upload(conn, user, &rel, w, h, now)?)).await?;
+        let stored = state
+            .db
+            .run(move |conn| Ok(actions::keep_upload(conn, user, &rel, w, h, now)?))
+            .await?;
         photos.push(stored);
     }
     Ok(photos)
@@ -181,32 +183,24 @@ async fn save(
     let saved = state
         .db
         .run(move |conn| {
-            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-            let id = match ad {
-                // deleted while the upload was on its way: nothing is written
-                Some(id) if !write::update(&tx, id, &new_ad, now)? => return Ok(None),
-                Some(id) => id,
-                None => write::insert(&tx, user, &new_ad, now)?,
+            let saved = match ad {
+                Some(id) => actions::edit(conn, user, id, &new_ad, &arranged, now)?,
+                None => Ok(actions::post(conn, user, &new_ad, &arranged, now)?),
             };
-            let (removed, added) = write::set_photos(&tx, id, user, &arranged)?;
-            tx.commit()?;
-            // queued right after the commit, even if the visitor has gone meanwhile
-            if added {
-                jobs.enqueue(Job::ResizePhotos { ad_id: id });
+            // queued here, right after the commit, even if the visitor has gone meanwhile
+            if let Ok(s) = &saved {
+                if s.photos_added {
+                    jobs.enqueue(Job::ResizePhotos { ad_id: s.id });
+                }
+                if !s.removed_files.is_empty() {
+                    jobs.enqueue(Job::DeleteFiles { paths: s.removed_files.clone() });
+                }
             }
-            if !removed.is_empty() {
-                jobs.enqueue(Job::DeleteFiles { paths: removed });
-            }
-            Ok(Some(id))
+            Ok(saved)
         })
-        .await?;
-    let id = saved.ok_or(Error::NotFound)?;
-    let slug = state.db.run(move |conn| Ok(repo::slug_of(conn, id)?)).await?.unwrap_or_default();
-    Ok((
-        Flash(if ad.is_some() { "flash.ad_saved" } else { "flash.ad_published" }),
-        Redirect::to(&format!("/ad/{id}-{slug}")),
-    )
-        .into_response())
+        .await??;
+    let flash = Flash(if ad.is_some() { "flash.ad_saved" } else { "flash.ad_published" });
+    Ok((flash, Redirect::to(&format!("/ad/{}-{}", saved.id, saved.slug))).into_response())
 }
 
 fn rerender(

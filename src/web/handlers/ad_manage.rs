@@ -4,6 +4,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 
+use crate::domain::ads::actions;
 use crate::domain::ads::write;
 use crate::domain::users::SessionUser;
 use crate::jobs::Job;
@@ -19,32 +20,12 @@ fn parse_id(id: &str) -> Result<i64> {
     id.parse().map_err(|_| Error::NotFound)
 }
 
-/// Whether the user may change the ad: its owner, or staff when `staff_ok` (moderation).
-/// Returns whether the user acts as staff on someone else's ad.
-async fn may_manage(
-    state: &AppState,
-    user: &SessionUser,
-    id: i64,
-    staff_ok: bool,
-) -> Result<(bool, write::Ownership)> {
-    let o =
-        state.db.run(move |conn| Ok(write::ownership(conn, id)?)).await?.ok_or(Error::NotFound)?;
-    if o.owner_id == user.id {
-        Ok((false, o))
-    } else if staff_ok && user.is_staff {
-        Ok((true, o))
-    } else {
-        Err(Error::Forbidden)
-    }
-}
-
 fn back_to(form: &CsrfForm, default: &str, flash_key: &'static str) -> Response {
     let back = form.0.get("back").map(String::as_str).filter(|b| !b.is_empty()).unwrap_or(default);
     (Flash(flash_key), Redirect::to(safe_back(Some(back)))).into_response()
 }
 
-/// Publishes or unpublishes. Staff may do both on any ad; an ad staff unpublished stays so
-/// until staff publish it again.
+/// Publishes or unpublishes (the rule of who may is the domain's).
 async fn set_active(
     state: AppState,
     ctx: PageCtx,
@@ -54,12 +35,8 @@ async fn set_active(
     form: CsrfForm,
 ) -> Result<Response> {
     let id = parse_id(id)?;
-    let (as_staff, o) = may_manage(&state, &user, id, true).await?;
-    if active && o.blocked && !user.is_staff {
-        return Err(Error::Forbidden);
-    }
     let now = ctx.now;
-    state.db.run(move |conn| Ok(write::set_active(conn, id, active, as_staff, now)?)).await?;
+    state.db.run(move |conn| Ok(actions::set_active(conn, &user, id, active, now)?)).await??;
     Ok(back_to(
         &form,
         "/my/ads",
@@ -96,21 +73,21 @@ pub async fn delete(
     _csrf: CsrfForm, // the token check is the point: the form has no fields
 ) -> Result<Response> {
     let id = parse_id(&id)?;
-    may_manage(&state, &user, id, true).await?;
     let now = ctx.now;
     let jobs = state.jobs.clone();
     state
         .db
         .run(move |conn| {
-            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-            let files = write::delete(&tx, id, now)?;
-            tx.commit()?;
-            if !files.is_empty() {
-                jobs.enqueue(Job::DeleteFiles { paths: files });
+            let deleted = actions::delete(conn, &user, id, now)?;
+            // queued here, right after the commit, even if the visitor has gone meanwhile
+            if let Ok(files) = &deleted
+                && !files.is_empty()
+            {
+                jobs.enqueue(Job::DeleteFiles { paths: files.clone() });
             }
-            Ok(())
+            Ok(deleted)
         })
-        .await?;
+        .await??;
     Ok((Flash("flash.ad_deleted"), Redirect::to("/my/ads")).into_response())
 }
 
@@ -124,11 +101,8 @@ pub async fn favorite(
 ) -> Result<Response> {
     let id = parse_id(&id)?;
     let now = ctx.now;
-    let is_favorite = state
-        .db
-        .run(move |conn| Ok(write::toggle_favorite(conn, user.id, id, now)?))
-        .await?
-        .ok_or(Error::NotFound)?;
+    let is_favorite =
+        state.db.run(move |conn| Ok(actions::toggle_favorite(conn, user.id, id, now)?)).await??;
     if wants_json {
         return Ok((
             [(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))],

@@ -5,9 +5,9 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
+use crate::domain::accounts::actions::{self, MailCtx};
 use crate::domain::accounts::{self, AccountType, FieldErrors, password, repo};
 use crate::domain::tokens::{self, Purpose, TokenError};
-use crate::domain::{mail, sessions};
 use crate::jobs::Job;
 use crate::views::forms::FormState;
 use crate::views::pages::auth as view;
@@ -104,31 +104,8 @@ pub async fn signup(
     let created = state
         .db
         .run(move |conn| {
-            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-            let id = match repo::create(
-                &tx,
-                &signup.email,
-                &hash,
-                signup.account_type,
-                &signup.profile,
-                now,
-            ) {
-                Ok(id) => id,
-                Err(repo::CreateError::EmailTaken) => return Ok(None),
-                Err(repo::CreateError::Db(e)) => return Err(e.into()),
-            };
-            let token = tokens::issue(&tx, id, Purpose::VerifyEmail, now, 72 * HOUR)?;
-            let body = lang.tf(
-                "mail.verify_body",
-                &[
-                    ("name", &signup.profile.name),
-                    ("link", &format!("{base}/verify-email/{token}")),
-                ],
-            );
-            mail::enqueue(&tx, signup.email.as_str(), lang.t("mail.verify_subject"), &body, now)?;
-            let session = sessions::create(&tx, id, now, days)?;
-            tx.commit()?;
-            Ok(Some(session))
+            let mail_ctx = MailCtx { base_url: &base, lang };
+            Ok(actions::sign_up(conn, &signup, &hash, mail_ctx, now, days)?.ok())
         })
         .await?;
     let Some(session) = created else {
@@ -206,20 +183,10 @@ pub async fn login(
         return Ok(rerender("auth.bad_credentials", StatusCode::UNPROCESSABLE_ENTITY));
     };
     state.throttle.clear(&fail_key);
-    let old = old_session;
     let days = auth.session_days;
     let token = state
         .db
-        .run(move |conn| {
-            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-            // no session fixation: whatever session came in ends, a new id is issued
-            if let Some(old) = old {
-                sessions::delete(&tx, &crate::domain::secrets::hash_token(&old))?;
-            }
-            let token = sessions::create(&tx, user_id, now, days)?;
-            tx.commit()?;
-            Ok(token)
-        })
+        .run(move |conn| Ok(actions::sign_in(conn, user_id, old_session.as_deref(), now, days)?))
         .await?;
     Ok(signed_in(&state, token, &next, "flash.signed_in"))
 }
@@ -231,12 +198,7 @@ pub async fn logout(
     _form: CsrfForm,
 ) -> Result<Response> {
     if let Some(token) = session {
-        state
-            .db
-            .run(move |conn| {
-                Ok(sessions::delete(conn, &crate::domain::secrets::hash_token(&token))?)
-            })
-            .await?;
+        state.db.run(move |conn| Ok(actions::sign_out(conn, &token)?)).await?;
     }
     let mut out = HeaderMap::new();
     cookies::remove(&mut out, SESSION_COOKIE);
@@ -280,14 +242,7 @@ pub async fn forgot(
     let queued = state
         .db
         .run(move |conn| {
-            let Some((id, _)) = repo::login_info(conn, email.as_str())? else { return Ok(false) };
-            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-            let token = tokens::issue(&tx, id, Purpose::ResetPassword, now, HOUR)?;
-            let body =
-                lang.tf("mail.reset_body", &[("link", &format!("{base}/password/reset/{token}"))]);
-            mail::enqueue(&tx, email.as_str(), lang.t("mail.reset_subject"), &body, now)?;
-            tx.commit()?;
-            Ok(true)
+            Ok(actions::request_reset(conn, &email, MailCtx { base_url: &base, lang }, now)?)
         })
         .await?;
     if queued {
@@ -344,21 +299,7 @@ pub async fn reset(
     let days = state.config.auth.session_days;
     let result = state
         .db
-        .run(move |conn| {
-            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-            let user = match tokens::consume(&tx, &token, Purpose::ResetPassword, now)? {
-                Ok(u) => u,
-                Err(e) => return Ok(Err(e)),
-            };
-            repo::set_password(&tx, user, &hash, now)?;
-            tokens::revoke_all(&tx, user, Purpose::ResetPassword, now)?;
-            // the link came by mail: the address is proven
-            repo::mark_verified(&tx, user, now)?;
-            sessions::delete_others(&tx, user, None)?;
-            let session = sessions::create(&tx, user, now, days)?;
-            tx.commit()?;
-            Ok(Ok(session))
-        })
+        .run(move |conn| Ok(actions::reset_password(conn, &token, &hash, now, days)?))
         .await?;
     let session = result.map_err(|e| token_error(&ctx, e))?;
     Ok(signed_in(&state, session, "/account", "flash.password_set"))
@@ -371,19 +312,7 @@ pub async fn verify_email(
     Path(token): Path<String>,
 ) -> Result<Response> {
     let now = ctx.now;
-    let result = state
-        .db
-        .run(move |conn| {
-            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-            let user = match tokens::consume(&tx, &token, Purpose::VerifyEmail, now)? {
-                Ok(u) => u,
-                Err(e) => return Ok(Err(e)),
-            };
-            repo::mark_verified(&tx, user, now)?;
-            tx.commit()?;
-            Ok(Ok(user))
-        })
-        .await?;
+    let result = state.db.run(move |conn| Ok(actions::verify_email(conn, &token, now)?)).await?;
     result.map_err(|e| token_error(&ctx, e))?;
     let to = if ctx.user.is_some() { "/account" } else { "/login" };
     Ok((Flash("flash.email_verified"), Redirect::to(to)).into_response())

@@ -45,7 +45,8 @@ pub async fn create(
         }
     };
     let now = ctx.now;
-    let id = state.db.run(move |conn| Ok(freight::insert(conn, user.id, &new, now)?)).await?;
+    let id =
+        state.db.run(move |conn| Ok(freight::actions::post(conn, user.id, &new, now)?)).await?;
     Ok((Flash("flash.ad_published"), Redirect::to(&format!("/freight/{id}"))).into_response())
 }
 
@@ -69,11 +70,7 @@ pub async fn delete(
     _form: CsrfForm,
 ) -> Result<Response> {
     let id: i64 = id.parse().map_err(|_| Error::NotFound)?;
-    let f = state.db.run(move |conn| Ok(freight::get(conn, id)?)).await?.ok_or(Error::NotFound)?;
-    if f.owner_id != user.id && !user.is_staff {
-        return Err(Error::Forbidden);
-    }
     let now = ctx.now;
-    state.db.run(move |conn| Ok(freight::delete(conn, id, now)?)).await?;
+    state.db.run(move |conn| Ok(freight::actions::remove(conn, &user, id, now)?)).await??;
     Ok((Flash("flash.ad_deleted"), Redirect::to("/logistics")).into_response())
 }

@@ -1,0 +1,127 @@
+//! What people do to ads, each in one write transaction (`db::write_tx`, retried when the
+//! database is busy), with the rule of who may do it: post and edit, publish and unpublish,
+//! delete, favorite. Handlers parse; these decide and write.
+
+use rusqlite::Connection;
+
+use super::form::NewAd;
+use super::write::{self, FormPhoto};
+use crate::db::write_tx;
+use crate::domain::users::SessionUser;
+
+pub use crate::domain::Denied;
+
+/// A saved ad: where it now lives and what its photos need.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Saved {
+    /// The ad.
+    pub id: i64,
+    /// Its slug (for the redirect to its page).
+    pub slug: String,
+    /// Files of photos no longer used, for the file job.
+    pub removed_files: Vec<String>,
+    /// New photos came in: their sizes are to be made.
+    pub photos_added: bool,
+}
+
+fn saved(conn: &Connection, id: i64, changes: (Vec<String>, bool)) -> rusqlite::Result<Saved> {
+    let slug = super::repo::slug_of(conn, id)?.unwrap_or_default();
+    Ok(Saved { id, slug, removed_files: changes.0, photos_added: changes.1 })
+}
+
+/// Publishes a new ad with its photos (existing uploads of the owner, in order).
+pub fn post(
+    conn: &mut Connection,
+    owner: i64,
+    ad: &NewAd,
+    photos: &[FormPhoto],
+    now: i64,
+) -> rusqlite::Result<Saved> {
+    write_tx(conn, |tx| {
+        let id = write::insert(tx, owner, ad, now)?;
+        let changes = write::set_photos(tx, id, owner, photos)?;
+        saved(tx, id, changes)
+    })
+}
+
+/// Saves an edit by the ad's owner; `Denied` when the ad is gone or someone else's.
+pub fn edit(
+    conn: &mut Connection,
+    owner: i64,
+    id: i64,
+    ad: &NewAd,
+    photos: &[FormPhoto],
+    now: i64,
+) -> rusqlite::Result<Result<Saved, Denied>> {
+    write_tx(conn, |tx| {
+        match write::ownership(tx, id)? {
+            None => return Ok(Err(Denied::NotFound)),
+            Some(o) if o.owner_id != owner => return Ok(Err(Denied::Forbidden)),
+            Some(_) => {}
+        }
+        write::update(tx, id, ad, now)?;
+        let changes = write::set_photos(tx, id, owner, photos)?;
+        Ok(Ok(saved(tx, id, changes)?))
+    })
+}
+
+/// Publishes or unpublishes. The owner may do both, unless staff unpublished the ad: then only
+/// staff publish it again. Staff may do both on any ad; their unpublishing blocks it.
+pub fn set_active(
+    conn: &mut Connection,
+    actor: &SessionUser,
+    id: i64,
+    active: bool,
+    now: i64,
+) -> rusqlite::Result<Result<(), Denied>> {
+    write_tx(conn, |tx| {
+        let Some(o) = write::ownership(tx, id)? else { return Ok(Err(Denied::NotFound)) };
+        let as_staff = o.owner_id != actor.id;
+        if (as_staff || active && o.blocked) && !actor.is_staff {
+            return Ok(Err(Denied::Forbidden));
+        }
+        write::set_active(tx, id, active, as_staff, now)?;
+        Ok(Ok(()))
+    })
+}
+
+/// Removes an ad for good (owner or staff): photos go (their files returned for the file job),
+/// favorites go, buyers' chats stay.
+pub fn delete(
+    conn: &mut Connection,
+    actor: &SessionUser,
+    id: i64,
+    now: i64,
+) -> rusqlite::Result<Result<Vec<String>, Denied>> {
+    write_tx(conn, |tx| {
+        let Some(o) = write::ownership(tx, id)? else { return Ok(Err(Denied::NotFound)) };
+        if o.owner_id != actor.id && !actor.is_staff {
+            return Ok(Err(Denied::Forbidden));
+        }
+        Ok(Ok(write::delete(tx, id, now)?))
+    })
+}
+
+/// Adds or removes a favorite; returns whether it is now one. `NotFound` when the user may not
+/// see the ad (hidden ads cannot be listed through favorites).
+pub fn toggle_favorite(
+    conn: &mut Connection,
+    user: i64,
+    id: i64,
+    now: i64,
+) -> rusqlite::Result<Result<bool, Denied>> {
+    write_tx(conn, |tx| Ok(write::toggle_favorite(tx, user, id, now)?.ok_or(Denied::NotFound)))
+}
+
+/// Keeps an uploaded photo (stored, re-encoded) for its uploader until an ad takes it or the
+/// daily sweep drops it; the form refers to it by its token.
+pub fn keep_upload(
+    conn: &mut Connection,
+    owner: i64,
+    path: &str,
+    width: u32,
+    height: u32,
+    now: i64,
+) -> rusqlite::Result<FormPhoto> {
+    write_tx(conn, |tx| write::add_upload(tx, owner, path, width, height, now))
+}

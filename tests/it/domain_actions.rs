@@ -1,0 +1,264 @@
+//! Every business write as a domain function on a temp database, without HTTP: what it
+//! writes, and what it refuses.
+
+use std::collections::HashMap;
+
+use rusqlite::Connection;
+use uzmat::config::{CurrencyConfig, DatabaseConfig};
+use uzmat::db::Db;
+use uzmat::domain::accounts::actions::{self as accounts, MailCtx, SignUpError};
+use uzmat::domain::accounts::{Email, parse_profile, parse_signup};
+use uzmat::domain::ads::actions as ads;
+use uzmat::domain::ads::{Kind, form};
+use uzmat::domain::freight;
+use uzmat::domain::tokens::{self, Purpose, TokenError};
+use uzmat::domain::users::SessionUser;
+use uzmat::domain::{Denied, secrets, sessions};
+use uzmat::i18n::Lang;
+
+const NOW: i64 = 1_800_000_000;
+const MAIL: MailCtx<'static> = MailCtx { base_url: "https://uzmat.test", lang: Lang::Ru };
+
+struct Store {
+    _dir: tempfile::TempDir,
+    db: Db,
+}
+
+impl Store {
+    fn new() -> Store {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let db = Db::open(&dir.path().join("t.db"), &DatabaseConfig::default()).expect("open");
+        Store { _dir: dir, db }
+    }
+
+    fn conn(&self) -> uzmat::db::Conn {
+        self.db.get().expect("conn")
+    }
+
+    fn count(&self, sql: &str) -> i64 {
+        self.conn().query_row(sql, [], |r| r.get(0)).expect("count")
+    }
+}
+
+fn map(pairs: &[(&str, &str)]) -> HashMap<String, String> {
+    pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+}
+
+fn sign_up(conn: &mut Connection, email: &str) -> (i64, String) {
+    let form = map(&[
+        ("account_type", "individual"),
+        ("name", "Айдар"),
+        ("email", email),
+        ("password", "ковш и стрела 2024"),
+    ]);
+    let s = parse_signup(&form, 8).expect("valid sign-up");
+    let token = accounts::sign_up(conn, &s, "hash", MAIL, NOW, 30).expect("db").expect("new");
+    let (user, _) = sessions::lookup(conn, &token, NOW).expect("db").expect("signed in");
+    (user.id, token)
+}
+
+fn actor(conn: &Connection, id: i64) -> SessionUser {
+    let staff: bool =
+        conn.query_row("SELECT is_staff FROM users WHERE id = ?1", [id], |r| r.get(0)).expect("u");
+    SessionUser {
+        id,
+        name: String::new(),
+        is_staff: staff,
+        email_verified: true,
+        avatar: None,
+        session_hash: String::new(),
+    }
+}
+
+fn new_ad() -> form::NewAd {
+    let fields = map(&[
+        ("title", "Экскаватор Hitachi ZX200"),
+        ("description", "Исправен, с документами."),
+        ("equipment_type", "экскаватор"),
+        ("brand", "Hitachi"),
+        ("price", "45000000"),
+        ("currency", "KZT"),
+        ("country", "kz"),
+        ("city", "Алматы"),
+        ("phone", "+7 701 123 45 67"),
+        ("condition", "used"),
+    ]);
+    form::parse(Kind::Sale, &fields, &CurrencyConfig::default()).expect("valid ad")
+}
+
+#[test]
+fn sign_up_in_and_out() {
+    let store = Store::new();
+    let mut conn = store.conn();
+    let (id, token) = sign_up(&mut conn, "aidar@example.kz");
+    assert_eq!(store.count("SELECT count(*) FROM outbox"), 1, "the confirmation mail");
+    assert_eq!(store.count("SELECT count(*) FROM auth_tokens WHERE purpose = 'verify_email'"), 1);
+    let again = parse_signup(
+        &map(&[("name", "X"), ("email", "AIDAR@example.kz"), ("password", "ковш и стрела 2024")]),
+        8,
+    )
+    .expect("valid");
+    let taken = accounts::sign_up(&mut conn, &again, "h", MAIL, NOW, 30).expect("db");
+    assert_eq!(taken, Err(SignUpError::EmailTaken));
+    assert_eq!(store.count("SELECT count(*) FROM users"), 1, "nothing half-written");
+    assert_eq!(store.count("SELECT count(*) FROM outbox"), 1);
+
+    let second = accounts::sign_in(&mut conn, id, Some(&token), NOW, 30).expect("sign in");
+    assert!(sessions::lookup(&conn, &token, NOW).expect("db").is_none(), "old session ended");
+    assert!(sessions::lookup(&conn, &second, NOW).expect("db").is_some());
+    accounts::sign_out(&mut conn, &second).expect("sign out");
+    assert_eq!(store.count("SELECT count(*) FROM sessions"), 0);
+}
+
+#[test]
+fn reset_verify_and_change_password() {
+    let store = Store::new();
+    let mut conn = store.conn();
+    let (id, token) = sign_up(&mut conn, "reset@example.kz");
+    let email = Email::parse("reset@example.kz").expect("email");
+    assert!(accounts::request_reset(&mut conn, &email, MAIL, NOW).expect("db"));
+    let nobody = Email::parse("nobody@example.kz").expect("email");
+    assert!(!accounts::request_reset(&mut conn, &nobody, MAIL, NOW).expect("db"));
+    assert_eq!(store.count("SELECT count(*) FROM outbox"), 2, "sign-up and one reset mail");
+
+    let link = tokens::issue(&conn, id, Purpose::ResetPassword, NOW, 3600).expect("token");
+    let fresh = accounts::reset_password(&mut conn, &link, "new-hash", NOW, 30)
+        .expect("db")
+        .expect("valid link");
+    assert!(sessions::lookup(&conn, &token, NOW).expect("db").is_none(), "sessions ended");
+    assert!(sessions::lookup(&conn, &fresh, NOW).expect("db").is_some());
+    let again = accounts::reset_password(&mut conn, &link, "x", NOW, 30).expect("db");
+    assert_eq!(again, Err(TokenError::Used));
+    let hash: String = conn
+        .query_row("SELECT password_hash FROM users WHERE id = ?1", [id], |r| r.get(0))
+        .expect("hash");
+    assert_eq!(hash, "new-hash");
+
+    let verify = tokens::issue(&conn, id, Purpose::VerifyEmail, NOW, 3600).expect("token");
+    assert_eq!(accounts::verify_email(&mut conn, &verify, NOW).expect("db"), Ok(id));
+    assert_eq!(
+        accounts::verify_email(&mut conn, "forged", NOW).expect("db"),
+        Err(TokenError::Invalid)
+    );
+
+    let other = accounts::sign_in(&mut conn, id, None, NOW, 30).expect("second device");
+    accounts::change_password(&mut conn, id, "third", &secrets::hash_token(&fresh), NOW)
+        .expect("change");
+    assert!(sessions::lookup(&conn, &fresh, NOW).expect("db").is_some(), "this one stays");
+    assert!(sessions::lookup(&conn, &other, NOW).expect("db").is_none(), "others end");
+}
+
+#[test]
+fn profile_avatar_and_deletion() {
+    let store = Store::new();
+    let mut conn = store.conn();
+    let (id, _) = sign_up(&mut conn, "prof@example.kz");
+    let mut errors = Default::default();
+    let p = parse_profile(
+        &map(&[("name", "Айдар Н."), ("phone", "+7 701 000 11 22"), ("country", "kz")]),
+        uzmat::domain::accounts::AccountType::Individual,
+        &mut errors,
+    );
+    accounts::update_profile(&mut conn, id, &p).expect("update");
+    let name: String =
+        conn.query_row("SELECT name FROM users WHERE id = ?1", [id], |r| r.get(0)).expect("name");
+    assert_eq!(name, "Айдар Н.");
+    assert_eq!(accounts::set_avatar(&mut conn, id, "avatars/a.jpg").expect("set"), None);
+    assert_eq!(
+        accounts::set_avatar(&mut conn, id, "avatars/b.jpg").expect("set"),
+        Some("avatars/a.jpg".into()),
+        "the replaced file is returned for removal"
+    );
+    let ad = ads::post(&mut conn, id, &new_ad(), &[], NOW).expect("post");
+    let files = accounts::delete_account(&mut conn, id, NOW).expect("delete");
+    assert!(files.contains(&"avatars/b.jpg".to_owned()), "{files:?}");
+    assert_eq!(store.count("SELECT count(*) FROM sessions"), 0);
+    assert_eq!(store.count(&format!("SELECT is_active FROM ads WHERE id = {}", ad.id)), 0);
+}
+
+#[test]
+fn ads_are_posted_edited_published_favorited_and_deleted_by_whoever_may() {
+    let store = Store::new();
+    let mut conn = store.conn();
+    let (owner, _) = sign_up(&mut conn, "owner@example.kz");
+    let (buyer, _) = sign_up(&mut conn, "buyer@example.kz");
+    let (staff, _) = sign_up(&mut conn, "staff@example.kz");
+    conn.execute("UPDATE users SET is_staff = 1 WHERE id = ?1", [staff]).expect("staff");
+    let (owner_u, buyer_u, staff_u) =
+        (actor(&conn, owner), actor(&conn, buyer), actor(&conn, staff));
+
+    let upload = ads::keep_upload(&mut conn, owner, "photos/x.jpg", 800, 600, NOW).expect("keep");
+    let saved =
+        ads::post(&mut conn, owner, &new_ad(), std::slice::from_ref(&upload), NOW).expect("post");
+    assert!(saved.photos_added && saved.slug.ends_with(&format!("-{}", saved.id)));
+    assert_eq!(store.count("SELECT count(*) FROM photo_uploads"), 0, "the upload moved in");
+    let id = saved.id;
+
+    let mut edited = new_ad();
+    edited.title = "Экскаватор Hitachi ZX200-5G".into();
+    assert_eq!(
+        ads::edit(&mut conn, buyer, id, &edited, &[], NOW).expect("db"),
+        Err(Denied::Forbidden)
+    );
+    let s = ads::edit(&mut conn, owner, id, &edited, &[], NOW).expect("db").expect("owner edits");
+    assert_eq!(s.removed_files, vec!["photos/x.jpg".to_owned()], "the photo left the form");
+
+    assert_eq!(ads::toggle_favorite(&mut conn, buyer, id, NOW).expect("db"), Ok(true));
+    assert_eq!(
+        ads::set_active(&mut conn, &buyer_u, id, false, NOW).expect("db"),
+        Err(Denied::Forbidden)
+    );
+    assert_eq!(ads::set_active(&mut conn, &staff_u, id, false, NOW).expect("db"), Ok(()));
+    assert_eq!(
+        ads::set_active(&mut conn, &owner_u, id, true, NOW).expect("db"),
+        Err(Denied::Forbidden),
+        "staff blocked it: only staff publish it again"
+    );
+    assert_eq!(ads::toggle_favorite(&mut conn, buyer, id, NOW).expect("db"), Err(Denied::NotFound));
+    assert_eq!(ads::set_active(&mut conn, &staff_u, id, true, NOW).expect("db"), Ok(()));
+    assert_eq!(ads::set_active(&mut conn, &owner_u, id, false, NOW).expect("db"), Ok(()));
+    assert_eq!(ads::set_active(&mut conn, &owner_u, id, true, NOW).expect("db"), Ok(()));
+
+    assert_eq!(ads::delete(&mut conn, &buyer_u, id, NOW).expect("db"), Err(Denied::Forbidden));
+    assert_eq!(ads::delete(&mut conn, &owner_u, id, NOW).expect("db"), Ok(vec![]));
+    assert_eq!(store.count("SELECT count(*) FROM favorites"), 0);
+    assert_eq!(ads::delete(&mut conn, &staff_u, id, NOW).expect("db"), Err(Denied::NotFound));
+    assert_eq!(
+        ads::edit(&mut conn, owner, id, &edited, &[], NOW).expect("db"),
+        Err(Denied::NotFound)
+    );
+}
+
+#[test]
+fn freight_is_posted_and_removed_by_its_owner_or_staff() {
+    let store = Store::new();
+    let mut conn = store.conn();
+    let (owner, _) = sign_up(&mut conn, "carrier@example.kz");
+    let (other, _) = sign_up(&mut conn, "other@example.kz");
+    let form = map(&[
+        ("kind", "cargo"),
+        ("title", "Металлоконструкции"),
+        ("from_country", "kz"),
+        ("from_city", "Алматы"),
+        ("to_country", "uz"),
+        ("to_city", "Ташкент"),
+        ("ship_date", "2026-12-05"),
+        ("weight_t", "20"),
+        ("volume_m3", "82"),
+        ("body_type", "тент"),
+        ("price", "1200"),
+        ("currency", "USD"),
+        ("phone", "+7 701 111 22 33"),
+    ]);
+    let new = freight::parse(&form, &CurrencyConfig::default()).expect("valid");
+    let id = freight::actions::post(&mut conn, owner, &new, NOW).expect("post");
+    let other_u = actor(&conn, other);
+    assert_eq!(
+        freight::actions::remove(&mut conn, &other_u, id, NOW).expect("db"),
+        Err(Denied::Forbidden)
+    );
+    assert_eq!(store.count("SELECT count(*) FROM freight_ads WHERE is_active = 1"), 1);
+    let owner_u = actor(&conn, owner);
+    assert_eq!(freight::actions::remove(&mut conn, &owner_u, id, NOW).expect("db"), Ok(()));
+    assert_eq!(store.count("SELECT count(*) FROM freight_ads WHERE is_active = 1"), 0);
+}
