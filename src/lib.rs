@@ -17,6 +17,7 @@ pub mod web;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
+use anyhow::Context;
 use tokio::net::TcpListener;
 
 pub use config::Config;
@@ -33,13 +34,16 @@ pub struct App {
 
 impl App {
     /// Opens the database (running migrations), starts the job pool and binds the listener.
-    pub async fn build(config: Config) -> anyhow_like::Result<Self> {
+    pub async fn build(config: Config) -> anyhow::Result<Self> {
         let config_copy = config.server.clone();
         let config = Arc::new(config);
         let db_path = config.database_path();
         let db = {
             let cfg = config.database.clone();
-            tokio::task::spawn_blocking(move || Db::open(&db_path, &cfg)).await??
+            let shown = db_path.display().to_string();
+            tokio::task::spawn_blocking(move || Db::open(&db_path, &cfg))
+                .await?
+                .with_context(|| format!("opening the database {shown}"))?
         };
         let metrics = Arc::new(Metrics::default());
         let unread = Arc::new(UnreadCache::new(config.jobs.unread_cache_seconds));
@@ -50,23 +54,23 @@ impl App {
             uploads_dir: config.server.data_dir.join("uploads"),
             rates: config.currency.clone(),
         };
-        let jobs = Jobs::start(
-            db.clone(),
-            config.jobs.clone(),
-            settings,
-            metrics.clone(),
-            unread.clone(),
-        )?;
-        let key = Arc::new(domain::secrets::load_or_create_key(
-            &config.server.data_dir.join("secret.key"),
-        )?);
+        let jobs =
+            Jobs::start(db.clone(), config.jobs.clone(), settings, metrics.clone(), unread.clone())
+                .context("starting the job pool")?;
+        let key_path = config.server.data_dir.join("secret.key");
+        let key =
+            Arc::new(domain::secrets::load_or_create_key(&key_path).with_context(|| {
+                format!("reading or creating the site key {}", key_path.display())
+            })?);
         let hasher = domain::accounts::password::Hasher::new(
             config.auth.argon2_memory_kib,
             config.auth.argon2_iterations,
         )
-        .map_err(|e| format!("auth.argon2_*: {e}"))?;
+        .map_err(|e| anyhow::anyhow!("auth.argon2_*: {e}"))?;
         let hash_permits = Arc::new(tokio::sync::Semaphore::new(config.auth.hash_concurrency));
-        let listener = TcpListener::bind(config.server.bind).await?;
+        let listener = TcpListener::bind(config.server.bind)
+            .await
+            .with_context(|| format!("listening on {}", config.server.bind))?;
         {
             let db = db.clone();
             let no_staff = tokio::task::spawn_blocking(move || -> Result<bool, db::DbError> {
@@ -147,10 +151,4 @@ pub async fn shutdown_signal() {
         _ = term => {},
     }
     tracing::info!("shutdown signal received: draining");
-}
-
-/// A boxed error for start-up paths, where any failure ends the program with its message.
-pub mod anyhow_like {
-    /// Start-up result.
-    pub type Result<T> = std::result::Result<T, Box<dyn std::error::Error + Send + Sync>>;
 }

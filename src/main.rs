@@ -92,16 +92,19 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("uzmat: {e}");
+            // the whole chain: "opening the database data/uzmat.db: unable to open ..."
+            eprintln!("uzmat: {e:#}");
             ExitCode::FAILURE
         }
     }
 }
 
-type Result<T> = uzmat::anyhow_like::Result<T>;
+use anyhow::{Context, Result, anyhow, bail};
 
 fn open(config: &Config) -> Result<db::Db> {
-    Ok(db::Db::open(&config.database_path(), &config.database)?)
+    let path = config.database_path();
+    db::Db::open(&path, &config.database)
+        .with_context(|| format!("opening the database {}", path.display()))
 }
 
 fn run_seed(
@@ -119,7 +122,8 @@ fn run_seed(
         &uploads,
         &config.currency,
         &seed::SeedOptions { users, ads, seed: seed_value, progress },
-    )?;
+    )
+    .context("seeding demo data")?;
     tracing::info!(?report, "seeded");
     Ok(report)
 }
@@ -127,9 +131,11 @@ fn run_seed(
 fn check(config: &Config) -> Result<()> {
     let db = open(config)?;
     let conn = db.get()?;
-    let result: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
+    let result: String = conn
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .context("running PRAGMA integrity_check")?;
     if result != "ok" {
-        return Err(format!("integrity_check: {result}").into());
+        bail!("integrity_check: {result}");
     }
     // the stored counts the triggers keep (a REPLACE, which deletes without firing them, or a
     // hand edit of users.active_ads would skew them)
@@ -140,10 +146,7 @@ fn check(config: &Config) -> Result<()> {
         |r| r.get(0),
     )?;
     if skewed > 0 {
-        return Err(format!(
-            "users.active_ads: the stored ad counts of {skewed} sellers differ from their ads"
-        )
-        .into());
+        bail!("users.active_ads: the stored ad counts of {skewed} sellers differ from their ads");
     }
     tracing::info!(path = %config.database_path().display(), "configuration valid, database intact");
     Ok(())
@@ -151,7 +154,7 @@ fn check(config: &Config) -> Result<()> {
 
 fn create_staff(config: &Config, email: &str) -> Result<()> {
     use uzmat::domain::{accounts, tokens};
-    let email = accounts::Email::parse(email).ok_or("not an e-mail address")?;
+    let email = accounts::Email::parse(email).ok_or_else(|| anyhow!("not an e-mail address"))?;
     let db = open(config)?;
     let mut conn = db.get()?;
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
@@ -177,11 +180,14 @@ fn serve(config: Config, demo: bool) -> Result<()> {
             run_seed(&config, 40, 600, 42, false)?;
         }
     }
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
     runtime.block_on(async {
         let app = App::build(config).await?;
         tracing::info!(addr = %app.addr(), "Uzmat is listening: open http://{}", app.addr());
-        app.run(uzmat::shutdown_signal()).await?;
+        app.run(uzmat::shutdown_signal()).await.context("serving")?;
         tracing::info!("stopped cleanly");
         Ok(())
     })

@@ -70,7 +70,10 @@ pub fn seed(
         let drawn = drawing.join().unwrap_or_else(|_| Err(std::io::Error::other("panicked")));
         (report, drawn)
     });
-    drawn.map_err(|e| DbError::Task(format!("demo photos in {}: {e}", uploads_dir.display())))?;
+    drawn.map_err(|source| DbError::Io {
+        what: format!("demo photos in {}", uploads_dir.display()),
+        source,
+    })?;
     let mut report = report?;
     // fresh statistics, so the planner picks the home page's small indexes over the big ones
     conn.execute_batch("ANALYZE")?;

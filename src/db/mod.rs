@@ -35,8 +35,17 @@ pub enum DbError {
     #[error("database pool: {0}")]
     Pool(#[from] r2d2::Error),
     /// The blocking task panicked or was cancelled.
-    #[error("database task failed: {0}")]
-    Task(String),
+    #[error("database task failed")]
+    Task(#[from] tokio::task::JoinError),
+    /// A file or folder beside the database could not be made.
+    #[error("{what}")]
+    Io {
+        /// What was being done, with the path.
+        what: String,
+        /// Why it failed.
+        #[source]
+        source: std::io::Error,
+    },
 }
 
 /// The connection pool, cheap to clone.
@@ -84,8 +93,10 @@ impl Db {
     /// Opens (creating if needed) the database file and runs pending migrations.
     pub fn open(path: &Path, cfg: &DatabaseConfig) -> Result<Self, DbError> {
         if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir)
-                .map_err(|e| DbError::Task(format!("cannot create {}: {e}", dir.display())))?;
+            std::fs::create_dir_all(dir).map_err(|source| DbError::Io {
+                what: format!("cannot create {}", dir.display()),
+                source,
+            })?;
         }
         let manager = SqliteConnectionManager::file(path).with_flags(
             OpenFlags::SQLITE_OPEN_READ_WRITE
@@ -128,8 +139,7 @@ impl Db {
             let mut conn = pool.get()?;
             f(&mut conn)
         })
-        .await
-        .map_err(|e| DbError::Task(e.to_string()))?
+        .await?
     }
 
     /// Runs `f` on the calling thread when a pooled connection is free at once, else like

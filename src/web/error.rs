@@ -20,14 +20,34 @@ pub enum Error {
     /// The body is over the route's limit.
     #[error("request too large")]
     TooLarge,
-    /// Our fault; the cause is logged, never shown.
-    #[error("internal: {0}")]
-    Internal(String),
+    /// Our fault; the cause (with its chain) is logged once, never shown: the page shows the
+    /// request's id instead, for the visitor to quote.
+    #[error("internal error")]
+    Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
+}
+
+impl Error {
+    /// Our fault, caused by `e`.
+    pub fn internal(e: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
+        Error::Internal(e.into())
+    }
 }
 
 impl From<DbError> for Error {
     fn from(e: DbError) -> Self {
-        Error::Internal(e.to_string())
+        Error::internal(e)
+    }
+}
+
+impl From<std::io::Error> for Error {
+    fn from(e: std::io::Error) -> Self {
+        Error::internal(e)
+    }
+}
+
+impl From<tokio::task::JoinError> for Error {
+    fn from(e: tokio::task::JoinError) -> Self {
+        Error::internal(e)
     }
 }
 
@@ -42,8 +62,20 @@ impl From<crate::domain::Denied> for Error {
 
 impl From<rusqlite::Error> for Error {
     fn from(e: rusqlite::Error) -> Self {
-        Error::Internal(e.to_string())
+        Error::internal(e)
     }
+}
+
+/// An error and its causes, outermost first: "a: b: c".
+pub fn chain(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut out = e.to_string();
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        out.push_str(": ");
+        out.push_str(&c.to_string());
+        cause = c.source();
+    }
+    out
 }
 
 /// Attached to error responses; the error-page middleware renders it in the visitor's language.
@@ -61,7 +93,8 @@ impl IntoResponse for Error {
             Error::Forbidden => (StatusCode::FORBIDDEN, None),
             Error::TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, None),
             Error::Internal(cause) => {
-                tracing::error!(%cause, "internal error");
+                // logged here, once, inside the request's span (its id, method and route)
+                tracing::error!(cause = %chain(cause.as_ref()), "internal error");
                 (StatusCode::INTERNAL_SERVER_ERROR, None)
             }
         };

@@ -7,6 +7,7 @@ use axum::extract::{MatchedPath, Request, State};
 use axum::http::{HeaderValue, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use tracing::Instrument;
 
 use super::AppState;
 use super::cookies::RequestCookies;
@@ -15,13 +16,28 @@ use super::extract::PageCtx;
 use super::flash;
 use crate::views;
 
-/// Counts requests and their latency by method and route pattern.
-pub async fn track(State(state): State<AppState>, req: Request, next: Next) -> Response {
+/// A request's id: in every log line of its span, and on its error page for the visitor to
+/// quote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RequestId(pub u64);
+
+impl std::fmt::Display for RequestId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:012x}", self.0 & 0xffff_ffff_ffff)
+    }
+}
+
+/// Runs each request in a tracing span (its id, method and matched route) and counts requests
+/// and their latency by method and route pattern.
+pub async fn track(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     let started = Instant::now();
     let method = req.method().clone();
     let route = req.extensions().get::<MatchedPath>().cloned();
-    let resp = next.run(req).await;
     let route = route.as_ref().map_or("unmatched", MatchedPath::as_str);
+    let id = RequestId(fastrand::u64(..));
+    req.extensions_mut().insert(id);
+    let span = tracing::info_span!("request", %id, %method, route = %route);
+    let resp = next.run(req).instrument(span).await;
     state.metrics.observe_request(
         method.as_str(),
         route,
@@ -85,6 +101,7 @@ pub async fn error_pages(State(state): State<AppState>, req: Request, next: Next
         req.headers().get_all(header::ACCEPT_LANGUAGE).iter().cloned().collect();
     let uri = req.uri().clone();
     let issued = req.extensions().get::<super::csrf::IssuedAnon>().cloned();
+    let request_id = req.extensions().get::<RequestId>().copied();
     let https = state.config.server.https;
     let mut resp = next.run(req).await;
     flash::write(&mut resp, https);
@@ -118,8 +135,9 @@ pub async fn error_pages(State(state): State<AppState>, req: Request, next: Next
         None if framework_error => framework_message(&ctx, status),
         None => return flash::clear_if_shown(ctx.flash.is_some(), resp, https),
     };
-    let mut out = (status, views::pages::error::page(&ctx, status.as_u16(), message.as_deref()))
-        .into_response();
+    let id = request_id.filter(|_| status.is_server_error()).map(|id| id.to_string());
+    let page = views::pages::error::page(&ctx, status.as_u16(), message.as_deref(), id.as_deref());
+    let mut out = (status, page).into_response();
     out.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
     out
 }

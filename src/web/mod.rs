@@ -107,8 +107,8 @@ impl AppState {
             .decode_budget
             .acquire_many(cost_mib.clamp(1, budget.max(1)))
             .await
-            .map_err(|e| error::Error::Internal(e.to_string()))?;
-        tokio::task::spawn_blocking(f).await.map_err(|e| error::Error::Internal(e.to_string()))
+            .map_err(error::Error::internal)?;
+        tokio::task::spawn_blocking(f).await.map_err(error::Error::internal)
     }
 
     /// Runs a password hash or check off the async executor, at most `hash_concurrency` at once.
@@ -116,12 +116,9 @@ impl AppState {
         &self,
         f: impl FnOnce(&crate::domain::accounts::password::Hasher) -> T + Send + 'static,
     ) -> Result<T, error::Error> {
-        let _permit =
-            self.hash_permits.acquire().await.map_err(|e| error::Error::Internal(e.to_string()))?;
+        let _permit = self.hash_permits.acquire().await.map_err(error::Error::internal)?;
         let hasher = self.hasher.clone();
-        tokio::task::spawn_blocking(move || f(&hasher))
-            .await
-            .map_err(|e| error::Error::Internal(e.to_string()))
+        tokio::task::spawn_blocking(move || f(&hasher)).await.map_err(error::Error::internal)
     }
 }
 

@@ -3,11 +3,11 @@
 //! sizes lost in a crash, private pages' caching, oversized avatars, and decode memory.
 
 use std::io::{Read, Write};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use crate::ads_posting::{jpeg, rent_fields};
 use crate::support::client::Client;
+use crate::support::server::Server;
 use crate::support::{TestApp, spawn_app};
 
 const PW: &str = "ковш и стрела 2024";
@@ -325,77 +325,6 @@ fn private_pages_are_not_cached_and_an_oversized_avatar_is_413() {
     assert_eq!(avatar, None);
 }
 
-/// The real binary serving a temp data folder, stopped on drop.
-struct Server {
-    child: Child,
-    addr: String,
-    dir: tempfile::TempDir,
-}
-
-impl Server {
-    fn start(env: &[(&str, &str)]) -> Server {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .expect("free port")
-            .port();
-        let addr = format!("127.0.0.1:{port}");
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_uzmat"));
-        cmd.current_dir(dir.path())
-            .args(["serve"])
-            .env("UZMAT_SERVER__BIND", &addr)
-            .env("UZMAT_SERVER__DATA_DIR", dir.path().join("data"))
-            .env("UZMAT_AUTH__ARGON2_MEMORY_KIB", "8192")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null());
-        for (k, v) in env {
-            cmd.env(k, v);
-        }
-        let child = cmd.spawn().expect("start uzmat");
-        let server = Server { child, addr, dir };
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while server
-            .raw("GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", &[])
-            .is_err()
-        {
-            assert!(Instant::now() < deadline, "the server did not start in 30 s");
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        server
-    }
-
-    /// Sends a request head and body; returns the whole response as text.
-    fn raw(&self, head: &str, body: &[u8]) -> std::io::Result<String> {
-        let mut s = std::net::TcpStream::connect(&self.addr)?;
-        s.set_read_timeout(Some(Duration::from_secs(120)))?;
-        s.write_all(head.as_bytes())?;
-        s.write_all(body)?;
-        let mut out = Vec::new();
-        s.read_to_end(&mut out)?;
-        let text = String::from_utf8_lossy(&out).into_owned();
-        if text.is_empty() { Err(std::io::Error::other("empty response")) } else { Ok(text) }
-    }
-
-    /// The process's peak resident memory, in MiB.
-    fn peak_rss_mib(&self) -> u64 {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
-            .expect("proc status");
-        let kib: u64 = status
-            .lines()
-            .find_map(|l| l.strip_prefix("VmHWM:"))
-            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-            .expect("VmHWM");
-        kib / 1024
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 fn png(w: u32, h: u32, color: image::ExtendedColorType, bytes_per_pixel: usize) -> Vec<u8> {
     let mut out = Vec::new();
     let data = vec![0u8; w as usize * h as usize * bytes_per_pixel];
@@ -413,11 +342,7 @@ fn png(w: u32, h: u32, color: image::ExtendedColorType, bytes_per_pixel: usize) 
 #[test]
 fn ten_heavy_uploads_at_once_stay_within_the_decode_budget() {
     let server = Server::start(&[]);
-    // a session made straight in the database file the server created
-    let db = rusqlite::Connection::open(server.dir.path().join("data/uzmat.db")).expect("db");
-    db.busy_timeout(Duration::from_secs(5)).expect("busy");
-    let user = crate::support::build::user(&db, "Heavy", None);
-    let cookie = crate::support::build::session(&db, user);
+    let cookie = server.session("Heavy");
     let page = server
         .raw(&format!("GET /ads/new?kind=rent HTTP/1.1\r\nHost: x\r\nCookie: {cookie}\r\nConnection: close\r\n\r\n"), &[])
         .expect("form");

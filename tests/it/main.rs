@@ -13,6 +13,7 @@ mod browser_ads;
 mod browser_pages;
 mod cli;
 mod domain_actions;
+mod errors;
 mod freight;
 mod hardening;
 mod home;

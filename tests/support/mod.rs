@@ -5,6 +5,7 @@
 
 pub mod browser;
 pub mod client;
+pub mod server;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;

@@ -5,8 +5,9 @@ use maud::{Markup, html};
 use crate::views::ctx::PageCtx;
 use crate::views::layout::{self, Head};
 
-/// Renders an error page; `message` is shown for 400s.
-pub fn page(ctx: &PageCtx, status: u16, message: Option<&str>) -> Markup {
+/// Renders an error page; `message` is shown for 400s, `request_id` (for 500s) so the visitor
+/// can quote it.
+pub fn page(ctx: &PageCtx, status: u16, message: Option<&str>, request_id: Option<&str>) -> Markup {
     let t = |k| ctx.lang.t(k);
     let (title, text) = match status {
         413 => (t("error.400.title"), message.unwrap_or(t("error.too_large"))),
@@ -20,6 +21,9 @@ pub fn page(ctx: &PageCtx, status: u16, message: Option<&str>) -> Markup {
             p.error-code { (status) }
             h1 { (title) }
             p #error-message { (text) }
+            @if let Some(id) = request_id {
+                p.request-id { (t("error.request_id")) " " code #request-id { (id) } }
+            }
             p { a.btn href="/" { (t("error.home")) } " " a.btn.btn-ghost href="/catalog" { (t("home.all_ads")) } }
         }
     };

@@ -126,9 +126,9 @@ pub async fn avatar(
         format!("avatars/{}.jpg", crate::domain::secrets::new_token().replace(['-', '_'], "x"));
     let path = uploads.join(&name);
     if let Some(dir) = path.parent() {
-        tokio::fs::create_dir_all(dir).await.map_err(|e| Error::Internal(e.to_string()))?;
+        tokio::fs::create_dir_all(dir).await.map_err(Error::internal)?;
     }
-    tokio::fs::write(&path, jpeg).await.map_err(|e| Error::Internal(e.to_string()))?;
+    tokio::fs::write(&path, jpeg).await.map_err(Error::internal)?;
     let stored = name.clone();
     let old = state.db.run(move |conn| Ok(actions::set_avatar(conn, user.id, &stored)?)).await?;
     if let Some(old) = old {
@@ -167,8 +167,7 @@ pub async fn change_password(
         let fs = FormState { values: HashMap::new(), errors, general: None };
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, view::password(&ctx, &fs)).into_response());
     }
-    let hash =
-        state.hashing(move |h| h.hash(&new)).await?.map_err(|e| Error::Internal(e.to_string()))?;
+    let hash = state.hashing(move |h| h.hash(&new)).await?.map_err(Error::internal)?;
     let now = ctx.now;
     let keep = user.session_hash.clone();
     state
@@ -219,7 +218,7 @@ pub async fn export(
     RequireUser(_, user): RequireUser,
 ) -> Result<Response> {
     let data = state.db.run(move |conn| Ok(repo::export(conn, user.id)?)).await?;
-    let body = serde_json::to_string_pretty(&data).map_err(|e| Error::Internal(e.to_string()))?;
+    let body = serde_json::to_string_pretty(&data).map_err(Error::internal)?;
     Ok((
         [
             (header::CONTENT_TYPE, HeaderValue::from_static("application/json; charset=utf-8")),

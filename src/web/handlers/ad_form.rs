@@ -135,9 +135,9 @@ async fn collect_photos(
         let rel = photos::new_name();
         let full = uploads.join(&rel);
         if let Some(dir) = full.parent() {
-            tokio::fs::create_dir_all(dir).await.map_err(|e| Error::Internal(e.to_string()))?;
+            tokio::fs::create_dir_all(dir).await.map_err(Error::internal)?;
         }
-        tokio::fs::write(&full, &p.jpeg).await.map_err(|e| Error::Internal(e.to_string()))?;
+        tokio::fs::write(&full, &p.jpeg).await.map_err(Error::internal)?;
         let now = crate::db::now();
         let (w, h) = (p.width, p.height);
         let stored = state

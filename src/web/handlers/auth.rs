@@ -96,8 +96,7 @@ pub async fn signup(
         Err(errors) => return Ok(rerender(errors, None, StatusCode::UNPROCESSABLE_ENTITY)),
     };
     let pw = signup.password.clone();
-    let hash =
-        state.hashing(move |h| h.hash(&pw)).await?.map_err(|e| Error::Internal(e.to_string()))?;
+    let hash = state.hashing(move |h| h.hash(&pw)).await?.map_err(Error::internal)?;
     let base = state.config.server.public_url.trim_end_matches('/').to_owned();
     let days = state.config.auth.session_days;
     let lang = ctx.lang;
@@ -291,10 +290,7 @@ pub async fn reset(
         )
             .into_response());
     }
-    let hash = state
-        .hashing(move |h| h.hash(&password))
-        .await?
-        .map_err(|e| Error::Internal(e.to_string()))?;
+    let hash = state.hashing(move |h| h.hash(&password)).await?.map_err(Error::internal)?;
     let now = ctx.now;
     let days = state.config.auth.session_days;
     let result = state
