@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod ads;
 pub mod freight;
 pub mod geo;
+pub mod ids;
 pub mod mail;
 pub mod media;
 pub mod photos;

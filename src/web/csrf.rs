@@ -68,9 +68,11 @@ pub fn verify(key: &[u8; 32], parts: &Parts, submitted: Option<&str>) -> Result<
     mac(key, &binding).verify_slice(&bytes).map_err(|_| Error::Forbidden)
 }
 
-/// An urlencoded form whose CSRF token and origin were checked; 403 otherwise.
+/// An urlencoded form whose CSRF token and origin were checked (403 otherwise), whose text
+/// has no control characters (400), read into `T`: a struct of the form's known fields, or the
+/// whole map for forms that re-render every value they were given.
 #[derive(Debug, Clone)]
-pub struct CsrfForm(pub HashMap<String, String>);
+pub struct CsrfForm<T = HashMap<String, String>>(pub T);
 
 impl CsrfForm {
     /// A field's value, or "".
@@ -79,29 +81,40 @@ impl CsrfForm {
     }
 }
 
-impl FromRequest<AppState> for CsrfForm {
+impl<T: serde::de::DeserializeOwned> FromRequest<AppState> for CsrfForm<T> {
     type Rejection = Error;
 
     async fn from_request(req: Request, state: &AppState) -> Result<Self, Error> {
         let (parts, body) = req.into_parts();
-        let req = Request::from_parts(parts.clone(), body);
-        let axum::Form(pairs): axum::Form<Vec<(String, String)>> =
-            axum::Form::from_request(req, state).await.map_err(|e| {
-                // the body limit shows up as a buffering failure inside the form rejection
-                if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE
-                    || e.body_text().contains("length limit")
-                {
-                    Error::TooLarge
-                } else {
-                    Error::BadRequest(format!("Неверная форма / bad form: {}", e.body_text()))
-                }
-            })?;
-        for (k, v) in &pairs {
-            super::input::check(k)?;
-            super::input::check(v)?;
+        let is_form = parts
+            .headers
+            .get(header::CONTENT_TYPE)
+            .is_some_and(|v| v.as_bytes().starts_with(b"application/x-www-form-urlencoded"));
+        if !is_form {
+            return Err(Error::BadRequest("error.bad_form".into()));
         }
-        let form: HashMap<String, String> = pairs.into_iter().collect();
-        verify(&state.key, &parts, form.get(FIELD).map(String::as_str))?;
+        let bytes =
+            axum::body::Bytes::from_request(Request::from_parts(parts.clone(), body), state)
+                .await
+                .map_err(|e| {
+                    // the body limit shows up as a buffering failure
+                    if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                        Error::TooLarge
+                    } else {
+                        Error::BadRequest("error.bad_form".into())
+                    }
+                })?;
+        let mut token = None;
+        for (k, v) in form_urlencoded::parse(&bytes) {
+            super::input::check(&k)?;
+            super::input::check(&v)?;
+            if k == FIELD {
+                token = Some(v.into_owned());
+            }
+        }
+        verify(&state.key, &parts, token.as_deref())?;
+        let form = serde_urlencoded::from_bytes(&bytes)
+            .map_err(|_| Error::BadRequest("error.bad_form".into()))?;
         Ok(CsrfForm(form))
     }
 }

@@ -3,6 +3,11 @@
 use rusqlite::{Connection, ToSql};
 use uzmat::domain::ads::home::{self, BADGE, FRESH, FRESH_GOLD, PROMOTED, Place};
 use uzmat::domain::ads::list::{self, Filter, Sort};
+use uzmat::domain::ids::PageNo;
+
+fn page(n: u16) -> PageNo {
+    PageNo::new(n).expect("page in range")
+}
 use uzmat::domain::ads::{Kind, Section};
 use uzmat::domain::geo::Country;
 
@@ -50,18 +55,23 @@ fn list_and_home_queries_use_indexes() {
     let mut filters = Vec::new();
     for section in [Section::Catalog, Section::Parts, Section::Repair] {
         for sort in [Sort::Fresh, Sort::PriceAsc, Sort::PriceDesc, Sort::Views] {
-            filters.push(Filter { section: Some(section), sort, page: 1, ..Filter::default() });
             filters.push(Filter {
                 section: Some(section),
                 sort,
-                page: 3,
+                page: page(1),
+                ..Filter::default()
+            });
+            filters.push(Filter {
+                section: Some(section),
+                sort,
+                page: page(3),
                 country: Some(Country::Kz),
                 ..Filter::default()
             });
             filters.push(Filter {
                 section: Some(section),
                 sort,
-                page: 1,
+                page: page(1),
                 country: Some(Country::Ru),
                 city: Some("Москва".into()),
                 ..Filter::default()
@@ -69,7 +79,7 @@ fn list_and_home_queries_use_indexes() {
             filters.push(Filter {
                 section: Some(section),
                 sort,
-                page: 1,
+                page: page(1),
                 kind: Some(Kind::Rent),
                 equipment_type: Some("кран".into()),
                 ..Filter::default()
@@ -77,7 +87,7 @@ fn list_and_home_queries_use_indexes() {
             filters.push(Filter {
                 section: Some(section),
                 sort,
-                page: 1,
+                page: page(1),
                 brand: Some("JCB".into()),
                 price_from_usd_cents: Some(100),
                 price_to_usd_cents: Some(10_000_000),
@@ -86,13 +96,13 @@ fn list_and_home_queries_use_indexes() {
             filters.push(Filter {
                 section: Some(section),
                 sort,
-                page: 1,
+                page: page(1),
                 text: Some("экскаватор".into()),
                 ..Filter::default()
             });
         }
     }
-    filters.push(Filter { owner_id: Some(1), page: 1, ..Filter::default() });
+    filters.push(Filter { owner_id: Some(1), page: page(1), ..Filter::default() });
     for f in &filters {
         let (select, count, params) = list::sql(f, now);
         assert_no_ads_scan(&format!("{f:?}"), &plan(&conn, &select, &params));
@@ -114,17 +124,17 @@ fn list_and_home_queries_use_indexes() {
     }
     use uzmat::domain::freight::{self, FreightFilter, FreightKind};
     for f in [
-        FreightFilter { page: 1, ..FreightFilter::default() },
-        FreightFilter { page: 2, kind: Some(FreightKind::Truck), ..FreightFilter::default() },
+        FreightFilter { page: page(1), ..FreightFilter::default() },
+        FreightFilter { page: page(2), kind: Some(FreightKind::Truck), ..FreightFilter::default() },
         FreightFilter {
-            page: 1,
+            page: page(1),
             from_country: Some(Country::Kz),
             to_country: Some(Country::Uz),
             date_from: Some("2026-01-01".into()),
             ..FreightFilter::default()
         },
         FreightFilter {
-            page: 1,
+            page: page(1),
             from_country: Some(Country::Ru),
             from_city: Some("москва".into()),
             ..FreightFilter::default()

@@ -6,11 +6,10 @@ use serde::Deserialize;
 use super::{Kind, Section};
 use crate::config::CurrencyConfig;
 use crate::domain::geo::{Country, Currency, EQUIPMENT_TYPES};
+use crate::domain::ids::{PageNo, page_of};
 
 /// Longest search text accepted.
 pub const MAX_SEARCH_CHARS: usize = 200;
-/// Highest page number accepted.
-pub const MAX_PAGE: i64 = 10_000;
 
 /// A listing query as it arrives: every field text, so bad input gets a message of ours.
 #[derive(Debug, Deserialize, Default, Clone)]
@@ -147,8 +146,8 @@ pub struct Filter {
     pub owner_id: Option<i64>,
     /// Sort order.
     pub sort: Sort,
-    /// 1-based page.
-    pub page: i64,
+    /// The page.
+    pub page: PageNo,
 }
 
 impl Filter {
@@ -200,14 +199,7 @@ impl Filter {
             None => Sort::Fresh,
             Some(s) => Sort::parse(s).ok_or("error.bad_sort")?,
         };
-        let page = match non_empty(p.page.as_deref()) {
-            None => 1,
-            Some(p) => p
-                .parse::<i64>()
-                .ok()
-                .filter(|p| (1..=MAX_PAGE).contains(p))
-                .ok_or("error.bad_page")?,
-        };
+        let page = page_of(p.page.as_deref())?;
         Ok(Filter {
             section: Some(section),
             kind,

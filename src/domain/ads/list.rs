@@ -5,6 +5,7 @@ use rusqlite::{Connection, ToSql};
 use super::AdCard;
 pub use super::filter::{Filter, ListParams, Sort};
 use super::repo::{CARD_COLUMNS, card_from_row};
+use crate::domain::ids::PageNo;
 
 /// Cards per page.
 pub const PAGE_SIZE: i64 = 12;
@@ -94,7 +95,7 @@ fn order_clause(sort: Sort) -> &'static str {
 /// The SQL of a listing page and of its count, for running and for `EXPLAIN QUERY PLAN`.
 pub fn sql(f: &Filter, now: i64) -> (String, String, Vec<Box<dyn ToSql>>) {
     let (cond, params) = where_clause(f, now);
-    let offset = (f.page.max(1) - 1) * PAGE_SIZE;
+    let offset = f.page.offset(PAGE_SIZE);
     let select = format!(
         "SELECT {CARD_COLUMNS} FROM ads a JOIN users u ON u.id = a.owner_id WHERE {cond} \
          ORDER BY {} LIMIT {PAGE_SIZE} OFFSET {offset}",
@@ -114,7 +115,7 @@ pub fn list(
 ) -> rusqlite::Result<Page> {
     let (select, count, params) = sql(f, now);
     let refs: Vec<&dyn ToSql> = params.iter().map(|p| p.as_ref()).collect();
-    let count_key = format!("{:?}", Filter { page: 0, ..f.clone() });
+    let count_key = format!("{:?}", Filter { page: PageNo::FIRST, ..f.clone() });
     let total = match counts.and_then(|c| c.get(&count_key)) {
         Some(total) => total,
         None => {
@@ -133,7 +134,7 @@ pub fn list(
         .prepare_cached(&select)?
         .query_map(refs.as_slice(), card_from_row)?
         .collect::<Result<Vec<_>, _>>()?;
-    Ok(Page { cards, total, page: f.page.max(1), pages })
+    Ok(Page { cards, total, page: f.page.get(), pages })
 }
 
 #[cfg(test)]

@@ -5,9 +5,7 @@ use serde::Deserialize;
 
 use super::{FreightKind, parse_date};
 use crate::domain::geo::Country;
-
-/// Highest page number accepted.
-const MAX_PAGE: i64 = 10_000;
+use crate::domain::ids::{PageNo, page_of};
 
 /// The listing's query as it arrives: every field text.
 #[derive(Debug, Deserialize, Default, Clone)]
@@ -47,8 +45,8 @@ pub struct FreightFilter {
     pub date_from: Option<String>,
     /// Latest date.
     pub date_to: Option<String>,
-    /// 1-based page.
-    pub page: i64,
+    /// The page.
+    pub page: PageNo,
 }
 
 fn some(s: &Option<String>) -> Option<&str> {
@@ -80,14 +78,7 @@ impl FreightFilter {
             to_city: city(&q.to_city)?,
             date_from: date(&q.date_from)?,
             date_to: date(&q.date_to)?,
-            page: match some(&q.page) {
-                None => 1,
-                Some(p) => p
-                    .parse::<i64>()
-                    .ok()
-                    .filter(|p| (1..=MAX_PAGE).contains(p))
-                    .ok_or("error.bad_page")?,
-            },
+            page: page_of(q.page.as_deref())?,
         })
     }
 

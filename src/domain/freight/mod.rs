@@ -327,7 +327,7 @@ pub fn sql(f: &FreightFilter) -> (String, String, Vec<Box<dyn ToSql>>) {
     if let Some(d) = &f.date_to {
         push(&mut cond, " AND ship_date <= ?", Box::new(d.clone()));
     }
-    let offset = (f.page.max(1) - 1) * PAGE_SIZE;
+    let offset = f.page.offset(PAGE_SIZE);
     (
         format!(
             "SELECT {COLUMNS} FROM freight_ads WHERE {cond} ORDER BY ship_date, id LIMIT {PAGE_SIZE} OFFSET {offset}"

@@ -97,7 +97,7 @@ pub fn list(ctx: &PageCtx, f: &FreightFilter, rows: &[Freight], total: i64) -> M
             div.results {
                 @if rows.is_empty() { p.empty { (l.t("listing.empty")) } }
                 @else { div.grid { @for r in rows { (card(l, r)) } } }
-                (pagination(l, f.page.max(1), pages, href))
+                (pagination(l, f.page.get(), pages, href))
             }
         }
     };

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
 
 use crate::domain::accounts::repo::{self, Account};
 use crate::domain::accounts::{FieldErrors, actions, parse_profile, password};
@@ -137,6 +138,21 @@ pub async fn avatar(
     Ok(redirect_with("flash.avatar_saved", "/account"))
 }
 
+/// The change-password form.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct PasswordForm {
+    current_password: String,
+    password: String,
+}
+
+/// The account-deletion form: the password again.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct DeleteForm {
+    password: String,
+}
+
 /// `GET /account/password`.
 pub async fn password_form(RequireUser(ctx, _): RequireUser) -> Response {
     view::password(&ctx, &FormState::default()).into_response()
@@ -152,14 +168,14 @@ async fn check_current(state: &AppState, account: &Account, given: &str) -> Resu
 pub async fn change_password(
     State(state): State<AppState>,
     RequireUser(ctx, user): RequireUser,
-    form: CsrfForm,
+    CsrfForm(form): CsrfForm<PasswordForm>,
 ) -> Result<Response> {
     let account = load(&state, user.id).await?;
     let mut errors = FieldErrors::default();
-    if !check_current(&state, &account, form.get("current_password")).await? {
+    if !check_current(&state, &account, &form.current_password).await? {
         errors.add("current_password", "form.wrong_password");
     }
-    let new = form.get("password").to_owned();
+    let new = form.password;
     if let Err(key) = password::check_strength(&new, state.config.auth.password_min_length) {
         errors.add("password", key);
     }
@@ -181,10 +197,10 @@ pub async fn change_password(
 pub async fn delete(
     State(state): State<AppState>,
     RequireUser(ctx, user): RequireUser,
-    form: CsrfForm,
+    CsrfForm(form): CsrfForm<DeleteForm>,
 ) -> Result<Response> {
     let account = load(&state, user.id).await?;
-    if !check_current(&state, &account, form.get("password")).await? {
+    if !check_current(&state, &account, &form.password).await? {
         let fs = FormState {
             values: values_of(&account),
             errors: FieldErrors::default(),

@@ -3,6 +3,7 @@
 use axum::extract::{Path, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
 
 use crate::domain::ads::actions;
 use crate::domain::ads::write;
@@ -20,8 +21,15 @@ fn parse_id(id: &str) -> Result<i64> {
     id.parse().map_err(|_| Error::NotFound)
 }
 
-fn back_to(form: &CsrfForm, default: &str, flash_key: &'static str) -> Response {
-    let back = form.0.get("back").map(String::as_str).filter(|b| !b.is_empty()).unwrap_or(default);
+/// The forms of buttons that act and come back: where to come back to.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct BackForm {
+    back: String,
+}
+
+fn back_to(form: &BackForm, default: &str, flash_key: &'static str) -> Response {
+    let back = Some(form.back.as_str()).filter(|b| !b.is_empty()).unwrap_or(default);
     (Flash(flash_key), Redirect::to(safe_back(Some(back)))).into_response()
 }
 
@@ -32,7 +40,7 @@ async fn set_active(
     user: SessionUser,
     id: &str,
     active: bool,
-    form: CsrfForm,
+    form: BackForm,
 ) -> Result<Response> {
     let id = parse_id(id)?;
     let now = ctx.now;
@@ -49,7 +57,7 @@ pub async fn activate(
     State(state): State<AppState>,
     RequireUser(ctx, user): RequireUser,
     Path(id): Path<String>,
-    form: CsrfForm,
+    CsrfForm(form): CsrfForm<BackForm>,
 ) -> Result<Response> {
     set_active(state, ctx, user, &id, true, form).await
 }
@@ -59,7 +67,7 @@ pub async fn deactivate(
     State(state): State<AppState>,
     RequireUser(ctx, user): RequireUser,
     Path(id): Path<String>,
-    form: CsrfForm,
+    CsrfForm(form): CsrfForm<BackForm>,
 ) -> Result<Response> {
     set_active(state, ctx, user, &id, false, form).await
 }
@@ -97,7 +105,7 @@ pub async fn favorite(
     RequireUser(ctx, user): RequireUser,
     Path(id): Path<String>,
     WantsJson(wants_json): WantsJson,
-    form: CsrfForm,
+    CsrfForm(form): CsrfForm<BackForm>,
 ) -> Result<Response> {
     let id = parse_id(&id)?;
     let now = ctx.now;

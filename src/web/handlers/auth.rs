@@ -1,5 +1,7 @@
 //! Sign-up, sign-in, sign-out, e-mail verification and password reset.
 
+use std::collections::HashMap;
+
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -28,6 +30,29 @@ pub struct AuthQuery {
 }
 
 const HOUR: i64 = 3600;
+
+/// The sign-in form.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct LoginForm {
+    email: String,
+    password: String,
+    next: String,
+}
+
+/// The forgotten-password form.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ForgotForm {
+    email: String,
+}
+
+/// The new-password form of a reset link.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ResetForm {
+    password: String,
+}
 
 /// Answers with the session cookie set and a redirect (a new session id on every sign-in).
 pub fn signed_in(state: &AppState, token: String, to: &str, flash_key: &'static str) -> Response {
@@ -132,17 +157,17 @@ pub async fn login(
     ClientIp(ip): ClientIp,
     ctx: PageCtx,
     SessionToken(old_session): SessionToken,
-    form: CsrfForm,
+    CsrfForm(form): CsrfForm<LoginForm>,
 ) -> Result<Response> {
-    let next = safe_back(Some(form.get("next"))).to_owned();
-    let email = form.get("email").trim().to_lowercase();
+    let next = safe_back(Some(&form.next)).to_owned();
+    let email = form.email.trim().to_lowercase();
     let now = ctx.now;
     let auth = &state.config.auth;
     let window = auth.login_lock_seconds as i64;
     let fail_key = format!("login:{email}:{ip}");
     let lock_key = format!("lock:{email}:{ip}");
-    let mut values = form.0.clone();
-    values.remove("password");
+    // the password is never sent back
+    let values = HashMap::from([("email".to_owned(), form.email.clone())]);
     let rerender = |general: &'static str, status: StatusCode| {
         let state = FormState {
             values: values.clone(),
@@ -166,7 +191,7 @@ pub async fn login(
         let email = email.clone();
         state.db.run(move |conn| Ok(repo::login_info(conn, &email)?)).await?
     };
-    let password = form.get("password").chars().take(password::MAX_LEN).collect::<String>();
+    let password = form.password.chars().take(password::MAX_LEN).collect::<String>();
     let (user_id, stored) = match info {
         Some((id, Some(hash))) => (Some(id), hash),
         // unknown e-mail or no password yet: verify against a dummy so timing says nothing
@@ -215,26 +240,27 @@ pub async fn forgot(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
     ctx: PageCtx,
-    form: CsrfForm,
+    CsrfForm(form): CsrfForm<ForgotForm>,
 ) -> Result<Response> {
     let now = ctx.now;
+    let values = HashMap::from([("email".to_owned(), form.email.clone())]);
+    let form_state = |errors, general| FormState { values: values.clone(), errors, general };
     if !state.throttle.allow(
         &format!("reset:{ip}"),
         now,
         HOUR,
         state.config.auth.resets_per_ip_per_hour,
     ) {
-        let fs = form_state(&form, FieldErrors::default(), Some("auth.too_many_resets"));
+        let fs = form_state(FieldErrors::default(), Some("auth.too_many_resets"));
         return Ok((StatusCode::TOO_MANY_REQUESTS, view::forgot(&ctx, &fs, false)).into_response());
     }
-    let Some(email) = accounts::Email::parse(form.get("email")) else {
+    let Some(email) = accounts::Email::parse(&form.email) else {
         let mut errors = FieldErrors::default();
         errors.add("email", "form.bad_email");
-        return Ok((
-            StatusCode::UNPROCESSABLE_ENTITY,
-            view::forgot(&ctx, &form_state(&form, errors, None), false),
-        )
-            .into_response());
+        let fs = form_state(errors, None);
+        return Ok(
+            (StatusCode::UNPROCESSABLE_ENTITY, view::forgot(&ctx, &fs, false)).into_response()
+        );
     };
     let base = state.config.server.public_url.trim_end_matches('/').to_owned();
     let lang = ctx.lang;
@@ -278,17 +304,16 @@ pub async fn reset(
     State(state): State<AppState>,
     ctx: PageCtx,
     Path(token): Path<String>,
-    form: CsrfForm,
+    CsrfForm(form): CsrfForm<ResetForm>,
 ) -> Result<Response> {
-    let password = form.get("password").to_owned();
+    let password = form.password;
     if let Err(key) = password::check_strength(&password, state.config.auth.password_min_length) {
         let mut errors = FieldErrors::default();
         errors.add("password", key);
-        return Ok((
-            StatusCode::UNPROCESSABLE_ENTITY,
-            view::reset(&ctx, &form_state(&form, errors, None), &token),
-        )
-            .into_response());
+        let fs = FormState { values: HashMap::new(), errors, general: None };
+        return Ok(
+            (StatusCode::UNPROCESSABLE_ENTITY, view::reset(&ctx, &fs, &token)).into_response()
+        );
     }
     let hash = state.hashing(move |h| h.hash(&password)).await?.map_err(Error::internal)?;
     let now = ctx.now;

@@ -4,16 +4,19 @@ use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use cookie::Cookie;
+use serde::Deserialize;
 
 use crate::domain::geo::Country;
 use crate::i18n::Lang;
 use crate::web::AppState;
 use crate::web::cookies;
+use crate::web::csrf::CsrfForm;
 use crate::web::extract::PageCtx;
 use crate::web::flash::Flash;
 
 /// The preference form.
-#[derive(Debug)]
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
 pub struct PrefsForm {
     theme: Option<String>,
     lang: Option<String>,
@@ -50,16 +53,10 @@ pub fn safe_back(back: Option<&str>) -> &str {
 pub async fn update(
     State(state): State<AppState>,
     ctx: PageCtx,
-    form: crate::web::csrf::CsrfForm,
+    CsrfForm(form): CsrfForm<PrefsForm>,
 ) -> Response {
     let https = state.config.server.https;
     let pref = |name: &'static str, value: &str| cookies::preference(name, value.to_owned(), https);
-    let form = PrefsForm {
-        theme: form.0.get("theme").cloned(),
-        lang: form.0.get("lang").cloned(),
-        country: form.0.get("country").cloned(),
-        back: form.0.get("back").cloned(),
-    };
     let mut headers = HeaderMap::new();
     match form.theme.as_deref() {
         Some("toggle") => {

@@ -5,6 +5,7 @@ use maud::Markup;
 use serde::Deserialize;
 
 use crate::domain::ads::list::{self, Filter};
+use crate::domain::ids::page_of;
 use crate::domain::users;
 use crate::views;
 use crate::web::AppState;
@@ -25,14 +26,7 @@ pub async fn show(
     Q(q): Q<SellerQuery>,
 ) -> Result<Markup> {
     let id: i64 = id.parse().map_err(|_| Error::NotFound)?;
-    let page = match q.page.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
-        None => 1,
-        Some(p) => p
-            .parse::<i64>()
-            .ok()
-            .filter(|p| (1..=10_000).contains(p))
-            .ok_or_else(|| Error::BadRequest(ctx.lang.t("error.bad_page").to_owned()))?,
-    };
+    let page = page_of(q.page.as_deref()).map_err(|key| Error::BadRequest(key.into()))?;
     let now = ctx.now;
     let found = state
         .db

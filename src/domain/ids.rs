@@ -1,0 +1,64 @@
+//! Small value types every area shares: a bounded page number.
+
+/// A 1-based page number of a listing, at most [`PageNo::MAX`]: deep pages cost a scan, and
+/// nobody reads page 10,001.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct PageNo(u16);
+
+impl PageNo {
+    /// The first page.
+    pub const FIRST: PageNo = PageNo(1);
+    /// The highest page number accepted.
+    pub const MAX: u16 = 10_000;
+
+    /// A page number from a query value; `None` for anything but 1..=MAX.
+    pub fn parse(s: &str) -> Option<PageNo> {
+        s.trim().parse::<u16>().ok().and_then(PageNo::new)
+    }
+
+    /// A page number in range.
+    pub fn new(n: u16) -> Option<PageNo> {
+        (1..=Self::MAX).contains(&n).then_some(PageNo(n))
+    }
+
+    /// The number, for arithmetic and links.
+    pub fn get(self) -> i64 {
+        i64::from(self.0)
+    }
+
+    /// Rows to skip before this page.
+    pub fn offset(self, page_size: i64) -> i64 {
+        (self.get() - 1) * page_size
+    }
+}
+
+impl Default for PageNo {
+    fn default() -> Self {
+        Self::FIRST
+    }
+}
+
+/// The page of an optional query value: none or empty is the first; anything out of range is
+/// the message key `error.bad_page`.
+pub fn page_of(raw: Option<&str>) -> Result<PageNo, &'static str> {
+    match raw.map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(PageNo::FIRST),
+        Some(s) => PageNo::parse(s).ok_or("error.bad_page"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pages_are_bounded() {
+        assert_eq!(page_of(None), Ok(PageNo::FIRST));
+        assert_eq!(page_of(Some(" ")), Ok(PageNo::FIRST));
+        assert_eq!(page_of(Some("3")).map(PageNo::get), Ok(3));
+        for bad in ["0", "-1", "10001", "x", "1e3", "99999999999"] {
+            assert_eq!(page_of(Some(bad)), Err("error.bad_page"), "{bad}");
+        }
+        assert_eq!(PageNo::new(10_000).map(|p| p.offset(12)), Some(9_999 * 12));
+    }
+}
