@@ -9,6 +9,7 @@ pub mod flash;
 pub mod handlers;
 mod middleware;
 pub mod multipart;
+pub mod serve;
 pub mod throttle;
 
 use std::sync::Arc;

@@ -18,4 +18,5 @@ mod jobs;
 mod listing;
 mod prefs;
 mod query_plans;
+mod slow_clients;
 mod unread;
