@@ -118,6 +118,17 @@ pub struct ServerConfig {
     pub page_cache_ms: u64,
     /// How long a listing's result count is reused, in seconds; 0: never.
     pub count_cache_seconds: u64,
+    /// Seconds a connection has to send a complete request head, counted from connect and again
+    /// from each response (so also how long a kept-alive connection may sit idle).
+    pub header_timeout_seconds: u64,
+    /// Seconds a request body has to arrive, before the rate allowance below.
+    pub body_timeout_seconds: u64,
+    /// Each this many body bytes received extend the body's time by a second (0: no extension).
+    pub body_min_bytes_per_second: u64,
+    /// Connections served at once; at the cap new ones wait in the kernel's backlog.
+    pub max_connections: usize,
+    /// Seconds open requests may finish after SIGTERM before their connections are closed.
+    pub shutdown_grace_seconds: u64,
 }
 
 impl Default for ServerConfig {
@@ -132,6 +143,11 @@ impl Default for ServerConfig {
             form_limit_kib: 64,
             page_cache_ms: 2000,
             count_cache_seconds: 30,
+            header_timeout_seconds: 10,
+            body_timeout_seconds: 20,
+            body_min_bytes_per_second: 1024,
+            max_connections: 512,
+            shutdown_grace_seconds: 5,
         }
     }
 }
@@ -379,6 +395,19 @@ impl Config {
         {
             return bad("server.public_url", "must start with http:// or https://");
         }
+        let s = &self.server;
+        if !(1..=300).contains(&s.header_timeout_seconds) {
+            return bad("server.header_timeout_seconds", "must be between 1 and 300");
+        }
+        if !(1..=3600).contains(&s.body_timeout_seconds) {
+            return bad("server.body_timeout_seconds", "must be between 1 and 3600");
+        }
+        if !(1..=100_000).contains(&s.max_connections) {
+            return bad("server.max_connections", "must be between 1 and 100000");
+        }
+        if s.shutdown_grace_seconds > 300 {
+            return bad("server.shutdown_grace_seconds", "must be at most 300");
+        }
         let c = &self.currency;
         for (key, v) in [
             ("currency.kzt_usd", c.kzt_usd),
@@ -429,6 +458,15 @@ mod tests {
         assert_eq!(c.jobs.bump_batch, 500);
         assert_eq!(c.jobs.view_dedupe_seconds, 300);
         assert_eq!(c.jobs.unread_cache_seconds, 30);
+        // issue 9: a header timeout of at most 30 s, a 5 s grace at shutdown
+        assert!(c.server.header_timeout_seconds <= 30);
+        assert_eq!(c.server.shutdown_grace_seconds, 5);
+    }
+
+    #[test]
+    fn shipped_file_shows_the_defaults() {
+        let shipped: Config = toml::from_str(include_str!("../uzmat.toml")).expect("uzmat.toml");
+        assert_eq!(format!("{shipped:?}"), format!("{:?}", Config::default()));
     }
 
     #[test]
@@ -445,6 +483,10 @@ mod tests {
         assert!(err.to_string().contains("jobs.view_fold_seconds"), "{err}");
         let err = load("[jobs]\nview_linger_ms = 60000\n", &[]).expect_err("long linger");
         assert!(err.to_string().contains("jobs.view_linger_ms"), "{err}");
+        let err = load("[server]\nheader_timeout_seconds = 0\n", &[]).expect_err("no timeout");
+        assert!(err.to_string().contains("server.header_timeout_seconds"), "{err}");
+        let err = load("[server]\nmax_connections = 0\n", &[]).expect_err("no connections");
+        assert!(err.to_string().contains("server.max_connections"), "{err}");
         let err = load("[jobs]\nmode = \"sometimes\"\n", &[]).expect_err("bad enum");
         assert!(err.to_string().contains("sometimes"), "{err}");
     }

@@ -111,22 +111,18 @@ impl App {
         &self.state
     }
 
-    /// Serves until `shutdown` resolves, then stops accepting, finishes in-flight requests,
-    /// drains the job queue and joins the workers.
+    /// Serves until `shutdown` resolves, then stops accepting, gives in-flight requests
+    /// `server.shutdown_grace_seconds` before closing their connections, drains the job queue
+    /// and joins the workers.
     pub async fn run(
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
         let jobs = self.state.jobs.clone();
+        let limits = web::serve::Limits::new(&self.state.config.server);
         let app = web::router(self.state);
-        let result =
-            axum::serve(self.listener, app.into_make_service_with_connect_info::<SocketAddr>())
-                .with_graceful_shutdown(shutdown)
-                .await;
-        tokio::task::spawn_blocking(move || jobs.shutdown())
-            .await
-            .map_err(std::io::Error::other)?;
-        result
+        web::serve::serve(self.listener, app, limits, shutdown).await;
+        tokio::task::spawn_blocking(move || jobs.shutdown()).await.map_err(std::io::Error::other)
     }
 }
 

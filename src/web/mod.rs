@@ -10,6 +10,7 @@ pub mod handlers;
 pub mod input;
 mod middleware;
 pub mod multipart;
+pub mod serve;
 pub mod throttle;
 
 use std::sync::Arc;

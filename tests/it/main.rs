@@ -22,4 +22,5 @@ mod layers;
 mod listing;
 mod prefs;
 mod query_plans;
+mod slow_clients;
 mod unread;
