@@ -184,11 +184,15 @@ fn serve(config: Config, demo: bool) -> Result<()> {
         .enable_all()
         .build()
         .context("starting the async runtime")?;
-    runtime.block_on(async {
+    let result = runtime.block_on(async {
         let app = App::build(config).await?;
         tracing::info!(addr = %app.addr(), "Uzmat is listening: open http://{}", app.addr());
         app.run(uzmat::shutdown_signal()).await.context("serving")?;
         tracing::info!("stopped cleanly");
         Ok(())
-    })
+    });
+    // the jobs are drained by now; a blocking call an aborted request left behind (a decode, a
+    // query) must not hold the exit
+    runtime.shutdown_timeout(std::time::Duration::from_secs(2));
+    result
 }
