@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 
 use rusqlite::Connection;
 use uzmat::config::Config;
+use uzmat::jobs::JobKind;
 use uzmat::web::AppState;
 
 /// A running app.
@@ -78,7 +79,7 @@ fn start(dir: tempfile::TempDir, config: Config) -> TestApp {
     // the scheduler thread queues its first runs (bump, sweeps, mail, USD) as it starts: wait
     // for them, so no test's rows meet a start-up bump it did not ask for
     let deadline = Instant::now() + Duration::from_secs(20);
-    let usd = || state.metrics.job("usd_recompute").submitted.load(Ordering::Acquire);
+    let usd = || state.metrics.job(JobKind::RecomputeUsd).submitted.load(Ordering::Acquire);
     while usd() == 0 {
         assert!(Instant::now() < deadline, "the scheduler did not start in 20 s");
         std::thread::sleep(Duration::from_millis(2));

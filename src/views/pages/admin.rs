@@ -4,7 +4,8 @@ use std::sync::atomic::Ordering;
 
 use maud::{Markup, html};
 
-use crate::metrics::{JOB_KINDS, Metrics};
+use crate::jobs::JobKind;
+use crate::metrics::Metrics;
 use crate::views::layout::{self, Head};
 use crate::web::extract::PageCtx;
 
@@ -30,10 +31,10 @@ pub fn page(ctx: &PageCtx, m: &Metrics, queue: usize, overflow: usize) -> Markup
                     th { "overflowed" } th { "coalesced" } th { "dropped" } th { "p50" } th { "p99" }
                 } }
                 tbody {
-                    @for kind in JOB_KINDS {
+                    @for kind in JobKind::ALL {
                         @let s = m.job(kind);
-                        tr data-kind=(kind) {
-                            td { (kind) }
+                        tr data-kind=(kind.label()) {
+                            td { (kind.label()) }
                             td { (s.submitted.load(Ordering::Relaxed)) }
                             td { (s.completed.load(Ordering::Relaxed)) }
                             td { (s.failed.load(Ordering::Relaxed)) }
