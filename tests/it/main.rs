@@ -15,6 +15,7 @@ mod cli;
 mod freight;
 mod hardening;
 mod home;
+mod i18n;
 mod jobs;
 mod listing;
 mod prefs;
