@@ -221,11 +221,6 @@ impl Jobs {
         Ok(jobs)
     }
 
-    /// The mode jobs run in.
-    pub fn mode(&self) -> JobsMode {
-        self.shared.cfg.mode
-    }
-
     /// Submits a job. Background mode: queued without ever blocking. Inline mode: run now on
     /// the blocking pool, and awaited. Either way the caller never sees the job's failure.
     pub async fn submit(&self, job: Job) {
@@ -350,11 +345,6 @@ impl Jobs {
                 load(&s.submitted)
                     == load(&s.completed) + load(&s.failed) + load(&s.coalesced) + load(&s.dropped)
             })
-    }
-
-    /// The per-(ad, client) view window.
-    pub fn dedupe(&self) -> &ViewDedupe {
-        &self.shared.dedupe
     }
 
     /// Stops the scheduler, lets the workers drain every queued job, and joins them.

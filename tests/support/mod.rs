@@ -1,8 +1,6 @@
 //! Test support: start the real app on port 0 with a temp data folder, talk HTTP to it, and
 //! build rows directly in its SQLite file.
 
-#![allow(dead_code)]
-
 pub mod browser;
 pub mod client;
 
@@ -217,11 +215,6 @@ impl TestApp {
         body.lines()
             .find_map(|l| l.strip_prefix(line_prefix)?.trim().parse().ok())
             .unwrap_or_else(|| panic!("metric {line_prefix} not found"))
-    }
-
-    /// Stops the server, draining the jobs.
-    pub fn stop(mut self) {
-        self.shutdown();
     }
 
     /// Stops the server and starts it again on the same data folder and config (a new port).
