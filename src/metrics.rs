@@ -6,6 +6,8 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
+use crate::jobs::JobKind;
+
 /// Histogram bucket bounds, in seconds.
 const BUCKETS: [f64; 12] =
     [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5];
@@ -88,26 +90,25 @@ pub struct JobKindStats {
     pub duration: Histogram,
 }
 
-/// Job kinds, in the order metrics list them.
-pub const JOB_KINDS: [&str; 12] = [
-    "view",
-    "view_fold",
-    "bump",
-    "unread_cache",
-    "session_touch",
-    "session_sweep",
-    "mail",
-    "photo_resize",
-    "file_delete",
-    "upload_sweep",
-    "usd_recompute",
-    "probe",
-];
+/// One job kind's counters at a moment, as plain numbers for pages.
+#[derive(Debug, Clone, PartialEq)]
+pub struct JobSnapshot {
+    /// The kind's label (as on `/metrics`).
+    pub kind: &'static str,
+    /// See [`JobKindStats`]: submitted, completed, failed, retried, overflowed, coalesced,
+    /// dropped, in that order.
+    pub counts: [u64; 7],
+    /// Median duration, seconds (`None`: no jobs yet; infinite: over the last bucket).
+    pub p50: Option<f64>,
+    /// 99th percentile duration, seconds.
+    pub p99: Option<f64>,
+}
 
 /// All of Uzmat's metrics.
 #[derive(Default)]
 pub struct Metrics {
-    jobs: [JobKindStats; JOB_KINDS.len()],
+    /// Indexed by [`JobKind::index`].
+    jobs: [JobKindStats; JobKind::ALL.len()],
     /// By route, then method: looked up with borrowed strings, allocated once per pair.
     http: Mutex<HashMap<String, HashMap<String, RouteStats>>>,
     /// Worker threads alive.
@@ -121,10 +122,34 @@ struct RouteStats {
 }
 
 impl Metrics {
-    /// The counters of a job kind (one of [`JOB_KINDS`]).
-    pub fn job(&self, kind: &str) -> &JobKindStats {
-        let i = JOB_KINDS.iter().position(|k| *k == kind).unwrap_or(JOB_KINDS.len() - 1);
-        &self.jobs[i]
+    /// Every job kind's counters now, in [`JobKind::ALL`] order.
+    pub fn job_snapshots(&self) -> Vec<JobSnapshot> {
+        JobKind::ALL
+            .iter()
+            .map(|&kind| {
+                let s = self.job(kind);
+                let n = |c: &AtomicU64| c.load(Ordering::Relaxed);
+                JobSnapshot {
+                    kind: kind.label(),
+                    counts: [
+                        n(&s.submitted),
+                        n(&s.completed),
+                        n(&s.failed),
+                        n(&s.retried),
+                        n(&s.overflowed),
+                        n(&s.coalesced),
+                        n(&s.dropped),
+                    ],
+                    p50: s.duration.quantile(0.5),
+                    p99: s.duration.quantile(0.99),
+                }
+            })
+            .collect()
+    }
+
+    /// The counters of a job kind.
+    pub fn job(&self, kind: JobKind) -> &JobKindStats {
+        &self.jobs[kind.index()]
     }
 
     /// Records one HTTP request.
@@ -155,7 +180,8 @@ impl Metrics {
             ("uzmat_jobs_dropped_total", "Jobs lost because queue and overflow were full.", 6),
         ] {
             let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} counter");
-            for (kind, s) in JOB_KINDS.iter().zip(&self.jobs) {
+            for kind in JobKind::ALL {
+                let s = self.job(kind);
                 let c = [
                     &s.submitted,
                     &s.completed,
@@ -165,7 +191,8 @@ impl Metrics {
                     &s.coalesced,
                     &s.dropped,
                 ][pick];
-                let _ = writeln!(out, "{name}{{kind=\"{kind}\"}} {}", c.load(Ordering::Relaxed));
+                let (kind, n) = (kind.label(), c.load(Ordering::Relaxed));
+                let _ = writeln!(out, "{name}{{kind=\"{kind}\"}} {n}");
             }
         }
         let _ = writeln!(
@@ -185,8 +212,9 @@ impl Metrics {
             out,
             "# HELP uzmat_job_duration_seconds Time to run a job.\n# TYPE uzmat_job_duration_seconds histogram"
         );
-        for (kind, s) in JOB_KINDS.iter().zip(&self.jobs) {
-            s.duration.render(&mut out, "uzmat_job_duration_seconds", &format!("kind=\"{kind}\""));
+        for kind in JobKind::ALL {
+            let labels = format!("kind=\"{}\"", kind.label());
+            self.job(kind).duration.render(&mut out, "uzmat_job_duration_seconds", &labels);
         }
         let http = self.http.lock().unwrap_or_else(|p| p.into_inner());
         let mut routes: Vec<_> = http
@@ -238,10 +266,14 @@ mod tests {
         assert_eq!(h.quantile(0.5), Some(0.001));
         assert_eq!(h.quantile(1.0), Some(0.05));
         let m = Metrics::default();
-        m.job("view").submitted.fetch_add(3, Ordering::Relaxed);
+        m.job(JobKind::View).submitted.fetch_add(3, Ordering::Relaxed);
         m.observe_request("GET", "/", 200, Duration::from_millis(2));
         let text = m.render(7, 0);
         assert!(text.contains("uzmat_jobs_submitted_total{kind=\"view\"} 3"));
+        for kind in JobKind::ALL {
+            let line = format!("uzmat_jobs_failed_total{{kind=\"{}\"}} 0\n", kind.label());
+            assert_eq!(text.matches(&line).count(), 1, "{line}");
+        }
         assert!(text.contains("uzmat_jobs_queue_depth 7"));
         assert!(
             text.contains("uzmat_http_requests_total{method=\"GET\",route=\"/\",status=\"200\"} 1")

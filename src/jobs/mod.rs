@@ -7,6 +7,7 @@
 //! (counted as coalesced). Submitting never blocks.
 
 mod bump;
+mod kind;
 mod mail;
 mod photos;
 mod scheduler;
@@ -21,6 +22,7 @@ use std::thread::JoinHandle;
 
 use crossbeam_channel::{Receiver, Sender, TrySendError, bounded};
 
+pub use kind::JobKind;
 pub use photos::rates_key;
 pub use unread_cache::UnreadCache;
 pub use views::{ViewDedupe, is_bot};
@@ -93,21 +95,21 @@ pub enum ProbeOutcome {
 }
 
 impl Job {
-    /// The metrics label of this job's kind.
-    pub fn kind(&self) -> &'static str {
+    /// What metrics count this job as.
+    pub fn kind(&self) -> JobKind {
         match self {
-            Job::View(_) => "view",
-            Job::FoldViews => "view_fold",
-            Job::Bump => "bump",
-            Job::UnreadCache { .. } => "unread_cache",
-            Job::TouchSession { .. } => "session_touch",
-            Job::SweepSessions => "session_sweep",
-            Job::DeliverMail => "mail",
-            Job::ResizePhotos { .. } => "photo_resize",
-            Job::DeleteFiles { .. } => "file_delete",
-            Job::SweepUploads => "upload_sweep",
-            Job::RecomputeUsd => "usd_recompute",
-            Job::Probe(_) => "probe",
+            Job::View(_) => JobKind::View,
+            Job::FoldViews => JobKind::FoldViews,
+            Job::Bump => JobKind::Bump,
+            Job::UnreadCache { .. } => JobKind::UnreadCache,
+            Job::TouchSession { .. } => JobKind::TouchSession,
+            Job::SweepSessions => JobKind::SweepSessions,
+            Job::DeliverMail => JobKind::DeliverMail,
+            Job::ResizePhotos { .. } => JobKind::ResizePhotos,
+            Job::DeleteFiles { .. } => JobKind::DeleteFiles,
+            Job::SweepUploads => JobKind::SweepUploads,
+            Job::RecomputeUsd => JobKind::RecomputeUsd,
+            Job::Probe(_) => JobKind::Probe,
         }
     }
 }
@@ -217,11 +219,6 @@ impl Jobs {
             *t = threads;
         }
         Ok(jobs)
-    }
-
-    /// The mode jobs run in.
-    pub fn mode(&self) -> JobsMode {
-        self.shared.cfg.mode
     }
 
     /// Submits a job. Background mode: queued without ever blocking. Inline mode: run now on
@@ -342,17 +339,12 @@ impl Jobs {
         let (queue, overflow) = self.depth();
         queue == 0
             && overflow == 0
-            && crate::metrics::JOB_KINDS.iter().all(|k| {
+            && JobKind::ALL.into_iter().all(|k| {
                 let s = self.shared.metrics.job(k);
                 let load = |c: &std::sync::atomic::AtomicU64| c.load(Ordering::Acquire);
                 load(&s.submitted)
                     == load(&s.completed) + load(&s.failed) + load(&s.coalesced) + load(&s.dropped)
             })
-    }
-
-    /// The per-(ad, client) view window.
-    pub fn dedupe(&self) -> &ViewDedupe {
-        &self.shared.dedupe
     }
 
     /// Stops the scheduler, lets the workers drain every queued job, and joins them.
@@ -394,7 +386,7 @@ impl Jobs {
             worker::run_batch(&self.shared, rest);
         }
         // the views counted so far reach the ads before exit
-        self.shared.metrics.job(Job::FoldViews.kind()).submitted.fetch_add(1, Ordering::Relaxed);
+        self.shared.metrics.job(JobKind::FoldViews).submitted.fetch_add(1, Ordering::Relaxed);
         worker::run_batch(&self.shared, vec![Job::FoldViews]);
         tracing::info!("job pool drained and stopped");
     }

@@ -10,7 +10,8 @@ use crossbeam_channel::{Receiver, RecvTimeoutError};
 use rusqlite::Connection;
 
 use super::{
-    Job, Msg, ProbeOutcome, Shared, View, bump, mail, photos, unread_cache as unread, views,
+    Job, JobKind, Msg, ProbeOutcome, Shared, View, bump, mail, photos, unread_cache as unread,
+    views,
 };
 use crate::db::{DbError, is_busy};
 
@@ -200,7 +201,7 @@ fn run_views(shared: &Shared, conn: &mut Connection, batch: &[View], started: In
             *per_ad.entry(v.ad_id).or_default() += 1;
         }
     }
-    let outcome = with_retries(shared, "view", || {
+    let outcome = with_retries(shared, JobKind::View, || {
         catch_unwind(AssertUnwindSafe(|| views::apply(conn, &per_ad)))
             .unwrap_or_else(|panic| Err(JobError::Panic(panic_message(&panic))))
     });
@@ -209,18 +210,18 @@ fn run_views(shared: &Shared, conn: &mut Connection, batch: &[View], started: In
         Ok(failed_ads) => {
             let failed: u64 =
                 failed_ads.iter().map(|id| jobs_per_ad.get(id).copied().unwrap_or(0)).sum();
-            let stats = shared.metrics.job("view");
+            let stats = shared.metrics.job(JobKind::View);
             stats.failed.fetch_add(failed, Ordering::Relaxed);
             stats.completed.fetch_add(batch.len() as u64 - failed, Ordering::Relaxed);
             stats.duration.observe(elapsed);
         }
-        Err(e) => record(shared, "view", Err(e), elapsed, batch.len() as u64),
+        Err(e) => record(shared, JobKind::View, Err(e), elapsed, batch.len() as u64),
     }
 }
 
 fn with_retries<T>(
     shared: &Shared,
-    kind: &str,
+    kind: JobKind,
     mut f: impl FnMut() -> Result<T, JobError>,
 ) -> Result<T, JobError> {
     let mut attempt = 0;
@@ -236,7 +237,7 @@ fn with_retries<T>(
     }
 }
 
-fn record(shared: &Shared, kind: &str, outcome: Result<(), JobError>, d: Duration, n: u64) {
+fn record(shared: &Shared, kind: JobKind, outcome: Result<(), JobError>, d: Duration, n: u64) {
     let stats = shared.metrics.job(kind);
     stats.duration.observe(d);
     match outcome {
@@ -245,7 +246,7 @@ fn record(shared: &Shared, kind: &str, outcome: Result<(), JobError>, d: Duratio
         }
         Err(e) => {
             stats.failed.fetch_add(n, Ordering::Relaxed);
-            tracing::error!(kind, error = %e, jobs = n, "job failed");
+            tracing::error!(kind = kind.label(), error = %e, jobs = n, "job failed");
         }
     }
 }

@@ -200,6 +200,9 @@ fn bump_raises_due_ads_longest_waiting_first_at_most_a_batch() {
             .expect("bumped_at")
     };
     let before: Vec<i64> = due.iter().map(|id| bumped_at(*id)).collect();
+    // the catalog lists by bump, freshest first (`/catalog`: a home visit would nudge a bump)
+    let fresh = || app.get("/catalog").ad_ids();
+    assert_eq!(fresh()[0], recent, "before the run the most recently bumped leads");
     app.state.jobs.enqueue(Job::Bump);
     app.drain();
     let now = uzmat::db::now();
@@ -212,11 +215,14 @@ fn bump_raises_due_ads_longest_waiting_first_at_most_a_batch() {
     }
     assert!(bumped_at(recent) < now - h + 5, "not yet due");
     assert!(bumped_at(inactive) < now - 19 * h, "inactive ads are not raised");
+    // the raised ads lead, ahead of the ad bumped an hour ago (ties: newest id first)
+    assert_eq!(fresh(), vec![due[2], due[1], due[0], recent, due[4], due[3]]);
     app.state.jobs.enqueue(Job::Bump);
     app.drain();
     assert!(bumped_at(due[4]) >= now - 5, "the next run raises the rest");
-    // the freshly bumped ad leads the fresh list
-    assert_eq!(app.get("/").ad_ids_in("fresh")[0..2].len(), 2);
+    let raised_last = vec![due[4], due[3], due[2], due[1], due[0], recent];
+    assert_eq!(fresh(), raised_last);
+    assert_eq!(app.get("/").ad_ids_in("fresh"), raised_last, "the home page's fresh block too");
 }
 
 #[test]

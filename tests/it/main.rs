@@ -17,6 +17,7 @@ mod errors;
 mod freight;
 mod hardening;
 mod home;
+mod i18n;
 mod jobs;
 mod layers;
 mod listing;

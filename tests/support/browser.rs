@@ -36,8 +36,6 @@
 //!   "find `#x`: WebDriver POST /session/…/element: HTTP 404: no such element: Unable to
 //!   locate element: ...", so `.expect("...")` output says what went wrong.
 
-#![allow(dead_code)]
-
 use std::fs::File;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
@@ -258,10 +256,6 @@ impl Browser {
         as_string(self.cmd("GET", "/url", None)?, "current url")
     }
 
-    pub fn title(&self) -> Result<String, String> {
-        as_string(self.cmd("GET", "/title", None)?, "title")
-    }
-
     /// Reference of the first element matching `css` (waits up to the implicit timeout).
     fn find(&self, css: &str) -> Result<String, String> {
         let v = self
@@ -322,22 +316,6 @@ impl Browser {
         v.as_u64()
             .map(|n| n as usize)
             .ok_or_else(|| format!("count_now `{css}`: unexpected result {v}"))
-    }
-
-    /// Texts of all elements matching.
-    pub fn texts(&self, css: &str) -> Result<Vec<String>, String> {
-        let mut tries = 0;
-        loop {
-            let result: Result<Vec<String>, String> = self
-                .find_all(css)?
-                .iter()
-                .map(|id| as_string(self.cmd("GET", &format!("/element/{id}/text"), None)?, "text"))
-                .collect();
-            match result {
-                Err(e) if tries == 0 && e.contains("stale element reference") => tries += 1,
-                other => return other.map_err(|e| format!("texts of `{css}`: {e}")),
-            }
-        }
     }
 
     /// HTML attribute `name` of the first element matching (`None` if the element lacks it).
@@ -442,11 +420,6 @@ impl Browser {
              return Math.max(d.scrollWidth, b ? b.scrollWidth : 0) > window.innerWidth;",
         )?;
         v.as_bool().ok_or_else(|| format!("has_horizontal_overflow: unexpected result {v}"))
-    }
-
-    /// Port chromedriver listens on (for debugging).
-    pub fn driver_port(&self) -> u16 {
-        self.port
     }
 }
 

@@ -1,8 +1,6 @@
 //! Test support: start the real app on port 0 with a temp data folder, talk HTTP to it, and
 //! build rows directly in its SQLite file.
 
-#![allow(dead_code)]
-
 pub mod browser;
 pub mod client;
 pub mod server;
@@ -14,6 +12,7 @@ use std::time::{Duration, Instant};
 
 use rusqlite::Connection;
 use uzmat::config::Config;
+use uzmat::jobs::JobKind;
 use uzmat::web::AppState;
 
 /// A running app.
@@ -79,7 +78,7 @@ fn start(dir: tempfile::TempDir, config: Config) -> TestApp {
     // the scheduler thread queues its first runs (bump, sweeps, mail, USD) as it starts: wait
     // for them, so no test's rows meet a start-up bump it did not ask for
     let deadline = Instant::now() + Duration::from_secs(20);
-    let usd = || state.metrics.job("usd_recompute").submitted.load(Ordering::Acquire);
+    let usd = || state.metrics.job(JobKind::RecomputeUsd).submitted.load(Ordering::Acquire);
     while usd() == 0 {
         assert!(Instant::now() < deadline, "the scheduler did not start in 20 s");
         std::thread::sleep(Duration::from_millis(2));
@@ -217,11 +216,6 @@ impl TestApp {
         body.lines()
             .find_map(|l| l.strip_prefix(line_prefix)?.trim().parse().ok())
             .unwrap_or_else(|| panic!("metric {line_prefix} not found"))
-    }
-
-    /// Stops the server, draining the jobs.
-    pub fn stop(mut self) {
-        self.shutdown();
     }
 
     /// Stops the server and starts it again on the same data folder and config (a new port).

@@ -1,10 +1,7 @@
 //! The staff dashboard: per job kind counts and latency, queue depth, workers.
-
-use std::sync::atomic::Ordering;
-
 use maud::{Markup, html};
 
-use crate::metrics::{JOB_KINDS, Metrics};
+use crate::metrics::JobSnapshot;
 use crate::views::ctx::PageCtx;
 use crate::views::layout::{self, Head};
 
@@ -16,13 +13,19 @@ fn ms(q: Option<f64>) -> String {
     }
 }
 
-/// Renders the dashboard.
-pub fn page(ctx: &PageCtx, m: &Metrics, queue: usize, overflow: usize) -> Markup {
+/// Renders the dashboard: the job pool's queue, workers and per-kind counters.
+pub fn page(
+    ctx: &PageCtx,
+    jobs: &[JobSnapshot],
+    workers: u64,
+    queue: usize,
+    overflow: usize,
+) -> Markup {
     let t = |k| ctx.lang.t(k);
     let body = html! {
         h1 { (t("admin.title")) }
         p #job-summary { (t("admin.queue")) ": " strong { (queue) } " · " (t("admin.overflow")) ": " strong { (overflow) }
-          " · " (t("admin.workers")) ": " strong { (m.workers.load(Ordering::Relaxed)) } }
+          " · " (t("admin.workers")) ": " strong { (workers) } }
         div.table-wrap {
             table.jobs {
                 thead { tr {
@@ -30,19 +33,12 @@ pub fn page(ctx: &PageCtx, m: &Metrics, queue: usize, overflow: usize) -> Markup
                     th { "overflowed" } th { "coalesced" } th { "dropped" } th { "p50" } th { "p99" }
                 } }
                 tbody {
-                    @for kind in JOB_KINDS {
-                        @let s = m.job(kind);
-                        tr data-kind=(kind) {
-                            td { (kind) }
-                            td { (s.submitted.load(Ordering::Relaxed)) }
-                            td { (s.completed.load(Ordering::Relaxed)) }
-                            td { (s.failed.load(Ordering::Relaxed)) }
-                            td { (s.retried.load(Ordering::Relaxed)) }
-                            td { (s.overflowed.load(Ordering::Relaxed)) }
-                            td { (s.coalesced.load(Ordering::Relaxed)) }
-                            td { (s.dropped.load(Ordering::Relaxed)) }
-                            td { (ms(s.duration.quantile(0.5))) }
-                            td { (ms(s.duration.quantile(0.99))) }
+                    @for s in jobs {
+                        tr data-kind=(s.kind) {
+                            td { (s.kind) }
+                            @for n in s.counts { td { (n) } }
+                            td { (ms(s.p50)) }
+                            td { (ms(s.p99)) }
                         }
                     }
                 }

@@ -10,5 +10,6 @@ use crate::web::extract::RequireStaff;
 /// The staff dashboard.
 pub async fn show(State(state): State<AppState>, RequireStaff(ctx, _): RequireStaff) -> Markup {
     let (queue, overflow) = state.jobs.depth();
-    view::page(&ctx, &state.metrics, queue, overflow)
+    let workers = state.metrics.workers.load(std::sync::atomic::Ordering::Relaxed);
+    view::page(&ctx, &state.metrics.job_snapshots(), workers, queue, overflow)
 }
