@@ -17,6 +17,7 @@ mod hardening;
 mod home;
 mod jobs;
 mod listing;
+mod lockout;
 mod prefs;
 mod query_plans;
 mod unread;
