@@ -85,6 +85,7 @@ impl App {
             }
         }
         let decode_budget = Arc::new(tokio::sync::Semaphore::new(config.uploads.decode_budget_mib));
+        let throttle = Arc::new(web::throttle::Throttles::new(&config.auth));
         let state = AppState::new(web::Shared {
             db,
             jobs,
@@ -95,7 +96,7 @@ impl App {
             hasher,
             hash_permits,
             decode_budget,
-            throttle: Arc::new(web::throttle::Throttle::default()),
+            throttle,
             caches: Arc::new(web::Caches::new(&config_copy)),
         });
         Ok(Self { listener, state })

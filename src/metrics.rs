@@ -113,6 +113,8 @@ pub struct Metrics {
     http: Mutex<HashMap<String, HashMap<String, RouteStats>>>,
     /// Worker threads alive.
     pub workers: AtomicU64,
+    /// Passwords checked at sign-in (attempts the login throttle let through).
+    pub password_checks: AtomicU64,
 }
 
 #[derive(Default)]
@@ -207,6 +209,11 @@ impl Metrics {
             out,
             "# HELP uzmat_jobs_workers Worker threads alive.\n# TYPE uzmat_jobs_workers gauge\nuzmat_jobs_workers {}",
             self.workers.load(Ordering::Relaxed)
+        );
+        let _ = writeln!(
+            out,
+            "# HELP uzmat_password_checks_total Passwords checked at sign-in.\n# TYPE uzmat_password_checks_total counter\nuzmat_password_checks_total {}",
+            self.password_checks.load(Ordering::Relaxed)
         );
         let _ = writeln!(
             out,

@@ -1,16 +1,24 @@
 //! The unread-message count shown in every page's header: served from memory, refreshed by
 //! `UnreadCache` jobs, invalidated when a user reads a thread or is sent a message.
 
-use std::collections::HashMap;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use rusqlite::Connection;
+
+use crate::cache::{self, Cache};
+
+/// Users whose counts are kept: past it the count stored longest ago goes, and that user's next
+/// page computes it again.
+const USERS: usize = 100_000;
+
+/// How many TTLs a stale count may still be shown: past that the next page computes it, so an
+/// entry whose refresh never came does not live on.
+const STALE_TTLS: u32 = 10;
 
 /// Per-user unread counts with a time to live.
 pub struct UnreadCache {
     ttl: Duration,
-    entries: Mutex<HashMap<i64, (u32, Instant)>>,
+    counts: Cache<i64, u32>,
 }
 
 /// What the cache knows about a user.
@@ -20,36 +28,38 @@ pub enum Cached {
     Fresh(u32),
     /// Past the TTL: shown, and a refresh job should be queued.
     Stale(u32),
-    /// Never computed or invalidated: compute it now.
+    /// Never computed, invalidated, evicted or long expired: compute it now.
     Missing,
 }
 
 impl UnreadCache {
     /// An empty cache.
     pub fn new(ttl_seconds: u64) -> Self {
-        Self { ttl: Duration::from_secs(ttl_seconds), entries: Mutex::new(HashMap::new()) }
+        let ttl = Duration::from_secs(ttl_seconds);
+        Self { ttl, counts: Cache::new(ttl.saturating_mul(STALE_TTLS), USERS) }
     }
 
     /// Looks a user up.
     pub fn get(&self, user_id: i64) -> Cached {
-        let entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
-        match entries.get(&user_id) {
-            Some((n, at)) if at.elapsed() < self.ttl => Cached::Fresh(*n),
-            Some((n, _)) => Cached::Stale(*n),
-            None => Cached::Missing,
-        }
+        self.get_at(user_id, cache::now())
+    }
+
+    fn get_at(&self, user_id: i64, now: cache::Millis) -> Cached {
+        self.counts.with(&user_id, now, |e| match (e.get(), e.age()) {
+            (Some(n), Some(age)) if age < self.ttl => Cached::Fresh(*n),
+            (Some(n), _) => Cached::Stale(*n),
+            (None, _) => Cached::Missing,
+        })
     }
 
     /// Stores a freshly computed count.
     pub fn set(&self, user_id: i64, n: u32) {
-        let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
-        entries.insert(user_id, (n, Instant::now()));
+        self.counts.insert(user_id, n, cache::now());
     }
 
     /// Forgets a user's count so the next page computes it exactly.
     pub fn invalidate(&self, user_id: i64) {
-        let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
-        entries.remove(&user_id);
+        self.counts.remove(&user_id);
     }
 }
 
@@ -63,4 +73,27 @@ pub fn count(conn: &Connection, user_id: i64) -> rusqlite::Result<u32> {
            AND m.sender_id <> ?1 AND m.id > coalesce(r.last_read_id, 0)",
     )?
     .query_row([user_id], |r| r.get(0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fresh_then_stale_then_missing() {
+        let c = UnreadCache::new(0);
+        c.set(1, 3);
+        assert_eq!(c.get(1), Cached::Missing, "a zero TTL keeps nothing");
+        let c = UnreadCache::new(60);
+        assert_eq!(c.get(1), Cached::Missing);
+        c.set(1, 3);
+        assert_eq!(c.get(1), Cached::Fresh(3));
+        c.invalidate(1);
+        assert_eq!(c.get(1), Cached::Missing);
+        c.counts.insert(2, 7, 0);
+        assert_eq!(c.get_at(2, 59_999), Cached::Fresh(7));
+        assert_eq!(c.get_at(2, 60_000), Cached::Stale(7));
+        assert_eq!(c.get_at(2, 599_999), Cached::Stale(7));
+        assert_eq!(c.get_at(2, 600_000), Cached::Missing, "ten TTLs on, a count is gone");
+    }
 }

@@ -3,64 +3,55 @@
 
 use std::collections::HashMap;
 use std::net::IpAddr;
-use std::sync::Mutex;
+use std::time::Duration;
 
 use rusqlite::{Connection, TransactionBehavior};
 
 use super::View;
 use super::worker::JobError;
+use crate::cache::{Cache, unix_ms};
 
-/// Entries kept at most. Past it, entries older than the window go; if all are recent (over
-/// 3,000 new clients a second for 5 minutes) the memory is dropped and logged: at worst a
-/// client's repeat view counts once more, and memory stays bounded.
-const DEDUPE_LIMIT: usize = 1_000_000;
+/// Clients remembered at most (3,000 new ones a second for the 5-minute window). Past it the
+/// client remembered longest ago goes: at worst its repeat view counts once more. Just under
+/// 7/16 of 2^21: full and churning, 2^21 slots of 56 bytes and the queue took 130 MB
+/// (`bench/cache.sh`), where a bound of 1,000,000 would double the table (see `Cache`).
+const DEDUPE_LIMIT: usize = 900_000;
 
 /// Remembers when each (ad, client) last counted, in memory (a restart forgets: at worst one
 /// extra view per client within the window).
 pub struct ViewDedupe {
     window: i64,
-    seen: Mutex<HashMap<(i64, IpAddr), i64>>,
+    seen: Cache<(i64, IpAddr), i64>,
 }
 
 impl ViewDedupe {
     /// A dedupe with the given window in seconds.
     pub fn new(window_seconds: u64) -> Self {
-        Self { window: window_seconds as i64, seen: Mutex::new(HashMap::new()) }
+        Self {
+            window: i64::try_from(window_seconds).unwrap_or(i64::MAX),
+            seen: Cache::new(Duration::from_secs(window_seconds), DEDUPE_LIMIT),
+        }
     }
 
     /// Whether this view counts; if so, remembers it.
     pub fn admit(&self, v: &View) -> bool {
-        let mut seen = self.seen.lock().unwrap_or_else(|p| p.into_inner());
-        if seen.len() >= DEDUPE_LIMIT {
-            let window = self.window;
-            seen.retain(|_, at| v.at - *at < window);
-            if seen.len() >= DEDUPE_LIMIT / 2 {
-                tracing::warn!(
-                    entries = seen.len(),
-                    "view dedupe memory full of recent clients: cleared"
-                );
-                seen.clear();
-            }
-        }
-        match seen.get(&(v.ad_id, v.client)) {
-            Some(last) if v.at - *last < self.window && v.at >= *last => false,
+        self.seen.with(&(v.ad_id, v.client), unix_ms(v.at), |e| match e.get() {
+            Some(&last) if v.at - last < self.window && v.at >= last => false,
             _ => {
-                seen.insert((v.ad_id, v.client), v.at);
+                e.set(v.at);
                 true
             }
-        }
+        })
     }
 
-    /// Forgets entries older than the window.
+    /// Forgets entries older than the window (each admitted view does this too).
     pub fn sweep(&self, now: i64) {
-        let mut seen = self.seen.lock().unwrap_or_else(|p| p.into_inner());
-        let window = self.window;
-        seen.retain(|_, at| now - *at < window);
+        self.seen.sweep(unix_ms(now));
     }
 
     /// Entries held.
     pub fn len(&self) -> usize {
-        self.seen.lock().map(|s| s.len()).unwrap_or(0)
+        self.seen.len()
     }
 
     /// Whether nothing is held.
@@ -180,8 +171,23 @@ mod tests {
         assert!(d.admit(&view(2, 1, 1299)), "another ad counts");
         assert!(d.admit(&view(1, 2, 1299)), "another client counts");
         assert!(d.admit(&view(1, 1, 1300)), "window over");
+        assert!(!d.admit(&view(1, 1, 1301)));
         d.sweep(2000);
         assert!(d.is_empty());
+    }
+
+    #[test]
+    fn a_full_dedupe_forgets_its_oldest_clients_only() {
+        let d = ViewDedupe::new(300);
+        let client = |i: usize| IpAddr::from(u32::try_from(i).expect("ip").to_be_bytes());
+        for i in 0..DEDUPE_LIMIT + 10 {
+            assert!(d.admit(&View { ad_id: 1, client: client(i), at: 1000 }));
+        }
+        assert_eq!(d.len(), DEDUPE_LIMIT);
+        assert!(d.admit(&View { ad_id: 1, client: client(0), at: 1001 }), "evicted: counts again");
+        let last = View { ad_id: 1, client: client(DEDUPE_LIMIT + 9), at: 1001 };
+        assert!(!d.admit(&last), "a recent client is still remembered");
+        assert!(d.seen.allocated_bytes() <= 80 << 20, "{} bytes", d.seen.allocated_bytes());
     }
 
     #[test]

@@ -65,7 +65,7 @@ pub struct Shared {
     /// The memory budget of image decoding, one permit a MiB (`uploads.decode_budget_mib`).
     pub decode_budget: Arc<tokio::sync::Semaphore>,
     /// Login, sign-up and reset limits.
-    pub throttle: Arc<throttle::Throttle>,
+    pub throttle: Arc<throttle::Throttles>,
     /// Short-lived caches of public pages' data.
     pub caches: Arc<Caches>,
 }

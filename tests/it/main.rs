@@ -21,6 +21,7 @@ mod i18n;
 mod jobs;
 mod layers;
 mod listing;
+mod lockout;
 mod prefs;
 mod query_plans;
 mod slow_clients;

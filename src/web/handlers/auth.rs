@@ -20,6 +20,7 @@ use crate::web::error::{Error, Result};
 use crate::web::extract::{ClientIp, PageCtx, Q, SESSION_COOKIE, SessionToken};
 use crate::web::flash::Flash;
 use crate::web::handlers::prefs::safe_back;
+use crate::web::throttle::Attempt;
 
 /// Query of the sign-up and sign-in pages.
 #[derive(Debug, Deserialize, Default)]
@@ -28,8 +29,6 @@ pub struct AuthQuery {
     account_type: Option<String>,
     next: Option<String>,
 }
-
-const HOUR: i64 = 3600;
 
 /// The sign-in form.
 #[derive(Debug, Default, Deserialize)]
@@ -104,10 +103,9 @@ pub async fn signup(
             .into_response()
     };
     let now = ctx.now;
-    if !state.throttle.allow(
-        &format!("signup:{ip}"),
+    if !state.throttle.signups.allow(
+        &ip.to_string(),
         now,
-        HOUR,
         state.config.auth.signups_per_ip_per_hour,
     ) {
         return Ok(rerender(
@@ -163,9 +161,7 @@ pub async fn login(
     let email = form.email.trim().to_lowercase();
     let now = ctx.now;
     let auth = &state.config.auth;
-    let window = auth.login_lock_seconds as i64;
-    let fail_key = format!("login:{email}:{ip}");
-    let lock_key = format!("lock:{email}:{ip}");
+    let key = format!("{email}:{ip}");
     // the password is never sent back
     let values = HashMap::from([("email".to_owned(), form.email.clone())]);
     let rerender = |general: &'static str, status: StatusCode| {
@@ -176,16 +172,14 @@ pub async fn login(
         };
         (status, view::login(&ctx, &state, &next)).into_response()
     };
-    if state.throttle.count(&lock_key, now, window) > 0 {
-        return Ok(rerender("auth.locked", StatusCode::TOO_MANY_REQUESTS));
-    }
-    // every attempt counts before its hash is checked, so concurrent guesses cannot slip
-    // past the limit while the first ones are still hashing; a success forgets them
-    if !state.throttle.allow(&fail_key, now, window, auth.login_max_failures) {
-        state.throttle.record(&lock_key, now, window);
-        state.throttle.clear(&fail_key);
-        tracing::warn!(%ip, "login locked after repeated failures");
-        return Ok(rerender("auth.locked", StatusCode::TOO_MANY_REQUESTS));
+    // checked and counted in one step, before the slow password check (see `attempt`)
+    match state.throttle.login.attempt(&key, now, auth.login_max_failures) {
+        Attempt::Allowed => {}
+        Attempt::LockedNow => {
+            tracing::warn!(%ip, "login locked after repeated failures");
+            return Ok(rerender("auth.locked", StatusCode::TOO_MANY_REQUESTS));
+        }
+        Attempt::Locked => return Ok(rerender("auth.locked", StatusCode::TOO_MANY_REQUESTS)),
     }
     let info = {
         let email = email.clone();
@@ -197,6 +191,7 @@ pub async fn login(
         // unknown e-mail or no password yet: verify against a dummy so timing says nothing
         _ => (None, String::new()),
     };
+    state.metrics.password_checks.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let ok = state
         .hashing(move |h| {
             let stored = if stored.is_empty() { h.dummy_hash() } else { stored };
@@ -206,7 +201,7 @@ pub async fn login(
     let Some(user_id) = user_id.filter(|_| ok) else {
         return Ok(rerender("auth.bad_credentials", StatusCode::UNPROCESSABLE_ENTITY));
     };
-    state.throttle.clear(&fail_key);
+    state.throttle.login.clear(&key);
     let days = auth.session_days;
     let token = state
         .db
@@ -245,12 +240,8 @@ pub async fn forgot(
     let now = ctx.now;
     let values = HashMap::from([("email".to_owned(), form.email.clone())]);
     let form_state = |errors, general| FormState { values: values.clone(), errors, general };
-    if !state.throttle.allow(
-        &format!("reset:{ip}"),
-        now,
-        HOUR,
-        state.config.auth.resets_per_ip_per_hour,
-    ) {
+    if !state.throttle.resets.allow(&ip.to_string(), now, state.config.auth.resets_per_ip_per_hour)
+    {
         let fs = form_state(FieldErrors::default(), Some("auth.too_many_resets"));
         return Ok((StatusCode::TOO_MANY_REQUESTS, view::forgot(&ctx, &fs, false)).into_response());
     }
