@@ -1,4 +1,69 @@
-//! Small value types every area shares: a bounded page number.
+//! Small value types every area shares: typed ids (a user's id cannot be passed where an ad's
+//! is expected) and a bounded page number.
+
+use rusqlite::types::{FromSql, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
+
+/// An id that can come from a URL: a positive integer.
+pub trait ParseId: Sized {
+    /// The id in `s`, or `None` (a bad id is a missing page, never an error).
+    fn parse_id(s: &str) -> Option<Self>;
+}
+
+macro_rules! id_type {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(
+            Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize,
+            serde::Deserialize,
+        )]
+        #[serde(transparent)]
+        pub struct $name(pub i64);
+
+        impl $name {
+            /// The number (for links, logs and arithmetic).
+            pub fn get(self) -> i64 {
+                self.0
+            }
+        }
+
+        impl ParseId for $name {
+            fn parse_id(s: &str) -> Option<Self> {
+                s.parse::<i64>().ok().filter(|v| *v > 0).map(Self)
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                self.0.fmt(f)
+            }
+        }
+
+        impl ToSql for $name {
+            fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+                Ok(ToSqlOutput::from(self.0))
+            }
+        }
+
+        impl FromSql for $name {
+            fn column_result(v: ValueRef<'_>) -> FromSqlResult<Self> {
+                i64::column_result(v).map(Self)
+            }
+        }
+    };
+}
+
+id_type!(
+    /// A user's id.
+    UserId
+);
+id_type!(
+    /// An ad's id.
+    AdId
+);
+id_type!(
+    /// A freight listing's id.
+    FreightId
+);
 
 /// A 1-based page number of a listing, at most [`PageNo::MAX`]: deep pages cost a scan, and
 /// nobody reads page 10,001.
@@ -50,6 +115,15 @@ pub fn page_of(raw: Option<&str>) -> Result<PageNo, &'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ids_are_positive_integers() {
+        assert_eq!(AdId::parse_id("12"), Some(AdId(12)));
+        for bad in ["0", "-3", "x", "12-slug", "", "99999999999999999999"] {
+            assert_eq!(AdId::parse_id(bad), None, "{bad}");
+        }
+        assert_eq!(UserId(7).to_string(), "7");
+    }
 
     #[test]
     fn pages_are_bounded() {

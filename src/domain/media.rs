@@ -2,6 +2,8 @@
 
 use rusqlite::{Connection, OptionalExtension};
 
+use crate::domain::ids::UserId;
+
 /// Who may see a stored file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Audience {
@@ -10,7 +12,7 @@ pub enum Audience {
     /// This user (the ad's owner or the uploader) and, when `staff` is set, staff.
     Only {
         /// The one user besides staff.
-        user: i64,
+        user: UserId,
         /// Whether staff may see it too (a hidden ad's photo yes, an unsaved upload no).
         staff: bool,
     },
@@ -20,7 +22,7 @@ pub enum Audience {
 
 impl Audience {
     /// Whether a viewer (user id and staff flag, if signed in) is in the audience.
-    pub fn admits(self, viewer: Option<(i64, bool)>) -> bool {
+    pub fn admits(self, viewer: Option<(UserId, bool)>) -> bool {
         match (self, viewer) {
             (Audience::Public, _) => true,
             (Audience::Only { user, staff }, Some((id, is_staff))) => {
@@ -49,7 +51,7 @@ pub fn audience(conn: &Connection, path: &str) -> rusqlite::Result<Audience> {
         return Ok(Audience::Public);
     }
     let original = original_of(path);
-    let ad: Option<(i64, bool, bool)> = conn
+    let ad: Option<(UserId, bool, bool)> = conn
         .prepare_cached(
             "SELECT a.owner_id, a.is_active, a.deleted_at IS NOT NULL
              FROM ad_photos p JOIN ads a ON a.id = p.ad_id WHERE p.path = ?1 LIMIT 1",
@@ -63,7 +65,7 @@ pub fn audience(conn: &Connection, path: &str) -> rusqlite::Result<Audience> {
             (false, false) => Audience::Only { user: owner, staff: true },
         });
     }
-    let uploader: Option<i64> = conn
+    let uploader: Option<UserId> = conn
         .prepare_cached("SELECT owner_id FROM photo_uploads WHERE path = ?1")?
         .query_row([&original], |r| r.get(0))
         .optional()?;
@@ -86,15 +88,16 @@ mod tests {
 
     #[test]
     fn audiences_admit_the_right_viewers() {
-        let hidden = Audience::Only { user: 7, staff: true };
-        assert!(hidden.admits(Some((7, false))));
-        assert!(hidden.admits(Some((9, true))));
-        assert!(!hidden.admits(Some((9, false))));
+        let (seven, nine) = (UserId(7), UserId(9));
+        let hidden = Audience::Only { user: seven, staff: true };
+        assert!(hidden.admits(Some((seven, false))));
+        assert!(hidden.admits(Some((nine, true))));
+        assert!(!hidden.admits(Some((nine, false))));
         assert!(!hidden.admits(None));
-        let upload = Audience::Only { user: 7, staff: false };
-        assert!(upload.admits(Some((7, false))));
-        assert!(!upload.admits(Some((9, true))), "staff do not see unsaved uploads");
+        let upload = Audience::Only { user: seven, staff: false };
+        assert!(upload.admits(Some((seven, false))));
+        assert!(!upload.admits(Some((nine, true))), "staff do not see unsaved uploads");
         assert!(Audience::Public.admits(None));
-        assert!(!Audience::Nobody.admits(Some((1, true))));
+        assert!(!Audience::Nobody.admits(Some((UserId(1), true))));
     }
 }

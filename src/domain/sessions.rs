@@ -4,9 +4,10 @@ use rusqlite::{Connection, OptionalExtension};
 
 use super::secrets::{hash_token, new_token};
 use super::users::SessionUser;
+use crate::domain::ids::UserId;
 
 /// Opens a session; returns the token for the cookie.
-pub fn create(conn: &Connection, user_id: i64, now: i64, days: u32) -> rusqlite::Result<String> {
+pub fn create(conn: &Connection, user_id: UserId, now: i64, days: u32) -> rusqlite::Result<String> {
     let token = new_token();
     conn.execute(
         "INSERT INTO sessions (id, user_id, created_at, last_seen_at, expires_at) VALUES (?1, ?2, ?3, ?3, ?4)",
@@ -62,7 +63,7 @@ pub fn delete(conn: &Connection, session_hash: &str) -> rusqlite::Result<()> {
 /// Ends every session of a user except `keep` (after a password change or reset).
 pub fn delete_others(
     conn: &Connection,
-    user_id: i64,
+    user_id: UserId,
     keep: Option<&str>,
 ) -> rusqlite::Result<usize> {
     conn.execute("DELETE FROM sessions WHERE user_id = ?1 AND id IS NOT ?2", (user_id, keep))

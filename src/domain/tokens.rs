@@ -4,6 +4,7 @@
 use rusqlite::{Connection, OptionalExtension};
 
 use super::secrets::{hash_token, new_token};
+use crate::domain::ids::UserId;
 
 /// What a token is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,7 +38,7 @@ pub enum TokenError {
 /// Issues a token; returns it (to put in a link).
 pub fn issue(
     conn: &Connection,
-    user_id: i64,
+    user_id: UserId,
     purpose: Purpose,
     now: i64,
     ttl_seconds: i64,
@@ -56,11 +57,11 @@ pub fn check(
     token: &str,
     purpose: Purpose,
     now: i64,
-) -> rusqlite::Result<Result<i64, TokenError>> {
+) -> rusqlite::Result<Result<UserId, TokenError>> {
     if token.len() > 100 {
         return Ok(Err(TokenError::Invalid));
     }
-    let row: Option<(i64, i64, Option<i64>)> = conn
+    let row: Option<(UserId, i64, Option<i64>)> = conn
         .query_row(
             "SELECT user_id, expires_at, used_at FROM auth_tokens WHERE hash = ?1 AND purpose = ?2",
             (hash_token(token), purpose.code()),
@@ -81,7 +82,7 @@ pub fn consume(
     token: &str,
     purpose: Purpose,
     now: i64,
-) -> rusqlite::Result<Result<i64, TokenError>> {
+) -> rusqlite::Result<Result<UserId, TokenError>> {
     let checked = check(conn, token, purpose, now)?;
     if checked.is_ok() {
         conn.execute(
@@ -96,7 +97,7 @@ pub fn consume(
 /// links must stop working).
 pub fn revoke_all(
     conn: &Connection,
-    user_id: i64,
+    user_id: UserId,
     purpose: Purpose,
     now: i64,
 ) -> rusqlite::Result<usize> {

@@ -1,12 +1,13 @@
 //! Users as the public pages show them, and the session lookup that signs a visitor in.
 
+use crate::domain::ids::UserId;
 use rusqlite::{Connection, OptionalExtension};
 
 /// A seller as the ad page and the seller page show them.
 #[derive(Debug, Clone)]
 pub struct Seller {
     /// Id.
-    pub id: i64,
+    pub id: UserId,
     /// Person's or company's display name.
     pub name: String,
     /// Company account.
@@ -25,7 +26,7 @@ pub struct Seller {
 #[derive(Debug, Clone)]
 pub struct SessionUser {
     /// Id.
-    pub id: i64,
+    pub id: UserId,
     /// Display name.
     pub name: String,
     /// Staff member.
@@ -62,7 +63,7 @@ pub fn seller_from_row(r: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<Opt
 }
 
 /// A seller, unless deleted.
-pub fn seller(conn: &Connection, id: i64, now: i64) -> rusqlite::Result<Option<Seller>> {
+pub fn seller(conn: &Connection, id: UserId, now: i64) -> rusqlite::Result<Option<Seller>> {
     // built once: the statement cache is keyed by this text
     static SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
         format!("SELECT {SELLER_COLUMNS} FROM users u WHERE u.id = ?2")

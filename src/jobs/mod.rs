@@ -29,6 +29,7 @@ pub use views::{ViewDedupe, is_bot};
 
 use crate::config::{JobsConfig, JobsMode};
 use crate::db::Db;
+use crate::domain::ids::{AdId, UserId};
 use crate::metrics::Metrics;
 
 /// One unit of bookkeeping.
@@ -43,7 +44,7 @@ pub enum Job {
     /// Recompute a user's unread-message count into the cache.
     UnreadCache {
         /// Whose count.
-        user_id: i64,
+        user_id: UserId,
     },
     /// Extend a session's sliding lifetime.
     TouchSession {
@@ -57,7 +58,7 @@ pub enum Job {
     /// Make the card and detail sizes of an ad's new photos.
     ResizePhotos {
         /// The ad.
-        ad_id: i64,
+        ad_id: AdId,
     },
     /// Remove files under the uploads folder (photos of deleted ads, replaced avatars).
     DeleteFiles {
@@ -76,7 +77,7 @@ pub enum Job {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct View {
     /// The ad.
-    pub ad_id: i64,
+    pub ad_id: AdId,
     /// The client's real IP (see `trusted_proxies`).
     pub client: IpAddr,
     /// When, in unix seconds.
@@ -274,7 +275,7 @@ impl Jobs {
                     stats.overflowed.fetch_add(1, Ordering::Relaxed);
                 } else {
                     stats.dropped.fetch_add(1, Ordering::Relaxed);
-                    tracing::warn!(ad_id = view.ad_id, "view dropped: queue and overflow full");
+                    tracing::warn!(ad_id = %view.ad_id, "view dropped: queue and overflow full");
                 }
                 None
             }

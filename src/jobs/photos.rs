@@ -5,10 +5,11 @@ use rusqlite::{Connection, OptionalExtension};
 use super::Settings;
 use super::worker::JobError;
 use crate::domain::ads::write;
+use crate::domain::ids::AdId;
 use crate::domain::photos::make_variants;
 
 /// Makes the card and detail sizes of an ad's photos that lack them.
-pub(super) fn resize(conn: &mut Connection, settings: &Settings, ad: i64) -> Result<(), JobError> {
+pub(super) fn resize(conn: &mut Connection, settings: &Settings, ad: AdId) -> Result<(), JobError> {
     for (id, path) in write::photos_without_variants(conn, ad)? {
         let (card, detail) = make_variants(&settings.uploads_dir, &path)
             .map_err(|e| JobError::Files(e.to_string()))?;

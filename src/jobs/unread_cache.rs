@@ -6,6 +6,7 @@ use std::time::Duration;
 use rusqlite::Connection;
 
 use crate::cache::{self, Cache};
+use crate::domain::ids::UserId;
 
 /// Users whose counts are kept: past it the count stored longest ago goes, and that user's next
 /// page computes it again.
@@ -18,7 +19,7 @@ const STALE_TTLS: u32 = 10;
 /// Per-user unread counts with a time to live.
 pub struct UnreadCache {
     ttl: Duration,
-    counts: Cache<i64, u32>,
+    counts: Cache<UserId, u32>,
 }
 
 /// What the cache knows about a user.
@@ -40,11 +41,11 @@ impl UnreadCache {
     }
 
     /// Looks a user up.
-    pub fn get(&self, user_id: i64) -> Cached {
+    pub fn get(&self, user_id: UserId) -> Cached {
         self.get_at(user_id, cache::now())
     }
 
-    fn get_at(&self, user_id: i64, now: cache::Millis) -> Cached {
+    fn get_at(&self, user_id: UserId, now: cache::Millis) -> Cached {
         self.counts.with(&user_id, now, |e| match (e.get(), e.age()) {
             (Some(n), Some(age)) if age < self.ttl => Cached::Fresh(*n),
             (Some(n), _) => Cached::Stale(*n),
@@ -53,18 +54,18 @@ impl UnreadCache {
     }
 
     /// Stores a freshly computed count.
-    pub fn set(&self, user_id: i64, n: u32) {
+    pub fn set(&self, user_id: UserId, n: u32) {
         self.counts.insert(user_id, n, cache::now());
     }
 
     /// Forgets a user's count so the next page computes it exactly.
-    pub fn invalidate(&self, user_id: i64) {
+    pub fn invalidate(&self, user_id: UserId) {
         self.counts.remove(&user_id);
     }
 }
 
 /// Messages sent to `user_id` by others after what the user has read, over all threads.
-pub fn count(conn: &Connection, user_id: i64) -> rusqlite::Result<u32> {
+pub fn count(conn: &Connection, user_id: UserId) -> rusqlite::Result<u32> {
     conn.prepare_cached(
         "SELECT count(*) FROM chat_threads t
          JOIN chat_messages m ON m.thread_id = t.id
@@ -82,18 +83,18 @@ mod tests {
     #[test]
     fn fresh_then_stale_then_missing() {
         let c = UnreadCache::new(0);
-        c.set(1, 3);
-        assert_eq!(c.get(1), Cached::Missing, "a zero TTL keeps nothing");
+        c.set(UserId(1), 3);
+        assert_eq!(c.get(UserId(1)), Cached::Missing, "a zero TTL keeps nothing");
         let c = UnreadCache::new(60);
-        assert_eq!(c.get(1), Cached::Missing);
-        c.set(1, 3);
-        assert_eq!(c.get(1), Cached::Fresh(3));
-        c.invalidate(1);
-        assert_eq!(c.get(1), Cached::Missing);
-        c.counts.insert(2, 7, 0);
-        assert_eq!(c.get_at(2, 59_999), Cached::Fresh(7));
-        assert_eq!(c.get_at(2, 60_000), Cached::Stale(7));
-        assert_eq!(c.get_at(2, 599_999), Cached::Stale(7));
-        assert_eq!(c.get_at(2, 600_000), Cached::Missing, "ten TTLs on, a count is gone");
+        assert_eq!(c.get(UserId(1)), Cached::Missing);
+        c.set(UserId(1), 3);
+        assert_eq!(c.get(UserId(1)), Cached::Fresh(3));
+        c.invalidate(UserId(1));
+        assert_eq!(c.get(UserId(1)), Cached::Missing);
+        c.counts.insert(UserId(2), 7, 0);
+        assert_eq!(c.get_at(UserId(2), 59_999), Cached::Fresh(7));
+        assert_eq!(c.get_at(UserId(2), 60_000), Cached::Stale(7));
+        assert_eq!(c.get_at(UserId(2), 599_999), Cached::Stale(7));
+        assert_eq!(c.get_at(UserId(2), 600_000), Cached::Missing, "ten TTLs on, a count is gone");
     }
 }

@@ -10,6 +10,7 @@ use rusqlite::{Connection, TransactionBehavior};
 use super::View;
 use super::worker::JobError;
 use crate::cache::{Cache, unix_ms};
+use crate::domain::ids::AdId;
 
 /// Clients remembered at most (3,000 new ones a second for the 5-minute window). Past it the
 /// client remembered longest ago goes: at worst its repeat view counts once more. Just under
@@ -21,7 +22,7 @@ const DEDUPE_LIMIT: usize = 900_000;
 /// extra view per client within the window).
 pub struct ViewDedupe {
     window: i64,
-    seen: Cache<(i64, IpAddr), i64>,
+    seen: Cache<(AdId, IpAddr), i64>,
 }
 
 impl ViewDedupe {
@@ -70,8 +71,8 @@ impl ViewDedupe {
 /// pages' WAL copies and checkpoints were most of a view's cost.
 pub(super) fn apply(
     conn: &mut Connection,
-    per_ad: &HashMap<i64, i64>,
-) -> Result<Vec<i64>, JobError> {
+    per_ad: &HashMap<AdId, i64>,
+) -> Result<Vec<AdId>, JobError> {
     if per_ad.is_empty() {
         return Ok(Vec::new());
     }
@@ -85,7 +86,7 @@ pub(super) fn apply(
         )?;
         // in id order: consecutive ads share b-tree pages, which stay hot in cache from one
         // statement to the next instead of each view touching a random page
-        let mut in_order: Vec<(i64, i64)> = per_ad.iter().map(|(&ad, &n)| (ad, n)).collect();
+        let mut in_order: Vec<(AdId, i64)> = per_ad.iter().map(|(&ad, &n)| (ad, n)).collect();
         in_order.sort_unstable();
         for (ad_id, n) in in_order {
             if let Err(e) = update.execute((n, ad_id)) {
@@ -93,7 +94,7 @@ pub(super) fn apply(
                     // the transaction is gone with this error: nothing of the batch was written
                     return Err(e.into());
                 }
-                tracing::error!(ad_id, error = %e, "view count update failed");
+                tracing::error!(%ad_id, error = %e, "view count update failed");
                 failed.push(ad_id);
             }
         }
@@ -160,7 +161,7 @@ mod tests {
     use super::*;
 
     fn view(ad: i64, ip: u8, at: i64) -> View {
-        View { ad_id: ad, client: IpAddr::from([10, 0, 0, ip]), at }
+        View { ad_id: AdId(ad), client: IpAddr::from([10, 0, 0, ip]), at }
     }
 
     #[test]
@@ -181,11 +182,14 @@ mod tests {
         let d = ViewDedupe::new(300);
         let client = |i: usize| IpAddr::from(u32::try_from(i).expect("ip").to_be_bytes());
         for i in 0..DEDUPE_LIMIT + 10 {
-            assert!(d.admit(&View { ad_id: 1, client: client(i), at: 1000 }));
+            assert!(d.admit(&View { ad_id: AdId(1), client: client(i), at: 1000 }));
         }
         assert_eq!(d.len(), DEDUPE_LIMIT);
-        assert!(d.admit(&View { ad_id: 1, client: client(0), at: 1001 }), "evicted: counts again");
-        let last = View { ad_id: 1, client: client(DEDUPE_LIMIT + 9), at: 1001 };
+        assert!(
+            d.admit(&View { ad_id: AdId(1), client: client(0), at: 1001 }),
+            "evicted: counts again"
+        );
+        let last = View { ad_id: AdId(1), client: client(DEDUPE_LIMIT + 9), at: 1001 };
         assert!(!d.admit(&last), "a recent client is still remembered");
         assert!(d.seen.allocated_bytes() <= 80 << 20, "{} bytes", d.seen.allocated_bytes());
     }
@@ -206,11 +210,12 @@ mod tests {
              BEGIN SELECT RAISE(ABORT, 'refused'); END;",
         )
         .expect("schema");
-        let per_ad: HashMap<i64, i64> = [(1, 5), (2, 7), (3, 1), (4, 2)].into();
+        let per_ad: HashMap<AdId, i64> =
+            [(AdId(1), 5), (AdId(2), 7), (AdId(3), 1), (AdId(4), 2)].into();
         let failed = apply(&mut conn, &per_ad).expect("batch");
-        assert_eq!(failed, vec![2]);
+        assert_eq!(failed, vec![AdId(2)]);
         assert!(conn.is_autocommit(), "committed");
-        apply(&mut conn, &[(1, 1)].into()).expect("second batch adds up");
+        apply(&mut conn, &[(AdId(1), 1)].into()).expect("second batch adds up");
         let pending = |conn: &Connection| -> Vec<(i64, i64)> {
             conn.prepare("SELECT ad_id, views FROM ad_views_pending ORDER BY ad_id")
                 .expect("prepare")

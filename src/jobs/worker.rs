@@ -14,6 +14,7 @@ use super::{
     views,
 };
 use crate::db::{DbError, is_busy};
+use crate::domain::ids::AdId;
 
 /// How often a lingering worker looks at the queue.
 const LINGER_CHECK: Duration = Duration::from_millis(25);
@@ -193,8 +194,8 @@ fn run_one(shared: &Shared, conn: &mut Connection, job: &Job) -> Result<(), JobE
 
 /// Views: dedupe in memory once, then write the per-ad sums, retrying the write if busy.
 fn run_views(shared: &Shared, conn: &mut Connection, batch: &[View], started: Instant) {
-    let mut per_ad: HashMap<i64, i64> = HashMap::new();
-    let mut jobs_per_ad: HashMap<i64, u64> = HashMap::new();
+    let mut per_ad: HashMap<AdId, i64> = HashMap::new();
+    let mut jobs_per_ad: HashMap<AdId, u64> = HashMap::new();
     for v in batch {
         *jobs_per_ad.entry(v.ad_id).or_default() += 1;
         if shared.dedupe.admit(v) {

@@ -3,6 +3,7 @@
 use maud::{Markup, html};
 
 use crate::domain::ads::{AdCard, Kind, Plan};
+use crate::domain::ids::AdId;
 use crate::i18n::Lang;
 use crate::views::assets::url;
 use crate::views::layout;
@@ -39,7 +40,7 @@ impl std::fmt::Display for MediaUrl<'_> {
 /// The viewer of a page, if signed in and their favorites are known.
 pub fn viewer<'a>(
     ctx: &'a crate::views::ctx::PageCtx,
-    favorites: Option<&'a std::collections::HashSet<i64>>,
+    favorites: Option<&'a std::collections::HashSet<AdId>>,
 ) -> Option<Viewer<'a>> {
     match (&ctx.user, favorites) {
         (Some(_), Some(favorites)) => Some(Viewer { csrf: &ctx.csrf, favorites, back: &ctx.path }),
@@ -52,7 +53,7 @@ pub struct Viewer<'a> {
     /// CSRF token.
     pub csrf: &'a str,
     /// Favorited ad ids among those shown.
-    pub favorites: &'a std::collections::HashSet<i64>,
+    pub favorites: &'a std::collections::HashSet<AdId>,
     /// Where the no-JS form comes back to.
     pub back: &'a str,
 }
@@ -61,7 +62,7 @@ pub struct Viewer<'a> {
 /// reload), a sign-in link for others (so cached pages carry nobody's token).
 pub fn favorite_button(
     lang: Lang,
-    ad_id: i64,
+    ad_id: AdId,
     ad_path: &str,
     viewer: Option<&Viewer<'_>>,
 ) -> Markup {

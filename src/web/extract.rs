@@ -10,6 +10,7 @@ use super::AppState;
 use super::cookies::RequestCookies;
 use super::error::Error;
 use crate::domain::geo::Country;
+use crate::domain::ids::ParseId;
 use crate::domain::sessions;
 use crate::domain::users::SessionUser;
 use crate::i18n::Lang;
@@ -180,6 +181,23 @@ impl<S: Send + Sync> FromRequestParts<S> for UserAgent {
         Ok(UserAgent(
             parts.headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).map(str::to_owned),
         ))
+    }
+}
+
+/// The path's `{id}` as a typed id: anything but a positive integer is a 404, the one rule for
+/// every route.
+#[derive(Debug, Clone, Copy)]
+pub struct IdPath<T>(pub T);
+
+impl<T: ParseId + Send, S: Send + Sync> FromRequestParts<S> for IdPath<T> {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Error> {
+        let axum::extract::Path(raw) =
+            axum::extract::Path::<String>::from_request_parts(parts, state)
+                .await
+                .map_err(|_| Error::NotFound)?;
+        T::parse_id(&raw).map(IdPath).ok_or(Error::NotFound)
     }
 }
 

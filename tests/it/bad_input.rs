@@ -49,6 +49,11 @@ fn unknown_pages_and_ads_are_404_pages() {
         "/ad/-1",
         "/seller/999",
         "/seller/abc",
+        "/seller/0",
+        "/seller/1e3",
+        "/freight/abc",
+        "/freight/-2",
+        "/freight/99999999999999999999",
         "/media/../uzmat.db",
         "/assets/app.css",
     ] {
@@ -57,6 +62,16 @@ fn unknown_pages_and_ads_are_404_pages() {
     }
     let r = app.get("/nope");
     assert!(r.body.contains("Страница не найдена"));
+    // a bad id in a signed-in route is the same 404 (one extractor for every id)
+    let c = crate::support::client::Client::new(&app);
+    c.sign_up("Ids", "ids@example.kz", "ковш и стрела 2024");
+    for path in ["/ad/abc/edit", "/ad/0/edit", "/ad/-5/edit"] {
+        assert_eq!(c.get(path).status, 404, "{path}");
+    }
+    c.get("/catalog");
+    for path in ["/ad/x/favorite", "/ad/0/deactivate", "/freight/x/delete"] {
+        assert_eq!(c.post(path, &[]).status, 404, "{path}");
+    }
 }
 
 #[test]

@@ -11,6 +11,7 @@ use uzmat::domain::accounts::{Email, parse_profile, parse_signup};
 use uzmat::domain::ads::actions as ads;
 use uzmat::domain::ads::{Kind, form};
 use uzmat::domain::freight;
+use uzmat::domain::ids::UserId;
 use uzmat::domain::tokens::{self, Purpose, TokenError};
 use uzmat::domain::users::SessionUser;
 use uzmat::domain::{Denied, secrets, sessions};
@@ -44,7 +45,7 @@ fn map(pairs: &[(&str, &str)]) -> HashMap<String, String> {
     pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
 }
 
-fn sign_up(conn: &mut Connection, email: &str) -> (i64, String) {
+fn sign_up(conn: &mut Connection, email: &str) -> (UserId, String) {
     let form = map(&[
         ("account_type", "individual"),
         ("name", "Айдар"),
@@ -57,7 +58,7 @@ fn sign_up(conn: &mut Connection, email: &str) -> (i64, String) {
     (user.id, token)
 }
 
-fn actor(conn: &Connection, id: i64) -> SessionUser {
+fn actor(conn: &Connection, id: UserId) -> SessionUser {
     let staff: bool =
         conn.query_row("SELECT is_staff FROM users WHERE id = ?1", [id], |r| r.get(0)).expect("u");
     SessionUser {

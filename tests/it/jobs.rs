@@ -6,6 +6,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use uzmat::config::JobsMode;
+use uzmat::domain::ids::AdId;
 use uzmat::jobs::{Job, ProbeOutcome, View};
 
 use crate::support::build::{Ad, session, user};
@@ -121,7 +122,11 @@ fn a_full_queue_overflows_and_loses_no_view() {
     let n = 4000u32;
     for i in 0..n {
         let client = IpAddr::from((0x0a00_0000 + i).to_be_bytes());
-        app.state.jobs.enqueue(Job::View(View { ad_id: ids[(i % 4) as usize], client, at: now }));
+        app.state.jobs.enqueue(Job::View(View {
+            ad_id: AdId(ids[(i % 4) as usize]),
+            client,
+            at: now,
+        }));
     }
     app.drain();
     let total: i64 = ids.iter().map(|id| views(&app, *id)).sum();
@@ -148,7 +153,7 @@ fn beyond_the_overflow_buffer_views_are_dropped_and_counted() {
     let now = uzmat::db::now();
     for i in 0..200u32 {
         let client = IpAddr::from((0x0b00_0000 + i).to_be_bytes());
-        app.state.jobs.enqueue(Job::View(View { ad_id: id, client, at: now }));
+        app.state.jobs.enqueue(Job::View(View { ad_id: AdId(id), client, at: now }));
     }
     tx.commit().expect("release");
     app.drain();
@@ -170,10 +175,10 @@ fn failing_and_panicking_jobs_are_counted_and_harm_nothing_else() {
     let now = uzmat::db::now();
     let jobs = &app.state.jobs;
     jobs.enqueue(Job::Probe(ProbeOutcome::Panic));
-    jobs.enqueue(Job::View(View { ad_id: id, client: [10, 1, 1, 1].into(), at: now }));
+    jobs.enqueue(Job::View(View { ad_id: AdId(id), client: [10, 1, 1, 1].into(), at: now }));
     jobs.enqueue(Job::Probe(ProbeOutcome::Fail));
     jobs.enqueue(Job::Probe(ProbeOutcome::Ok));
-    jobs.enqueue(Job::View(View { ad_id: id, client: [10, 1, 1, 2].into(), at: now }));
+    jobs.enqueue(Job::View(View { ad_id: AdId(id), client: [10, 1, 1, 2].into(), at: now }));
     app.drain();
     assert_eq!(views(&app, id), 2);
     assert_eq!(app.metric("uzmat_jobs_failed_total{kind=\"probe\"}"), 2.0);

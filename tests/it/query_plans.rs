@@ -3,7 +3,7 @@
 use rusqlite::{Connection, ToSql};
 use uzmat::domain::ads::home::{self, BADGE, FRESH, FRESH_GOLD, PROMOTED, Place};
 use uzmat::domain::ads::list::{self, Filter, Sort};
-use uzmat::domain::ids::PageNo;
+use uzmat::domain::ids::{PageNo, UserId};
 
 fn page(n: u16) -> PageNo {
     PageNo::new(n).expect("page in range")
@@ -102,7 +102,7 @@ fn list_and_home_queries_use_indexes() {
             });
         }
     }
-    filters.push(Filter { owner_id: Some(1), page: page(1), ..Filter::default() });
+    filters.push(Filter { owner_id: Some(UserId(1)), page: page(1), ..Filter::default() });
     for f in &filters {
         let (select, count, params) = list::sql(f, now);
         assert_no_ads_scan(&format!("{f:?}"), &plan(&conn, &select, &params));

@@ -64,7 +64,7 @@ fn badge_shows_the_count_and_follows_the_cache_rules() {
         (thread, seller),
     )
     .expect("read");
-    app.state.unread.invalidate(seller);
+    app.state.unread.invalidate(uzmat::domain::ids::UserId(seller));
     assert_eq!(
         badge(&app.get_with("/catalog", &[("cookie", &cookie)]).body),
         None,

@@ -342,7 +342,8 @@ pub mod build {
 
     /// Opens a session for a user; returns the cookie header value.
     pub fn session(db: &Connection, user_id: i64) -> String {
-        let token = uzmat::domain::sessions::create(db, user_id, uzmat::db::now(), 30)
+        let user = uzmat::domain::ids::UserId(user_id);
+        let token = uzmat::domain::sessions::create(db, user, uzmat::db::now(), 30)
             .expect("insert session");
         format!("uzmat_session={token}")
     }

@@ -6,6 +6,7 @@ use rusqlite::Connection;
 
 use super::{Email, Profile, Signup, repo};
 use crate::db::write_tx;
+use crate::domain::ids::UserId;
 use crate::domain::tokens::{self, Purpose, TokenError};
 use crate::domain::{mail, secrets, sessions};
 use crate::i18n::Lang;
@@ -57,7 +58,7 @@ pub fn sign_up(
 /// request ends (no session fixation). Returns the new token.
 pub fn sign_in(
     conn: &mut Connection,
-    user: i64,
+    user: UserId,
     old_session: Option<&str>,
     now: i64,
     session_days: u32,
@@ -121,7 +122,7 @@ pub fn verify_email(
     conn: &mut Connection,
     token: &str,
     now: i64,
-) -> rusqlite::Result<Result<i64, TokenError>> {
+) -> rusqlite::Result<Result<UserId, TokenError>> {
     write_tx(conn, |tx| {
         let user = match tokens::consume(tx, token, Purpose::VerifyEmail, now)? {
             Ok(u) => u,
@@ -136,7 +137,7 @@ pub fn verify_email(
 /// but `keep_session` (the hash of the one making the change) ends.
 pub fn change_password(
     conn: &mut Connection,
-    user: i64,
+    user: UserId,
     password_hash: &str,
     keep_session: &str,
     now: i64,
@@ -150,14 +151,14 @@ pub fn change_password(
 }
 
 /// Saves a profile.
-pub fn update_profile(conn: &mut Connection, user: i64, p: &Profile) -> rusqlite::Result<()> {
+pub fn update_profile(conn: &mut Connection, user: UserId, p: &Profile) -> rusqlite::Result<()> {
     write_tx(conn, |tx| repo::update_profile(tx, user, p))
 }
 
 /// Sets the avatar (a stored file's path); returns the replaced one's, for removal.
 pub fn set_avatar(
     conn: &mut Connection,
-    user: i64,
+    user: UserId,
     path: &str,
 ) -> rusqlite::Result<Option<String>> {
     write_tx(conn, |tx| repo::set_avatar(tx, user, path))
@@ -165,6 +166,10 @@ pub fn set_avatar(
 
 /// Deletes an account (personal data erased, ads removed, chats kept for the other side);
 /// returns the files to remove.
-pub fn delete_account(conn: &mut Connection, user: i64, now: i64) -> rusqlite::Result<Vec<String>> {
+pub fn delete_account(
+    conn: &mut Connection,
+    user: UserId,
+    now: i64,
+) -> rusqlite::Result<Vec<String>> {
     write_tx(conn, |tx| repo::delete(tx, user, now))
 }

@@ -5,6 +5,7 @@ use serde_json::{Value, json};
 
 use super::{AccountType, Company, Email, Profile};
 use crate::domain::geo::Country;
+use crate::domain::ids::UserId;
 
 /// Why a user could not be created.
 #[derive(Debug)]
@@ -50,7 +51,7 @@ pub fn create(
     account_type: AccountType,
     p: &Profile,
     now: i64,
-) -> Result<i64, CreateError> {
+) -> Result<UserId, CreateError> {
     let [cn, tax, dir, cp, ce, addr, legal, web] = company_params(p.company.as_ref());
     conn.execute(
         "INSERT INTO users (email, password_hash, name, account_type, phone, country, city, company_name, tax_id,
@@ -61,14 +62,14 @@ pub fn create(
             cn, tax, dir, cp, ce, addr, legal, web, now
         ],
     )?;
-    Ok(conn.last_insert_rowid())
+    Ok(UserId(conn.last_insert_rowid()))
 }
 
 /// A user for login: id and password hash, if the e-mail belongs to a live account.
 pub fn login_info(
     conn: &Connection,
     email: &str,
-) -> rusqlite::Result<Option<(i64, Option<String>)>> {
+) -> rusqlite::Result<Option<(UserId, Option<String>)>> {
     conn.query_row(
         "SELECT id, password_hash FROM users WHERE email = ?1 AND deleted_at IS NULL",
         [email.trim()],
@@ -81,7 +82,7 @@ pub fn login_info(
 #[derive(Debug, Clone)]
 pub struct Account {
     /// Id.
-    pub id: i64,
+    pub id: UserId,
     /// E-mail.
     pub email: String,
     /// Individual or company.
@@ -97,7 +98,7 @@ pub struct Account {
 }
 
 /// Loads an account.
-pub fn get(conn: &Connection, id: i64) -> rusqlite::Result<Option<Account>> {
+pub fn get(conn: &Connection, id: UserId) -> rusqlite::Result<Option<Account>> {
     conn.query_row(
         "SELECT id, email, account_type, name, phone, country, city, company_name, tax_id, director, company_phone,
                 company_email, address, legal_address, website, avatar_path, email_verified_at IS NOT NULL, password_hash
@@ -140,7 +141,7 @@ pub fn get(conn: &Connection, id: i64) -> rusqlite::Result<Option<Account>> {
 }
 
 /// Saves profile fields.
-pub fn update_profile(conn: &Connection, id: i64, p: &Profile) -> rusqlite::Result<()> {
+pub fn update_profile(conn: &Connection, id: UserId, p: &Profile) -> rusqlite::Result<()> {
     let [cn, tax, dir, cp, ce, addr, legal, web] = company_params(p.company.as_ref());
     conn.execute(
         "UPDATE users SET name = ?2, phone = ?3, country = ?4, city = ?5, company_name = coalesce(?6, company_name),
@@ -154,7 +155,7 @@ pub fn update_profile(conn: &Connection, id: i64, p: &Profile) -> rusqlite::Resu
 }
 
 /// Replaces the avatar; returns the old path (for the caller to delete the file).
-pub fn set_avatar(conn: &Connection, id: i64, path: &str) -> rusqlite::Result<Option<String>> {
+pub fn set_avatar(conn: &Connection, id: UserId, path: &str) -> rusqlite::Result<Option<String>> {
     let old: Option<String> = conn
         .query_row("SELECT avatar_path FROM users WHERE id = ?1", [id], |r| r.get(0))
         .optional()?
@@ -164,7 +165,7 @@ pub fn set_avatar(conn: &Connection, id: i64, path: &str) -> rusqlite::Result<Op
 }
 
 /// Stores a new password hash.
-pub fn set_password(conn: &Connection, id: i64, hash: &str, now: i64) -> rusqlite::Result<()> {
+pub fn set_password(conn: &Connection, id: UserId, hash: &str, now: i64) -> rusqlite::Result<()> {
     conn.execute(
         "UPDATE users SET password_hash = ?2, password_changed_at = ?3 WHERE id = ?1",
         (id, hash, now),
@@ -173,7 +174,7 @@ pub fn set_password(conn: &Connection, id: i64, hash: &str, now: i64) -> rusqlit
 }
 
 /// Marks the e-mail confirmed.
-pub fn mark_verified(conn: &Connection, id: i64, now: i64) -> rusqlite::Result<()> {
+pub fn mark_verified(conn: &Connection, id: UserId, now: i64) -> rusqlite::Result<()> {
     conn.execute(
         "UPDATE users SET email_verified_at = coalesce(email_verified_at, ?2) WHERE id = ?1",
         (id, now),
@@ -184,7 +185,7 @@ pub fn mark_verified(conn: &Connection, id: i64, now: i64) -> rusqlite::Result<(
 /// Deletes an account: ads and freight leave public view, photos and personal data are erased,
 /// sessions end; chats stay readable for the other side, who sees the user as deleted.
 /// Returns the files to remove (avatar, ad photos, pending uploads).
-pub fn delete(conn: &Connection, id: i64, now: i64) -> rusqlite::Result<Vec<String>> {
+pub fn delete(conn: &Connection, id: UserId, now: i64) -> rusqlite::Result<Vec<String>> {
     let mut files: Vec<String> = Vec::new();
     {
         let mut stmt = conn.prepare(
@@ -225,7 +226,7 @@ pub fn delete(conn: &Connection, id: i64, now: i64) -> rusqlite::Result<Vec<Stri
     Ok(files)
 }
 
-fn rows(conn: &Connection, sql: &str, id: i64) -> rusqlite::Result<Value> {
+fn rows(conn: &Connection, sql: &str, id: UserId) -> rusqlite::Result<Value> {
     let mut stmt = conn.prepare(sql)?;
     let names: Vec<String> = stmt.column_names().iter().map(|s| s.to_string()).collect();
     let list = stmt
@@ -248,7 +249,7 @@ fn rows(conn: &Connection, sql: &str, id: i64) -> rusqlite::Result<Value> {
 }
 
 /// Everything held about a user, as JSON (the password hash and session ids excluded).
-pub fn export(conn: &Connection, id: i64) -> rusqlite::Result<Value> {
+pub fn export(conn: &Connection, id: UserId) -> rusqlite::Result<Value> {
     let user = rows(
         conn,
         "SELECT id, email, name, account_type, phone, country, city, avatar_path, company_name, tax_id, director,
@@ -273,7 +274,7 @@ pub fn create_or_promote_staff(
     conn: &Connection,
     email: &Email,
     now: i64,
-) -> rusqlite::Result<i64> {
+) -> rusqlite::Result<UserId> {
     conn.execute(
         "INSERT INTO users (email, name, is_staff, created_at) VALUES (?1, ?2, 1, ?3)
          ON CONFLICT (email) DO UPDATE SET is_staff = 1",

@@ -7,6 +7,7 @@ use rusqlite::Connection;
 use super::form::NewAd;
 use super::write::{self, FormPhoto};
 use crate::db::write_tx;
+use crate::domain::ids::{AdId, UserId};
 use crate::domain::users::SessionUser;
 
 pub use crate::domain::Denied;
@@ -15,7 +16,7 @@ pub use crate::domain::Denied;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Saved {
     /// The ad.
-    pub id: i64,
+    pub id: AdId,
     /// Its slug (for the redirect to its page).
     pub slug: String,
     /// Files of photos no longer used, for the file job.
@@ -24,7 +25,7 @@ pub struct Saved {
     pub photos_added: bool,
 }
 
-fn saved(conn: &Connection, id: i64, changes: (Vec<String>, bool)) -> rusqlite::Result<Saved> {
+fn saved(conn: &Connection, id: AdId, changes: (Vec<String>, bool)) -> rusqlite::Result<Saved> {
     let slug = super::repo::slug_of(conn, id)?.unwrap_or_default();
     Ok(Saved { id, slug, removed_files: changes.0, photos_added: changes.1 })
 }
@@ -32,7 +33,7 @@ fn saved(conn: &Connection, id: i64, changes: (Vec<String>, bool)) -> rusqlite::
 /// Publishes a new ad with its photos (existing uploads of the owner, in order).
 pub fn post(
     conn: &mut Connection,
-    owner: i64,
+    owner: UserId,
     ad: &NewAd,
     photos: &[FormPhoto],
     now: i64,
@@ -47,8 +48,8 @@ pub fn post(
 /// Saves an edit by the ad's owner; `Denied` when the ad is gone or someone else's.
 pub fn edit(
     conn: &mut Connection,
-    owner: i64,
-    id: i64,
+    owner: UserId,
+    id: AdId,
     ad: &NewAd,
     photos: &[FormPhoto],
     now: i64,
@@ -70,7 +71,7 @@ pub fn edit(
 pub fn set_active(
     conn: &mut Connection,
     actor: &SessionUser,
-    id: i64,
+    id: AdId,
     active: bool,
     now: i64,
 ) -> rusqlite::Result<Result<(), Denied>> {
@@ -90,7 +91,7 @@ pub fn set_active(
 pub fn delete(
     conn: &mut Connection,
     actor: &SessionUser,
-    id: i64,
+    id: AdId,
     now: i64,
 ) -> rusqlite::Result<Result<Vec<String>, Denied>> {
     write_tx(conn, |tx| {
@@ -106,8 +107,8 @@ pub fn delete(
 /// see the ad (hidden ads cannot be listed through favorites).
 pub fn toggle_favorite(
     conn: &mut Connection,
-    user: i64,
-    id: i64,
+    user: UserId,
+    id: AdId,
     now: i64,
 ) -> rusqlite::Result<Result<bool, Denied>> {
     write_tx(conn, |tx| Ok(write::toggle_favorite(tx, user, id, now)?.ok_or(Denied::NotFound)))
@@ -117,7 +118,7 @@ pub fn toggle_favorite(
 /// daily sweep drops it; the form refers to it by its token.
 pub fn keep_upload(
     conn: &mut Connection,
-    owner: i64,
+    owner: UserId,
     path: &str,
     width: u32,
     height: u32,

@@ -6,7 +6,7 @@ use serde::Deserialize;
 use super::{Kind, Section};
 use crate::config::CurrencyConfig;
 use crate::domain::geo::{Country, Currency, EQUIPMENT_TYPES};
-use crate::domain::ids::{PageNo, page_of};
+use crate::domain::ids::{PageNo, UserId, page_of};
 
 /// Longest search text accepted.
 pub const MAX_SEARCH_CHARS: usize = 200;
@@ -143,7 +143,7 @@ pub struct Filter {
     /// Full-text search (≥ 3 characters).
     pub text: Option<String>,
     /// Only this owner's ads.
-    pub owner_id: Option<i64>,
+    pub owner_id: Option<UserId>,
     /// Sort order.
     pub sort: Sort,
     /// The page.

@@ -9,6 +9,7 @@ pub mod repo;
 pub mod write;
 
 use crate::domain::geo::{Country, Currency};
+use crate::domain::ids::{AdId, UserId};
 
 /// The four kinds of ad.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -144,7 +145,7 @@ pub struct Price {
 #[derive(Debug, Clone)]
 pub struct AdCard {
     /// Id.
-    pub id: i64,
+    pub id: AdId,
     /// URL slug.
     pub slug: String,
     /// Kind.
@@ -195,7 +196,7 @@ pub struct AdDetail {
     /// The card fields.
     pub card: AdCard,
     /// Owner.
-    pub owner_id: i64,
+    pub owner_id: UserId,
     /// Description.
     pub description: String,
     /// Contact phone.

@@ -4,6 +4,7 @@ use rusqlite::{Connection, OptionalExtension, Row};
 
 use super::{AdCard, AdDetail, Kind, Photo, Plan, Price};
 use crate::domain::geo::{Country, Currency};
+use crate::domain::ids::AdId;
 use crate::domain::users::{SELLER_COLUMNS, seller_from_row};
 
 /// The card columns around the photo expression (column 10), `a` being `ads` and `u` the owner;
@@ -70,7 +71,7 @@ pub fn card_from_row(r: &Row<'_>) -> rusqlite::Result<AdCard> {
 /// correlated subquery rather than a second query bound to `?`: with STAT4 statistics SQLite
 /// re-plans a statement each time a parameter compared with an indexed column is bound, which
 /// cost more than the rest of the read.
-pub fn get_detail(conn: &Connection, id: i64, now: i64) -> rusqlite::Result<Option<AdDetail>> {
+pub fn get_detail(conn: &Connection, id: AdId, now: i64) -> rusqlite::Result<Option<AdDetail>> {
     // built once: the statement cache is keyed by this text, and the ad page runs it per request
     static SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
         format!(
@@ -126,7 +127,7 @@ pub fn get_detail(conn: &Connection, id: i64, now: i64) -> rusqlite::Result<Opti
 }
 
 /// The slug of an ad, to redirect `/ad/{id}` and stale slugs to the canonical URL.
-pub fn slug_of(conn: &Connection, id: i64) -> rusqlite::Result<Option<String>> {
+pub fn slug_of(conn: &Connection, id: AdId) -> rusqlite::Result<Option<String>> {
     conn.prepare_cached("SELECT slug FROM ads WHERE id = ?1 AND deleted_at IS NULL")?
         .query_row([id], |r| r.get(0))
         .optional()

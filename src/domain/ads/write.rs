@@ -7,13 +7,14 @@ use rusqlite::{Connection, OptionalExtension, params};
 use super::AdCard;
 use super::form::NewAd;
 use super::repo::{CARD_COLUMNS, card_from_row};
+use crate::domain::ids::{AdId, UserId};
 use crate::domain::slug::slugify;
 
 /// Who owns an ad and its state (deleted ads are gone for everyone).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Ownership {
     /// Owner.
-    pub owner_id: i64,
+    pub owner_id: UserId,
     /// Published.
     pub is_active: bool,
     /// Unpublished by staff: only staff may publish it again.
@@ -21,7 +22,7 @@ pub struct Ownership {
 }
 
 /// The owner of a live (not deleted) ad.
-pub fn ownership(conn: &Connection, id: i64) -> rusqlite::Result<Option<Ownership>> {
+pub fn ownership(conn: &Connection, id: AdId) -> rusqlite::Result<Option<Ownership>> {
     conn.query_row(
         "SELECT owner_id, is_active, blocked_at IS NOT NULL FROM ads WHERE id = ?1 AND deleted_at IS NULL",
         [id],
@@ -30,12 +31,12 @@ pub fn ownership(conn: &Connection, id: i64) -> rusqlite::Result<Option<Ownershi
     .optional()
 }
 
-fn slug_for(title: &str, id: i64) -> String {
+fn slug_for(title: &str, id: AdId) -> String {
     format!("{}-{id}", slugify(title))
 }
 
 /// Stores a new, published ad; returns its id.
-pub fn insert(conn: &Connection, owner: i64, ad: &NewAd, now: i64) -> rusqlite::Result<i64> {
+pub fn insert(conn: &Connection, owner: UserId, ad: &NewAd, now: i64) -> rusqlite::Result<AdId> {
     conn.execute(
         "INSERT INTO ads (owner_id, kind, title, slug, description, country, city, phone, price_minor, price_unit,
             currency, price_usd_cents, equipment_type, brand, model, year, with_operator, min_order, power_hp,
@@ -49,14 +50,14 @@ pub fn insert(conn: &Connection, owner: i64, ad: &NewAd, now: i64) -> rusqlite::
             ad.part_name, now
         ],
     )?;
-    let id = conn.last_insert_rowid();
+    let id = AdId(conn.last_insert_rowid());
     conn.execute("UPDATE ads SET slug = ?2 WHERE id = ?1", (id, slug_for(&ad.title, id)))?;
     Ok(id)
 }
 
 /// Saves an edit; the slug follows the title (old links redirect: the id is in every URL).
 /// Returns false when the ad was deleted meanwhile (nothing is written).
-pub fn update(conn: &Connection, id: i64, ad: &NewAd, now: i64) -> rusqlite::Result<bool> {
+pub fn update(conn: &Connection, id: AdId, ad: &NewAd, now: i64) -> rusqlite::Result<bool> {
     let changed = conn.execute(
         "UPDATE ads SET title = ?2, slug = ?3, description = ?4, country = ?5, city = ?6, phone = ?7, price_minor = ?8,
             price_unit = ?9, currency = ?10, price_usd_cents = ?11, equipment_type = ?12, brand = ?13, model = ?14,
@@ -76,7 +77,7 @@ pub fn update(conn: &Connection, id: i64, ad: &NewAd, now: i64) -> rusqlite::Res
 /// Publishes or unpublishes; unpublishing `by_staff` blocks the ad, publishing unblocks it.
 pub fn set_active(
     conn: &Connection,
-    id: i64,
+    id: AdId,
     active: bool,
     by_staff: bool,
     now: i64,
@@ -95,7 +96,7 @@ pub fn set_active(
 
 /// Removes an ad from public view for good: its photos go (paths returned for the file job);
 /// the row stays so buyers' chats can say "ad removed".
-pub fn delete(conn: &Connection, id: i64, now: i64) -> rusqlite::Result<Vec<String>> {
+pub fn delete(conn: &Connection, id: AdId, now: i64) -> rusqlite::Result<Vec<String>> {
     let paths = photo_files(conn, id)?;
     conn.execute("DELETE FROM ad_photos WHERE ad_id = ?1", [id])?;
     conn.execute("DELETE FROM favorites WHERE ad_id = ?1", [id])?;
@@ -106,7 +107,7 @@ pub fn delete(conn: &Connection, id: i64, now: i64) -> rusqlite::Result<Vec<Stri
     Ok(paths)
 }
 
-fn photo_files(conn: &Connection, ad: i64) -> rusqlite::Result<Vec<String>> {
+fn photo_files(conn: &Connection, ad: AdId) -> rusqlite::Result<Vec<String>> {
     let mut stmt =
         conn.prepare("SELECT path, card_path, detail_path FROM ad_photos WHERE ad_id = ?1")?;
     let rows =
@@ -132,7 +133,7 @@ pub struct FormPhoto {
 }
 
 /// An ad's photos in order.
-pub fn photos(conn: &Connection, ad: i64) -> rusqlite::Result<Vec<FormPhoto>> {
+pub fn photos(conn: &Connection, ad: AdId) -> rusqlite::Result<Vec<FormPhoto>> {
     let mut stmt = conn.prepare(
         "SELECT id, coalesce(card_path, path), width, height FROM ad_photos WHERE ad_id = ?1 ORDER BY position, id",
     )?;
@@ -150,7 +151,7 @@ pub fn photos(conn: &Connection, ad: i64) -> rusqlite::Result<Vec<FormPhoto>> {
 /// Records an upload waiting for its form; returns the form token.
 pub fn add_upload(
     conn: &Connection,
-    owner: i64,
+    owner: UserId,
     path: &str,
     w: u32,
     h: u32,
@@ -171,8 +172,8 @@ pub fn add_upload(
 /// Resolves form tokens to photos the user may use: uploads of their own, photos of this ad.
 pub fn resolve(
     conn: &Connection,
-    owner: i64,
-    ad: Option<i64>,
+    owner: UserId,
+    ad: Option<AdId>,
     token: &str,
 ) -> rusqlite::Result<Option<FormPhoto>> {
     let (kind, id) = match (token.strip_prefix('u'), token.strip_prefix('p')) {
@@ -206,8 +207,8 @@ pub fn resolve(
 /// uploads in, deletes the rest. Returns files no longer used, and whether new photos came in.
 pub fn set_photos(
     conn: &Connection,
-    ad: i64,
-    owner: i64,
+    ad: AdId,
+    owner: UserId,
     ordered: &[FormPhoto],
 ) -> rusqlite::Result<(Vec<String>, bool)> {
     let keep: HashSet<i64> = ordered
@@ -251,7 +252,10 @@ pub fn set_photos(
 }
 
 /// Photos still lacking their card and detail sizes.
-pub fn photos_without_variants(conn: &Connection, ad: i64) -> rusqlite::Result<Vec<(i64, String)>> {
+pub fn photos_without_variants(
+    conn: &Connection,
+    ad: AdId,
+) -> rusqlite::Result<Vec<(i64, String)>> {
     let mut stmt =
         conn.prepare("SELECT id, path FROM ad_photos WHERE ad_id = ?1 AND card_path IS NULL")?;
     stmt.query_map([ad], |r| Ok((r.get(0)?, r.get(1)?)))?.collect()
@@ -259,7 +263,7 @@ pub fn photos_without_variants(conn: &Connection, ad: i64) -> rusqlite::Result<V
 
 /// Ads with photos still lacking their sizes (a crash lost the job that was to make them),
 /// at most `limit`. Demo art is shown as drawn and never gets sizes.
-pub fn ads_missing_photo_sizes(conn: &Connection, limit: i64) -> rusqlite::Result<Vec<i64>> {
+pub fn ads_missing_photo_sizes(conn: &Connection, limit: i64) -> rusqlite::Result<Vec<AdId>> {
     // the condition repeats the partial index's, so the query reads only that index
     let mut stmt = conn.prepare(
         "SELECT DISTINCT ad_id FROM ad_photos
@@ -296,8 +300,8 @@ pub fn sweep_uploads(conn: &Connection, now: i64) -> rusqlite::Result<Vec<String
 /// may not see the ad (hidden ads are not listed through favorites: only their owner's).
 pub fn toggle_favorite(
     conn: &Connection,
-    user: i64,
-    ad: i64,
+    user: UserId,
+    ad: AdId,
     now: i64,
 ) -> rusqlite::Result<Option<bool>> {
     let visible: bool = conn.query_row(
@@ -322,7 +326,11 @@ pub fn toggle_favorite(
 }
 
 /// Which of `ads` the user has favorited.
-pub fn favorite_ids(conn: &Connection, user: i64, ads: &[i64]) -> rusqlite::Result<HashSet<i64>> {
+pub fn favorite_ids(
+    conn: &Connection,
+    user: UserId,
+    ads: &[AdId],
+) -> rusqlite::Result<HashSet<AdId>> {
     if ads.is_empty() {
         return Ok(HashSet::new());
     }
@@ -337,7 +345,7 @@ pub fn favorite_ids(conn: &Connection, user: i64, ads: &[i64]) -> rusqlite::Resu
 /// The user's favorites the user may see, newest first: published ads, and the user's own
 /// unpublished ones (marked on the card). A favorite whose ad was hidden is kept, unseen, and
 /// shows again if the ad is published again.
-pub fn favorites(conn: &Connection, user: i64, now: i64) -> rusqlite::Result<Vec<AdCard>> {
+pub fn favorites(conn: &Connection, user: UserId, now: i64) -> rusqlite::Result<Vec<AdCard>> {
     let sql = format!(
         "SELECT {CARD_COLUMNS} FROM favorites f JOIN ads a ON a.id = f.ad_id JOIN users u ON u.id = a.owner_id
          WHERE f.user_id = ?2 AND a.deleted_at IS NULL AND (a.is_active = 1 OR a.owner_id = ?2) ORDER BY f.created_at DESC, a.id DESC LIMIT 500"
@@ -357,7 +365,7 @@ pub struct MyAd {
 }
 
 /// All of a user's ads (active and inactive), newest first.
-pub fn my_ads(conn: &Connection, owner: i64, now: i64) -> rusqlite::Result<Vec<MyAd>> {
+pub fn my_ads(conn: &Connection, owner: UserId, now: i64) -> rusqlite::Result<Vec<MyAd>> {
     let sql = format!(
         "SELECT {CARD_COLUMNS}, (SELECT count(*) FROM favorites f WHERE f.ad_id = a.id),
                 CASE WHEN a.plan_until > ?1 THEN a.plan_until END

@@ -6,10 +6,16 @@ use rusqlite::Connection;
 use super::NewFreight;
 use crate::db::write_tx;
 use crate::domain::Denied;
+use crate::domain::ids::{FreightId, UserId};
 use crate::domain::users::SessionUser;
 
 /// Publishes a listing; returns its id.
-pub fn post(conn: &mut Connection, owner: i64, f: &NewFreight, now: i64) -> rusqlite::Result<i64> {
+pub fn post(
+    conn: &mut Connection,
+    owner: UserId,
+    f: &NewFreight,
+    now: i64,
+) -> rusqlite::Result<FreightId> {
     write_tx(conn, |tx| super::insert(tx, owner, f, now))
 }
 
@@ -17,7 +23,7 @@ pub fn post(conn: &mut Connection, owner: i64, f: &NewFreight, now: i64) -> rusq
 pub fn remove(
     conn: &mut Connection,
     actor: &SessionUser,
-    id: i64,
+    id: FreightId,
     now: i64,
 ) -> rusqlite::Result<Result<(), Denied>> {
     write_tx(conn, |tx| {

@@ -14,6 +14,7 @@ use crate::config::CurrencyConfig;
 use crate::domain::accounts::{FieldErrors, parse_phone};
 use crate::domain::ads::Price;
 use crate::domain::geo::{Country, Currency};
+use crate::domain::ids::{FreightId, UserId};
 
 /// Cards per page.
 pub const PAGE_SIZE: i64 = 12;
@@ -63,9 +64,9 @@ impl FreightKind {
 #[derive(Debug, Clone)]
 pub struct Freight {
     /// Id.
-    pub id: i64,
+    pub id: FreightId,
     /// Owner.
-    pub owner_id: i64,
+    pub owner_id: UserId,
     /// Cargo or truck.
     pub kind: FreightKind,
     /// Title.
@@ -239,7 +240,12 @@ pub fn parse(
 }
 
 /// Stores a listing; returns its id.
-pub fn insert(conn: &Connection, owner: i64, f: &NewFreight, now: i64) -> rusqlite::Result<i64> {
+pub fn insert(
+    conn: &Connection,
+    owner: UserId,
+    f: &NewFreight,
+    now: i64,
+) -> rusqlite::Result<FreightId> {
     conn.execute(
         "INSERT INTO freight_ads (owner_id, kind, title, description, from_country, from_city, to_country, to_city,
             ship_date, weight_t, volume_m3, body_type, price_minor, currency, price_usd_cents, phone, created_at,
@@ -251,7 +257,7 @@ pub fn insert(conn: &Connection, owner: i64, f: &NewFreight, now: i64) -> rusqli
             f.from.1.to_lowercase(), f.to.1.to_lowercase()
         ],
     )?;
-    Ok(conn.last_insert_rowid())
+    Ok(FreightId(conn.last_insert_rowid()))
 }
 
 const COLUMNS: &str = "id, owner_id, kind, title, description, from_country, from_city, to_country, to_city, ship_date, \
@@ -283,7 +289,7 @@ fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Freight> {
 }
 
 /// One listing unless deleted.
-pub fn get(conn: &Connection, id: i64) -> rusqlite::Result<Option<Freight>> {
+pub fn get(conn: &Connection, id: FreightId) -> rusqlite::Result<Option<Freight>> {
     conn.query_row(
         &format!("SELECT {COLUMNS} FROM freight_ads WHERE id = ?1 AND deleted_at IS NULL"),
         [id],
@@ -293,7 +299,7 @@ pub fn get(conn: &Connection, id: i64) -> rusqlite::Result<Option<Freight>> {
 }
 
 /// Removes a listing from view.
-pub fn delete(conn: &Connection, id: i64, now: i64) -> rusqlite::Result<()> {
+pub fn delete(conn: &Connection, id: FreightId, now: i64) -> rusqlite::Result<()> {
     conn.execute("UPDATE freight_ads SET is_active = 0, deleted_at = ?2 WHERE id = ?1", (id, now))?;
     Ok(())
 }

@@ -5,6 +5,7 @@ use std::borrow::Cow;
 use maud::{Markup, PreEscaped, html};
 
 use crate::domain::ads::{AdDetail, Kind};
+use crate::domain::ids::AdId;
 use crate::i18n::Lang;
 use crate::views::assets::url;
 use crate::views::components::{MediaUrl, favorite_button, icon, kind_label, viewer};
@@ -212,7 +213,7 @@ pub fn page(
                     (t("ad.published")) " " (Text(&lang.date(ad.created_at)))
                 }
                 div.ad-actions {
-                    @let favs: std::collections::HashSet<i64> = if favorite == Some(true) { [card.id].into() } else { Default::default() };
+                    @let favs: std::collections::HashSet<AdId> = if favorite == Some(true) { [card.id].into() } else { Default::default() };
                     @let viewer = viewer(ctx, favorite.map(|_| &favs));
                     (favorite_button(lang, card.id, &path, viewer.as_ref()))
                     span.muted { (t("fav.toggle")) }

@@ -7,6 +7,7 @@ use maud::{Markup, html};
 use crate::domain::ads::write::FormPhoto;
 use crate::domain::ads::{AdDetail, Kind};
 use crate::domain::geo::{Country, EQUIPMENT_TYPES};
+use crate::domain::ids::AdId;
 use crate::domain::photos::MAX_PER_AD;
 use crate::i18n::Lang;
 use crate::views::components::{MediaUrl, kind_label};
@@ -122,7 +123,7 @@ fn city_select(l: Lang, form: &FormState) -> Markup {
 pub fn page(
     ctx: &PageCtx,
     kind: Kind,
-    ad: Option<i64>,
+    ad: Option<AdId>,
     form: &FormState,
     photos: &[FormPhoto],
 ) -> Markup {

@@ -5,6 +5,7 @@ use maud::{Markup, html};
 use crate::domain::ads::Section;
 use crate::domain::ads::list::{Filter, Page, Sort};
 use crate::domain::geo::{Country, EQUIPMENT_TYPES, PARTS_CHIPS};
+use crate::domain::ids::AdId;
 use crate::views::components::{card_grid, kind_label, pagination, viewer};
 use crate::views::ctx::PageCtx;
 use crate::views::layout::{self, Head};
@@ -29,7 +30,7 @@ pub fn page(
     section: Section,
     f: &Filter,
     page: &Page,
-    favorites: Option<&std::collections::HashSet<i64>>,
+    favorites: Option<&std::collections::HashSet<AdId>>,
 ) -> Markup {
     let viewer = viewer(ctx, favorites);
     let lang = ctx.lang;

@@ -4,6 +4,7 @@ use maud::{Markup, html};
 
 use crate::domain::ads::AdCard;
 use crate::domain::ads::write::MyAd;
+use crate::domain::ids::AdId;
 use crate::views::assets::url;
 use crate::views::components::{MediaUrl, card_grid, kind_label, viewer};
 use crate::views::ctx::PageCtx;
@@ -62,7 +63,7 @@ pub fn my_ads(ctx: &PageCtx, ads: &[MyAd]) -> Markup {
 /// `GET /favorites`.
 pub fn favorites(ctx: &PageCtx, cards: &[AdCard]) -> Markup {
     let l = ctx.lang;
-    let all: std::collections::HashSet<i64> = cards.iter().map(|c| c.id).collect();
+    let all: std::collections::HashSet<AdId> = cards.iter().map(|c| c.id).collect();
     let viewer = viewer(ctx, Some(&all));
     let body = html! {
         h1 { (l.t("fav.title")) }

@@ -3,6 +3,7 @@
 use maud::{Markup, html};
 
 use crate::domain::ads::list::Page;
+use crate::domain::ids::AdId;
 use crate::domain::users::Seller;
 use crate::views::components::{card_grid, icon, pagination, viewer};
 use crate::views::ctx::PageCtx;
@@ -13,7 +14,7 @@ pub fn page(
     ctx: &PageCtx,
     seller: &Seller,
     ads: &Page,
-    favorites: Option<&std::collections::HashSet<i64>>,
+    favorites: Option<&std::collections::HashSet<AdId>>,
 ) -> Markup {
     let viewer = viewer(ctx, favorites);
     let lang = ctx.lang;

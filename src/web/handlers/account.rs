@@ -9,6 +9,7 @@ use serde::Deserialize;
 
 use crate::domain::accounts::repo::{self, Account};
 use crate::domain::accounts::{FieldErrors, actions, parse_profile, password};
+use crate::domain::ids::UserId;
 use crate::domain::photos;
 use crate::views::forms::FormState;
 use crate::views::pages::account as view;
@@ -50,7 +51,7 @@ fn values_of(a: &Account) -> HashMap<String, String> {
     v
 }
 
-async fn load(state: &AppState, id: i64) -> Result<Account> {
+async fn load(state: &AppState, id: UserId) -> Result<Account> {
     state.db.run(move |conn| Ok(repo::get(conn, id)?)).await?.ok_or(Error::NotFound)
 }
 

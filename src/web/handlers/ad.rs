@@ -4,6 +4,7 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 
 use crate::domain::ads::{repo, write};
+use crate::domain::ids::{AdId, ParseId};
 use crate::jobs::{Job, View, is_bot};
 use crate::views;
 use crate::web::AppState;
@@ -11,10 +12,9 @@ use crate::web::error::{Error, Result};
 use crate::web::extract::{ClientIp, PageCtx, UserAgent};
 
 /// Splits `123-some-slug` (or `123`) into the id and the slug.
-fn parse_id_slug(s: &str) -> Option<(i64, &str)> {
+fn parse_id_slug(s: &str) -> Option<(AdId, &str)> {
     let (id, slug) = s.split_once('-').unwrap_or((s, ""));
-    let id: i64 = id.parse().ok().filter(|id| *id > 0)?;
-    Some((id, slug))
+    Some((AdId::parse_id(id)?, slug))
 }
 
 /// The ad page. Inactive ads are shown to their owner only; other URLs redirect to the
@@ -59,11 +59,12 @@ pub async fn show(
 #[cfg(test)]
 mod tests {
     use super::parse_id_slug;
+    use crate::domain::ids::AdId;
 
     #[test]
     fn id_and_slug() {
-        assert_eq!(parse_id_slug("12-ekskavator-12"), Some((12, "ekskavator-12")));
-        assert_eq!(parse_id_slug("12"), Some((12, "")));
+        assert_eq!(parse_id_slug("12-ekskavator-12"), Some((AdId(12), "ekskavator-12")));
+        assert_eq!(parse_id_slug("12"), Some((AdId(12), "")));
         assert_eq!(parse_id_slug("abc"), None);
         assert_eq!(parse_id_slug("-5"), None);
         assert_eq!(parse_id_slug("0-x"), None);

@@ -2,7 +2,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use axum::extract::{Path, Request, State};
+use axum::extract::{Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
@@ -10,13 +10,14 @@ use serde::Deserialize;
 use crate::domain::accounts::FieldErrors;
 use crate::domain::ads::write::{self, FormPhoto};
 use crate::domain::ads::{Kind, actions, form, repo};
+use crate::domain::ids::{AdId, UserId};
 use crate::domain::photos::{self, MAX_PER_AD};
 use crate::jobs::Job;
 use crate::views::forms::FormState;
 use crate::views::pages::ad_form as view;
 use crate::web::AppState;
 use crate::web::error::{Error, Result};
-use crate::web::extract::{PageCtx, Q, RequireUser};
+use crate::web::extract::{IdPath, PageCtx, Q, RequireUser};
 use crate::web::flash::Flash;
 use crate::web::multipart::{self, FileRules, MultipartForm};
 
@@ -83,8 +84,8 @@ fn arrange(form: &MultipartForm, resolved: Vec<FormPhoto>) -> Vec<FormPhoto> {
 /// Stores new uploads (decoded and re-encoded first) and resolves the form's photo tokens.
 async fn collect_photos(
     state: &AppState,
-    user: i64,
-    ad: Option<i64>,
+    user: UserId,
+    ad: Option<AdId>,
     form: &MultipartForm,
     errors: &mut FieldErrors,
 ) -> Result<Vec<FormPhoto>> {
@@ -152,9 +153,9 @@ async fn collect_photos(
 async fn save(
     state: AppState,
     ctx: PageCtx,
-    user: i64,
+    user: UserId,
     kind: Kind,
-    ad: Option<i64>,
+    ad: Option<AdId>,
     req: Request,
 ) -> Result<Response> {
     let rules = FileRules { field: "photos", max_bytes: photos::MAX_BYTES, max_files: MAX_PER_AD };
@@ -206,7 +207,7 @@ async fn save(
 fn rerender(
     ctx: &PageCtx,
     kind: Kind,
-    ad: Option<i64>,
+    ad: Option<AdId>,
     form: &MultipartForm,
     errors: FieldErrors,
     photos: &[FormPhoto],
@@ -231,8 +232,7 @@ pub async fn create(
 }
 
 /// Loads an ad the user may edit: its owner only.
-async fn owned(state: &AppState, user: i64, id: &str) -> Result<(i64, Kind)> {
-    let id: i64 = id.parse().map_err(|_| Error::NotFound)?;
+async fn owned(state: &AppState, user: UserId, id: AdId) -> Result<(AdId, Kind)> {
     let found = state
         .db
         .run(move |conn| {
@@ -253,9 +253,9 @@ async fn owned(state: &AppState, user: i64, id: &str) -> Result<(i64, Kind)> {
 pub async fn edit_form(
     State(state): State<AppState>,
     RequireUser(ctx, user): RequireUser,
-    Path(id): Path<String>,
+    IdPath(id): IdPath<AdId>,
 ) -> Result<Response> {
-    let (id, kind) = owned(&state, user.id, &id).await?;
+    let (id, kind) = owned(&state, user.id, id).await?;
     let now = ctx.now;
     let (detail, photos) = state
         .db
@@ -271,9 +271,9 @@ pub async fn edit_form(
 pub async fn update(
     State(state): State<AppState>,
     RequireUser(ctx, user): RequireUser,
-    Path(id): Path<String>,
+    IdPath(id): IdPath<AdId>,
     req: Request,
 ) -> Result<Response> {
-    let (id, kind) = owned(&state, user.id, &id).await?;
+    let (id, kind) = owned(&state, user.id, id).await?;
     save(state, ctx, user.id, kind, Some(id), req).await
 }

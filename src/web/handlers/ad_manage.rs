@@ -1,25 +1,22 @@
 //! An ad's life after posting: publish, unpublish, delete; favorites; the owner's list.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use crate::domain::ads::actions;
 use crate::domain::ads::write;
+use crate::domain::ids::AdId;
 use crate::domain::users::SessionUser;
 use crate::jobs::Job;
 use crate::views::pages::my_ads as view;
 use crate::web::AppState;
 use crate::web::csrf::CsrfForm;
-use crate::web::error::{Error, Result};
-use crate::web::extract::{PageCtx, RequireUser, WantsJson};
+use crate::web::error::Result;
+use crate::web::extract::{IdPath, PageCtx, RequireUser, WantsJson};
 use crate::web::flash::Flash;
 use crate::web::handlers::prefs::safe_back;
-
-fn parse_id(id: &str) -> Result<i64> {
-    id.parse().map_err(|_| Error::NotFound)
-}
 
 /// The forms of buttons that act and come back: where to come back to.
 #[derive(Debug, Default, Deserialize)]
@@ -38,11 +35,10 @@ async fn set_active(
     state: AppState,
     ctx: PageCtx,
     user: SessionUser,
-    id: &str,
+    id: AdId,
     active: bool,
     form: BackForm,
 ) -> Result<Response> {
-    let id = parse_id(id)?;
     let now = ctx.now;
     state.db.run(move |conn| Ok(actions::set_active(conn, &user, id, active, now)?)).await??;
     Ok(back_to(
@@ -56,20 +52,20 @@ async fn set_active(
 pub async fn activate(
     State(state): State<AppState>,
     RequireUser(ctx, user): RequireUser,
-    Path(id): Path<String>,
+    IdPath(id): IdPath<AdId>,
     CsrfForm(form): CsrfForm<BackForm>,
 ) -> Result<Response> {
-    set_active(state, ctx, user, &id, true, form).await
+    set_active(state, ctx, user, id, true, form).await
 }
 
 /// `POST /ad/{id}/deactivate` (owner or staff).
 pub async fn deactivate(
     State(state): State<AppState>,
     RequireUser(ctx, user): RequireUser,
-    Path(id): Path<String>,
+    IdPath(id): IdPath<AdId>,
     CsrfForm(form): CsrfForm<BackForm>,
 ) -> Result<Response> {
-    set_active(state, ctx, user, &id, false, form).await
+    set_active(state, ctx, user, id, false, form).await
 }
 
 /// `POST /ad/{id}/delete` (owner or staff): gone from public view, photos erased by a job,
@@ -77,10 +73,9 @@ pub async fn deactivate(
 pub async fn delete(
     State(state): State<AppState>,
     RequireUser(ctx, user): RequireUser,
-    Path(id): Path<String>,
+    IdPath(id): IdPath<AdId>,
     _csrf: CsrfForm, // the token check is the point: the form has no fields
 ) -> Result<Response> {
-    let id = parse_id(&id)?;
     let now = ctx.now;
     let jobs = state.jobs.clone();
     state
@@ -103,11 +98,10 @@ pub async fn delete(
 pub async fn favorite(
     State(state): State<AppState>,
     RequireUser(ctx, user): RequireUser,
-    Path(id): Path<String>,
+    IdPath(id): IdPath<AdId>,
     WantsJson(wants_json): WantsJson,
     CsrfForm(form): CsrfForm<BackForm>,
 ) -> Result<Response> {
-    let id = parse_id(&id)?;
     let now = ctx.now;
     let is_favorite =
         state.db.run(move |conn| Ok(actions::toggle_favorite(conn, user.id, id, now)?)).await??;

@@ -1,16 +1,17 @@
 //! `/logistics`: freight listings by route and date; posting and removing them.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 
 use crate::domain::freight::{self, FreightFilter, FreightParams};
+use crate::domain::ids::FreightId;
 use crate::views::forms::FormState;
 use crate::views::pages::freight as view;
 use crate::web::AppState;
 use crate::web::csrf::CsrfForm;
 use crate::web::error::{Error, Result};
-use crate::web::extract::{PageCtx, Q, RequireUser};
+use crate::web::extract::{IdPath, PageCtx, Q, RequireUser};
 use crate::web::flash::Flash;
 
 /// `GET /logistics`.
@@ -54,9 +55,8 @@ pub async fn create(
 pub async fn show(
     State(state): State<AppState>,
     ctx: PageCtx,
-    Path(id): Path<String>,
+    IdPath(id): IdPath<FreightId>,
 ) -> Result<Response> {
-    let id: i64 = id.parse().map_err(|_| Error::NotFound)?;
     let f = state.db.run(move |conn| Ok(freight::get(conn, id)?)).await?.ok_or(Error::NotFound)?;
     let is_owner = ctx.user.as_ref().map(|u| u.id) == Some(f.owner_id);
     Ok(view::show(&ctx, &f, is_owner).into_response())
@@ -66,10 +66,9 @@ pub async fn show(
 pub async fn delete(
     State(state): State<AppState>,
     RequireUser(ctx, user): RequireUser,
-    Path(id): Path<String>,
+    IdPath(id): IdPath<FreightId>,
     _form: CsrfForm,
 ) -> Result<Response> {
-    let id: i64 = id.parse().map_err(|_| Error::NotFound)?;
     let now = ctx.now;
     state.db.run(move |conn| Ok(freight::actions::remove(conn, &user, id, now)?)).await??;
     Ok((Flash("flash.ad_deleted"), Redirect::to("/logistics")).into_response())

@@ -18,6 +18,7 @@ pub mod system;
 
 use std::collections::HashSet;
 
+use crate::domain::ids::AdId;
 use crate::web::AppState;
 use crate::web::error::Result;
 use crate::web::extract::PageCtx;
@@ -26,8 +27,8 @@ use crate::web::extract::PageCtx;
 pub async fn favorites_of(
     state: &AppState,
     ctx: &PageCtx,
-    ids: Vec<i64>,
-) -> Result<Option<HashSet<i64>>> {
+    ids: Vec<AdId>,
+) -> Result<Option<HashSet<AdId>>> {
     let Some(user) = ctx.user.as_ref().map(|u| u.id) else { return Ok(None) };
     let set = state
         .db

@@ -1,16 +1,16 @@
 //! `GET /seller/{id}`: a seller's public page with their active ads.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use maud::Markup;
 use serde::Deserialize;
 
 use crate::domain::ads::list::{self, Filter};
-use crate::domain::ids::page_of;
+use crate::domain::ids::{UserId, page_of};
 use crate::domain::users;
 use crate::views;
 use crate::web::AppState;
 use crate::web::error::{Error, Result};
-use crate::web::extract::{PageCtx, Q};
+use crate::web::extract::{IdPath, PageCtx, Q};
 
 /// Query of the seller page.
 #[derive(Debug, Deserialize)]
@@ -22,10 +22,9 @@ pub struct SellerQuery {
 pub async fn show(
     State(state): State<AppState>,
     ctx: PageCtx,
-    Path(id): Path<String>,
+    IdPath(id): IdPath<UserId>,
     Q(q): Q<SellerQuery>,
 ) -> Result<Markup> {
-    let id: i64 = id.parse().map_err(|_| Error::NotFound)?;
     let page = page_of(q.page.as_deref()).map_err(|key| Error::BadRequest(key.into()))?;
     let now = ctx.now;
     let found = state
