@@ -46,9 +46,14 @@ impl UnreadCache {
     }
 
     fn get_at(&self, user_id: UserId, now: cache::Millis) -> Cached {
-        self.counts.with(&user_id, now, |e| match (e.get(), e.age()) {
-            (Some(n), Some(age)) if age < self.ttl => Cached::Fresh(*n),
-            (Some(n), _) => Cached::Stale(*n),
+        self.counts.with(&user_id, now, |e| match (e.get().copied(), e.age()) {
+            (Some(n), Some(age)) if age < self.ttl => Cached::Fresh(n),
+            (Some(n), _) => {
+                // only the first page after expiry queues the refresh: the count counts as
+                // fresh for the pages that follow while the job runs
+                e.renew();
+                Cached::Stale(n)
+            }
             (None, _) => Cached::Missing,
         })
     }
@@ -93,8 +98,14 @@ mod tests {
         assert_eq!(c.get(UserId(1)), Cached::Missing);
         c.counts.insert(UserId(2), 7, 0);
         assert_eq!(c.get_at(UserId(2), 59_999), Cached::Fresh(7));
-        assert_eq!(c.get_at(UserId(2), 60_000), Cached::Stale(7));
-        assert_eq!(c.get_at(UserId(2), 599_999), Cached::Stale(7));
-        assert_eq!(c.get_at(UserId(2), 600_000), Cached::Missing, "ten TTLs on, a count is gone");
+        assert_eq!(
+            c.get_at(UserId(2), 60_000),
+            Cached::Stale(7),
+            "the first after expiry refreshes"
+        );
+        assert_eq!(c.get_at(UserId(2), 60_001), Cached::Fresh(7), "the next ones do not");
+        assert_eq!(c.get_at(UserId(2), 120_001), Cached::Stale(7), "until the refresh is overdue");
+        c.counts.insert(UserId(3), 1, 0);
+        assert_eq!(c.get_at(UserId(3), 600_000), Cached::Missing, "ten TTLs on, a count is gone");
     }
 }
