@@ -236,21 +236,12 @@ fn freight_is_posted_and_removed_by_its_owner_or_staff() {
     let mut conn = store.conn();
     let (owner, _) = sign_up(&mut conn, "carrier@example.kz");
     let (other, _) = sign_up(&mut conn, "other@example.kz");
-    let form = map(&[
-        ("kind", "cargo"),
-        ("title", "Металлоконструкции"),
-        ("from_country", "kz"),
-        ("from_city", "Алматы"),
-        ("to_country", "uz"),
-        ("to_city", "Ташкент"),
-        ("ship_date", "2026-12-05"),
-        ("weight_t", "20"),
-        ("volume_m3", "82"),
-        ("body_type", "тент"),
-        ("price", "1200"),
-        ("currency", "USD"),
-        ("phone", "+7 701 111 22 33"),
-    ]);
+    let form = map(&crate::freight::cargo(
+        "Металлоконструкции",
+        ("kz", "Алматы"),
+        ("uz", "Ташкент"),
+        "2026-12-05",
+    ));
     let new = freight::parse(&form, &CurrencyConfig::default()).expect("valid");
     let id = freight::actions::post(&mut conn, owner, &new, NOW).expect("post");
     let other_u = actor(&conn, other);

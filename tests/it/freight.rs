@@ -8,7 +8,7 @@ fn post(c: &Client<'_>, pairs: &[(&str, &str)]) -> crate::support::Resp {
     c.post("/logistics/new", pairs)
 }
 
-fn cargo<'a>(
+pub(crate) fn cargo<'a>(
     title: &'a str,
     from: (&'a str, &'a str),
     to: (&'a str, &'a str),
