@@ -212,3 +212,52 @@ fn seller_pages_fit_a_phone() {
     let errors = b.console_errors().expect("console");
     assert!(errors.is_empty(), "console errors: {errors:?}");
 }
+
+#[test]
+fn an_owners_unpublished_favorite_is_marked_at_both_widths_and_themes() {
+    if !should_run() {
+        return;
+    }
+    let app = spawn_app();
+    let b = Browser::start(1366, 900).expect("browser");
+    b.goto(&app.url("/")).expect("home");
+    crate::support::choose_russian(&b);
+    sign_up(&b, &app, "Владелец", "hidden-fav@kovsh.kz");
+    let db = app.db();
+    let owner: i64 = db
+        .query_row("SELECT id FROM users WHERE email = 'hidden-fav@kovsh.kz'", [], |r| r.get(0))
+        .expect("owner");
+    let mut ad = crate::support::build::Ad::new(owner, "Кран Liebherr LTM 1050, снят", 60);
+    ad.active = false;
+    let hidden = ad.insert(&db);
+    let shown = crate::support::build::Ad::new(owner, "Кран XCMG QY25K", 30).insert(&db);
+    for id in [hidden, shown] {
+        db.execute(
+            "INSERT INTO favorites (user_id, ad_id, created_at) VALUES (?1, ?2, 0)",
+            (owner, id),
+        )
+        .expect("favorite");
+    }
+    let shots = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/screenshots");
+    for (w, h) in [(1366, 900), (390, 844)] {
+        b.set_window_size(w, h).expect("size");
+        for theme in ["dark", "light"] {
+            b.goto(&app.url("/favorites")).expect("favorites");
+            if b.attr("html", "data-theme").expect("attr").as_deref() != Some(theme) {
+                b.click("#theme-toggle").expect("toggle");
+            }
+            assert_eq!(b.count("article.card").expect("cards"), 2);
+            let tag = format!("article[data-ad-id='{hidden}'] .inactive-tag");
+            assert!(b.is_displayed(&tag).expect("tag"), "the unpublished card is marked");
+            assert!(b.text(&tag).expect("text").contains("Снято с публикации"), "says so");
+            assert_eq!(
+                b.count(&format!("article[data-ad-id='{shown}'] .inactive-tag")).expect("n"),
+                0
+            );
+            assert!(!b.has_horizontal_overflow().expect("overflow"), "{w} px {theme}");
+            b.screenshot(&shots.join(format!("favorites-hidden-{w}-{theme}.png"))).expect("shot");
+        }
+    }
+    let errors = b.console_errors().expect("console");
+    assert!(errors.is_empty(), "console errors: {errors:?}");
+}
