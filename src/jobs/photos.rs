@@ -4,16 +4,17 @@ use rusqlite::{Connection, OptionalExtension};
 
 use super::Settings;
 use super::worker::JobError;
+use crate::domain::ads::photos as ad_photos;
 use crate::domain::ads::write;
 use crate::domain::ids::AdId;
 use crate::domain::photos::make_variants;
 
 /// Makes the card and detail sizes of an ad's photos that lack them.
 pub(super) fn resize(conn: &mut Connection, settings: &Settings, ad: AdId) -> Result<(), JobError> {
-    for (id, path) in write::photos_without_variants(conn, ad)? {
+    for (id, path) in ad_photos::photos_without_variants(conn, ad)? {
         let (card, detail) = make_variants(&settings.uploads_dir, &path)
             .map_err(|e| JobError::Files(e.to_string()))?;
-        if write::set_variants(conn, id, &card, &detail)? == 0 {
+        if ad_photos::set_variants(conn, id, &card, &detail)? == 0 {
             // the photo went while we worked: its new files must go too
             delete_files(settings, &[card, detail])?;
         }

@@ -60,7 +60,8 @@ pub(super) fn run(jobs: &Jobs, stop: &Receiver<()>) {
 /// saved is lost if the process dies before it runs.
 fn requeue_missing_photo_sizes(jobs: &Jobs) {
     let found = jobs.shared.db.get().map_err(|e| e.to_string()).and_then(|conn| {
-        crate::domain::ads::write::ads_missing_photo_sizes(&conn, 10_000).map_err(|e| e.to_string())
+        crate::domain::ads::photos::ads_missing_photo_sizes(&conn, 10_000)
+            .map_err(|e| e.to_string())
     });
     match found {
         Ok(ads) => {

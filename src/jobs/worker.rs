@@ -182,7 +182,7 @@ fn run_one(shared: &Shared, conn: &mut Connection, job: &Job) -> Result<(), JobE
         Job::ResizePhotos { ad_id } => photos::resize(conn, &shared.settings, *ad_id),
         Job::DeleteFiles { paths } => photos::delete_files(&shared.settings, paths),
         Job::SweepUploads => {
-            let paths = crate::domain::ads::write::sweep_uploads(conn, crate::db::now())?;
+            let paths = crate::domain::ads::photos::sweep_uploads(conn, crate::db::now())?;
             photos::delete_files(&shared.settings, &paths)
         }
         Job::RecomputeUsd => photos::recompute_usd(conn, &shared.settings),

@@ -5,7 +5,8 @@
 use rusqlite::Connection;
 
 use super::form::NewAd;
-use super::write::{self, FormPhoto};
+use super::photos::{self as ad_photos, FormPhoto};
+use super::{favorites, write};
 use crate::db::write_tx;
 use crate::domain::ids::{AdId, UserId};
 use crate::domain::users::SessionUser;
@@ -40,7 +41,7 @@ pub fn post(
 ) -> rusqlite::Result<Saved> {
     write_tx(conn, |tx| {
         let id = write::insert(tx, owner, ad, now)?;
-        let changes = write::set_photos(tx, id, owner, photos)?;
+        let changes = ad_photos::set_photos(tx, id, owner, photos)?;
         saved(tx, id, changes)
     })
 }
@@ -61,7 +62,7 @@ pub fn edit(
             Some(_) => {}
         }
         write::update(tx, id, ad, now)?;
-        let changes = write::set_photos(tx, id, owner, photos)?;
+        let changes = ad_photos::set_photos(tx, id, owner, photos)?;
         Ok(Ok(saved(tx, id, changes)?))
     })
 }
@@ -111,7 +112,7 @@ pub fn toggle_favorite(
     id: AdId,
     now: i64,
 ) -> rusqlite::Result<Result<bool, Denied>> {
-    write_tx(conn, |tx| Ok(write::toggle_favorite(tx, user, id, now)?.ok_or(Denied::NotFound)))
+    write_tx(conn, |tx| Ok(favorites::toggle_favorite(tx, user, id, now)?.ok_or(Denied::NotFound)))
 }
 
 /// Keeps an uploaded photo (stored, re-encoded) for its uploader until an ad takes it or the
@@ -124,5 +125,5 @@ pub fn keep_upload(
     height: u32,
     now: i64,
 ) -> rusqlite::Result<FormPhoto> {
-    write_tx(conn, |tx| write::add_upload(tx, owner, path, width, height, now))
+    write_tx(conn, |tx| ad_photos::add_upload(tx, owner, path, width, height, now))
 }

@@ -1,10 +1,12 @@
 //! Ads: kinds, sections, the card and detail shapes pages show, and listing queries.
 
 pub mod actions;
+pub mod favorites;
 pub mod filter;
 pub mod form;
 pub mod home;
 pub mod list;
+pub mod photos;
 pub mod repo;
 pub mod write;
 

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use maud::{Markup, html};
 
-use crate::domain::ads::write::FormPhoto;
+use crate::domain::ads::photos::FormPhoto;
 use crate::domain::ads::{AdDetail, Kind};
 use crate::domain::geo::{Country, EQUIPMENT_TYPES};
 use crate::domain::ids::AdId;

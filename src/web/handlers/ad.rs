@@ -3,7 +3,7 @@
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 
-use crate::domain::ads::{repo, write};
+use crate::domain::ads::{favorites, repo};
 use crate::domain::ids::{AdId, ParseId};
 use crate::jobs::{Job, View, is_bot};
 use crate::views;
@@ -35,7 +35,7 @@ pub async fn show(
         .run_here(move |conn| {
             let Some(ad) = repo::get_detail(conn, id, now)? else { return Ok(None) };
             let favorite = match viewer {
-                Some(user) => Some(write::favorite_ids(conn, user, &[id])?.contains(&id)),
+                Some(user) => Some(favorites::favorite_ids(conn, user, &[id])?.contains(&id)),
                 None => None,
             };
             Ok(Some((ad, favorite)))

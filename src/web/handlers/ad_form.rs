@@ -8,7 +8,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use crate::domain::accounts::FieldErrors;
-use crate::domain::ads::write::{self, FormPhoto};
+use crate::domain::ads::photos::{self as ad_photos, FormPhoto};
+use crate::domain::ads::write;
 use crate::domain::ads::{Kind, actions, form, repo};
 use crate::domain::ids::{AdId, UserId};
 use crate::domain::photos::{self, MAX_PER_AD};
@@ -95,7 +96,7 @@ async fn collect_photos(
         .run(move |conn| {
             let mut out = Vec::new();
             for t in tokens.iter().take(MAX_PER_AD * 2) {
-                if let Some(p) = write::resolve(conn, user, ad, t)? {
+                if let Some(p) = ad_photos::resolve(conn, user, ad, t)? {
                     out.push(p);
                 }
             }
@@ -259,7 +260,7 @@ pub async fn edit_form(
     let now = ctx.now;
     let (detail, photos) = state
         .db
-        .run(move |conn| Ok((repo::get_detail(conn, id, now)?, write::photos(conn, id)?)))
+        .run(move |conn| Ok((repo::get_detail(conn, id, now)?, ad_photos::photos(conn, id)?)))
         .await?;
     let detail = detail.ok_or(Error::NotFound)?;
     let values = view::values_of(&detail);

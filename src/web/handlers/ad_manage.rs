@@ -6,7 +6,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use crate::domain::ads::actions;
-use crate::domain::ads::write;
+use crate::domain::ads::{favorites, write};
 use crate::domain::ids::AdId;
 use crate::domain::users::SessionUser;
 use crate::jobs::Job;
@@ -125,7 +125,7 @@ pub async fn favorites(
     RequireUser(ctx, user): RequireUser,
 ) -> Result<Response> {
     let now = ctx.now;
-    let cards = state.db.run(move |conn| Ok(write::favorites(conn, user.id, now)?)).await?;
+    let cards = state.db.run(move |conn| Ok(favorites::favorites(conn, user.id, now)?)).await?;
     Ok(view::favorites(&ctx, &cards).into_response())
 }
 

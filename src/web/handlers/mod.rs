@@ -32,7 +32,7 @@ pub async fn favorites_of(
     let Some(user) = ctx.user.as_ref().map(|u| u.id) else { return Ok(None) };
     let set = state
         .db
-        .run(move |conn| Ok(crate::domain::ads::write::favorite_ids(conn, user, &ids)?))
+        .run(move |conn| Ok(crate::domain::ads::favorites::favorite_ids(conn, user, &ids)?))
         .await?;
     Ok(Some(set))
 }
