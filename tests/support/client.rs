@@ -45,10 +45,10 @@ impl<'a> Client<'a> {
                 }
             }
         }
-        if let Some(token) =
-            resp.body.split("name=\"csrf_token\" value=\"").nth(1).and_then(|s| s.split('"').next())
+        if resp.is_html()
+            && let Some(token) = resp.html().csrf_token()
         {
-            *self.csrf.borrow_mut() = Some(token.to_owned());
+            *self.csrf.borrow_mut() = Some(token);
         }
     }
 
