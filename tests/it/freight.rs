@@ -113,20 +113,5 @@ fn bad_freight_input_is_refused_and_changes_nothing() {
     ] {
         assert_eq!(app.get(path).status, 400, "{path}");
     }
-    // posting needs an account; others cannot remove someone's listing
-    assert!(
-        Client::new(&app)
-            .get("/logistics/new")
-            .header("location")
-            .is_some_and(|l| l.starts_with("/login"))
-    );
-    let id: i64 =
-        post(&c, &cargo("Металлоконструкции", ("kz", "Алматы"), ("uz", "Ташкент"), "2026-12-05"))
-            .header("location")
-            .and_then(|l| l.rsplit('/').next()?.parse().ok())
-            .expect("id");
-    let other = Client::new(&app);
-    other.sign_up("Другой", "other@example.kz", "ковш и стрела 2024");
-    other.get("/logistics");
-    assert_eq!(other.post(&format!("/freight/{id}/delete"), &[]).status, 403);
+    // who may post and remove listings: tests/it/access.rs
 }
