@@ -1,90 +1,266 @@
-//! Who may do what: every route so far × (anonymous, user, other user, staff).
+//! Who may do what, in one table: every route of `uzmat::web::router()` with each of its methods
+//! × (anonymous, owner, other user, staff) → the status each gets. The routes are read from the
+//! router itself (`routes`), so a route or method added there without a row here fails. Every
+//! POST is also sent without a token and with another visitor's token (403 whoever sends it), and
+//! every route without GET is asked for with GET (405 whoever asks).
 
-use crate::support::build::Ad;
+mod routes;
+mod world;
+
+use std::collections::BTreeMap;
+
+use crate::ads_posting::{jpeg, rent_fields};
 use crate::support::client::Client;
 use crate::support::spawn_app;
+use routes::{Patterns, routes_of};
+use world::{World, cargo};
 
-const PW: &str = "ковш и стрела 2024";
+const ACTORS: [&str; 4] = ["anonymous", "owner", "other", "staff"];
+/// What a row expects of [anonymous, owner, other, staff].
+type Expect = [u16; 4];
 
-/// (method, path, form, expected status for [anonymous, owner, other, staff])
-type Row<'a> = (&'a str, &'a str, Vec<(&'a str, &'a str)>, [u16; 4]);
+/// How a row's request is sent.
+enum How {
+    Get,
+    /// An urlencoded POST of these fields.
+    Form(Vec<(&'static str, String)>),
+    /// A multipart POST: text fields and (field, bytes) files.
+    Multipart(Vec<(&'static str, String)>, Vec<(&'static str, Vec<u8>)>),
+}
 
-#[test]
-fn route_by_actor_access_table() {
-    let app = spawn_app();
-    let owner = Client::new(&app);
-    owner.sign_up("Owner", "owner@example.kz", PW);
-    let other = Client::new(&app);
-    other.sign_up("Other", "other@example.kz", PW);
-    let staff = Client::new(&app);
-    staff.sign_up("Staff", "staff@example.kz", PW);
-    let db = app.db();
-    db.execute("UPDATE users SET is_staff = 1 WHERE email = 'staff@example.kz'", [])
-        .expect("staff");
-    let owner_id: i64 = db
-        .query_row("SELECT id FROM users WHERE email = 'owner@example.kz'", [], |r| r.get(0))
-        .expect("id");
-    let active = Ad::new(owner_id, "Активное", 10).insert(&db);
-    let mut hidden = Ad::new(owner_id, "Снятое", 10);
-    hidden.active = false;
-    let hidden = hidden.insert(&db);
-    let anon = Client::new(&app);
+impl How {
+    fn method(&self) -> &'static str {
+        if let How::Get = self { "GET" } else { "POST" }
+    }
 
-    let actors = [("anonymous", &anon), ("owner", &owner), ("other", &other), ("staff", &staff)];
-    let active_path = format!("/ad/{active}-ad-{active}");
-    let hidden_path = format!("/ad/{hidden}-ad-{hidden}");
-    let seller = format!("/seller/{owner_id}");
-    // (method, path, form, [anonymous, owner, other, staff])
-    let table: Vec<Row> = vec![
-        ("GET", "/", vec![], [200, 200, 200, 200]),
-        ("GET", "/catalog", vec![], [200, 200, 200, 200]),
-        ("GET", "/parts", vec![], [200, 200, 200, 200]),
-        ("GET", "/repair", vec![], [200, 200, 200, 200]),
-        ("GET", &active_path, vec![], [200, 200, 200, 200]),
-        ("GET", &hidden_path, vec![], [404, 200, 404, 404]),
-        ("GET", &seller, vec![], [200, 200, 200, 200]),
-        ("GET", "/about", vec![], [200, 200, 200, 200]),
-        ("GET", "/healthz", vec![], [200, 200, 200, 200]),
-        ("GET", "/metrics", vec![], [200, 200, 200, 200]),
-        ("GET", "/signup", vec![], [200, 303, 303, 303]),
-        ("GET", "/login", vec![], [200, 303, 303, 303]),
-        ("GET", "/password/forgot", vec![], [200, 200, 200, 200]),
-        ("GET", "/password/reset/bogus", vec![], [400, 400, 400, 400]),
-        ("GET", "/verify-email/bogus", vec![], [400, 400, 400, 400]),
-        ("GET", "/account", vec![], [303, 200, 200, 200]),
-        ("GET", "/account/password", vec![], [303, 200, 200, 200]),
-        ("GET", "/account/export", vec![], [303, 200, 200, 200]),
-        ("GET", "/admin", vec![], [303, 403, 403, 200]),
-        ("POST", "/prefs", vec![("theme", "light")], [303, 303, 303, 303]),
-        ("POST", "/account", vec![("name", "Новое имя")], [403, 303, 303, 303]),
-        (
-            "POST",
-            "/account/password",
-            vec![("current_password", "wrong"), ("password", "x")],
-            [403, 422, 422, 422],
-        ),
-        ("POST", "/account/delete", vec![("password", "wrong")], [403, 422, 422, 422]),
-        (
-            "POST",
-            "/password/reset/bogus",
-            vec![("password", "a fine new password")],
-            [400, 400, 400, 400],
-        ),
-        ("POST", "/logout", vec![], [303, 303, 303, 303]),
-    ];
-    for (method, path, form, expected) in &table {
-        for (i, (name, client)) in actors.iter().enumerate() {
-            let status = if *method == "GET" {
-                client.get(path).status
-            } else {
-                client.get("/");
-                let status = client.post(path, form).status;
-                // without the token every POST is refused, whoever sends it
-                let bare = client.post_raw(path, form, &[]).status;
-                assert_eq!(bare, 403, "{method} {path} as {name} without CSRF token");
-                status
-            };
-            assert_eq!(status, expected[i], "{method} {path} as {name}");
+    /// Sends it as `c`; a POST carries `token` as its CSRF token (none at all if `None`).
+    fn send(&self, c: &Client<'_>, path: &str, token: Option<&str>) -> u16 {
+        let (How::Form(fields) | How::Multipart(fields, _)) = self else {
+            return c.get(path).status;
+        };
+        let mut form: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        form.extend(token.map(|t| ("csrf_token", t)));
+        match self {
+            How::Multipart(_, files) => {
+                let files: Vec<(&str, &str, &str, &[u8])> =
+                    files.iter().map(|(f, b)| (*f, "p.jpg", "image/jpeg", &b[..])).collect();
+                c.post_multipart_raw(path, &form, &files).status
+            }
+            _ => c.post_raw(path, &form, &[]).status,
         }
     }
+}
+
+/// Where a row's request goes: one path, or a new thing for each actor (when acting on it
+/// changes it: a delete, a publish).
+enum Target<'a> {
+    At(String),
+    Fresh(Box<dyn Fn() -> String + 'a>),
+}
+
+/// One row: a request, and the status each actor gets.
+struct Row<'a> {
+    how: How,
+    target: Target<'a>,
+    expect: Expect,
+    /// Sent through the trusted proxy for this client IP instead of from loopback.
+    from_ip: Option<&'static str>,
+}
+
+fn get(path: impl Into<String>, expect: Expect) -> Row<'static> {
+    Row { how: How::Get, target: Target::At(path.into()), expect, from_ip: None }
+}
+
+fn post<'a>(target: Target<'a>, form: &[(&'static str, &str)], expect: Expect) -> Row<'a> {
+    let form = form.iter().map(|(k, v)| (*k, (*v).to_owned())).collect();
+    Row { how: How::Form(form), target, expect, from_ip: None }
+}
+
+fn multipart<'a>(target: Target<'a>, how: How, expect: Expect) -> Row<'a> {
+    Row { how, target, expect, from_ip: None }
+}
+
+fn at(path: impl Into<String>) -> Target<'static> {
+    Target::At(path.into())
+}
+
+#[test]
+fn every_route_by_actor() {
+    let app = spawn_app();
+    let routes =
+        routes_of(&uzmat::web::router(app.state.clone())).unwrap_or_else(|e| panic!("{e}"));
+    let w = World::new(&app);
+    // the owner's things in each state the rules tell apart
+    let owner = w.users[0];
+    let active = w.ad("active");
+    let (public, public_photo) = w.ad_with_photo("active");
+    let (paused, paused_photo) = w.ad_with_photo("paused");
+    let (blocked, blocked_photo) = w.ad_with_photo("blocked");
+    let upload = w.unsaved_upload();
+    std::fs::write(app.dir.path().join("uploads/photos/stray.jpg"), jpeg(8, 8, 1)).expect("stray");
+    let freight = w.freight();
+
+    let all = [200; 4];
+    let signed_in = [303, 200, 200, 200];
+    let members = [403, 303, 303, 303];
+    let owner_or_staff = [403, 303, 403, 303];
+    // rows that change what they act on get a new one for each actor
+    let world = &w;
+    let fresh = move |state: &'static str, action: &'static str| {
+        Target::Fresh(Box::new(move || format!("/ad/{}/{action}", world.ad(state))))
+    };
+    let rent =
+        || How::Multipart(rent_fields().iter().map(|(k, v)| (*k, v.to_string())).collect(), vec![]);
+    #[rustfmt::skip]
+    let table: Vec<Row> = vec![
+        // pages for everyone
+        get("/", all),
+        get("/catalog", all),
+        get("/parts", all),
+        get("/repair", all),
+        get("/logistics", all),
+        get(format!("/freight/{freight}"), all),
+        get(format!("/seller/{owner}"), all),
+        get("/about", all),
+        get("/help", all),
+        get("/rules", all),
+        get("/safety", all),
+        get("/privacy", all),
+        get("/terms", all),
+        get("/sitemap.xml", all),
+        get("/robots.txt", all),
+        get("/healthz", all),
+        get("/metrics", all),
+        // metrics are for this host and `server.metrics_allow` only
+        Row { from_ip: Some("203.0.113.5"), ..get("/metrics", [403; 4]) },
+        get(w.stylesheet(), all),
+        get("/assets/app.css", [404; 4]),
+        get("/nowhere", [404; 4]),
+        // an ad: published, to all; unpublished by its owner or by staff, to its owner only
+        get(w.ad_page(public), all),
+        get(w.ad_page(paused), [404, 200, 404, 404]),
+        get(w.ad_page(blocked), [404, 200, 404, 404]),
+        // photos: a hidden ad's to its owner and staff; an unsaved upload to its uploader
+        get(format!("/media/{public_photo}"), all),
+        get(format!("/media/{paused_photo}"), [404, 200, 404, 200]),
+        get(format!("/media/{blocked_photo}"), [404, 200, 404, 200]),
+        get(format!("/media/{upload}"), [404, 200, 404, 404]),
+        get("/media/photos/stray.jpg", [404; 4]),
+        // posting and managing ads
+        get("/ads/new", signed_in),
+        get("/ads/new?kind=sale", signed_in),
+        multipart(at("/ads/new?kind=rent"), rent(), members),
+        get(format!("/ad/{public}/edit"), [303, 200, 403, 403]),
+        multipart(Target::Fresh(Box::new(|| format!("/ad/{}/edit", world.ad("active")))), rent(),
+                  [403, 303, 403, 403]),
+        post(fresh("paused", "activate"), &[], owner_or_staff),
+        // staff unpublished it: only staff publish it again
+        post(fresh("blocked", "activate"), &[], [403, 403, 403, 303]),
+        post(fresh("active", "deactivate"), &[], owner_or_staff),
+        post(fresh("active", "delete"), &[], owner_or_staff),
+        post(at(format!("/ad/{active}/favorite")), &[], members),
+        // a hidden ad is nobody else's to favorite
+        post(at(format!("/ad/{paused}/favorite")), &[], [403, 303, 404, 404]),
+        get("/favorites", signed_in),
+        get("/my/ads", signed_in),
+        // freight
+        get("/logistics/new", signed_in),
+        post(at("/logistics/new"), &cargo(), members),
+        post(Target::Fresh(Box::new(|| format!("/freight/{}/delete", world.freight()))), &[],
+             owner_or_staff),
+        // accounts
+        get("/signup", [200, 303, 303, 303]),
+        post(at("/signup"), &[("email", "not an address")], [422; 4]),
+        get("/login", [200, 303, 303, 303]),
+        post(at("/login"), &[("email", "nobody@example.kz"), ("password", "wrong")], [422; 4]),
+        post(at("/logout"), &[], [303; 4]),
+        get("/password/forgot", all),
+        post(at("/password/forgot"), &[("email", "nobody@example.kz")], all),
+        get(w.reset_link(), all),
+        get("/password/reset/bogus", [400; 4]),
+        post(at("/password/reset/bogus"), &[("password", "a fine new password")], [400; 4]),
+        get("/verify-email/bogus", [400; 4]),
+        get("/account", signed_in),
+        post(at("/account"), &[("name", "Новое имя")], members),
+        multipart(at("/account/avatar"), How::Multipart(vec![], vec![("avatar", jpeg(64, 64, 30))]),
+                  members),
+        get("/account/password", signed_in),
+        post(at("/account/password"), &[("current_password", "wrong"), ("password", "x")],
+             [403, 422, 422, 422]),
+        post(at("/account/delete"), &[("password", "wrong")], [403, 422, 422, 422]),
+        get("/account/export", signed_in),
+        post(at("/prefs"), &[("theme", "light")], [303; 4]),
+        // staff
+        get("/admin", [303, 403, 403, 200]),
+    ];
+
+    // the token of a visitor who is none of the actors
+    let stranger = Client::new(&app);
+    stranger.get("/about");
+    let forged = stranger.csrf();
+    let mut wrong = Vec::new();
+    // (method, route pattern) → a path the table sent it to
+    let patterns = Patterns::new(&routes);
+    let mut covered: BTreeMap<(&str, String), String> = BTreeMap::new();
+    for row in &table {
+        for (i, actor) in ACTORS.iter().enumerate() {
+            let path = match &row.target {
+                Target::At(p) => p.clone(),
+                Target::Fresh(make) => make(),
+            };
+            let mut c = w.client(i);
+            c.headers.extend(row.from_ip.map(|ip| ("x-forwarded-for".into(), ip.into())));
+            let method = row.how.method();
+            if method == "POST" {
+                c.get("/about");
+                for (how, token) in
+                    [("without a token", None), ("with another visitor's token", Some(&forged))]
+                {
+                    let status = row.how.send(&c, &path, token.map(String::as_str));
+                    if status != 403 {
+                        wrong.push(format!("POST {path} as {actor} {how}: {status}, not 403"));
+                    }
+                }
+            }
+            let status = row.how.send(&c, &path, Some(&c.csrf()));
+            if status != row.expect[i] {
+                wrong.push(format!("{method} {path} as {actor}: {status}, not {}", row.expect[i]));
+            }
+            covered.insert((method, patterns.of(&path)), path);
+        }
+    }
+    // a route without GET is no page: GET on it is 405, whoever asks
+    for r in routes.iter().filter(|r| !r.methods.contains(&"GET")) {
+        let sent = r.methods.iter().find_map(|m| covered.get(&(*m, r.pattern.clone())));
+        let Some(path) = sent else { continue };
+        for (i, actor) in ACTORS.iter().enumerate() {
+            let status = w.client(i).get(path).status;
+            if status != 405 {
+                wrong.push(format!("GET {path} as {actor}: {status}, not 405"));
+            }
+        }
+    }
+
+    let pairs: Vec<(&str, &str)> = routes
+        .iter()
+        .flat_map(|r| r.methods.iter().map(move |m| (*m, r.pattern.as_str())))
+        .collect();
+    let missing: Vec<String> = pairs
+        .iter()
+        .filter(|(m, p)| !covered.contains_key(&(*m, (*p).to_owned())))
+        .map(|(m, p)| format!("{m} {p}"))
+        .collect();
+    eprintln!(
+        "access table: {} rows × {} actors over {} routes, {} route × method pairs of router()",
+        table.len(),
+        ACTORS.len(),
+        routes.len(),
+        pairs.len()
+    );
+    assert!(
+        wrong.is_empty() && missing.is_empty(),
+        "wrong statuses:\n  {}\nroutes × methods of router() without a row in the access table:\n  {}",
+        wrong.join("\n  "),
+        missing.join("\n  "),
+    );
 }

@@ -167,18 +167,18 @@ fn invalid_ads_rerender_with_messages_typed_values_and_photos_and_store_nothing(
         &[("photos", "a.jpg", "image/jpeg", &photo)],
     );
     assert_eq!(r.status, 422);
-    for msg in ["Год выпуска: от 1950", "Телефон:", "Слишком короткое", "объявление не сохранено"]
+    let page = r.html();
+    for (field, msg) in
+        [("year", "Год выпуска: от 1950"), ("phone", "Телефон:"), ("title", "Слишком короткое")]
     {
-        assert!(r.body.contains(msg), "no «{msg}»");
+        let error = page.one(&format!(".field-error[data-field={field}]")).text;
+        assert!(error.contains(msg), "{field}: no «{msg}» in «{error}»");
     }
-    assert!(r.body.contains("value=\"JCB\""), "typed values kept");
-    let token = r
-        .body
-        .split("name=\"photo\" value=\"")
-        .nth(1)
-        .and_then(|s| s.split('"').next())
-        .expect("photo kept")
-        .to_owned();
+    assert!(page.one("[role=alert]").text.contains("объявление не сохранено"));
+    assert_eq!(page.attrs("input[name=brand]", "value"), ["JCB"], "typed values kept");
+    let kept = page.attrs("input[type=hidden][name=photo]", "value");
+    let [token] = &kept[..] else { panic!("one photo kept: {kept:?}") };
+    let token = token.clone();
     assert!(token.starts_with('u'));
     assert_eq!(ad_count(&app), 0, "nothing stored");
 
@@ -250,8 +250,10 @@ fn photos_are_reencoded_resized_by_a_job_and_removed_with_the_ad() {
     assert_eq!(served.header("content-type"), Some("image/jpeg"));
     assert_eq!(served.header("x-content-type-options"), Some("nosniff"));
     assert!(served.header("cache-control").unwrap_or("").contains("max-age=31536000"));
-    assert!(
-        app.get(&format!("/ad/{id}-{slug}")).body.contains(rows[0].2.as_deref().expect("detail")),
+    let detail = format!("/media/{}", rows[0].2.as_deref().expect("detail"));
+    assert_eq!(
+        app.get(&format!("/ad/{id}-{slug}")).one("#gallery-main").attr("src"),
+        Some(detail.as_str()),
         "the page shows the detail size"
     );
 
@@ -283,7 +285,8 @@ fn photos_are_reencoded_resized_by_a_job_and_removed_with_the_ad() {
             &[("photos", name, "image/jpeg", bytes)],
         );
         assert_eq!(r.status, 422, "{name}");
-        assert!(r.body.contains(message), "{name}: no «{message}»");
+        let why = r.one(".field-error[data-field=photos]").text;
+        assert!(why.contains(message), "{name}: no «{message}» in «{why}»");
     }
 
     // deleting the ad erases its files (by a job)
@@ -346,12 +349,8 @@ fn the_chosen_main_photo_leads_and_photos_can_be_reordered_and_removed() {
     let card_path: String = db
         .query_row("SELECT card_path FROM ad_photos WHERE id = ?1", [ids[2]], |r| r.get(0))
         .expect("card");
-    let catalog = app.get("/catalog");
-    let card_html = catalog.body.split(&format!("data-ad-id=\"{id}\"")).nth(1).expect("card");
-    assert!(
-        card_html.split("</article>").next().expect("card").contains(&card_path),
-        "the main photo is on the card"
-    );
+    let card = app.get("/catalog").one(&format!("[data-ad-id=\"{id}\"] img"));
+    assert_eq!(card.attr("src"), Some(format!("/media/{card_path}").as_str()), "the main photo");
 }
 
 #[test]
@@ -415,22 +414,29 @@ fn favorites_toggle_without_reload_and_not_on_others_hidden_ads() {
     c.post(&format!("/ad/{shown}/favorite"), &[]);
     assert_eq!(c.get("/favorites").ad_ids(), vec![shown]);
     // the language buttons carry aria-pressed too: look at the heart buttons only
-    let heart_on = "class=\"fav-btn\" type=\"submit\" aria-pressed=\"true\"";
-    let heart_off = "class=\"fav-btn\" type=\"submit\" aria-pressed=\"false\"";
-    assert!(c.get("/catalog").body.contains(heart_on), "cards show the state");
+    let heart_on = "button.fav-btn[aria-pressed=true]";
+    let heart_off = "button.fav-btn[aria-pressed=false]";
+    let card = format!("[data-ad-id=\"{shown}\"] {heart_on}");
+    assert_eq!(c.get("/catalog").count(&card), 1, "cards show the state");
     let ad_page = format!("/ad/{shown}-ad-{shown}");
-    assert!(c.get(&ad_page).body.contains(heart_on), "the ad page shows it too");
+    assert_eq!(c.get(&ad_page).count(heart_on), 1, "the ad page shows it too");
     let r = c.post_raw(
         &format!("/ad/{shown}/favorite"),
         &[("csrf_token", &c.csrf())],
         &[("accept", "application/json")],
     );
     assert_eq!(r.body, "{\"favorite\":false}");
-    let page = c.get(&ad_page).body;
-    assert!(page.contains(heart_off) && !page.contains(heart_on), "and its removal");
+    let page = c.get(&ad_page).html();
+    assert_eq!((page.count(heart_off), page.count(heart_on)), (1, 0), "and its removal");
     assert!(c.get("/favorites").ad_ids().is_empty());
     // anonymous cards link to sign-in instead of carrying a form
-    assert!(app.get("/catalog").body.contains(&format!("/login?next=%2Fad%2F{shown}")));
+    let catalog = app.get("/catalog").html();
+    let heart = catalog.one(&format!("[data-ad-id=\"{shown}\"] a.fav-btn"));
+    assert_eq!(
+        heart.attr("href"),
+        Some(format!("/login?next=%2Fad%2F{shown}-ad-{shown}").as_str())
+    );
+    assert_eq!(catalog.count("button.fav-btn"), 0);
 }
 
 #[test]
@@ -453,7 +459,7 @@ fn deleting_an_ad_keeps_buyers_chats() {
     let deleted: Option<i64> =
         db.query_row("SELECT deleted_at FROM ads WHERE id = ?1", [id], |r| r.get(0)).expect("row");
     assert!(deleted.is_some(), "the row stays to say «ad removed»");
-    assert!(!c.get("/my/ads").body.contains(&format!("data-ad-id=\"{id}\"")));
+    assert!(!c.get("/my/ads").ad_ids().contains(&id));
 }
 
 #[test]
@@ -469,27 +475,31 @@ fn search_engines_get_a_sitemap_robots_and_structured_data() {
     let off = off.insert(&db);
     let sitemap = app.get("/sitemap.xml");
     assert_eq!(sitemap.header("content-type"), Some("application/xml; charset=utf-8"));
-    assert!(sitemap.body.contains(&format!("/ad/{id}-ad-{id}</loc><lastmod>")));
-    assert!(!sitemap.body.contains(&format!("/ad/{off}-")));
-    assert!(sitemap.body.contains("/catalog</loc>"));
+    let urls: Vec<(String, usize)> = sitemap
+        .html()
+        .within("url")
+        .iter()
+        .map(|u| (u.one("loc").text, u.count("lastmod")))
+        .collect();
+    let base = "http://127.0.0.1:8080";
+    assert!(urls.contains(&(format!("{base}/ad/{id}-ad-{id}"), 1)), "ads with lastmod: {urls:?}");
+    assert!(!urls.iter().any(|(loc, _)| loc.contains(&format!("/ad/{off}-"))), "{urls:?}");
+    assert!(urls.iter().any(|(loc, _)| *loc == format!("{base}/catalog")), "{urls:?}");
     let robots = app.get("/robots.txt");
     assert!(
         robots.body.contains("Sitemap: http://127.0.0.1:8080/sitemap.xml")
             && robots.body.contains("Disallow: /account")
     );
-    let page = app.get(&format!("/ad/{id}-ad-{id}"));
-    assert!(page.body.contains("property=\"og:title\""));
-    let ld = page
-        .body
-        .split("application/ld+json\">")
-        .nth(1)
-        .and_then(|s| s.split("</script>").next())
-        .expect("json-ld");
-    let json: serde_json::Value = serde_json::from_str(ld).expect("valid JSON-LD");
+    let page = app.get(&format!("/ad/{id}-ad-{id}")).html();
+    let og = page.one("meta[property=\"og:title\"]");
+    assert_eq!(og.attr("content"), Some("Кран </script><script>alert(1)</script>"));
+    let ld = page.one("script[type=\"application/ld+json\"]").text;
+    let json: serde_json::Value = serde_json::from_str(&ld).expect("valid JSON-LD");
     assert_eq!(json["@type"], "Product");
+    assert_eq!(json["name"], "Кран </script><script>alert(1)</script>", "the title, kept whole");
     assert_eq!(json["offers"]["price"], "12345.00");
     assert_eq!(json["offers"]["priceCurrency"], "KZT");
-    assert!(!ld.contains("</script>") && !ld.contains('<'), "user text cannot close the script");
+    assert!(!ld.contains('<'), "user text cannot close the script: {ld}");
 }
 
 #[test]
@@ -508,71 +518,6 @@ fn usd_prices_follow_the_configured_rates() {
         .query_row("SELECT price_usd_cents FROM ads WHERE id = ?1", [id], |r| r.get(0))
         .expect("usd");
     assert_eq!(cents, 10_000, "100,000 ₸ at 0.001 $/₸ = $100");
-}
-
-/// Who may do what with ads.
-#[test]
-fn ad_routes_by_actor() {
-    let app = spawn_app();
-    let owner = seller(&app);
-    owner.get("/ads/new?kind=rent");
-    owner.post_multipart("/ads/new?kind=rent", &rent_fields(), &[]);
-    let (id, _) = last_ad(&app);
-    let other = Client::new(&app);
-    other.sign_up("Other", "other@example.kz", PW);
-    let staff = Client::new(&app);
-    staff.sign_up("Staff", "staff@example.kz", PW);
-    app.db()
-        .execute("UPDATE users SET is_staff = 1 WHERE email = 'staff@example.kz'", [])
-        .expect("staff");
-    let anon = Client::new(&app);
-    let actors = [("anonymous", &anon), ("owner", &owner), ("other", &other), ("staff", &staff)];
-    let edit = format!("/ad/{id}/edit");
-    for (path, expected) in [
-        ("/ads/new", [303, 200, 200, 200]),
-        ("/ads/new?kind=sale", [303, 200, 200, 200]),
-        (edit.as_str(), [303, 200, 403, 403]),
-        ("/favorites", [303, 200, 200, 200]),
-        ("/my/ads", [303, 200, 200, 200]),
-        ("/sitemap.xml", [200, 200, 200, 200]),
-        ("/robots.txt", [200, 200, 200, 200]),
-    ] {
-        for (i, (name, c)) in actors.iter().enumerate() {
-            assert_eq!(c.get(path).status, expected[i], "GET {path} as {name}");
-        }
-    }
-    for (action, expected) in [
-        ("favorite", [403, 303, 303, 303]),
-        ("deactivate", [403, 303, 403, 303]),
-        // staff unpublished it last: only staff may publish it again
-        ("activate", [403, 403, 403, 303]),
-    ] {
-        for (i, (name, c)) in actors.iter().enumerate() {
-            c.get("/");
-            assert_eq!(
-                c.post(&format!("/ad/{id}/{action}"), &[]).status,
-                expected[i],
-                "POST {action} as {name}"
-            );
-            assert_eq!(
-                c.post_raw(&format!("/ad/{id}/{action}"), &[], &[]).status,
-                403,
-                "{action} without token as {name}"
-            );
-        }
-    }
-    for (i, (name, c)) in actors.iter().enumerate() {
-        c.get(&edit);
-        let status = c.post_multipart(&edit, &rent_fields(), &[]).status;
-        assert_eq!(status, [403, 303, 403, 403][i], "POST edit as {name}");
-    }
-    for (name, c) in [("anonymous", &anon), ("other", &other)] {
-        c.get("/");
-        assert_eq!(c.post(&format!("/ad/{id}/delete"), &[]).status, 403, "delete as {name}");
-    }
-    staff.get("/");
-    assert_eq!(staff.post(&format!("/ad/{id}/delete"), &[]).status, 303, "staff may remove an ad");
-    assert_eq!(owner.get(&edit).status, 404, "a deleted ad is gone");
 }
 
 /// `cargo test --test it -- --ignored measure_photo_upload --nocapture`: upload-to-visible time
@@ -603,7 +548,7 @@ fn measure_photo_upload() {
     assert_eq!(r.status, 303);
     let page = c.get(r.header("location").expect("location"));
     let visible = started.elapsed();
-    assert!(page.body.contains("/media/photos/"));
+    assert!(page.one("#gallery-main").attr("src").is_some_and(|s| s.starts_with("/media/photos/")));
     app.drain();
     let sized = started.elapsed();
     let (id, _) = last_ad(&app);

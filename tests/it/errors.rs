@@ -1,6 +1,7 @@
 //! Internal errors: the visitor sees a page with the request's id; the log has that id, the
 //! method, the route and the whole cause chain, once.
 
+use crate::support::html::Page;
 use crate::support::server::Server;
 
 #[test]
@@ -17,12 +18,7 @@ fn a_500_shows_the_request_id_and_the_log_has_its_cause_in_the_request_span() {
         )
         .expect("answer");
     assert!(page.starts_with("HTTP/1.1 500"), "{}", &page[..page.len().min(200)]);
-    let id = page
-        .split("id=\"request-id\">")
-        .nth(1)
-        .and_then(|s| s.split('<').next())
-        .expect("the page shows the request id")
-        .to_owned();
+    let id = Page::parse(&page).one("#request-id").text;
     assert_eq!(id.len(), 12, "{id}");
     assert!(!page.contains("no such table"), "the cause is not shown to the visitor");
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);

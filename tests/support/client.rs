@@ -45,10 +45,10 @@ impl<'a> Client<'a> {
                 }
             }
         }
-        if let Some(token) =
-            resp.body.split("name=\"csrf_token\" value=\"").nth(1).and_then(|s| s.split('"').next())
+        if resp.is_html()
+            && let Some(token) = resp.html().csrf_token()
         {
-            *self.csrf.borrow_mut() = Some(token.to_owned());
+            *self.csrf.borrow_mut() = Some(token);
         }
     }
 
@@ -112,14 +112,24 @@ impl<'a> Client<'a> {
         fields: &[(&str, &str)],
         files: &[(&str, &str, &str, &[u8])],
     ) -> Resp {
-        let boundary = "----uzmat-test-boundary";
-        let mut body = Vec::new();
         let token = self.csrf();
         let mut all: Vec<(&str, &str)> = fields.to_vec();
         if !all.iter().any(|(k, _)| *k == "csrf_token") {
             all.push(("csrf_token", &token));
         }
-        for (name, value) in all {
+        self.post_multipart_raw(path, &all, files)
+    }
+
+    /// POST a multipart form of exactly these fields and files (no token added).
+    pub fn post_multipart_raw(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+        files: &[(&str, &str, &str, &[u8])],
+    ) -> Resp {
+        let boundary = "----uzmat-test-boundary";
+        let mut body = Vec::new();
+        for (name, value) in fields {
             body.extend_from_slice(
                 format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").as_bytes(),
             );

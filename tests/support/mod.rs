@@ -3,6 +3,7 @@
 
 pub mod browser;
 pub mod client;
+pub mod html;
 pub mod server;
 
 use std::net::SocketAddr;
@@ -114,22 +115,6 @@ impl Resp {
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
     }
-
-    /// `data-ad-id` values in document order inside the element with `id`.
-    pub fn ad_ids_in(&self, section_id: &str) -> Vec<i64> {
-        let start = match self.body.find(&format!("id=\"{section_id}\"")) {
-            Some(i) => i,
-            None => return Vec::new(),
-        };
-        let rest = &self.body[start..];
-        let end = rest.find("</section>").unwrap_or(rest.len());
-        ad_ids(&rest[..end])
-    }
-
-    /// All `data-ad-id` values in document order.
-    pub fn ad_ids(&self) -> Vec<i64> {
-        ad_ids(&self.body)
-    }
 }
 
 pub fn read(mut resp: ureq::http::Response<ureq::Body>) -> Resp {
@@ -145,10 +130,6 @@ pub fn read(mut resp: ureq::http::Response<ureq::Body>) -> Resp {
 
 pub fn agent() -> ureq::Agent {
     ureq::Agent::config_builder().http_status_as_error(false).max_redirects(0).build().into()
-}
-
-fn ad_ids(html: &str) -> Vec<i64> {
-    html.split("data-ad-id=\"").skip(1).filter_map(|s| s.split('"').next()?.parse().ok()).collect()
 }
 
 /// A browser-like User-Agent, so views count.

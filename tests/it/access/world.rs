@@ -1,0 +1,172 @@
+//! The access table's world: the owner, another user and staff, and the owner's things in each
+//! state the rules tell apart.
+
+use rusqlite::Connection;
+
+use crate::ads_posting::{jpeg, rent_fields};
+use crate::support::TestApp;
+use crate::support::build::{Ad, session};
+use crate::support::client::Client;
+
+const PW: &str = "ковш и стрела 2024";
+
+/// The users and a connection to make things with.
+pub struct World<'a> {
+    pub app: &'a TestApp,
+    pub db: Connection,
+    /// Ids of the owner, the other user and staff.
+    pub users: [i64; 3],
+}
+
+impl<'a> World<'a> {
+    /// Signs up the owner, the other user and staff.
+    pub fn new(app: &'a TestApp) -> Self {
+        let users = ["Owner", "Other", "Staff"].map(|name| {
+            let email = format!("{}@example.kz", name.to_lowercase());
+            Client::new(app).sign_up(name, &email, PW);
+            app.db()
+                .query_row("SELECT id FROM users WHERE email = ?1", [&email], |r| r.get(0))
+                .expect("user id")
+        });
+        let db = app.db();
+        db.execute("UPDATE users SET is_staff = 1 WHERE id = ?1", [users[2]]).expect("staff");
+        World { app, db, users }
+    }
+
+    /// A new visitor for actor `i` (anonymous, owner, other, staff): signed-in actors get a new
+    /// session of their own, made in the database, so a sign-out in one row signs out no other.
+    pub fn client(&self, i: usize) -> Client<'a> {
+        let c = Client::new(self.app);
+        if i > 0 {
+            let cookie = session(&self.db, self.users[i - 1]);
+            let (name, value) = cookie.split_once('=').expect("cookie");
+            c.cookies.borrow_mut().insert(name.to_owned(), value.to_owned());
+        }
+        c
+    }
+
+    /// The owner, with a form token.
+    fn owner(&self) -> Client<'a> {
+        let c = self.client(1);
+        c.get("/about");
+        c
+    }
+
+    /// An ad of the owner made in the database: "active", "paused" (by its owner) or
+    /// "blocked" (unpublished by staff).
+    pub fn ad(&self, state: &str) -> i64 {
+        let mut ad = Ad::new(self.users[0], "Экскаватор-погрузчик JCB 3CX", 10);
+        ad.kind = "rent";
+        ad.active = state == "active";
+        let id = ad.insert(&self.db);
+        if state == "blocked" {
+            self.db
+                .execute("UPDATE ads SET blocked_at = ?1 WHERE id = ?2", (uzmat::db::now(), id))
+                .expect("block");
+        }
+        id
+    }
+
+    /// An ad of the owner posted with a photo, then put in `state` as [`World::ad`] does;
+    /// returns its id and the photo's card size.
+    pub fn ad_with_photo(&self, state: &str) -> (i64, String) {
+        let owner = self.owner();
+        owner.get("/ads/new?kind=rent");
+        let photo = jpeg(320, 240, 70);
+        let r = owner.post_multipart(
+            "/ads/new?kind=rent",
+            &rent_fields(),
+            &[("photos", "p.jpg", "image/jpeg", &photo)],
+        );
+        assert_eq!(r.status, 303, "posting failed");
+        self.app.drain();
+        let (id, card): (i64, String) = self
+            .db
+            .query_row(
+                "SELECT ad_id, card_path FROM ad_photos WHERE ad_id = (SELECT max(id) FROM ads)",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .expect("photo");
+        let blocked_at = (state == "blocked").then(uzmat::db::now);
+        self.db
+            .execute(
+                "UPDATE ads SET is_active = ?1, blocked_at = ?2 WHERE id = ?3",
+                (state == "active", blocked_at, id),
+            )
+            .expect("state");
+        (id, card)
+    }
+
+    /// A photo the owner uploaded with a form that was refused: kept for the fixed form only.
+    pub fn unsaved_upload(&self) -> String {
+        let owner = self.owner();
+        owner.get("/ads/new?kind=rent");
+        let mut form = rent_fields();
+        form.retain(|(k, _)| *k != "title");
+        let photo = jpeg(200, 150, 9);
+        let r = owner.post_multipart(
+            "/ads/new?kind=rent",
+            &form,
+            &[("photos", "a.jpg", "image/jpeg", &photo)],
+        );
+        assert_eq!(r.status, 422, "the form is refused and keeps the upload");
+        self.db
+            .query_row("SELECT path FROM photo_uploads ORDER BY rowid DESC LIMIT 1", [], |r| {
+                r.get(0)
+            })
+            .expect("upload")
+    }
+
+    /// The ad page's path.
+    pub fn ad_page(&self, id: i64) -> String {
+        let slug: String = self
+            .db
+            .query_row("SELECT slug FROM ads WHERE id = ?1", [id], |r| r.get(0))
+            .expect("ad");
+        format!("/ad/{id}-{slug}")
+    }
+
+    /// A freight listing of the owner.
+    pub fn freight(&self) -> i64 {
+        let r = self.owner().post("/logistics/new", &cargo());
+        assert_eq!(r.status, 303, "freight not posted");
+        r.header("location").and_then(|l| l.rsplit('/').next()?.parse().ok()).expect("id")
+    }
+
+    /// The link of a password reset mailed to the owner, asked for from another IP (the
+    /// table's own asks count against loopback's hourly limit).
+    pub fn reset_link(&self) -> String {
+        let c = Client::from_ip(self.app, "192.0.2.50");
+        c.get("/password/forgot");
+        assert_eq!(c.post("/password/forgot", &[("email", "owner@example.kz")]).status, 200);
+        self.app.drain();
+        let mail: String = self
+            .db
+            .query_row(
+                "SELECT body FROM outbox WHERE to_addr = 'owner@example.kz'
+                   AND body LIKE '%/password/reset/%'",
+                [],
+                |r| r.get(0),
+            )
+            .expect("reset mail");
+        let at = mail.find("/password/reset/").expect("link");
+        mail[at..].split_whitespace().next().expect("link").to_owned()
+    }
+
+    /// The stylesheet's hashed URL.
+    pub fn stylesheet(&self) -> String {
+        let link = self.app.get("/").html().first("link[rel=stylesheet]").expect("stylesheet");
+        link.attr("href").expect("href").to_owned()
+    }
+}
+
+/// A valid cargo listing.
+pub fn cargo() -> Vec<(&'static str, &'static str)> {
+    crate::freight::cargo(
+        "Металлоконструкции 20 т",
+        ("kz", "Алматы"),
+        ("uz", "Ташкент"),
+        "2026-12-05",
+    )
+}
