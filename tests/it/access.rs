@@ -138,8 +138,8 @@ fn every_route_by_actor() {
         get("/nowhere", [404; 4]),
         // an ad: published, to all; unpublished by its owner or by staff, to its owner only
         get(w.ad_page(public), all),
-        get(w.ad_page(paused), [404, 200, 404, 404]),
-        get(w.ad_page(blocked), [404, 200, 404, 404]),
+        get(w.ad_page(paused), [404, 200, 404, 200]),
+        get(w.ad_page(blocked), [404, 200, 404, 200]),
         // photos: a hidden ad's to its owner and staff; an unsaved upload to its uploader
         get(format!("/media/{public_photo}"), all),
         get(format!("/media/{paused_photo}"), [404, 200, 404, 200]),
@@ -151,11 +151,15 @@ fn every_route_by_actor() {
         get("/ads/new?kind=sale", signed_in),
         multipart(at("/ads/new?kind=rent"), rent(), members),
         get(format!("/ad/{public}/edit"), [303, 200, 403, 403]),
+        // someone else's unpublished ad is not there to edit; staff see it, and may not edit it
+        get(format!("/ad/{paused}/edit"), [303, 200, 404, 403]),
         multipart(Target::Fresh(Box::new(|| format!("/ad/{}/edit", world.ad("active")))), rent(),
                   [403, 303, 403, 403]),
-        post(fresh("paused", "activate"), &[], owner_or_staff),
+        // an unpublished ad is not there for other users: 404, not 403
+        post(fresh("paused", "activate"), &[], [403, 303, 404, 303]),
         // staff unpublished it: only staff publish it again
-        post(fresh("blocked", "activate"), &[], [403, 403, 403, 303]),
+        post(fresh("blocked", "activate"), &[], [403, 403, 404, 303]),
+        post(fresh("paused", "delete"), &[], [403, 303, 404, 303]),
         post(fresh("active", "deactivate"), &[], owner_or_staff),
         post(fresh("active", "delete"), &[], owner_or_staff),
         post(at(format!("/ad/{active}/favorite")), &[], members),
@@ -170,7 +174,8 @@ fn every_route_by_actor() {
              owner_or_staff),
         // accounts
         get("/signup", [200, 303, 303, 303]),
-        post(at("/signup"), &[("email", "not an address")], [422; 4]),
+        // signed in, a second account is not made: back to the account
+        post(at("/signup"), &[("email", "not an address")], [422, 303, 303, 303]),
         get("/login", [200, 303, 303, 303]),
         post(at("/login"), &[("email", "nobody@example.kz"), ("password", "wrong")], [422; 4]),
         post(at("/logout"), &[], [303; 4]),

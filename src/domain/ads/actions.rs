@@ -58,6 +58,8 @@ pub fn edit(
     write_tx(conn, |tx| {
         match write::ownership(tx, id)? {
             None => return Ok(Err(Denied::NotFound)),
+            // someone else's unpublished ad is not there for them at all
+            Some(o) if o.owner_id != owner && !o.is_active => return Ok(Err(Denied::NotFound)),
             Some(o) if o.owner_id != owner => return Ok(Err(Denied::Forbidden)),
             Some(_) => {}
         }
@@ -78,6 +80,9 @@ pub fn set_active(
 ) -> rusqlite::Result<Result<(), Denied>> {
     write_tx(conn, |tx| {
         let Some(o) = write::ownership(tx, id)? else { return Ok(Err(Denied::NotFound)) };
+        if !o.visible_to(actor) {
+            return Ok(Err(Denied::NotFound));
+        }
         let as_staff = o.owner_id != actor.id;
         if (as_staff || active && o.blocked) && !actor.is_staff {
             return Ok(Err(Denied::Forbidden));
@@ -97,6 +102,9 @@ pub fn delete(
 ) -> rusqlite::Result<Result<Vec<String>, Denied>> {
     write_tx(conn, |tx| {
         let Some(o) = write::ownership(tx, id)? else { return Ok(Err(Denied::NotFound)) };
+        if !o.visible_to(actor) {
+            return Ok(Err(Denied::NotFound));
+        }
         if o.owner_id != actor.id && !actor.is_staff {
             return Ok(Err(Denied::Forbidden));
         }

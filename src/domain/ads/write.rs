@@ -7,6 +7,7 @@ use super::form::NewAd;
 use super::repo::{CARD_COLUMNS, card_from_row};
 use crate::domain::ids::{AdId, UserId};
 use crate::domain::slug::slugify;
+use crate::domain::users::SessionUser;
 
 /// Who owns an ad and its state (deleted ads are gone for everyone).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -17,6 +18,14 @@ pub struct Ownership {
     pub is_active: bool,
     /// Unpublished by staff: only staff may publish it again.
     pub blocked: bool,
+}
+
+impl Ownership {
+    /// Whether `user` may see the ad at all: published, theirs, or staff. To anyone else an
+    /// unpublished ad answers like a missing one: its existence is not told.
+    pub fn visible_to(&self, user: &SessionUser) -> bool {
+        self.is_active || self.owner_id == user.id || user.is_staff
+    }
 }
 
 /// The owner of a live (not deleted) ad.

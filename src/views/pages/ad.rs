@@ -169,7 +169,7 @@ pub fn page(
             span { (Text(&card.title)) }
         }
         @if !card.is_active {
-            p.note.warn { (t("ad.inactive_owner")) }
+            p.note.warn { (t(if is_owner { "ad.inactive_owner" } else { "ad.inactive_staff" })) }
         }
         div.ad-layout {
             section.gallery aria-label=(t("ad.photos")) {

@@ -43,7 +43,9 @@ pub async fn show(
         .await?;
     let Some((ad, favorite)) = found else { return Err(Error::NotFound) };
     let is_owner = viewer == Some(ad.owner_id);
-    if !ad.card.is_active && !is_owner {
+    // an unpublished ad is its owner's, and staff's to moderate; for anyone else it is gone
+    let is_staff = ctx.user.as_ref().is_some_and(|u| u.is_staff);
+    if !ad.card.is_active && !is_owner && !is_staff {
         return Err(Error::NotFound);
     }
     if slug != ad.card.slug {

@@ -13,6 +13,7 @@ use crate::domain::ads::write;
 use crate::domain::ads::{Kind, actions, form, repo};
 use crate::domain::ids::{AdId, UserId};
 use crate::domain::photos::{self, MAX_PER_AD};
+use crate::domain::users::SessionUser;
 use crate::jobs::Job;
 use crate::views::forms::FormState;
 use crate::views::pages::ad_form as view;
@@ -233,7 +234,7 @@ pub async fn create(
 }
 
 /// Loads an ad the user may edit: its owner only.
-async fn owned(state: &AppState, user: UserId, id: AdId) -> Result<(AdId, Kind)> {
+async fn owned(state: &AppState, user: &SessionUser, id: AdId) -> Result<(AdId, Kind)> {
     let found = state
         .db
         .run(move |conn| {
@@ -244,7 +245,10 @@ async fn owned(state: &AppState, user: UserId, id: AdId) -> Result<(AdId, Kind)>
         })
         .await?;
     let (o, kind) = found.ok_or(Error::NotFound)?;
-    if o.owner_id != user {
+    if !o.visible_to(user) {
+        return Err(Error::NotFound);
+    }
+    if o.owner_id != user.id {
         return Err(Error::Forbidden);
     }
     Ok((id, Kind::parse(&kind).unwrap_or(Kind::Sale)))
@@ -256,7 +260,7 @@ pub async fn edit_form(
     RequireUser(ctx, user): RequireUser,
     IdPath(id): IdPath<AdId>,
 ) -> Result<Response> {
-    let (id, kind) = owned(&state, user.id, id).await?;
+    let (id, kind) = owned(&state, &user, id).await?;
     let now = ctx.now;
     let (detail, photos) = state
         .db
@@ -275,6 +279,6 @@ pub async fn update(
     IdPath(id): IdPath<AdId>,
     req: Request,
 ) -> Result<Response> {
-    let (id, kind) = owned(&state, user.id, id).await?;
+    let (id, kind) = owned(&state, &user, id).await?;
     save(state, ctx, user.id, kind, Some(id), req).await
 }

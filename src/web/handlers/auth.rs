@@ -92,6 +92,10 @@ pub async fn signup(
     ctx: PageCtx,
     form: CsrfForm,
 ) -> Result<Response> {
+    // a second account is not made from inside the first one
+    if ctx.user.is_some() {
+        return Ok(Redirect::to("/account").into_response());
+    }
     let kind = if form.get("account_type") == "company" {
         AccountType::Company
     } else {
