@@ -11,32 +11,19 @@ struct Asset {
     mime: &'static str,
 }
 
+/// An embedded file of `assets/` and its type.
+macro_rules! asset {
+    ($name:literal, $mime:literal) => {
+        Asset { name: $name, body: include_bytes!(concat!("../../assets/", $name)), mime: $mime }
+    };
+}
+
 const ASSETS: &[Asset] = &[
-    Asset {
-        name: "app.css",
-        body: include_bytes!("../../assets/app.css"),
-        mime: "text/css; charset=utf-8",
-    },
-    Asset {
-        name: "app.js",
-        body: include_bytes!("../../assets/app.js"),
-        mime: "text/javascript; charset=utf-8",
-    },
-    Asset {
-        name: "logo.svg",
-        body: include_bytes!("../../assets/logo.svg"),
-        mime: "image/svg+xml",
-    },
-    Asset {
-        name: "favicon.svg",
-        body: include_bytes!("../../assets/favicon.svg"),
-        mime: "image/svg+xml",
-    },
-    Asset {
-        name: "placeholder.svg",
-        body: include_bytes!("../../assets/placeholder.svg"),
-        mime: "image/svg+xml",
-    },
+    asset!("app.css", "text/css; charset=utf-8"),
+    asset!("app.js", "text/javascript; charset=utf-8"),
+    asset!("logo.svg", "image/svg+xml"),
+    asset!("favicon.svg", "image/svg+xml"),
+    asset!("placeholder.svg", "image/svg+xml"),
 ];
 
 struct Index {
