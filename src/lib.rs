@@ -68,8 +68,7 @@ impl App {
         )
         .map_err(|e| anyhow::anyhow!("auth.argon2_*: {e}"))?;
         let hash_permits = Arc::new(tokio::sync::Semaphore::new(config.auth.hash_concurrency));
-        let listener = TcpListener::bind(config.server.bind)
-            .await
+        let listener = listen(config.server.bind)
             .with_context(|| format!("listening on {}", config.server.bind))?;
         {
             let db = db.clone();
@@ -125,6 +124,19 @@ impl App {
         web::serve::serve(self.listener, app, limits, shutdown).await;
         tokio::task::spawn_blocking(move || jobs.shutdown()).await.map_err(std::io::Error::other)
     }
+}
+
+/// Binds the listener with a backlog of 1,024: at `server.max_connections` the accept loop
+/// pauses, and the kernel's queue (128 by default) is what holds the next ones meanwhile.
+fn listen(addr: SocketAddr) -> std::io::Result<TcpListener> {
+    let socket = if addr.is_ipv4() {
+        tokio::net::TcpSocket::new_v4()?
+    } else {
+        tokio::net::TcpSocket::new_v6()?
+    };
+    socket.set_reuseaddr(true)?;
+    socket.bind(addr)?;
+    socket.listen(1024)
 }
 
 /// Resolves on SIGINT or SIGTERM.

@@ -102,9 +102,15 @@ pub async fn error_pages(State(state): State<AppState>, req: Request, next: Next
     let uri = req.uri().clone();
     let issued = req.extensions().get::<super::csrf::IssuedAnon>().cloned();
     let request_id = req.extensions().get::<RequestId>().copied();
+    let slow_body = req.extensions().get::<super::serve::SlowBody>().cloned();
     let https = state.config.server.https;
     let mut resp = next.run(req).await;
     flash::write(&mut resp, https);
+    // a body cut for arriving too slowly fails whichever extractor read it: say what happened
+    if slow_body.is_some_and(|s| s.cut()) {
+        *resp.status_mut() = axum::http::StatusCode::REQUEST_TIMEOUT;
+        resp.extensions_mut().insert(ErrorPage { message: Some("error.too_slow".into()) });
+    }
     let status = resp.status();
     let is_error_page = resp.extensions().get::<ErrorPage>().is_some();
     let framework_error =

@@ -143,6 +143,7 @@ impl Connection {
             // what `into_make_service_with_connect_info` gave handlers (`ClientIp`)
             parts.extensions.insert(ConnectInfo(peer));
             let timed_out = Arc::new(AtomicBool::new(false));
+            parts.extensions.insert(SlowBody(timed_out.clone()));
             let body = TimedBody::new(body, limits, timed_out.clone());
             let response = hyper::service::Service::call(&app, Request::from_parts(parts, body));
             async move {
@@ -175,7 +176,7 @@ impl Connection {
 /// The body of one request, failing once it arrives too slowly: `body_timeout` from the first
 /// read, plus a second for each `body_min_bytes_per_second` bytes received (Apache
 /// mod_reqtimeout's `body=N,MinRate=K`), so a large upload at a modest rate passes and a
-/// trickle is cut. The handler's extractor then fails and the client gets its 400 page.
+/// trickle is cut. The handler's extractor then fails and the client gets a 408 page.
 struct TimedBody<B> {
     inner: B,
     limits: Limits,
@@ -188,6 +189,18 @@ struct TimedBody<B> {
 impl<B> TimedBody<B> {
     fn new(inner: B, limits: Limits, timed_out: Arc<AtomicBool>) -> Self {
         Self { inner, limits, clock: None, received: 0, timed_out }
+    }
+}
+
+/// Set when the request's body was cut for arriving too slowly: the error page middleware
+/// answers 408 then, whatever the extractor that met the cut body said.
+#[derive(Debug, Clone)]
+pub struct SlowBody(Arc<AtomicBool>);
+
+impl SlowBody {
+    /// Whether the body was cut.
+    pub fn cut(&self) -> bool {
+        self.0.load(Ordering::Relaxed)
     }
 }
 

@@ -162,7 +162,7 @@ fn trickled_body_is_cut_and_steady_bodies_pass() {
     let (status, _) = read_response(&mut s);
     assert!(status.starts_with("HTTP/1.1 303"), "a steady body passes: {status}");
 
-    // one byte every 500 ms: cut at about 2 s with the 400 page, and the connection closed
+    // one byte every 500 ms: cut at about 2 s with the 408 page, and the connection closed
     let (head, body) = prefs_post(&c, 1000);
     let mut s = connect(app.addr);
     s.write_all(&head).expect("write");
@@ -176,7 +176,7 @@ fn trickled_body_is_cut_and_steady_bodies_pass() {
     });
     let (took, answer) = wait_closed(&mut s, Duration::from_secs(6));
     assert_between(took, 1.5, 4.5, "trickled body");
-    assert!(answer.starts_with("HTTP/1.1 400"), "{}", answer.lines().next().unwrap_or(""));
+    assert!(answer.starts_with("HTTP/1.1 408"), "{}", answer.lines().next().unwrap_or(""));
     assert!(answer.to_ascii_lowercase().contains("connection: close"), "{answer}");
     drop(s);
     let _ = drip.join();

@@ -11,7 +11,9 @@ pub fn page(ctx: &PageCtx, status: u16, message: Option<&str>, request_id: Optio
     let t = |k| ctx.lang.t(k);
     let (title, text) = match status {
         413 => (t("error.400.title"), message.unwrap_or(t("error.too_large"))),
-        400 | 405 | 415 | 422 => (t("error.400.title"), message.unwrap_or(t("error.400.text"))),
+        400 | 405 | 408 | 415 | 422 => {
+            (t("error.400.title"), message.unwrap_or(t("error.400.text")))
+        }
         403 => (t("error.403.title"), t("error.403.text")),
         404 => (t("error.404.title"), t("error.404.text")),
         _ => (t("error.500.title"), t("error.500.text")),
