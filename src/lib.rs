@@ -3,6 +3,7 @@
 //! [`App::build`] wires the store, the job pool and the HTTP router from a [`Config`];
 //! `main` and the integration tests both start the site through it.
 
+pub mod alloc;
 pub mod cache;
 pub mod config;
 pub mod db;
