@@ -32,6 +32,32 @@
     });
   }
 
+  // The phone number: asked for in the background and shown in place of the button.
+  document.querySelectorAll("form.phone-form").forEach(function (form) {
+    form.addEventListener("submit", function (ev) {
+      ev.preventDefault();
+      fetch(form.action, {
+        method: "POST",
+        body: new URLSearchParams(new FormData(form)),
+        headers: { "Accept": "application/json" },
+        credentials: "same-origin"
+      }).then(function (r) {
+        if (!r.ok) { throw new Error("phone " + r.status); }
+        return r.json();
+      }).then(function (data) {
+        var link = document.createElement("a");
+        link.className = "phone-number";
+        link.href = "tel:" + data.tel;
+        link.textContent = data.phone;
+        var p = document.createElement("p");
+        p.className = "phone";
+        p.appendChild(link);
+        form.replaceWith(p);
+        link.focus();
+      }).catch(function () { form.submit(); });
+    });
+  });
+
   // Favorites: send the form in the background and flip the heart, no reload.
   document.querySelectorAll("form.fav-form").forEach(function (form) {
     form.addEventListener("submit", function (ev) {

@@ -20,6 +20,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (6, include_str!("migrations/0006_view_tally.sql")),
     (7, include_str!("migrations/0007_seller_counts.sql")),
     (8, include_str!("migrations/0008_media_access.sql")),
+    (9, include_str!("migrations/0009_phone_reveals.sql")),
 ];
 
 /// A pooled connection.

@@ -48,6 +48,8 @@ job_kinds! {
     SweepUploads => "upload_sweep",
     /// `Job::RecomputeUsd`.
     RecomputeUsd => "usd_recompute",
+    /// `Job::PhoneReveal`.
+    PhoneReveal => "phone_reveal",
     /// `Job::Probe`.
     Probe => "probe",
 }

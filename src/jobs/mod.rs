@@ -67,6 +67,11 @@ pub enum Job {
     },
     /// Forget photo uploads nobody saved within a day.
     SweepUploads,
+    /// Count a visitor's asking for an ad's phone number.
+    PhoneReveal {
+        /// The ad.
+        ad_id: AdId,
+    },
     /// Recompute approximate USD prices after the rates changed.
     RecomputeUsd,
     /// A diagnostic job: does nothing, fails, or panics (used by tests of the guarantees).
@@ -107,6 +112,7 @@ impl Job {
             Job::SweepSessions => JobKind::SweepSessions,
             Job::DeliverMail => JobKind::DeliverMail,
             Job::ResizePhotos { .. } => JobKind::ResizePhotos,
+            Job::PhoneReveal { .. } => JobKind::PhoneReveal,
             Job::DeleteFiles { .. } => JobKind::DeleteFiles,
             Job::SweepUploads => JobKind::SweepUploads,
             Job::RecomputeUsd => JobKind::RecomputeUsd,
@@ -310,7 +316,8 @@ impl Jobs {
                 stats.overflowed.fetch_add(1, Ordering::Relaxed);
                 Some(job)
             }
-            Job::Probe(_) => {
+            // a statistic: lost when the queue and its overflow are full, and counted as such
+            Job::PhoneReveal { .. } | Job::Probe(_) => {
                 stats.dropped.fetch_add(1, Ordering::Relaxed);
                 None
             }

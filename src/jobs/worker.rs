@@ -186,6 +186,10 @@ fn run_one(shared: &Shared, conn: &mut Connection, job: &Job) -> Result<(), JobE
             photos::delete_files(&shared.settings, &paths)
         }
         Job::RecomputeUsd => photos::recompute_usd(conn, &shared.settings),
+        Job::PhoneReveal { ad_id } => {
+            crate::domain::ads::write::count_phone_reveal(conn, *ad_id)?;
+            Ok(())
+        }
         Job::Probe(ProbeOutcome::Ok) => Ok(()),
         Job::Probe(ProbeOutcome::Fail) => Err(JobError::Probe),
         Job::Probe(ProbeOutcome::Panic) => panic!("probe job asked to panic"),

@@ -157,6 +157,7 @@ pub fn router(state: AppState) -> Router {
         .route("/ad/{id}/deactivate", post(handlers::ad_manage::deactivate))
         .route("/ad/{id}/delete", post(handlers::ad_manage::delete))
         .route("/ad/{id}/favorite", post(handlers::ad_manage::favorite))
+        .route("/ad/{id}/phone", post(handlers::ad::phone))
         .route("/favorites", get(handlers::ad_manage::favorites))
         .route("/logistics", get(handlers::freight::list))
         .route("/logistics/new", get(handlers::freight::new_form).post(handlers::freight::create))

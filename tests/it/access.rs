@@ -165,6 +165,9 @@ fn every_route_by_actor() {
         post(at(format!("/ad/{active}/favorite")), &[], members),
         // a hidden ad is nobody else's to favorite
         post(at(format!("/ad/{paused}/favorite")), &[], [403, 303, 404, 404]),
+        // the phone, asked for: anyone who may see the ad
+        post(at(format!("/ad/{active}/phone")), &[], all),
+        post(at(format!("/ad/{paused}/phone")), &[], [404, 200, 404, 200]),
         get("/favorites", signed_in),
         get("/my/ads", signed_in),
         // freight

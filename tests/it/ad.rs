@@ -98,3 +98,56 @@ fn every_text_on_the_ad_page_is_escaped() {
         "shown {texts} times as text, {attrs} in attributes"
     );
 }
+
+#[test]
+fn the_phone_is_not_in_the_page_until_asked_and_each_reveal_is_counted() {
+    use crate::support::client::Client;
+    let app = crate::support::spawn_app();
+    let db = app.db();
+    let owner = crate::support::build::user(&db, "Продавец", None);
+    let id = crate::support::build::Ad::new(owner, "Экскаватор JCB JS220", 10).insert(&db);
+    let page = format!("/ad/{id}-ad-{id}");
+    let digits = "7010000000";
+    let visitor = Client::new(&app);
+    let html = visitor.get(&page).body;
+    assert!(!html.replace(' ', "").contains(digits), "the number is not in the page");
+    assert!(html.contains(&format!("action=\"/ad/{id}/phone\"")), "a button asks for it");
+    // without JavaScript: the page comes back with the number
+    let r = visitor.post(&format!("/ad/{id}/phone"), &[]);
+    assert_eq!(r.status, 200);
+    assert!(r.body.contains("href=\"tel:+77010000000\""), "the number is shown");
+    // a script's way: JSON
+    let token = visitor.csrf();
+    let r = visitor.post_raw(
+        &format!("/ad/{id}/phone"),
+        &[("csrf_token", &token)],
+        &[("accept", "application/json")],
+    );
+    assert_eq!(r.status, 200);
+    let json: serde_json::Value = serde_json::from_str(&r.body).expect("json");
+    assert_eq!(json["phone"], "+7 701 000 00 00");
+    assert_eq!(json["tel"], "+77010000000");
+    // a forged token changes nothing
+    assert_eq!(
+        visitor.post_raw(&format!("/ad/{id}/phone"), &[("csrf_token", "x")], &[]).status,
+        403
+    );
+    app.drain();
+    let reveals = |db: &rusqlite::Connection| -> i64 {
+        db.query_row("SELECT phone_reveals FROM ads WHERE id = ?1", [id], |r| r.get(0)).expect("n")
+    };
+    assert_eq!(reveals(&db), 2, "two reveals, each counted by a job");
+    // the owner sees the number in the page, and does not count
+    let seller = Client::new(&app);
+    seller.cookies.borrow_mut().insert(
+        "uzmat_session".into(),
+        crate::support::build::session(&db, owner).trim_start_matches("uzmat_session=").into(),
+    );
+    assert!(seller.get(&page).body.contains("href=\"tel:+77010000000\""));
+    seller.post(&format!("/ad/{id}/phone"), &[]);
+    app.drain();
+    assert_eq!(reveals(&db), 2);
+    // a hidden ad's number is nobody else's
+    db.execute("UPDATE ads SET is_active = 0 WHERE id = ?1", [id]).expect("hide");
+    assert_eq!(visitor.post(&format!("/ad/{id}/phone"), &[]).status, 404);
+}

@@ -108,10 +108,24 @@ fn scripts_enhance_theme_phone_and_gallery() {
     b.click(".thumb:nth-child(2)").expect("thumb");
     let main_after = b.prop("#gallery-main", "src").expect("src");
     assert_ne!(main_before, main_after, "thumbnail swapped the main photo");
-    // the phone hides behind a button
-    assert!(!b.is_displayed(".phone-number").expect("hidden"));
-    b.click(".phone summary").expect("show phone");
-    assert!(b.is_displayed(".phone-number").expect("shown"));
+    // the phone is not in the page until asked; the button shows it in place, no reload
+    assert_eq!(b.count(".phone-number").expect("count"), 0, "not in the page");
+    b.eval("window.__noReload = true; return true;").expect("marker");
+    b.click(".phone-form button").expect("show phone");
+    let mut shown = false;
+    for _ in 0..100 {
+        if b.count(".phone-number").expect("count") == 1 {
+            shown = true;
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert!(shown && b.is_displayed(".phone-number").expect("shown"), "the number appears");
+    assert_eq!(
+        b.eval("return window.__noReload === true;").expect("still here"),
+        serde_json::Value::Bool(true),
+        "no page reload"
+    );
     let errors = b.console_errors().expect("console");
     assert!(errors.is_empty(), "console errors: {errors:?}");
 }

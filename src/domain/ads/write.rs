@@ -126,6 +126,12 @@ fn photo_files(conn: &Connection, ad: AdId) -> rusqlite::Result<Vec<String>> {
     Ok(out)
 }
 
+/// Counts one reveal of an ad's phone number.
+pub fn count_phone_reveal(conn: &Connection, id: AdId) -> rusqlite::Result<()> {
+    conn.execute("UPDATE ads SET phone_reveals = phone_reveals + 1 WHERE id = ?1", [id])?;
+    Ok(())
+}
+
 /// A row of "my ads".
 #[derive(Debug, Clone)]
 pub struct MyAd {

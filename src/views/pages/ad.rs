@@ -151,11 +151,14 @@ fn seo_head(ad: &AdDetail, base: &str) -> Markup {
 }
 
 /// Renders the ad page. `favorite` is the signed-in viewer's state (None: anonymous).
+/// `phone_shown`: the visitor asked for the number (the form's answer without JavaScript);
+/// otherwise the page carries only the button that asks.
 pub fn page(
     ctx: &PageCtx,
     ad: &AdDetail,
     is_owner: bool,
     favorite: Option<bool>,
+    phone_shown: bool,
     base: &str,
 ) -> Markup {
     let lang = ctx.lang;
@@ -194,9 +197,14 @@ pub fn page(
                 @if let Some(usd) = lang.price_usd(&card.price) { p.usd { (Text(&usd)) } }
                 p.muted { (Text(layout::country(lang, card.country))) ", " (Text(&card.city)) }
                 @if let Some(phone) = &ad.phone {
-                    details.phone {
-                        summary.btn { (icon::phone()) " " (t("ad.show_phone")) }
-                        a.phone-number href=(format!("tel:{}", phone.replace(' ', ""))) { (Text(phone)) }
+                    @if phone_shown || is_owner {
+                        p.phone { a.phone-number href=(format!("tel:{}", phone.replace(' ', ""))) { (Text(phone)) } }
+                    } @else {
+                        // the number is not in the page until asked: scrapers get a button
+                        form.phone.phone-form method="post" action=(format!("/ad/{}/phone", card.id)) {
+                            (crate::views::forms::csrf(ctx))
+                            button.btn type="submit" { (icon::phone()) " " (t("ad.show_phone")) }
+                        }
                     }
                 }
                 @if let Some(s) = &ad.seller {

@@ -1,15 +1,18 @@
 //! `GET /ad/{id}-{slug}`: the ad page; counts the view through a job.
 
 use axum::extract::{Path, State};
+use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 
+use crate::domain::ads::AdDetail;
 use crate::domain::ads::{favorites, repo};
 use crate::domain::ids::{AdId, ParseId};
 use crate::jobs::{Job, View, is_bot};
 use crate::views;
 use crate::web::AppState;
+use crate::web::csrf::CsrfForm;
 use crate::web::error::{Error, Result};
-use crate::web::extract::{ClientIp, PageCtx, UserAgent};
+use crate::web::extract::{ClientIp, IdPath, PageCtx, UserAgent, WantsJson};
 
 /// Splits `123-some-slug` (or `123`) into the id and the slug.
 fn parse_id_slug(s: &str) -> Option<(AdId, &str)> {
@@ -17,16 +20,13 @@ fn parse_id_slug(s: &str) -> Option<(AdId, &str)> {
     Some((AdId::parse_id(id)?, slug))
 }
 
-/// The ad page. Inactive ads are shown to their owner only; other URLs redirect to the
-/// canonical one.
-pub async fn show(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    ClientIp(ip): ClientIp,
-    UserAgent(ua): UserAgent,
-    Path(id_slug): Path<String>,
-) -> Result<Response> {
-    let (id, slug) = parse_id_slug(&id_slug).ok_or(Error::NotFound)?;
+/// An ad as this visitor may see it, with their favorite mark and whether it is theirs: an
+/// unpublished ad is its owner's, and staff's to moderate; for anyone else it is gone.
+async fn visible(
+    state: &AppState,
+    ctx: &PageCtx,
+    id: AdId,
+) -> Result<(AdDetail, Option<bool>, bool)> {
     let now = ctx.now;
     let viewer = ctx.user.as_ref().map(|u| u.id);
     // the signed-in viewer's favorite mark comes in the same trip to the database
@@ -43,11 +43,24 @@ pub async fn show(
         .await?;
     let Some((ad, favorite)) = found else { return Err(Error::NotFound) };
     let is_owner = viewer == Some(ad.owner_id);
-    // an unpublished ad is its owner's, and staff's to moderate; for anyone else it is gone
     let is_staff = ctx.user.as_ref().is_some_and(|u| u.is_staff);
     if !ad.card.is_active && !is_owner && !is_staff {
         return Err(Error::NotFound);
     }
+    Ok((ad, favorite, is_owner))
+}
+
+/// The ad page; other URLs of the ad redirect to the canonical one.
+pub async fn show(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    ClientIp(ip): ClientIp,
+    UserAgent(ua): UserAgent,
+    Path(id_slug): Path<String>,
+) -> Result<Response> {
+    let (id, slug) = parse_id_slug(&id_slug).ok_or(Error::NotFound)?;
+    let (ad, favorite, is_owner) = visible(&state, &ctx, id).await?;
+    let now = ctx.now;
     if slug != ad.card.slug {
         return Ok(Redirect::permanent(&ad.card.path()).into_response());
     }
@@ -55,7 +68,34 @@ pub async fn show(
         state.jobs.submit(Job::View(View { ad_id: id, client: ip, at: now })).await;
     }
     let base = state.config.server.public_url.trim_end_matches('/');
-    Ok(views::pages::ad::page(&ctx, &ad, is_owner, favorite, base).into_response())
+    Ok(views::pages::ad::page(&ctx, &ad, is_owner, favorite, false, base).into_response())
+}
+
+/// `POST /ad/{id}/phone`: the seller's number, asked for (it is not in the page, so a scraper
+/// must hold a form token for each); each reveal is counted by a job. Scripts get JSON and
+/// show it in place; without them the ad page comes back with the number in it.
+pub async fn phone(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    IdPath(id): IdPath<AdId>,
+    WantsJson(wants_json): WantsJson,
+    _csrf: CsrfForm,
+) -> Result<Response> {
+    let (ad, favorite, is_owner) = visible(&state, &ctx, id).await?;
+    let Some(number) = ad.phone.clone() else { return Err(Error::NotFound) };
+    if !is_owner {
+        state.jobs.submit(Job::PhoneReveal { ad_id: id }).await;
+    }
+    if wants_json {
+        let body = serde_json::json!({ "phone": number, "tel": number.replace(' ', "") });
+        return Ok((
+            [(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))],
+            body.to_string(),
+        )
+            .into_response());
+    }
+    let base = state.config.server.public_url.trim_end_matches('/');
+    Ok(views::pages::ad::page(&ctx, &ad, is_owner, favorite, true, base).into_response())
 }
 
 #[cfg(test)]
