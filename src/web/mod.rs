@@ -73,8 +73,11 @@ pub struct Shared {
 /// Public pages' data, shared by all visitors for a moment (`server.page_cache_ms`), and
 /// listing counts (`server.count_cache_seconds`).
 pub struct Caches {
-    /// The home page's rendered blocks by place and language.
+    /// The home page's rendered blocks by place and language (anonymous visitors).
     pub home: crate::cache::TtlCache<String, Arc<str>>,
+    /// The home page's blocks as data by place: signed-in visitors' pages are rendered from
+    /// them with their own favorite marks, and the anonymous render starts from them too.
+    pub home_blocks: crate::cache::TtlCache<String, Arc<crate::domain::ads::home::Home>>,
     /// Listing pages by filter.
     pub listing: crate::cache::TtlCache<String, Arc<crate::domain::ads::list::Page>>,
     /// Listing counts by filter (without page).
@@ -88,6 +91,7 @@ impl Caches {
         let counts = std::time::Duration::from_secs(cfg.count_cache_seconds);
         Self {
             home: crate::cache::TtlCache::new(page, 1_000),
+            home_blocks: crate::cache::TtlCache::new(page, 1_000),
             listing: crate::cache::TtlCache::new(page, 10_000),
             counts: Arc::new(crate::cache::TtlCache::new(counts, 50_000)),
         }

@@ -77,3 +77,58 @@ fn badge_shows_the_count_and_follows_the_cache_rules() {
     // anonymous visitors have no badge
     assert_eq!(badge(&app.get("/")), None);
 }
+
+#[test]
+fn with_the_page_cache_on_each_signed_in_page_shows_only_its_own_marks_and_badge() {
+    let app = spawn_with(|c| {
+        c.server.page_cache_ms = 60_000;
+        c.server.count_cache_seconds = 60;
+    });
+    let db = app.db();
+    let seller = user(&db, "Seller", None);
+    let (a, b) = (user(&db, "Alima", None), user(&db, "Bakhyt", None));
+    let ads: Vec<i64> =
+        (0..4).map(|i| Ad::new(seller, &format!("Кран {i}"), 10 + i).insert(&db)).collect();
+    for (who, ad) in [(a, ads[0]), (a, ads[1]), (b, ads[2])] {
+        db.execute(
+            "INSERT INTO favorites (user_id, ad_id, created_at) VALUES (?1, ?2, 0)",
+            (who, ad),
+        )
+        .expect("favorite");
+    }
+    // Alima has 2 unread messages from Bakhyt about ad 3; Bakhyt has none
+    thread_with_messages(&db, ads[3], b, a, 2);
+    let (ca, cb) = (session(&db, a), session(&db, b));
+    let marked = |page: &crate::support::Resp| -> Vec<i64> {
+        let html = page.html();
+        let mut ids: Vec<i64> = html
+            .select("article.card:has(.fav-btn[aria-pressed=true])")
+            .iter()
+            .filter_map(|el| el.attr("data-ad-id").and_then(|v| v.parse().ok()))
+            .collect();
+        ids.sort();
+        ids.dedup();
+        ids
+    };
+    for round in 0..2 {
+        // the second round is served from the caches the first filled
+        for path in ["/", "/catalog"] {
+            let pa = app.get_with(path, &[("cookie", &ca)]);
+            let pb = app.get_with(path, &[("cookie", &cb)]);
+            let anon = app.get(path);
+            assert_eq!(marked(&pa), vec![ads[0], ads[1]], "{path} round {round}: Alima's marks");
+            assert_eq!(marked(&pb), vec![ads[2]], "{path} round {round}: Bakhyt's marks");
+            assert!(marked(&anon).is_empty(), "{path}: nobody's marks for the anonymous");
+            assert_eq!(badge(&pa), Some(2), "{path}: Alima's badge");
+            assert_eq!(badge(&pb), None, "{path}: Bakhyt has no badge");
+            assert!(pa.body.contains("Alima") && !pa.body.contains("Bakhyt"), "{path}: her name");
+            assert!(pb.body.contains("Bakhyt") && !pb.body.contains("Alima"), "{path}: his name");
+            let token = |p: &crate::support::Resp| {
+                p.html()
+                    .first("input[name=csrf_token]")
+                    .and_then(|e| e.attr("value").map(str::to_owned))
+            };
+            assert_ne!(token(&pa), token(&pb), "{path}: each page its own form token");
+        }
+    }
+}

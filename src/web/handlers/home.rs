@@ -1,13 +1,14 @@
 //! `GET /`: hot offers, popular and fresh ads for the visitor's country and city.
 
+use std::sync::Arc;
+
 use axum::extract::State;
 use maud::{Markup, PreEscaped};
-
-use crate::cache::Lookup;
 use serde::Deserialize;
 
+use crate::cache::Lookup;
 use crate::domain::ads::filter::parse_place;
-use crate::domain::ads::home::{self, Place};
+use crate::domain::ads::home::{self, Home, Place};
 use crate::jobs::Job;
 use crate::views;
 use crate::web::AppState;
@@ -35,11 +36,8 @@ pub async fn show(
     }
     let now = ctx.now;
     if ctx.user.is_some() {
-        // signed-in pages carry the viewer's favorites and token: rendered for them alone
-        let blocks = {
-            let place = place.clone();
-            state.db.run(move |conn| Ok(home::load(conn, now, &place)?)).await?
-        };
+        // the blocks are everyone's; only the favorite marks and the token are the viewer's
+        let blocks = shared_blocks(&state, &place, now).await?;
         let ids =
             blocks.hot.iter().chain(&blocks.popular).chain(&blocks.fresh).map(|c| c.id).collect();
         let favs = super::favorites_of(&state, &ctx, ids).await?;
@@ -48,28 +46,37 @@ pub async fn show(
         return Ok(views::pages::home::page(&ctx, &place, html));
     }
     let key = format!("{place:?}{:?}", ctx.lang);
-    let cached = match state.caches.home.lookup(&key) {
-        Lookup::Fresh(html) => {
-            return Ok(views::pages::home::page(&ctx, &place, PreEscaped(html.to_string())));
-        }
-        Lookup::Refresh(html) => Some(html),
+    if let Lookup::Fresh(html) = state.caches.home.lookup(&key) {
+        return Ok(views::pages::home::page(&ctx, &place, PreEscaped(html.to_string())));
+    }
+    let blocks = shared_blocks(&state, &place, now).await?;
+    let html: std::sync::Arc<str> =
+        views::pages::home::blocks(ctx.lang, now, &place, &blocks, None).into_string().into();
+    state.caches.home.put(key, html.clone());
+    Ok(views::pages::home::page(&ctx, &place, PreEscaped(html.to_string())))
+}
+
+/// The home blocks of a place, shared by every visitor for `server.page_cache_ms`: a stale copy
+/// is served while one request reloads it, and kept when the reload fails.
+async fn shared_blocks(state: &AppState, place: &Place, now: i64) -> Result<Arc<Home>> {
+    let key = format!("{place:?}");
+    let cached = match state.caches.home_blocks.lookup(&key) {
+        Lookup::Fresh(blocks) => return Ok(blocks),
+        Lookup::Refresh(blocks) => Some(blocks),
         Lookup::Miss => None,
     };
     let loaded = {
         let place = place.clone();
         state.db.run(move |conn| Ok(home::load(conn, now, &place)?)).await
     };
-    let html: std::sync::Arc<str> = match (loaded, cached) {
-        (Ok(blocks), _) => {
-            views::pages::home::blocks(ctx.lang, now, &place, &blocks, None).into_string().into()
-        }
-        // a failed refresh keeps serving what we had
+    let blocks = match (loaded, cached) {
+        (Ok(blocks), _) => Arc::new(blocks),
         (Err(e), Some(old)) => {
-            tracing::warn!(error = %e, "home refresh failed; serving the cached page");
-            old
+            tracing::warn!(error = %e, "home refresh failed; serving the cached blocks");
+            return Ok(old);
         }
         (Err(e), None) => return Err(e.into()),
     };
-    state.caches.home.put(key, html.clone());
-    Ok(views::pages::home::page(&ctx, &place, PreEscaped(html.to_string())))
+    state.caches.home_blocks.put(key, blocks.clone());
+    Ok(blocks)
 }
