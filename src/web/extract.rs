@@ -79,9 +79,11 @@ impl FromRequestParts<AppState> for PageCtx {
         }
         let now = ctx.now;
         let cache = state.unread.clone();
+        // a point read by primary key on every signed-in page: run here when a connection is
+        // free rather than paying a hand-off to the blocking pool
         let found = state
             .db
-            .run(move |conn| {
+            .run_here(move |conn| {
                 let Some((user, touch)) = sessions::lookup(conn, &sid, now)? else {
                     return Ok(None);
                 };

@@ -32,7 +32,8 @@ pub async fn favorites_of(
     let Some(user) = ctx.user.as_ref().map(|u| u.id) else { return Ok(None) };
     let set = state
         .db
-        .run(move |conn| Ok(crate::domain::ads::favorites::favorite_ids(conn, user, &ids)?))
+        // one indexed lookup of at most a page's ids: here, not on the blocking pool
+        .run_here(move |conn| Ok(crate::domain::ads::favorites::favorite_ids(conn, user, &ids)?))
         .await?;
     Ok(Some(set))
 }
