@@ -75,6 +75,10 @@ pub struct Shared {
 pub struct Caches {
     /// The home page's rendered blocks by place and language (anonymous visitors).
     pub home: crate::cache::TtlCache<String, Arc<str>>,
+    /// The home page's blocks rendered for signed-in visitors by place, language and path, with
+    /// slots for the token and the favorite marks, and the ads they show.
+    #[allow(clippy::type_complexity)]
+    pub home_signed: crate::cache::TtlCache<String, (Arc<str>, Arc<[crate::domain::ids::AdId]>)>,
     /// The home page's blocks as data by place: signed-in visitors' pages are rendered from
     /// them with their own favorite marks, and the anonymous render starts from them too.
     pub home_blocks: crate::cache::TtlCache<String, Arc<crate::domain::ads::home::Home>>,
@@ -92,6 +96,7 @@ impl Caches {
         Self {
             home: crate::cache::TtlCache::new(page, 1_000),
             home_blocks: crate::cache::TtlCache::new(page, 1_000),
+            home_signed: crate::cache::TtlCache::new(page, 1_000),
             listing: crate::cache::TtlCache::new(page, 10_000),
             counts: Arc::new(crate::cache::TtlCache::new(counts, 50_000)),
         }

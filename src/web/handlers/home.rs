@@ -1,5 +1,6 @@
 //! `GET /`: hot offers, popular and fresh ads for the visitor's country and city.
 
+use std::collections::HashSet;
 use std::sync::Arc;
 
 use axum::extract::State;
@@ -9,6 +10,7 @@ use serde::Deserialize;
 use crate::cache::Lookup;
 use crate::domain::ads::filter::parse_place;
 use crate::domain::ads::home::{self, Home, Place};
+use crate::domain::ids::AdId;
 use crate::jobs::Job;
 use crate::views;
 use crate::web::AppState;
@@ -36,14 +38,37 @@ pub async fn show(
     }
     let now = ctx.now;
     if ctx.user.is_some() {
-        // the blocks are everyone's; only the favorite marks and the token are the viewer's
-        let blocks = shared_blocks(&state, &place, now).await?;
-        let ids =
-            blocks.hot.iter().chain(&blocks.popular).chain(&blocks.fresh).map(|c| c.id).collect();
-        let favs = super::favorites_of(&state, &ctx, ids).await?;
-        let viewer = views::components::viewer(&ctx, favs.as_ref());
-        let html = views::pages::home::blocks(ctx.lang, now, &place, &blocks, viewer.as_ref());
-        return Ok(views::pages::home::page(&ctx, &place, html));
+        // the blocks are everyone's, rendered once for signed-in visitors with a slot for the
+        // form token and every heart off; this visitor's token and favorites go in as written
+        let key = format!("{place:?}{:?}{}", ctx.lang, ctx.path);
+        let (html, ids) = match state.caches.home_signed.lookup(&key) {
+            Lookup::Fresh(cached) => cached,
+            _ => {
+                let blocks = shared_blocks(&state, &place, now).await?;
+                let ids: Arc<[AdId]> = blocks
+                    .hot
+                    .iter()
+                    .chain(&blocks.popular)
+                    .chain(&blocks.fresh)
+                    .map(|c| c.id)
+                    .collect();
+                let none = HashSet::new();
+                let slot = views::components::Viewer {
+                    csrf: views::components::TOKEN_SLOT,
+                    favorites: &none,
+                    back: &ctx.path,
+                };
+                let html: Arc<str> =
+                    views::pages::home::blocks(ctx.lang, now, &place, &blocks, Some(&slot))
+                        .into_string()
+                        .into();
+                state.caches.home_signed.put(key, (html.clone(), ids.clone()));
+                (html, ids)
+            }
+        };
+        let favs = super::favorites_of(&state, &ctx, ids.to_vec()).await?.unwrap_or_default();
+        let html = views::components::fill_viewer_slots(&html, &ctx.csrf, &favs);
+        return Ok(views::pages::home::page(&ctx, &place, PreEscaped(html)));
     }
     let key = format!("{place:?}{:?}", ctx.lang);
     if let Lookup::Fresh(html) = state.caches.home.lookup(&key) {
