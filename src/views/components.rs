@@ -63,23 +63,43 @@ pub struct Viewer<'a> {
 pub const TOKEN_SLOT: &str = "\u{1}token\u{1}";
 
 /// A block rendered with [`TOKEN_SLOT`] and every heart off, made this viewer's: their token
-/// in every form, and the hearts of their favorites on.
+/// in every form, and the hearts of their favorites on. One pass over the block, whatever the
+/// number of favorites.
 pub fn fill_viewer_slots(
     html: &str,
     csrf: &str,
     favorites: &std::collections::HashSet<AdId>,
 ) -> String {
-    let mut out = html.replace(TOKEN_SLOT, csrf);
-    for id in favorites {
-        let form = format!("action=\"/ad/{id}/favorite\"");
-        let mut from = 0;
-        while let Some(at) = out[from..].find(&form).map(|i| i + from) {
-            let off = "aria-pressed=\"false\"";
-            let Some(pressed) = out[at..].find(off).map(|i| i + at) else { break };
-            out.replace_range(pressed..pressed + off.len(), "aria-pressed=\"true\"");
-            from = pressed;
+    const FORM: &str = "action=\"/ad/";
+    const OFF: &str = "aria-pressed=\"false\"";
+    const ON: &str = "aria-pressed=\"true\"";
+    let html = html.replace(TOKEN_SLOT, csrf);
+    if favorites.is_empty() {
+        return html;
+    }
+    let mut out = String::with_capacity(html.len() + 64);
+    let mut rest = html.as_str();
+    while let Some(at) = rest.find(FORM) {
+        let tail = &rest[at + FORM.len()..];
+        let digits = tail.bytes().take_while(u8::is_ascii_digit).count();
+        let id = tail[..digits].parse::<i64>().ok();
+        let is_heart = tail[digits..].starts_with("/favorite\"");
+        // the form's button is the next pressed-state after its action
+        let pressed = rest[at..].find(OFF).map(|i| i + at);
+        match (id, is_heart, pressed) {
+            (Some(id), true, Some(p)) => {
+                out.push_str(&rest[..p]);
+                out.push_str(if favorites.contains(&AdId(id)) { ON } else { OFF });
+                rest = &rest[p + OFF.len()..];
+            }
+            _ => {
+                let skip = at + FORM.len();
+                out.push_str(&rest[..skip]);
+                rest = &rest[skip..];
+            }
         }
     }
+    out.push_str(rest);
     out
 }
 

@@ -46,10 +46,14 @@ pub fn favorite_ids(
     if ads.is_empty() {
         return Ok(HashSet::new());
     }
-    // one query for the whole page: the ids are integers of ours, bound through json_each
+    // one query for the whole page: the ids are integers of ours, bound through json_each.
+    // The page's ids lead (CROSS JOIN keeps that order) and each is one probe of the primary
+    // key: led by the user's favorites instead, a user with 200 of them re-read the JSON 200
+    // times, and their home page ran at a sixth of a new user's speed
     let ids = serde_json::to_string(ads).unwrap_or_else(|_| "[]".into());
     let mut stmt = conn.prepare_cached(
-        "SELECT f.ad_id FROM favorites f JOIN json_each(?2) j ON j.value = f.ad_id WHERE f.user_id = ?1",
+        "SELECT f.ad_id FROM json_each(?2) j CROSS JOIN favorites f
+         WHERE f.user_id = ?1 AND f.ad_id = j.value",
     )?;
     stmt.query_map((user, ids), |r| r.get(0))?.collect()
 }
