@@ -32,49 +32,42 @@
     });
   }
 
-  // The phone number: asked for in the background and shown in place of the button.
-  document.querySelectorAll("form.phone-form").forEach(function (form) {
-    form.addEventListener("submit", function (ev) {
-      ev.preventDefault();
-      fetch(form.action, {
-        method: "POST",
-        body: new URLSearchParams(new FormData(form)),
-        headers: { "Accept": "application/json" },
-        credentials: "same-origin"
-      }).then(function (r) {
-        if (!r.ok) { throw new Error("phone " + r.status); }
-        return r.json();
-      }).then(function (data) {
-        var link = document.createElement("a");
-        link.className = "phone-number";
-        link.href = "tel:" + data.tel;
-        link.textContent = data.phone;
-        var p = document.createElement("p");
-        p.className = "phone";
-        p.appendChild(link);
-        form.replaceWith(p);
-        link.focus();
-      }).catch(function () { form.submit(); });
+  // Sends a form in the background and hands its JSON answer to `done`; on any failure the
+  // form is sent the ordinary way, so the page still does what was asked.
+  function sendInBackground(selector, done) {
+    document.querySelectorAll(selector).forEach(function (form) {
+      form.addEventListener("submit", function (ev) {
+        ev.preventDefault();
+        fetch(form.action, {
+          method: "POST",
+          body: new URLSearchParams(new FormData(form)),
+          headers: { "Accept": "application/json" },
+          credentials: "same-origin"
+        }).then(function (r) {
+          if (!r.ok) { throw new Error(form.action + " " + r.status); }
+          return r.json();
+        }).then(function (data) { done(form, data); })
+          .catch(function () { form.submit(); });
+      });
     });
+  }
+
+  // The phone number: asked for in the background and shown in place of the button.
+  sendInBackground("form.phone-form", function (form, data) {
+    var link = document.createElement("a");
+    link.className = "phone-number";
+    link.href = "tel:" + data.tel;
+    link.textContent = data.phone;
+    var p = document.createElement("p");
+    p.className = "phone";
+    p.appendChild(link);
+    form.replaceWith(p);
+    link.focus();
   });
 
   // Favorites: send the form in the background and flip the heart, no reload.
-  document.querySelectorAll("form.fav-form").forEach(function (form) {
-    form.addEventListener("submit", function (ev) {
-      ev.preventDefault();
-      var button = form.querySelector(".fav-btn");
-      fetch(form.action, {
-        method: "POST",
-        body: new URLSearchParams(new FormData(form)),
-        headers: { "Accept": "application/json" },
-        credentials: "same-origin"
-      }).then(function (r) {
-        if (!r.ok) { throw new Error("favorite " + r.status); }
-        return r.json();
-      }).then(function (data) {
-        button.setAttribute("aria-pressed", data.favorite ? "true" : "false");
-      }).catch(function () { form.submit(); });
-    });
+  sendInBackground("form.fav-form", function (form, data) {
+    form.querySelector(".fav-btn").setAttribute("aria-pressed", data.favorite ? "true" : "false");
   });
 
   // Destructive buttons ask first.
