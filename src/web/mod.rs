@@ -77,8 +77,7 @@ pub struct Caches {
     pub home: crate::cache::TtlCache<String, Arc<str>>,
     /// The home page's blocks rendered for signed-in visitors by place, language and path, with
     /// slots for the token and the favorite marks, and the ads they show.
-    #[allow(clippy::type_complexity)]
-    pub home_signed: crate::cache::TtlCache<String, (Arc<str>, Arc<[crate::domain::ids::AdId]>)>,
+    pub home_signed: crate::cache::TtlCache<String, SignedHome>,
     /// The home page's blocks as data by place: signed-in visitors' pages are rendered from
     /// them with their own favorite marks, and the anonymous render starts from them too.
     pub home_blocks: crate::cache::TtlCache<String, Arc<crate::domain::ads::home::Home>>,
@@ -87,6 +86,10 @@ pub struct Caches {
     /// Listing counts by filter (without page).
     pub counts: Arc<crate::cache::TtlCache<String, i64>>,
 }
+
+/// The signed-in home blocks with their slots, and the ads they show (whose favorite marks
+/// the viewer's lookup asks for).
+pub type SignedHome = (Arc<str>, Arc<[crate::domain::ids::AdId]>);
 
 impl Caches {
     /// Caches with the configured lifetimes.

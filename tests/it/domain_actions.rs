@@ -198,10 +198,11 @@ fn ads_are_posted_edited_published_favorited_and_deleted_by_whoever_may() {
     let mut edited = new_ad();
     edited.title = "Экскаватор Hitachi ZX200-5G".into();
     assert_eq!(
-        ads::edit(&mut conn, buyer, id, &edited, &[], NOW).expect("db"),
+        ads::edit(&mut conn, &buyer_u, id, &edited, &[], NOW).expect("db"),
         Err(Denied::Forbidden)
     );
-    let s = ads::edit(&mut conn, owner, id, &edited, &[], NOW).expect("db").expect("owner edits");
+    let s =
+        ads::edit(&mut conn, &owner_u, id, &edited, &[], NOW).expect("db").expect("owner edits");
     assert_eq!(s.removed_files, vec!["photos/x.jpg".to_owned()], "the photo left the form");
 
     assert_eq!(ads::toggle_favorite(&mut conn, buyer, id, NOW).expect("db"), Ok(true));
@@ -225,7 +226,7 @@ fn ads_are_posted_edited_published_favorited_and_deleted_by_whoever_may() {
     assert_eq!(store.count("SELECT count(*) FROM favorites"), 0);
     assert_eq!(ads::delete(&mut conn, &staff_u, id, NOW).expect("db"), Err(Denied::NotFound));
     assert_eq!(
-        ads::edit(&mut conn, owner, id, &edited, &[], NOW).expect("db"),
+        ads::edit(&mut conn, &owner_u, id, &edited, &[], NOW).expect("db"),
         Err(Denied::NotFound)
     );
 }

@@ -49,22 +49,19 @@ pub fn post(
 /// Saves an edit by the ad's owner; `Denied` when the ad is gone or someone else's.
 pub fn edit(
     conn: &mut Connection,
-    owner: UserId,
+    actor: &SessionUser,
     id: AdId,
     ad: &NewAd,
     photos: &[FormPhoto],
     now: i64,
 ) -> rusqlite::Result<Result<Saved, Denied>> {
     write_tx(conn, |tx| {
-        match write::ownership(tx, id)? {
-            None => return Ok(Err(Denied::NotFound)),
-            // someone else's unpublished ad is not there for them at all
-            Some(o) if o.owner_id != owner && !o.is_active => return Ok(Err(Denied::NotFound)),
-            Some(o) if o.owner_id != owner => return Ok(Err(Denied::Forbidden)),
-            Some(_) => {}
+        let Some(o) = write::ownership(tx, id)? else { return Ok(Err(Denied::NotFound)) };
+        if let Err(denied) = o.may_edit(actor) {
+            return Ok(Err(denied));
         }
         write::update(tx, id, ad, now)?;
-        let changes = ad_photos::set_photos(tx, id, owner, photos)?;
+        let changes = ad_photos::set_photos(tx, id, actor.id, photos)?;
         Ok(Ok(saved(tx, id, changes)?))
     })
 }

@@ -3,8 +3,10 @@
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::AdCard;
+use super::Kind;
 use super::form::NewAd;
 use super::repo::{CARD_COLUMNS, card_from_row};
+use crate::domain::Denied;
 use crate::domain::ids::{AdId, UserId};
 use crate::domain::slug::slugify;
 use crate::domain::users::SessionUser;
@@ -18,9 +20,23 @@ pub struct Ownership {
     pub is_active: bool,
     /// Unpublished by staff: only staff may publish it again.
     pub blocked: bool,
+    /// Its kind (which form edits it).
+    pub kind: Kind,
 }
 
 impl Ownership {
+    /// Whether `user` may edit the ad: its owner only. Someone else's unpublished ad answers
+    /// like a missing one, unless they are staff (who see it, and may not edit it).
+    pub fn may_edit(&self, user: &SessionUser) -> Result<(), Denied> {
+        if !self.visible_to(user) {
+            Err(Denied::NotFound)
+        } else if self.owner_id != user.id {
+            Err(Denied::Forbidden)
+        } else {
+            Ok(())
+        }
+    }
+
     /// Whether `user` may see the ad at all: published, theirs, or staff. To anyone else an
     /// unpublished ad answers like a missing one: its existence is not told.
     pub fn visible_to(&self, user: &SessionUser) -> bool {
@@ -31,9 +47,17 @@ impl Ownership {
 /// The owner of a live (not deleted) ad.
 pub fn ownership(conn: &Connection, id: AdId) -> rusqlite::Result<Option<Ownership>> {
     conn.query_row(
-        "SELECT owner_id, is_active, blocked_at IS NOT NULL FROM ads WHERE id = ?1 AND deleted_at IS NULL",
+        "SELECT owner_id, is_active, blocked_at IS NOT NULL, kind FROM ads WHERE id = ?1 AND deleted_at IS NULL",
         [id],
-        |r| Ok(Ownership { owner_id: r.get(0)?, is_active: r.get(1)?, blocked: r.get(2)? }),
+        |r| {
+            let kind: String = r.get(3)?;
+            Ok(Ownership {
+                owner_id: r.get(0)?,
+                is_active: r.get(1)?,
+                blocked: r.get(2)?,
+                kind: Kind::parse(&kind).unwrap_or(Kind::Sale),
+            })
+        },
     )
     .optional()
 }

@@ -155,7 +155,7 @@ async fn collect_photos(
 async fn save(
     state: AppState,
     ctx: PageCtx,
-    user: UserId,
+    actor: SessionUser,
     kind: Kind,
     ad: Option<AdId>,
     req: Request,
@@ -163,6 +163,7 @@ async fn save(
     let rules = FileRules { field: "photos", max_bytes: photos::MAX_BYTES, max_files: MAX_PER_AD };
     let form = multipart::read(&state, req, rules).await?;
     let mut errors = FieldErrors::default();
+    let user = actor.id;
     let all_photos = collect_photos(&state, user, ad, &form, &mut errors).await?;
     let arranged = arrange(&form, all_photos);
     if arranged.len() > MAX_PER_AD {
@@ -187,7 +188,7 @@ async fn save(
         .db
         .run(move |conn| {
             let saved = match ad {
-                Some(id) => actions::edit(conn, user, id, &new_ad, &arranged, now)?,
+                Some(id) => actions::edit(conn, &actor, id, &new_ad, &arranged, now)?,
                 None => Ok(actions::post(conn, user, &new_ad, &arranged, now)?),
             };
             // queued here, right after the commit, even if the visitor has gone meanwhile
@@ -230,28 +231,15 @@ pub async fn create(
         .as_deref()
         .and_then(Kind::parse)
         .ok_or_else(|| Error::BadRequest(ctx.lang.t("error.bad_kind").to_owned()))?;
-    save(state, ctx, user.id, kind, None, req).await
+    save(state, ctx, user, kind, None, req).await
 }
 
 /// Loads an ad the user may edit: its owner only.
 async fn owned(state: &AppState, user: &SessionUser, id: AdId) -> Result<(AdId, Kind)> {
-    let found = state
-        .db
-        .run(move |conn| {
-            let Some(o) = write::ownership(conn, id)? else { return Ok(None) };
-            let kind: String =
-                conn.query_row("SELECT kind FROM ads WHERE id = ?1", [id], |r| r.get(0))?;
-            Ok(Some((o, kind)))
-        })
-        .await?;
-    let (o, kind) = found.ok_or(Error::NotFound)?;
-    if !o.visible_to(user) {
-        return Err(Error::NotFound);
-    }
-    if o.owner_id != user.id {
-        return Err(Error::Forbidden);
-    }
-    Ok((id, Kind::parse(&kind).unwrap_or(Kind::Sale)))
+    let o = state.db.run(move |conn| Ok(write::ownership(conn, id)?)).await?;
+    let o = o.ok_or(Error::NotFound)?;
+    o.may_edit(user)?;
+    Ok((id, o.kind))
 }
 
 /// `GET /ad/{id}/edit`.
@@ -280,5 +268,5 @@ pub async fn update(
     req: Request,
 ) -> Result<Response> {
     let (id, kind) = owned(&state, &user, id).await?;
-    save(state, ctx, user.id, kind, Some(id), req).await
+    save(state, ctx, user, kind, Some(id), req).await
 }
