@@ -24,6 +24,26 @@ pub struct Config {
     pub mail: MailConfig,
     /// Photo uploads.
     pub uploads: UploadsConfig,
+    /// Chats.
+    pub chat: ChatConfig,
+}
+
+/// `[chat]`
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ChatConfig {
+    /// Messages one user may send per minute.
+    pub messages_per_minute: u32,
+    /// Live sockets open at once, over all users.
+    pub max_sockets: usize,
+    /// Live sockets of one user (browser tabs) at once.
+    pub sockets_per_user: usize,
+}
+
+impl Default for ChatConfig {
+    fn default() -> Self {
+        Self { messages_per_minute: 30, max_sockets: 10_000, sockets_per_user: 8 }
+    }
 }
 
 /// `[uploads]`

@@ -54,6 +54,7 @@ impl App {
             mail_dir: config.server.data_dir.join("mail"),
             uploads_dir: config.server.data_dir.join("uploads"),
             rates: config.currency.clone(),
+            public_url: config.server.public_url.clone(),
         };
         let jobs =
             Jobs::start(db.clone(), config.jobs.clone(), settings, metrics.clone(), unread.clone())
@@ -84,8 +85,33 @@ impl App {
                 );
             }
         }
+        let keys_path = config.server.data_dir.join("chat-keys.txt");
+        let chat_keys =
+            Arc::new(domain::chats::seal::Keyring::load_or_create(&keys_path).with_context(
+                || format!("reading or creating the chat keys {}", keys_path.display()),
+            )?);
+        {
+            let (db, ring) = (db.clone(), chat_keys.clone());
+            let sealed = tokio::task::spawn_blocking(move || -> Result<usize, db::DbError> {
+                let mut conn = db.get()?;
+                let mut total = 0;
+                loop {
+                    let n = domain::chats::actions::seal_legacy(&mut conn, &ring, 1_000)?;
+                    total += n;
+                    if n == 0 {
+                        return Ok(total);
+                    }
+                }
+            })
+            .await??;
+            if sealed > 0 {
+                tracing::info!(sealed, "sealed chat messages stored as plain text");
+            }
+        }
         let decode_budget = Arc::new(tokio::sync::Semaphore::new(config.uploads.decode_budget_mib));
         let throttle = Arc::new(web::throttle::Throttles::new(&config.auth));
+        let hub =
+            Arc::new(web::live::Hub::new(config.chat.max_sockets, config.chat.sockets_per_user));
         let state = AppState::new(web::Shared {
             db,
             jobs,
@@ -98,6 +124,8 @@ impl App {
             decode_budget,
             throttle,
             caches: Arc::new(web::Caches::new(&config_copy)),
+            hub,
+            chat_keys,
         });
         Ok(Self { listener, state })
     }
@@ -120,8 +148,15 @@ impl App {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
         let jobs = self.state.jobs.clone();
+        let hub = self.state.hub.clone();
         let limits = web::serve::Limits::new(&self.state.config.server);
         let app = web::router(self.state);
+        let shutdown = async move {
+            shutdown.await;
+            // live sockets are not requests: they say goodbye at once, and browsers reconnect
+            // to the next process
+            hub.close_all();
+        };
         web::serve::serve(self.listener, app, limits, shutdown).await;
         tokio::task::spawn_blocking(move || jobs.shutdown()).await.map_err(std::io::Error::other)
     }

@@ -21,6 +21,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (7, include_str!("migrations/0007_seller_counts.sql")),
     (8, include_str!("migrations/0008_media_access.sql")),
     (9, include_str!("migrations/0009_phone_reveals.sql")),
+    (10, include_str!("migrations/0010_chats.sql")),
 ];
 
 /// A pooled connection.

@@ -64,6 +64,14 @@ id_type!(
     /// A freight listing's id.
     FreightId
 );
+id_type!(
+    /// A chat thread's id.
+    ThreadId
+);
+id_type!(
+    /// A chat message's id.
+    MessageId
+);
 
 /// A 1-based page number of a listing, at most [`PageNo::MAX`]: deep pages cost a scan, and
 /// nobody reads page 10,001.

@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod ads;
+pub mod chats;
 pub mod freight;
 pub mod geo;
 pub mod ids;

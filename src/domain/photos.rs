@@ -217,6 +217,13 @@ pub fn process_upload(bytes: &[u8], info: &Inspected) -> Result<Processed, Photo
     Ok(Processed { jpeg: encode(&img, 85)?, width: img.width(), height: img.height() })
 }
 
+/// Decodes a chat image, applies its orientation and re-encodes it at most 1600 px a side
+/// (what a chat shows; nothing of the sender's file but its pixels is kept).
+pub fn process_chat_image(bytes: &[u8], info: &Inspected) -> Result<Processed, PhotoError> {
+    let img = decode(bytes, info, 1600)?;
+    Ok(Processed { jpeg: encode(&img, 82)?, width: img.width(), height: img.height() })
+}
+
 /// Decodes an upload and re-encodes it as a square JPEG of `side` px, cropped to fill.
 pub fn process_square(bytes: &[u8], info: &Inspected, side: u32) -> Result<Vec<u8>, PhotoError> {
     // scaled down first (cheaply), then cropped and filtered at a small size

@@ -50,6 +50,8 @@ job_kinds! {
     RecomputeUsd => "usd_recompute",
     /// `Job::PhoneReveal`.
     PhoneReveal => "phone_reveal",
+    /// `Job::ChatMail`.
+    ChatMail => "chat_mail",
     /// `Job::Probe`.
     Probe => "probe",
 }

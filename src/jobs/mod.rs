@@ -74,6 +74,8 @@ pub enum Job {
     },
     /// Recompute approximate USD prices after the rates changed.
     RecomputeUsd,
+    /// Mail those whose chat messages waited unread (then deliver).
+    ChatMail,
     /// A diagnostic job: does nothing, fails, or panics (used by tests of the guarantees).
     Probe(ProbeOutcome),
 }
@@ -116,6 +118,7 @@ impl Job {
             Job::DeleteFiles { .. } => JobKind::DeleteFiles,
             Job::SweepUploads => JobKind::SweepUploads,
             Job::RecomputeUsd => JobKind::RecomputeUsd,
+            Job::ChatMail => JobKind::ChatMail,
             Job::Probe(_) => JobKind::Probe,
         }
     }
@@ -156,6 +159,8 @@ pub struct Settings {
     pub uploads_dir: std::path::PathBuf,
     /// Currency rates.
     pub rates: crate::config::CurrencyConfig,
+    /// The site's address, for links in mail.
+    pub public_url: String,
 }
 
 /// The handle handlers and the scheduler submit through. Cheap to clone.
@@ -306,6 +311,7 @@ impl Jobs {
             Job::TouchSession { .. }
             | Job::SweepSessions
             | Job::DeliverMail
+            | Job::ChatMail
             | Job::SweepUploads
             | Job::RecomputeUsd => {
                 stats.coalesced.fetch_add(1, Ordering::Relaxed);

@@ -38,6 +38,7 @@ pub(super) fn run(jobs: &Jobs, stop: &Receiver<()>) {
         jobs.enqueue(Job::Bump);
         // mail that failed to go out is retried
         jobs.enqueue(Job::DeliverMail);
+        jobs.enqueue(Job::ChatMail);
         jobs.shared.dedupe.sweep(crate::db::now());
         if last_sweep.elapsed() > Duration::from_secs(3600) {
             last_sweep = Instant::now();

@@ -69,16 +69,10 @@ impl UnreadCache {
     }
 }
 
-/// Messages sent to `user_id` by others after what the user has read, over all threads.
+/// The user's unread total: the counter chat writes keep in the same transaction as each
+/// send, read and delete (`domain::chats::actions`).
 pub fn count(conn: &Connection, user_id: UserId) -> rusqlite::Result<u32> {
-    conn.prepare_cached(
-        "SELECT count(*) FROM chat_threads t
-         JOIN chat_messages m ON m.thread_id = t.id
-         LEFT JOIN chat_reads r ON r.thread_id = t.id AND r.user_id = ?1
-         WHERE (t.buyer_id = ?1 OR t.seller_id = ?1)
-           AND m.sender_id <> ?1 AND m.id > coalesce(r.last_read_id, 0)",
-    )?
-    .query_row([user_id], |r| r.get(0))
+    crate::domain::chats::repo::unread_total(conn, user_id)
 }
 
 #[cfg(test)]

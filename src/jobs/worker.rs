@@ -186,6 +186,16 @@ fn run_one(shared: &Shared, conn: &mut Connection, job: &Job) -> Result<(), JobE
             photos::delete_files(&shared.settings, &paths)
         }
         Job::RecomputeUsd => photos::recompute_usd(conn, &shared.settings),
+        Job::ChatMail => {
+            let url = &shared.settings.public_url;
+            let queued =
+                crate::domain::chats::actions::queue_unread_mail(conn, url, crate::db::now())?;
+            if queued > 0 {
+                tracing::info!(queued, "mail about unread chat messages queued");
+                mail::deliver_pending(conn, &shared.settings)?;
+            }
+            Ok(())
+        }
         Job::PhoneReveal { ad_id } => {
             crate::domain::ads::write::count_phone_reveal(conn, *ad_id)?;
             Ok(())

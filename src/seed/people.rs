@@ -299,5 +299,8 @@ pub fn insert_chats(
         threads += 1;
         messages += count as u32;
     }
+    crate::domain::chats::actions::recount(tx)?;
+    // demo conversations are not mailed about
+    tx.execute("UPDATE chat_reads SET mailed_at = ?1 WHERE unread > 0", [now])?;
     Ok((threads, messages))
 }

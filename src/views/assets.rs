@@ -21,6 +21,7 @@ macro_rules! asset {
 const ASSETS: &[Asset] = &[
     asset!("app.css", "text/css; charset=utf-8"),
     asset!("app.js", "text/javascript; charset=utf-8"),
+    asset!("chat.js", "text/javascript; charset=utf-8"),
     asset!("logo.svg", "image/svg+xml"),
     asset!("favicon.svg", "image/svg+xml"),
     asset!("placeholder.svg", "image/svg+xml"),

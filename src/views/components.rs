@@ -270,6 +270,8 @@ pub mod icon {
         heart,
         /// A check mark in a circle (verified).
         verified,
+        /// A speech bubble (messages).
+        chat,
     }
 }
 
@@ -281,7 +283,7 @@ mod tests {
     fn every_icon_has_its_mask_in_the_stylesheet() {
         let css = include_str!("../../assets/app.css");
         assert_eq!(icon::eye().0, r#"<span class="icon icon-eye" aria-hidden="true"></span>"#);
-        assert_eq!(icon::ALL.len(), 6);
+        assert_eq!(icon::ALL.len(), 7);
         for markup in icon::ALL.iter().map(|f| f()) {
             let class = markup.0.split("icon icon-").nth(1).and_then(|s| s.split('"').next());
             let class = class.expect("an icon-* class");

@@ -60,6 +60,8 @@ pub fn page(ctx: &PageCtx, head: Head<'_>, body: Markup) -> Markup {
                 link rel="icon" href=(url("favicon.svg")) type="image/svg+xml";
                 link rel="stylesheet" href=(url("app.css"));
                 script src=(url("app.js")) defer {}
+                // the live socket: new messages and the unread badge on every signed-in page
+                @if ctx.user.is_some() { script src=(url("chat.js")) defer {} }
                 @if let Some(extra) = head.extra { (extra) }
             }
             body {
@@ -104,6 +106,12 @@ pub fn page(ctx: &PageCtx, head: Head<'_>, body: Markup) -> Markup {
                                 }
                             }
                             @if let Some(user) = &ctx.user {
+                                a.chats-link #chats-link href="/chats" title=(t("menu.chats")) {
+                                    (crate::views::components::icon::chat())
+                                    span.visually-hidden { (t("menu.chats")) }
+                                    // always there (hidden at zero) so the live socket can set it
+                                    span.badge #unread-badge aria-label=(t("header.unread")) hidden[ctx.unread == 0] { (ctx.unread) }
+                                }
                                 details.user-menu {
                                     summary title=(t("header.menu")) {
                                         @if let Some(a) = &user.avatar {
@@ -112,11 +120,9 @@ pub fn page(ctx: &PageCtx, head: Head<'_>, body: Markup) -> Markup {
                                             span.avatar aria-hidden="true" { (user.name.chars().next().unwrap_or('?')) }
                                         }
                                         span.user-name { (Text(&user.name)) }
-                                        @if ctx.unread > 0 {
-                                            span.badge #unread-badge aria-label=(t("header.unread")) { (ctx.unread) }
-                                        }
                                     }
                                     div.menu {
+                                        a href="/chats" { (t("menu.chats")) }
                                         a href="/my/ads" { (t("menu.my_ads")) }
                                         a href="/favorites" { (t("menu.favorites")) }
                                         a href="/account" { (t("menu.account")) }

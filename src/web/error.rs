@@ -17,6 +17,12 @@ pub enum Error {
     /// Not allowed.
     #[error("forbidden")]
     Forbidden,
+    /// Busy for now (e.g. every live socket taken); the message key says what.
+    #[error("unavailable: {0}")]
+    Unavailable(&'static str),
+    /// Understood, but a rule refuses it; the message key says which.
+    #[error("refused: {0}")]
+    Refused(&'static str),
     /// The body is over the route's limit.
     #[error("request too large")]
     TooLarge,
@@ -92,6 +98,8 @@ impl IntoResponse for Error {
             Error::BadRequest(m) => (StatusCode::BAD_REQUEST, Some(m)),
             Error::Forbidden => (StatusCode::FORBIDDEN, None),
             Error::TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, None),
+            Error::Unavailable(key) => (StatusCode::SERVICE_UNAVAILABLE, Some(key.to_owned())),
+            Error::Refused(key) => (StatusCode::UNPROCESSABLE_ENTITY, Some(key.to_owned())),
             Error::Internal(cause) => {
                 // logged here, once, inside the request's span (its id, method and route)
                 tracing::error!(cause = %chain(cause.as_ref()), "internal error");

@@ -8,6 +8,7 @@ pub mod extract;
 pub mod flash;
 pub mod handlers;
 pub mod input;
+pub mod live;
 mod middleware;
 pub mod multipart;
 pub mod serve;
@@ -68,6 +69,10 @@ pub struct Shared {
     pub throttle: Arc<throttle::Throttles>,
     /// Short-lived caches of public pages' data.
     pub caches: Arc<Caches>,
+    /// The open chat sockets.
+    pub hub: Arc<live::Hub>,
+    /// The keys chat text is sealed with.
+    pub chat_keys: Arc<crate::domain::chats::seal::Keyring>,
 }
 
 /// Public pages' data, shared by all visitors for a moment (`server.page_cache_ms`), and
@@ -170,6 +175,22 @@ pub fn router(state: AppState) -> Router {
         .route("/ad/{id}/delete", post(handlers::ad_manage::delete))
         .route("/ad/{id}/favorite", post(handlers::ad_manage::favorite))
         .route("/ad/{id}/phone", post(handlers::ad::phone))
+        .route("/ad/{id}/chat", post(handlers::chats::open_for_ad))
+        .route("/chats", get(handlers::chats::inbox))
+        .route("/chats/live", get(live::socket))
+        .route("/chats/{id}", get(handlers::chats::show))
+        .route(
+            "/chats/{id}/messages",
+            post(handlers::chats::send).layer(DefaultBodyLimit::max(handlers::chats::BODY_LIMIT)),
+        )
+        .route("/chats/{id}/read", post(handlers::chats::read))
+        .route("/chats/{id}/images/{name}", get(handlers::chats::image))
+        .route("/messages/{id}/edit", post(handlers::chats::edit))
+        .route("/messages/{id}/delete", post(handlers::chats::delete))
+        .route("/messages/{id}/report", post(handlers::chats::report))
+        .route("/support", post(handlers::chats::support))
+        .route("/users/{id}/block", post(handlers::chats::block))
+        .route("/users/{id}/unblock", post(handlers::chats::unblock))
         .route("/favorites", get(handlers::ad_manage::favorites))
         .route("/logistics", get(handlers::freight::list))
         .route("/logistics/new", get(handlers::freight::new_form).post(handlers::freight::create))

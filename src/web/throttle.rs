@@ -19,6 +19,8 @@ pub struct Throttles {
     pub signups: Throttle,
     /// Password-reset mails per IP per hour.
     pub resets: Throttle,
+    /// Chat messages per user per minute (`chat.messages_per_minute`).
+    pub chat: Throttle,
 }
 
 impl Throttles {
@@ -28,6 +30,7 @@ impl Throttles {
             login: Throttle::new(auth.login_lock_seconds),
             signups: Throttle::new(3600),
             resets: Throttle::new(3600),
+            chat: Throttle::new(60),
         }
     }
 }

@@ -99,6 +99,15 @@ fn every_route_by_actor() {
     let upload = w.unsaved_upload();
     std::fs::write(app.dir.path().join("uploads/photos/stray.jpg"), jpeg(8, 8, 1)).expect("stray");
     let freight = w.freight();
+    // chats: the other user asks the owner about an ad; staff ask about another (so each
+    // thread has a non-participant: staff in the first, the other user in the second)
+    let chat_ad = w.ad("active");
+    let thread = w.thread(chat_ad, 1);
+    let by_other = w.message(thread, 1, "Здравствуйте, техника свободна?");
+    let by_owner = w.message(thread, 0, "Да, свободна");
+    let image = w.image_message(thread);
+    let staff_thread = w.thread(w.ad("active"), 2);
+    let by_staff = w.message(staff_thread, 2, "Вопрос от модератора");
 
     let all = [200; 4];
     let signed_in = [303, 200, 200, 200];
@@ -109,6 +118,7 @@ fn every_route_by_actor() {
     let fresh = move |state: &'static str, action: &'static str| {
         Target::Fresh(Box::new(move || format!("/ad/{}/{action}", world.ad(state))))
     };
+    let text = |t: &str| How::Multipart(vec![("text", t.to_owned())], vec![]);
     let rent =
         || How::Multipart(rent_fields().iter().map(|(k, v)| (*k, v.to_string())).collect(), vec![]);
     #[rustfmt::skip]
@@ -198,6 +208,34 @@ fn every_route_by_actor() {
         post(at("/account/delete"), &[("password", "wrong")], [403, 422, 422, 422]),
         get("/account/export", signed_in),
         post(at("/prefs"), &[("theme", "light")], [303; 4]),
+        // chats: a thread and its images to its participants only (others: 404)
+        post(at(format!("/ad/{chat_ad}/chat")), &[], [403, 422, 303, 303]),
+        post(at(format!("/ad/{paused}/chat")), &[], [403, 422, 404, 404]),
+        get("/chats", signed_in),
+        get("/chats?support=1", signed_in),
+        // the socket answers only a page of this site (Origin); the test client sends none
+        get("/chats/live", [403; 4]),
+        get(format!("/chats/{thread}"), [303, 200, 200, 404]),
+        get(format!("/chats/{staff_thread}"), [303, 200, 404, 200]),
+        get(format!("/chats/{thread}/images/{image}"), [303, 200, 200, 404]),
+        get(format!("/chats/{thread}/images/nothing.jpg"), [303, 404, 404, 404]),
+        // chat images are never served as public media
+        get(format!("/media/chats/{image}"), [404; 4]),
+        multipart(at(format!("/chats/{thread}/messages")), text("Ещё вопрос"), [403, 303, 303, 404]),
+        multipart(at(format!("/chats/{staff_thread}/messages")), text("Ответ"), [403, 303, 404, 303]),
+        post(at(format!("/chats/{thread}/read")), &[], [403, 303, 303, 404]),
+        // edits by the author only; staff remove any message, edit only their own
+        post(at(format!("/messages/{by_other}/edit")), &[("text", "Исправлено")], [403, 403, 303, 404]),
+        post(at(format!("/messages/{by_staff}/edit")), &[("text", "Исправлено")], [403, 403, 404, 303]),
+        post(Target::Fresh(Box::new(|| format!("/messages/{}/delete", world.message(thread, 1, "x")))),
+             &[], [403, 403, 303, 303]),
+        post(Target::Fresh(Box::new(|| format!("/messages/{}/delete", world.message(staff_thread, 2, "y")))),
+             &[], [403, 403, 404, 303]),
+        // a report of someone else's message, by a participant
+        post(at(format!("/messages/{by_owner}/report")), &[("reason", "spam")], [403, 403, 303, 404]),
+        post(at("/support"), &[], members),
+        post(Target::Fresh(Box::new(|| format!("/users/{}/block", world.bystander()))), &[], members),
+        post(Target::Fresh(Box::new(|| format!("/users/{}/unblock", world.bystander()))), &[], members),
         // staff
         get("/admin", [303, 403, 403, 200]),
     ];

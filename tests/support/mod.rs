@@ -322,6 +322,52 @@ pub mod build {
     }
 
     /// Opens a session for a user; returns the cookie header value.
+    /// A signed-in user as the domain sees them (for calling domain actions directly).
+    pub fn as_user(user_id: i64) -> uzmat::domain::users::SessionUser {
+        uzmat::domain::users::SessionUser {
+            id: uzmat::domain::ids::UserId(user_id),
+            name: format!("user {user_id}"),
+            is_staff: false,
+            email_verified: true,
+            avatar: None,
+            session_hash: String::new(),
+        }
+    }
+
+    /// Opens `buyer`'s thread about `ad` through the domain; returns its id.
+    pub fn chat_thread(db: &mut Connection, ad: i64, buyer: i64) -> i64 {
+        let ad = uzmat::domain::ids::AdId(ad);
+        uzmat::domain::chats::actions::open_ad_thread(db, &as_user(buyer), ad, uzmat::db::now())
+            .expect("db")
+            .expect("thread opened")
+            .get()
+    }
+
+    /// Sends a message through the domain (counters and sealing as the site does); its id.
+    pub fn chat_send(
+        db: &mut Connection,
+        ring: &uzmat::domain::chats::seal::Keyring,
+        thread: i64,
+        from: i64,
+        text: &str,
+    ) -> i64 {
+        let thread = uzmat::domain::ids::ThreadId(thread);
+        uzmat::domain::chats::actions::send(
+            db,
+            ring,
+            &as_user(from),
+            thread,
+            text,
+            &[],
+            uzmat::db::now(),
+        )
+        .expect("db")
+        .expect("sent")
+        .message
+        .id
+        .get()
+    }
+
     pub fn session(db: &Connection, user_id: i64) -> String {
         let user = uzmat::domain::ids::UserId(user_id);
         let token = uzmat::domain::sessions::create(db, user, uzmat::db::now(), 30)

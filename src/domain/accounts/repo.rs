@@ -95,13 +95,16 @@ pub struct Account {
     pub email_verified: bool,
     /// Password hash (for the change-password check).
     pub password_hash: Option<String>,
+    /// Wants mail about chat messages left unread.
+    pub chat_mail: bool,
 }
 
 /// Loads an account.
 pub fn get(conn: &Connection, id: UserId) -> rusqlite::Result<Option<Account>> {
     conn.query_row(
         "SELECT id, email, account_type, name, phone, country, city, company_name, tax_id, director, company_phone,
-                company_email, address, legal_address, website, avatar_path, email_verified_at IS NOT NULL, password_hash
+                company_email, address, legal_address, website, avatar_path, email_verified_at IS NOT NULL, password_hash,
+                chat_mail
          FROM users WHERE id = ?1 AND deleted_at IS NULL",
         [id],
         |r| {
@@ -134,6 +137,7 @@ pub fn get(conn: &Connection, id: UserId) -> rusqlite::Result<Option<Account>> {
                 avatar: r.get(15)?,
                 email_verified: r.get(16)?,
                 password_hash: r.get(17)?,
+                chat_mail: r.get(18)?,
             })
         },
     )
@@ -249,7 +253,11 @@ fn rows(conn: &Connection, sql: &str, id: UserId) -> rusqlite::Result<Value> {
 }
 
 /// Everything held about a user, as JSON (the password hash and session ids excluded).
-pub fn export(conn: &Connection, id: UserId) -> rusqlite::Result<Value> {
+pub fn export(
+    conn: &Connection,
+    ring: &crate::domain::chats::seal::Keyring,
+    id: UserId,
+) -> rusqlite::Result<Value> {
     let user = rows(
         conn,
         "SELECT id, email, name, account_type, phone, country, city, avatar_path, company_name, tax_id, director,
@@ -263,8 +271,7 @@ pub fn export(conn: &Connection, id: UserId) -> rusqlite::Result<Value> {
         "ad_photos": rows(conn, "SELECT p.* FROM ad_photos p JOIN ads a ON a.id = p.ad_id WHERE a.owner_id = ?1 ORDER BY p.id", id)?,
         "favorites": rows(conn, "SELECT ad_id, created_at FROM favorites WHERE user_id = ?1", id)?,
         "chat_threads": rows(conn, "SELECT * FROM chat_threads WHERE buyer_id = ?1 OR seller_id = ?1 ORDER BY id", id)?,
-        "chat_messages": rows(conn, "SELECT m.id, m.thread_id, m.sender_id, m.body, m.created_at FROM chat_messages m
-            JOIN chat_threads t ON t.id = m.thread_id WHERE t.buyer_id = ?1 OR t.seller_id = ?1 ORDER BY m.id", id)?,
+        "chat_messages": crate::domain::chats::repo::export_messages(conn, ring, id)?,
         "sessions": rows(conn, "SELECT created_at, last_seen_at, expires_at FROM sessions WHERE user_id = ?1", id)?,
     }))
 }

@@ -29,6 +29,15 @@ pub fn settings(ctx: &PageCtx, account: &Account, form: &FormState) -> Markup {
                     (country_select(ctx, form))
                     (field(l, form, "city", "form.city", "text", "address-level2", false))
                     @if account.account_type == AccountType::Company { (company_fields(ctx, form)) }
+                    fieldset.notifications {
+                        legend { (l.t("account.notifications")) }
+                        // says the checkbox was on the form: an unticked box sends nothing
+                        input type="hidden" name="notifications" value="1";
+                        label.check {
+                            input #f-chat-mail type="checkbox" name="chat_mail" value="1" checked[account.chat_mail];
+                            " " (l.t("account.chat_mail"))
+                        }
+                    }
                     button.btn type="submit" { (l.t("account.save")) }
                 }
             }

@@ -207,6 +207,18 @@ pub fn page(
                         }
                     }
                 }
+                @if !is_owner && card.is_active {
+                    div.ad-contact {
+                        @if ctx.user.is_some() {
+                            form method="post" action=(format!("/ad/{}/chat", card.id)) {
+                                (crate::views::forms::csrf(ctx))
+                                button.btn #write-seller type="submit" { (icon::chat()) " " (t("ad.write_seller")) }
+                            }
+                        } @else {
+                            a.btn #write-seller href=(crate::views::text::LoginLink(&path)) { (icon::chat()) " " (t("ad.write_seller")) }
+                        }
+                    }
+                }
                 @if let Some(s) = &ad.seller {
                     div.seller-card {
                         a href=(format!("/seller/{}", s.id)) { strong { (Text(&s.name)) } }

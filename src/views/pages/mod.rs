@@ -5,6 +5,7 @@ pub mod ad;
 pub mod ad_form;
 pub mod admin;
 pub mod auth;
+pub mod chats;
 pub mod error;
 pub mod freight;
 pub mod home;

@@ -84,7 +84,17 @@ pub async fn update(
             (StatusCode::UNPROCESSABLE_ENTITY, view::settings(&ctx, &account, &fs)).into_response()
         );
     }
-    state.db.run(move |conn| Ok(actions::update_profile(conn, user.id, &profile)?)).await?;
+    let chat_mail = form.0.contains_key("notifications").then(|| form.0.contains_key("chat_mail"));
+    state
+        .db
+        .run(move |conn| {
+            actions::update_profile(conn, user.id, &profile)?;
+            if let Some(on) = chat_mail {
+                crate::domain::chats::actions::set_mail(conn, user.id, on)?;
+            }
+            Ok(())
+        })
+        .await?;
     Ok(redirect_with("flash.profile_saved", "/account"))
 }
 
@@ -234,7 +244,8 @@ pub async fn export(
     State(state): State<AppState>,
     RequireUser(_, user): RequireUser,
 ) -> Result<Response> {
-    let data = state.db.run(move |conn| Ok(repo::export(conn, user.id)?)).await?;
+    let ring = state.chat_keys.clone();
+    let data = state.db.run(move |conn| Ok(repo::export(conn, &ring, user.id)?)).await?;
     let body = serde_json::to_string_pretty(&data).map_err(Error::internal)?;
     Ok((
         [

@@ -6,6 +6,7 @@ pub mod ad_form;
 pub mod ad_manage;
 pub mod admin;
 pub mod auth;
+pub mod chats;
 pub mod freight;
 pub mod home;
 pub mod listing;

@@ -154,6 +154,39 @@ impl<'a> World<'a> {
         mail[at..].split_whitespace().next().expect("link").to_owned()
     }
 
+    /// A thread of `buyer` (1 other, 2 staff) about the owner's ad `ad`.
+    pub fn thread(&self, ad: i64, buyer: usize) -> i64 {
+        crate::support::build::chat_thread(&mut self.app.db(), ad, self.users[buyer])
+    }
+
+    /// A message from `from` (0 owner, 1 other, 2 staff) into `thread`.
+    pub fn message(&self, thread: i64, from: usize, text: &str) -> i64 {
+        let ring = &self.app.state.chat_keys;
+        crate::support::build::chat_send(&mut self.app.db(), ring, thread, self.users[from], text)
+    }
+
+    /// A message with an image from the buyer `other` into `thread`, sent over HTTP; the
+    /// image's name.
+    pub fn image_message(&self, thread: i64) -> String {
+        let other = self.client(2);
+        other.get(&format!("/chats/{thread}"));
+        let photo = jpeg(120, 90, 40);
+        let r = other.post_multipart(
+            &format!("/chats/{thread}/messages"),
+            &[("text", "Фото ковша")],
+            &[("images", "k.jpg", "image/jpeg", &photo)],
+        );
+        assert_eq!(r.status, 303, "image message not sent: {}", r.body);
+        self.db
+            .query_row("SELECT name FROM chat_images WHERE thread_id = ?1", [thread], |r| r.get(0))
+            .expect("image")
+    }
+
+    /// A user nobody else uses (to block and unblock).
+    pub fn bystander(&self) -> i64 {
+        crate::support::build::user(&self.db, "Bystander", None)
+    }
+
     /// The stylesheet's hashed URL.
     pub fn stylesheet(&self) -> String {
         let link = self.app.get("/").html().first("link[rel=stylesheet]").expect("stylesheet");

@@ -1,0 +1,1 @@
+//! Chats in two real browsers (written next).

@@ -1,0 +1,1 @@
+//! Chats over HTTP and WebSocket against the real app.
