@@ -56,6 +56,9 @@ enum AdminCommand {
         #[arg(long)]
         email: String,
     },
+    /// Add a new chat key to the data folder's key file: new messages are sealed with it from
+    /// the next start on, older ones still open with the keys before it.
+    RotateChatKey,
 }
 
 // mimalloc: the request path allocates a few hundred small strings per page, and glibc's
@@ -88,6 +91,7 @@ fn main() -> ExitCode {
         Command::Admin { command: AdminCommand::CreateStaff { email } } => {
             create_staff(&config, &email)
         }
+        Command::Admin { command: AdminCommand::RotateChatKey } => rotate_chat_key(&config),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -167,6 +171,18 @@ fn create_staff(config: &Config, email: &str) -> Result<()> {
     println!(
         "{} is staff. Set the password within 24 hours at:\n{base}/password/reset/{token}",
         email.as_str()
+    );
+    Ok(())
+}
+
+fn rotate_chat_key(config: &Config) -> Result<()> {
+    let path = config.server.data_dir.join("chat-keys.txt");
+    let id = uzmat::domain::chats::seal::Keyring::rotate(&path)
+        .with_context(|| format!("adding a key to {}", path.display()))?;
+    println!(
+        "chat key {id} added to {}: restart the server to seal new messages with it (keep every key: \
+         older messages need theirs)",
+        path.display()
     );
     Ok(())
 }

@@ -43,9 +43,13 @@ impl PageCtx {
         };
         let country = jar.country.as_deref().and_then(Country::parse);
         let path = parts.uri.path_and_query().map(|p| p.as_str().to_owned()).unwrap_or_default();
-        // only catalog keys under flash.* are shown: a cookie can't inject text
-        let flash =
-            jar.flash.as_deref().filter(|k| k.starts_with("flash.")).and_then(|k| lang.lookup(k));
+        // only catalog keys under flash.* (and chat.*: a refused message says why on the thread)
+        // are shown: a cookie can't inject text
+        let flash = jar
+            .flash
+            .as_deref()
+            .filter(|k| k.starts_with("flash.") || k.starts_with("chat."))
+            .and_then(|k| lang.lookup(k));
         Self {
             lang,
             theme,

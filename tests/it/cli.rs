@@ -61,3 +61,16 @@ fn seed_is_deterministic() {
     assert_eq!(a, titles("7"));
     assert_ne!(a, titles("8"));
 }
+
+#[test]
+fn rotating_the_chat_key_appends_one_and_keeps_the_old() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for expected in ["chat key 2 added", "chat key 3 added"] {
+        let out = uzmat(dir.path(), &["admin", "rotate-chat-key"], &[]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(String::from_utf8_lossy(&out.stdout).contains(expected));
+    }
+    let keys = std::fs::read_to_string(dir.path().join("data/chat-keys.txt")).expect("key file");
+    let ids: Vec<&str> = keys.lines().filter_map(|l| l.split(' ').next()).collect();
+    assert_eq!(ids, ["1", "2", "3"], "the first key was made, then two added; none replaced");
+}

@@ -187,10 +187,23 @@ fn insert_message(
     )?;
     for member in t.members() {
         if member == sender {
+            // writing in a thread reads it: whatever waited for the sender is read now
+            let waiting: i64 = tx.query_row(
+                "SELECT unread FROM chat_reads WHERE thread_id = ?1 AND user_id = ?2",
+                (t.id, member),
+                |r| r.get(0),
+            )?;
             tx.execute(
-                "UPDATE chat_reads SET last_message_id = ?3, last_read_id = ?3 WHERE thread_id = ?1 AND user_id = ?2",
+                "UPDATE chat_reads SET last_message_id = ?3, last_read_id = ?3, unread = 0, unread_since = NULL
+                 WHERE thread_id = ?1 AND user_id = ?2",
                 (t.id, member, id),
             )?;
+            if waiting > 0 {
+                tx.execute(
+                    "UPDATE users SET chat_unread = max(chat_unread - ?2, 0) WHERE id = ?1",
+                    (member, waiting),
+                )?;
+            }
         } else {
             tx.execute(
                 "UPDATE chat_reads SET last_message_id = ?3, unread = unread + 1,

@@ -14,7 +14,7 @@ use crate::views::layout::{self, Head};
 use crate::views::text::Text;
 
 /// The thread's title for its viewer: the ad, or support.
-fn title<'a>(lang: Lang, t: &'a Thread) -> &'a str {
+fn title(lang: Lang, t: &Thread) -> &str {
     match (&t.kind, &t.ad) {
         (ThreadKind::Support, _) => lang.t("chat.support"),
         (_, Some(ad)) => &ad.title,
@@ -23,7 +23,7 @@ fn title<'a>(lang: Lang, t: &'a Thread) -> &'a str {
 }
 
 /// The other party's name as the viewer sees it.
-fn other_name<'a>(lang: Lang, t: &'a Thread, side: Side) -> &'a str {
+fn other_name(lang: Lang, t: &Thread, side: Side) -> &str {
     match t.other(side) {
         None => lang.t("chat.support_team"),
         Some(p) if p.deleted => lang.t("chat.user_deleted"),

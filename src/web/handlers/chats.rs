@@ -139,7 +139,18 @@ pub async fn show(
             .map(Some)
             .ok_or(Error::BadRequest(ctx.lang.t("error.bad_id").into())),
     };
-    let (before, after) = (parse(&q.before)?, parse(&q.after)?);
+    let before = parse(&q.before)?;
+    // a socket that saw nothing yet catches up from 0
+    let after = match q.after.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => None,
+        Some(s) => Some(
+            s.parse::<i64>()
+                .ok()
+                .filter(|n| *n >= 0)
+                .map(MessageId)
+                .ok_or(Error::BadRequest(ctx.lang.t("error.bad_id").into()))?,
+        ),
+    };
     let window = match (before, after) {
         (Some(b), _) => Window::Before(b, chats::PAGE_MESSAGES),
         (None, Some(a)) => Window::After(a, 200),

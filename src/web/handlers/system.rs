@@ -27,7 +27,12 @@ pub async fn metrics(
         return Err(Error::Forbidden);
     }
     let (queue, overflow) = state.jobs.depth();
-    let body = state.metrics.render(queue, overflow);
+    let mut body = state.metrics.render(queue, overflow);
+    body.push_str(&format!(
+        "# HELP uzmat_chat_sockets_open Live chat sockets open now.\n\
+         # TYPE uzmat_chat_sockets_open gauge\nuzmat_chat_sockets_open {}\n",
+        state.hub.open()
+    ));
     Ok((
         [(
             header::CONTENT_TYPE,
