@@ -334,3 +334,26 @@ pub fn export_messages(
     })
     .collect()
 }
+
+/// Whether the viewer has anything to mark read in the thread (so opening a read thread takes
+/// no write lock).
+pub fn has_unread(
+    conn: &Connection,
+    t: &Thread,
+    viewer: UserId,
+    side: super::Side,
+) -> rusqlite::Result<bool> {
+    let newest = t.last_message_id.map_or(0, MessageId::get);
+    if side == super::Side::Staff {
+        return conn
+            .prepare_cached("SELECT staff_unread > 0 FROM chat_threads WHERE id = ?1")?
+            .query_row([t.id], |r| r.get(0));
+    }
+    let read: Option<i64> = conn
+        .prepare_cached(
+            "SELECT last_read_id FROM chat_reads WHERE thread_id = ?1 AND user_id = ?2",
+        )?
+        .query_row((t.id, viewer), |r| r.get(0))
+        .optional()?;
+    Ok(read.is_some_and(|r| r < newest))
+}

@@ -170,8 +170,11 @@ pub async fn show(
                 Err(d) => return Ok(Err(d)),
             };
             let messages = repo::messages(conn, &ring, id, window)?;
-            let read =
-                if reading { actions::mark_read(conn, &viewer, id, None, now)?.ok() } else { None };
+            let read = if reading && repo::has_unread(conn, &t, viewer.id, side)? {
+                actions::mark_read(conn, &viewer, id, None, now)?.ok()
+            } else {
+                None
+            };
             let read_by_other = repo::read_by_others(conn, id, viewer.id)?;
             let older = match messages.first() {
                 Some(m) => !repo::messages(conn, &ring, id, Window::Before(m.id, 1))?.is_empty(),
