@@ -163,3 +163,34 @@ fn card_photos_come_from_the_covering_index_in_order() {
     assert!(plan.contains("USING COVERING INDEX ad_photos_by_ad (ad_id=?)"), "{plan}");
     assert!(!plan.contains("TEMP B-TREE"), "the index order is the photo order:\n{plan}");
 }
+
+/// The chat lists: the inbox, the support queue, a thread's messages and the mail sweep each
+/// read through an index, and none sorts in a temporary b-tree.
+#[test]
+fn chat_queries_use_indexes() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut conn = Connection::open(dir.path().join("plans.db")).expect("open");
+    uzmat::db::migrate(&mut conn).expect("migrate");
+    uzmat::seed::seed(
+        &mut conn,
+        &dir.path().join("uploads"),
+        &uzmat::config::CurrencyConfig::default(),
+        &uzmat::seed::SeedOptions { users: 50, ads: 2000, seed: 5, progress: false },
+    )
+    .expect("seed");
+    conn.execute_batch("DROP TABLE IF EXISTS sqlite_stat1; DROP TABLE IF EXISTS sqlite_stat4;")
+        .expect("drop stats");
+    let now = uzmat::db::now();
+    for (label, sql) in uzmat::domain::chats::repo::list_queries() {
+        let params: Vec<Box<dyn ToSql>> =
+            vec![Box::new(now), Box::new(3_i64), Box::new(50_i64), Box::new(0_i64)];
+        let p = plan(&conn, &sql, &params);
+        for table in ["chat_reads", "chat_messages", "chat_threads", "r", "m", "t"] {
+            assert!(
+                !p.lines().any(|l| l.trim() == format!("SCAN {table}")),
+                "{label}: scans {table}:\n{p}"
+            );
+        }
+        assert!(!p.contains("TEMP B-TREE"), "{label}: sorts:\n{p}");
+    }
+}

@@ -540,20 +540,22 @@ pub struct UnreadMail {
     pub ad_title: Option<String>,
 }
 
+/// Who is due a mail about unread messages (`?1` now less the wait, `?2` now less the hour).
+pub(super) const DUE_MAIL_SQL: &str =
+    "SELECT r.user_id, u.email, u.name, r.thread_id, r.unread, a.title
+     FROM chat_reads r JOIN users u ON u.id = r.user_id
+     JOIN chat_threads t ON t.id = r.thread_id LEFT JOIN ads a ON a.id = t.ad_id
+     WHERE r.unread_since <= ?1 AND r.unread > 0
+       AND (r.mailed_at IS NULL OR (r.mailed_at < r.unread_since AND r.mailed_at <= ?2))
+       AND u.chat_mail = 1 AND u.deleted_at IS NULL
+     LIMIT ?3";
+
 /// Picks the participants whose messages waited unread [`super::MAIL_AFTER`], who were not
 /// mailed about this wait and not within [`super::MAIL_EVERY`], and who want such mail; marks
 /// them mailed and returns what to write, in the caller's transaction (the outbox row joins it).
 fn take_due_mail(tx: &Transaction<'_>, now: i64, limit: u32) -> rusqlite::Result<Vec<UnreadMail>> {
     let due: Vec<(UserId, UnreadMail)> = tx
-        .prepare_cached(
-            "SELECT r.user_id, u.email, u.name, r.thread_id, r.unread, a.title
-             FROM chat_reads r JOIN users u ON u.id = r.user_id
-             JOIN chat_threads t ON t.id = r.thread_id LEFT JOIN ads a ON a.id = t.ad_id
-             WHERE r.unread_since <= ?1 AND r.unread > 0
-               AND (r.mailed_at IS NULL OR (r.mailed_at < r.unread_since AND r.mailed_at <= ?2))
-               AND u.chat_mail = 1 AND u.deleted_at IS NULL
-             LIMIT ?3",
-        )?
+        .prepare_cached(DUE_MAIL_SQL)?
         .query_map((now - super::MAIL_AFTER, now - super::MAIL_EVERY, limit), |r| {
             Ok((
                 r.get(0)?,

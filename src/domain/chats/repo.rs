@@ -217,6 +217,37 @@ pub fn read_by_others(
     .query_row((thread, viewer), |r| r.get(0))
 }
 
+fn inbox_sql() -> String {
+    format!(
+        "SELECT {THREAD_COLUMNS}, r.unread FROM chat_reads r JOIN chat_threads t ON t.id = r.thread_id \
+         LEFT JOIN ads a ON a.id = t.ad_id JOIN users b ON b.id = t.buyer_id JOIN users s ON s.id = t.seller_id \
+         WHERE r.user_id = ?2 AND r.last_message_id IS NOT NULL \
+         ORDER BY r.last_message_id DESC LIMIT ?3 OFFSET ?4"
+    )
+}
+
+fn support_inbox_sql() -> String {
+    format!(
+        "SELECT {THREAD_COLUMNS}, t.staff_unread {THREAD_JOINS} \
+         WHERE t.kind = 'support' AND t.last_message_id IS NOT NULL \
+         ORDER BY t.last_message_id DESC LIMIT ?2 OFFSET ?3"
+    )
+}
+
+/// The list queries of chats, by name, for the test that reads their query plans.
+pub fn list_queries() -> Vec<(&'static str, String)> {
+    let messages = format!(
+        "SELECT {MESSAGE_COLUMNS} FROM chat_messages m JOIN users u ON u.id = m.sender_id WHERE m.thread_id = ?1"
+    );
+    vec![
+        ("inbox", inbox_sql()),
+        ("support inbox", support_inbox_sql()),
+        ("last messages", format!("{messages} AND m.id < ?2 ORDER BY m.id DESC LIMIT ?3")),
+        ("messages after", format!("{messages} AND m.id > ?2 ORDER BY m.id LIMIT ?3")),
+        ("unread mail", super::actions::DUE_MAIL_SQL.to_owned()),
+    ]
+}
+
 /// The viewer's inbox page: their threads with a message, newest first; `INBOX_PAGE + 1` rows
 /// at most (one more than shown tells there is a next page).
 pub fn inbox(
@@ -226,14 +257,8 @@ pub fn inbox(
     offset: i64,
     now: i64,
 ) -> rusqlite::Result<Vec<InboxRow>> {
-    let sql = format!(
-        "SELECT {THREAD_COLUMNS}, r.unread FROM chat_reads r JOIN chat_threads t ON t.id = r.thread_id \
-         LEFT JOIN ads a ON a.id = t.ad_id JOIN users b ON b.id = t.buyer_id JOIN users s ON s.id = t.seller_id \
-         WHERE r.user_id = ?2 AND r.last_message_id IS NOT NULL \
-         ORDER BY r.last_message_id DESC LIMIT ?3 OFFSET ?4"
-    );
     let rows: Vec<(Thread, u32)> = conn
-        .prepare_cached(&sql)?
+        .prepare_cached(&inbox_sql())?
         .query_map((now, viewer.id, super::INBOX_PAGE + 1, offset), |r| {
             Ok((thread_from_row(r, 0)?, r.get(16)?))
         })?
@@ -253,13 +278,8 @@ pub fn support_inbox(
     offset: i64,
     now: i64,
 ) -> rusqlite::Result<Vec<InboxRow>> {
-    let sql = format!(
-        "SELECT {THREAD_COLUMNS}, t.staff_unread {THREAD_JOINS} \
-         WHERE t.kind = 'support' AND t.last_message_id IS NOT NULL \
-         ORDER BY t.last_message_id DESC LIMIT ?2 OFFSET ?3"
-    );
     let rows: Vec<(Thread, u32)> = conn
-        .prepare_cached(&sql)?
+        .prepare_cached(&support_inbox_sql())?
         .query_map((now, super::INBOX_PAGE + 1, offset), |r| {
             Ok((thread_from_row(r, 0)?, r.get(16)?))
         })?
