@@ -10,6 +10,9 @@
   var socket = null;
   var retry = 0;
   var connectedOnce = false;
+  // how far the other side has read: a message of ours placed later (its POST answer can come
+  // after the receipt) is marked at once
+  var readUpTo = chat ? Number(chat.getAttribute("data-read")) || 0 : 0;
 
   function lastId() {
     return chat ? Number(chat.getAttribute("data-last")) || 0 : 0;
@@ -34,6 +37,8 @@
     var node = tpl.content.firstElementChild;
     if (!node) { return; }
     if (me && Number(node.getAttribute("data-from")) === me) { node.classList.add("mine"); }
+    var ticks = node.querySelector(".ticks");
+    if (ticks && id <= readUpTo) { ticks.setAttribute("data-read", "1"); }
     var old = document.getElementById("m" + id);
     if (old) {
       // the page's own version carries the author's buttons: keep them unless it was deleted
@@ -75,6 +80,7 @@
   }
 
   function markRead(upTo) {
+    readUpTo = Math.max(readUpTo, upTo || 0);
     if (!list) { return; }
     list.querySelectorAll(".message.mine").forEach(function (el) {
       if (Number(el.getAttribute("data-id")) <= upTo) {

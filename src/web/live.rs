@@ -98,9 +98,9 @@ impl Hub {
         let id = s.next_id;
         let list = s.by_user.entry(user).or_default();
         if list.len() >= self.per_user {
-            // the oldest tab's socket gives way (a tab left open long ago): its queue closes
-            list.remove(0);
-            s.open -= 1;
+            // one tab too many waits (its script retries with backoff) rather than pushing
+            // out another, which would reconnect and push out the next, round and round
+            return None;
         }
         list.push(Socket { id, tx });
         s.open += 1;
@@ -405,4 +405,35 @@ pub fn read_done(
     let unread = Event::Unread { total: read.total, thread: t.id, thread_unread: 0 }.json();
     state.hub.send(reader, &unread);
     notify_others(state, t, reader, &Event::Read { thread: t.id, up_to: read.up_to }.json());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sockets_are_bounded_per_user_and_in_all_and_freed_when_they_end() {
+        let hub = Arc::new(Hub::new(3, 2));
+        let a1 = hub.add(UserId(1), false).expect("first tab");
+        let a2 = hub.add(UserId(1), false).expect("second tab");
+        assert!(hub.add(UserId(1), false).is_none(), "a third tab waits: none is pushed out");
+        let b1 = hub.add(UserId(2), true).expect("another user");
+        assert!(hub.add(UserId(3), false).is_none(), "the hub is full");
+        assert_eq!(hub.open(), 3);
+        drop(a1);
+        assert_eq!(hub.open(), 2);
+        let _c1 = hub.add(UserId(3), false).expect("room again");
+        // a message reaches each socket of its user; staff hear support events
+        let (_reg_a2, mut rx_a2) = a2;
+        let (_reg_b1, mut rx_b1) = b1;
+        hub.send(UserId(1), "{\"t\":\"x\"}");
+        assert_eq!(rx_a2.try_recv().ok().as_ref().map(Utf8Bytes::as_str), Some("{\"t\":\"x\"}"));
+        hub.send_staff("{\"t\":\"s\"}");
+        assert!(rx_b1.try_recv().is_ok(), "user 2 is staff");
+        // a socket that falls behind is dropped, not waited for
+        for _ in 0..QUEUE + 1 {
+            hub.send(UserId(2), "{}");
+        }
+        assert_eq!(hub.open(), 2, "user 2's full socket left the hub");
+    }
 }

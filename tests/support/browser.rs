@@ -104,6 +104,18 @@ impl Browser {
     /// Starts chromedriver on a free port and opens a headless Chromium session whose viewport
     /// is `width` x `height` CSS pixels.
     pub fn start(width: u32, height: u32) -> Result<Browser, String> {
+        Self::start_with(width, height, true)
+    }
+
+    /// Like [`Browser::start`], with JavaScript switched off for every site (the Chromium
+    /// content setting, as a user or an administrator would turn it off: pages run none of
+    /// their scripts). WebDriver's own commands still work, `eval` included, since they go
+    /// through DevTools rather than the page.
+    pub fn start_without_js(width: u32, height: u32) -> Result<Browser, String> {
+        Self::start_with(width, height, false)
+    }
+
+    fn start_with(width: u32, height: u32, js: bool) -> Result<Browser, String> {
         if !available() {
             return Err(format!("{CHROMIUM} or {CHROMEDRIVER} is not installed"));
         }
@@ -120,7 +132,7 @@ impl Browser {
                 Ok((driver, port)) => {
                     let mut browser =
                         Browser { driver, port, session: String::new(), agent, profile };
-                    browser.open_session(width, height)?;
+                    browser.open_session(width, height, js)?;
                     return Ok(browser);
                 }
                 Err(e) => last_err = e,
@@ -129,8 +141,18 @@ impl Browser {
         Err(last_err)
     }
 
-    fn open_session(&mut self, width: u32, height: u32) -> Result<(), String> {
+    fn open_session(&mut self, width: u32, height: u32, js: bool) -> Result<(), String> {
         let user_data_dir = self.profile.path().join("profile");
+        // Start on about:blank. chromedriver 156 passes no start URL, so Chromium opens its
+        // New Tab Page, whose loading stalls the first command by up to 5 s.
+        let mut prefs = json!({
+            "session.restore_on_startup": 4,
+            "session.startup_urls": ["about:blank"],
+        });
+        if !js {
+            // 2 = block: the page's scripts do not run (WebDriver's still do)
+            prefs["profile.managed_default_content_settings.javascript"] = json!(2);
+        }
         let caps = json!({
             "capabilities": {
                 "alwaysMatch": {
@@ -140,12 +162,7 @@ impl Browser {
                     "goog:loggingPrefs": { "browser": "ALL" },
                     "goog:chromeOptions": {
                         "binary": CHROMIUM,
-                        // Start on about:blank. chromedriver 156 passes no start URL, so Chromium
-                        // opens its New Tab Page, whose loading stalls the first command by up to 5 s.
-                        "prefs": {
-                            "session.restore_on_startup": 4,
-                            "session.startup_urls": ["about:blank"],
-                        },
+                        "prefs": prefs,
                         "args": [
                             "--headless=new",
                             "--no-sandbox",
@@ -224,6 +241,18 @@ impl Browser {
             self.cmd("POST", "/window/rect", Some(&json!({ "width": new_w, "height": new_h })))?;
             attempt += 1;
         }
+    }
+
+    /// Sets a cookie for the current page's host (open a page of the site first: WebDriver
+    /// refuses cookies for another domain). `path=/`, SameSite=Lax like the site's own;
+    /// `http_only` as the site sets that cookie (the session: yes; theme, language: no).
+    pub fn set_cookie(&self, name: &str, value: &str, http_only: bool) -> Result<(), String> {
+        let cookie = json!({
+            "cookie": { "name": name, "value": value, "path": "/", "httpOnly": http_only, "sameSite": "Lax" }
+        });
+        self.cmd("POST", "/cookie", Some(&cookie))
+            .map(drop)
+            .map_err(|e| format!("set cookie {name}: {e}"))
     }
 
     /// Current viewport size (`window.innerWidth`, `window.innerHeight`).

@@ -133,7 +133,7 @@ pub fn thread(ctx: &PageCtx, p: &ThreadPage<'_>) -> Markup {
     let closed = other.is_some_and(|o| o.deleted) || t.ad.as_ref().is_some_and(|a| a.deleted);
     let body = html! {
         div.chat-page #chat data-thread=(t.id) data-me=[me] data-last=(p.messages.last().map_or(0, |m| m.id.get()))
-            data-send-failed=(l.t("chat.send_failed")) {
+            data-send-failed=(l.t("chat.send_failed")) data-read=(p.read_by_other) {
             header.chat-top {
                 a.btn.btn-small.btn-ghost href="/chats" { "← " (l.t("chat.inbox")) }
                 div.chat-about {
