@@ -26,6 +26,94 @@ pub struct Config {
     pub uploads: UploadsConfig,
     /// Chats.
     pub chat: ChatConfig,
+    /// Promotion plans and the badge: lengths and prices.
+    pub plans: PlansConfig,
+    /// How payments are taken.
+    pub payments: PaymentsConfig,
+}
+
+/// `[plans]`: prices are `[GOLD, PREMIUM, VIP]` in whole units of each currency.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PlansConfig {
+    /// Days a GOLD plan runs.
+    pub gold_days: u32,
+    /// Days a PREMIUM plan runs.
+    pub premium_days: u32,
+    /// Days a VIP plan runs.
+    pub vip_days: u32,
+    /// Prices in Uzbek sum.
+    pub uzs: [f64; 3],
+    /// Prices in Kazakh tenge.
+    pub kzt: [f64; 3],
+    /// Prices in Russian roubles.
+    pub rub: [f64; 3],
+    /// Prices in Belarusian roubles.
+    pub byn: [f64; 3],
+    /// Prices in US dollars.
+    pub usd: [f64; 3],
+    /// The verification badge's price in US dollars (charged in the buyer's currency at the
+    /// configured rate, rounded).
+    pub badge_usd: f64,
+    /// Days a badge is valid.
+    pub badge_days: u32,
+}
+
+impl Default for PlansConfig {
+    fn default() -> Self {
+        Self {
+            gold_days: 3,
+            premium_days: 14,
+            vip_days: 30,
+            uzs: [30_000.0, 50_000.0, 100_000.0],
+            kzt: [1_200.0, 2_000.0, 4_000.0],
+            rub: [250.0, 400.0, 800.0],
+            byn: [8.0, 13.0, 26.0],
+            usd: [2.5, 4.0, 8.0],
+            badge_usd: 15.0,
+            badge_days: 180,
+        }
+    }
+}
+
+/// `[payments]`
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PaymentsConfig {
+    /// `manual` (staff mark payments paid in /admin) or `click` (Click's SHOP API, sum only).
+    pub provider: String,
+    /// What a buyer paying by hand is told to do; `{id}` is the payment's number, `{amount}`
+    /// the sum.
+    pub manual_instructions: String,
+    /// Click: the service id.
+    pub click_service_id: u64,
+    /// Click: the merchant id.
+    pub click_merchant_id: u64,
+    /// Click: the secret key (never logged).
+    pub click_secret_key: Secret,
+}
+
+impl Default for PaymentsConfig {
+    fn default() -> Self {
+        Self {
+            provider: "manual".into(),
+            manual_instructions: "Переведите {amount} на счёт, указанный администратором сайта, и укажите в назначении платежа номер {id}. Когда деньги поступят, модератор отметит платёж, и услуга включится сама.".into(),
+            click_service_id: 0,
+            click_merchant_id: 0,
+            click_secret_key: Secret::default(),
+        }
+    }
+}
+
+/// A secret from the configuration: shown as `***` in any debug output or log.
+#[derive(Clone, Default, Deserialize)]
+#[serde(transparent)]
+pub struct Secret(pub String);
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.is_empty() { "\"\"" } else { "***" })
+    }
 }
 
 /// `[chat]`
@@ -384,6 +472,43 @@ impl Config {
         }
         if self.database.pool_size == 0 {
             return bad("database.pool_size", "must be at least 1");
+        }
+        let p = &self.plans;
+        for (key, days) in [
+            ("gold_days", p.gold_days),
+            ("premium_days", p.premium_days),
+            ("vip_days", p.vip_days),
+            ("badge_days", p.badge_days),
+        ] {
+            if !(1..=3650).contains(&days) {
+                return bad(&format!("plans.{key}"), "must be between 1 and 3650");
+            }
+        }
+        for (key, prices) in
+            [("uzs", p.uzs), ("kzt", p.kzt), ("rub", p.rub), ("byn", p.byn), ("usd", p.usd)]
+        {
+            if prices.iter().any(|v| !v.is_finite() || *v <= 0.0 || *v > 1e12) {
+                return bad(&format!("plans.{key}"), "prices must be positive numbers");
+            }
+        }
+        if !p.badge_usd.is_finite() || p.badge_usd <= 0.0 {
+            return bad("plans.badge_usd", "must be a positive number");
+        }
+        let pay = &self.payments;
+        match pay.provider.as_str() {
+            "manual" => {}
+            "click" => {
+                if pay.click_service_id == 0
+                    || pay.click_merchant_id == 0
+                    || pay.click_secret_key.0.is_empty()
+                {
+                    return bad(
+                        "payments.provider",
+                        "click needs payments.click_service_id, click_merchant_id and click_secret_key",
+                    );
+                }
+            }
+            _ => return bad("payments.provider", "must be \"manual\" or \"click\""),
         }
         let a = &self.auth;
         if a.session_days == 0 {

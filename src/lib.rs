@@ -110,6 +110,18 @@ impl App {
         }
         let decode_budget = Arc::new(tokio::sync::Semaphore::new(config.uploads.decode_budget_mib));
         let throttle = Arc::new(web::throttle::Throttles::new(&config.auth));
+        let click =
+            (config.payments.provider == "click").then(|| domain::payments::click::Credentials {
+                service_id: config.payments.click_service_id,
+                merchant_id: config.payments.click_merchant_id,
+                secret_key: config.payments.click_secret_key.0.clone(),
+            });
+        let payments: Arc<dyn domain::payments::PaymentProvider> = match &click {
+            Some(creds) => Arc::new(domain::payments::click::Click { creds: creds.clone() }),
+            None => Arc::new(domain::payments::Manual {
+                instructions: config.payments.manual_instructions.clone(),
+            }),
+        };
         let hub =
             Arc::new(web::live::Hub::new(config.chat.max_sockets, config.chat.sockets_per_user));
         let state = AppState::new(web::Shared {
@@ -126,6 +138,8 @@ impl App {
             caches: Arc::new(web::Caches::new(&config_copy)),
             hub,
             chat_keys,
+            payments,
+            click,
         });
         Ok(Self { listener, state })
     }

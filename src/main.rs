@@ -59,6 +59,28 @@ enum AdminCommand {
     /// Add a new chat key to the data folder's key file: new messages are sealed with it from
     /// the next start on, older ones still open with the keys before it.
     RotateChatKey,
+    /// Grant (or extend) the verification badge by hand, without a payment.
+    GrantBadge {
+        /// The user's e-mail.
+        #[arg(long)]
+        email: String,
+        /// Days to add (from the current end if the badge is valid).
+        #[arg(long, default_value_t = 180)]
+        days: u32,
+    },
+    /// Grant a promotion plan to an ad by hand, without a payment (the plan rules apply:
+    /// the same plan extends, a higher one starts now, a lower one waits).
+    GrantPlan {
+        /// The ad's id.
+        #[arg(long)]
+        ad: i64,
+        /// gold, premium or vip.
+        #[arg(long)]
+        plan: String,
+        /// Days (the plan's own length by default).
+        #[arg(long)]
+        days: Option<u32>,
+    },
 }
 
 // mimalloc: the request path allocates a few hundred small strings per page, and glibc's
@@ -92,6 +114,12 @@ fn main() -> ExitCode {
             create_staff(&config, &email)
         }
         Command::Admin { command: AdminCommand::RotateChatKey } => rotate_chat_key(&config),
+        Command::Admin { command: AdminCommand::GrantBadge { email, days } } => {
+            grant_badge(&config, &email, days)
+        }
+        Command::Admin { command: AdminCommand::GrantPlan { ad, plan, days } } => {
+            grant_plan(&config, ad, &plan, days)
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -172,6 +200,62 @@ fn create_staff(config: &Config, email: &str) -> Result<()> {
         "{} is staff. Set the password within 24 hours at:\n{base}/password/reset/{token}",
         email.as_str()
     );
+    Ok(())
+}
+
+fn grant_badge(config: &Config, email: &str, days: u32) -> Result<()> {
+    if !(1..=3650).contains(&days) {
+        bail!("--days must be between 1 and 3650");
+    }
+    let db = open(config)?;
+    let mut conn = db.get()?;
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let user: i64 = tx
+        .query_row("SELECT id FROM users WHERE email = ?1 AND deleted_at IS NULL", [email], |r| {
+            r.get(0)
+        })
+        .map_err(|_| anyhow!("no account with the e-mail {email}"))?;
+    let until =
+        uzmat::domain::badges::grant(&tx, uzmat::domain::ids::UserId(user), days, db::now())?;
+    tx.commit()?;
+    let until = time::OffsetDateTime::from_unix_timestamp(until)?.date();
+    println!("{email} has the verified-seller badge until {until}");
+    Ok(())
+}
+
+fn grant_plan(config: &Config, ad: i64, plan: &str, days: Option<u32>) -> Result<()> {
+    use uzmat::domain::{ads::Plan, ids::AdId, promotions};
+    let plan = Plan::parse(plan).ok_or_else(|| anyhow!("--plan must be gold, premium or vip"))?;
+    let days = days.unwrap_or_else(|| promotions::days(plan, &config.plans));
+    if !(1..=3650).contains(&days) {
+        bail!("--days must be between 1 and 3650");
+    }
+    let db = open(config)?;
+    let mut conn = db.get()?;
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let live: bool = tx
+        .query_row("SELECT deleted_at IS NULL FROM ads WHERE id = ?1", [ad], |r| r.get(0))
+        .map_err(|_| anyhow!("no ad {ad}"))?;
+    if !live {
+        bail!("ad {ad} is deleted");
+    }
+    let now = db::now();
+    promotions::grant(&tx, AdId(ad), plan, days, now)?;
+    let timeline = promotions::timeline(&tx, AdId(ad), now)?;
+    tx.commit()?;
+    for s in timeline {
+        let date = |t: i64| {
+            time::OffsetDateTime::from_unix_timestamp(t)
+                .map(|d| d.date().to_string())
+                .unwrap_or_default()
+        };
+        println!(
+            "ad {ad}: {} from {} until {}",
+            s.plan.label(),
+            date(s.starts_at.max(now)),
+            date(s.ends_at)
+        );
+    }
     Ok(())
 }
 

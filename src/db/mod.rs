@@ -22,6 +22,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (8, include_str!("migrations/0008_media_access.sql")),
     (9, include_str!("migrations/0009_phone_reveals.sql")),
     (10, include_str!("migrations/0010_chats.sql")),
+    (11, include_str!("migrations/0011_payments.sql")),
 ];
 
 /// A pooled connection.

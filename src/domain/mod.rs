@@ -2,13 +2,16 @@
 
 pub mod accounts;
 pub mod ads;
+pub mod badges;
 pub mod chats;
 pub mod freight;
 pub mod geo;
 pub mod ids;
 pub mod mail;
 pub mod media;
+pub mod payments;
 pub mod photos;
+pub mod promotions;
 pub mod secrets;
 pub mod sessions;
 pub mod slug;

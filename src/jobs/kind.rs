@@ -52,6 +52,8 @@ job_kinds! {
     PhoneReveal => "phone_reveal",
     /// `Job::ChatMail`.
     ChatMail => "chat_mail",
+    /// `Job::Promotions`.
+    Promotions => "promotions",
     /// `Job::Probe`.
     Probe => "probe",
 }

@@ -76,6 +76,8 @@ pub enum Job {
     RecomputeUsd,
     /// Mail those whose chat messages waited unread (then deliver).
     ChatMail,
+    /// Move ads onto their next promotion segment; remind of promotions and badges ending.
+    Promotions,
     /// A diagnostic job: does nothing, fails, or panics (used by tests of the guarantees).
     Probe(ProbeOutcome),
 }
@@ -119,6 +121,7 @@ impl Job {
             Job::SweepUploads => JobKind::SweepUploads,
             Job::RecomputeUsd => JobKind::RecomputeUsd,
             Job::ChatMail => JobKind::ChatMail,
+            Job::Promotions => JobKind::Promotions,
             Job::Probe(_) => JobKind::Probe,
         }
     }
@@ -312,6 +315,7 @@ impl Jobs {
             | Job::SweepSessions
             | Job::DeliverMail
             | Job::ChatMail
+            | Job::Promotions
             | Job::SweepUploads
             | Job::RecomputeUsd => {
                 stats.coalesced.fetch_add(1, Ordering::Relaxed);

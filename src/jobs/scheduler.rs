@@ -20,6 +20,8 @@ pub(super) fn run(jobs: &Jobs, stop: &Receiver<()>) {
     jobs.enqueue(Job::SweepSessions);
     jobs.enqueue(Job::DeliverMail);
     jobs.enqueue(Job::RecomputeUsd);
+    // promotions that ended while the server was down end now
+    jobs.enqueue(Job::Promotions);
     requeue_missing_photo_sizes(jobs);
     loop {
         let next = (last_bump + bump_every).min(last_fold + fold_every);
@@ -39,6 +41,7 @@ pub(super) fn run(jobs: &Jobs, stop: &Receiver<()>) {
         // mail that failed to go out is retried
         jobs.enqueue(Job::DeliverMail);
         jobs.enqueue(Job::ChatMail);
+        jobs.enqueue(Job::Promotions);
         jobs.shared.dedupe.sweep(crate::db::now());
         if last_sweep.elapsed() > Duration::from_secs(3600) {
             last_sweep = Instant::now();

@@ -186,6 +186,18 @@ fn run_one(shared: &Shared, conn: &mut Connection, job: &Job) -> Result<(), JobE
             photos::delete_files(&shared.settings, &paths)
         }
         Job::RecomputeUsd => photos::recompute_usd(conn, &shared.settings),
+        Job::Promotions => {
+            let (url, now) = (&shared.settings.public_url, crate::db::now());
+            let (moved, mailed) = crate::domain::promotions::sweep(conn, url, now)?;
+            let reminded = crate::domain::badges::remind(conn, url, now)?;
+            if moved + mailed + reminded > 0 {
+                tracing::info!(moved, mailed, reminded, "promotions and badges swept");
+            }
+            if mailed + reminded > 0 {
+                mail::deliver_pending(conn, &shared.settings)?;
+            }
+            Ok(())
+        }
         Job::ChatMail => {
             let url = &shared.settings.public_url;
             let queued =

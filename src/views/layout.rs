@@ -126,6 +126,8 @@ pub fn page(ctx: &PageCtx, head: Head<'_>, body: Markup) -> Markup {
                                         a href="/my/ads" { (t("menu.my_ads")) }
                                         a href="/favorites" { (t("menu.favorites")) }
                                         a href="/account" { (t("menu.account")) }
+                                        a href="/account/payments" { (t("menu.payments")) }
+                                        a href="/badge" { (t("menu.badge")) }
                                         a href=(format!("/seller/{}", user.id)) { (t("menu.public_page")) }
                                         a href="/account/password" { (t("menu.password")) }
                                         @if user.is_staff { a href="/admin" { (t("menu.admin")) } }

@@ -73,6 +73,10 @@ pub struct Shared {
     pub hub: Arc<live::Hub>,
     /// The keys chat text is sealed with.
     pub chat_keys: Arc<crate::domain::chats::seal::Keyring>,
+    /// Who takes payments (`payments.provider`).
+    pub payments: Arc<dyn crate::domain::payments::PaymentProvider>,
+    /// Click's credentials, when Click is the provider (its callbacks check them).
+    pub click: Option<crate::domain::payments::click::Credentials>,
 }
 
 /// Public pages' data, shared by all visitors for a moment (`server.page_cache_ms`), and
@@ -229,6 +233,27 @@ pub fn router(state: AppState) -> Router {
         .route("/account/delete", post(handlers::account::delete))
         .route("/account/export", get(handlers::account::export))
         .route("/admin", get(handlers::admin::show))
+        .route(
+            "/ad/{id}/promote",
+            get(handlers::payments::promote_page).post(handlers::payments::buy_plan),
+        )
+        .route("/payments/{id}", get(handlers::payments::show))
+        .route("/payments/{id}/cancel", post(handlers::payments::cancel))
+        .route("/payments/click/prepare", post(handlers::payments::click_prepare))
+        .route("/payments/click/complete", post(handlers::payments::click_complete))
+        .route("/account/payments", get(handlers::payments::mine))
+        .route(
+            "/badge",
+            get(handlers::badge::show)
+                .post(handlers::badge::submit)
+                .layer(DefaultBodyLimit::max(handlers::badge::DOCUMENT_MAX_BYTES + 64 * 1024)),
+        )
+        .route("/admin/payments", get(handlers::payments::ledger_page))
+        .route("/admin/payments/{id}/paid", post(handlers::payments::mark_paid))
+        .route("/admin/badges", get(handlers::badge::queue))
+        .route("/admin/badges/{id}/approve", post(handlers::badge::approve))
+        .route("/admin/badges/{id}/reject", post(handlers::badge::reject))
+        .route("/admin/badges/{id}/document", get(handlers::badge::document))
         .route("/healthz", get(handlers::system::healthz))
         .route("/metrics", get(handlers::system::metrics))
         .route("/assets/{file}", get(assets::serve))

@@ -65,19 +65,22 @@ struct Row<'a> {
     expect: Expect,
     /// Sent through the trusted proxy for this client IP instead of from loopback.
     from_ip: Option<&'static str>,
+    /// A call from outside the site (a payment provider's callback): signed by its own rules,
+    /// so it carries no form token.
+    external: bool,
 }
 
 fn get(path: impl Into<String>, expect: Expect) -> Row<'static> {
-    Row { how: How::Get, target: Target::At(path.into()), expect, from_ip: None }
+    Row { how: How::Get, target: Target::At(path.into()), expect, from_ip: None, external: false }
 }
 
 fn post<'a>(target: Target<'a>, form: &[(&'static str, &str)], expect: Expect) -> Row<'a> {
     let form = form.iter().map(|(k, v)| (*k, (*v).to_owned())).collect();
-    Row { how: How::Form(form), target, expect, from_ip: None }
+    Row { how: How::Form(form), target, expect, from_ip: None, external: false }
 }
 
 fn multipart<'a>(target: Target<'a>, how: How, expect: Expect) -> Row<'a> {
-    Row { how, target, expect, from_ip: None }
+    Row { how, target, expect, from_ip: None, external: false }
 }
 
 fn at(path: impl Into<String>) -> Target<'static> {
@@ -108,6 +111,8 @@ fn every_route_by_actor() {
     let image = w.image_message(thread);
     let staff_thread = w.thread(w.ad("active"), 2);
     let by_staff = w.message(staff_thread, 2, "Вопрос от модератора");
+    let payment = w.payment();
+    let badge_request = w.badge_request();
 
     let all = [200; 4];
     let signed_in = [303, 200, 200, 200];
@@ -236,6 +241,33 @@ fn every_route_by_actor() {
         post(at("/support"), &[], members),
         post(Target::Fresh(Box::new(|| format!("/users/{}/block", world.bystander()))), &[], members),
         post(Target::Fresh(Box::new(|| format!("/users/{}/unblock", world.bystander()))), &[], members),
+        // money: an ad's promotion is its owner's; a payment its buyer's (and staff's)
+        get(format!("/ad/{active}/promote"), [303, 200, 403, 403]),
+        post(Target::Fresh(Box::new(|| format!("/ad/{}/promote", world.ad("active")))), &[("plan", "gold")],
+             [403, 303, 403, 403]),
+        get(format!("/payments/{payment}"), [303, 200, 404, 200]),
+        get("/payments/nosuchpayment", [303, 404, 404, 404]),
+        post(Target::Fresh(Box::new(|| format!("/payments/{}/cancel", world.payment()))), &[],
+             [403, 303, 404, 404]),
+        get("/account/payments", signed_in),
+        // Click's callbacks: answered only when Click is the provider (tests/it/click.rs)
+        Row { external: true, ..post(at("/payments/click/prepare"), &[("action", "0")], [404; 4]) },
+        Row { external: true, ..post(at("/payments/click/complete"), &[("action", "1")], [404; 4]) },
+        get("/badge", signed_in),
+        multipart(at("/badge"), How::Multipart(
+            vec![("kind", "individual".into()), ("full_name", "Иван Петров".into())],
+            vec![("document", jpeg(64, 48, 20))]), members),
+        get("/admin/payments", [303, 403, 403, 200]),
+        get("/admin/payments?state=paid&provider=manual&item=plan", [303, 403, 403, 200]),
+        get("/admin/payments?state=bogus", [303, 403, 403, 400]),
+        post(Target::Fresh(Box::new(|| format!("/admin/payments/{}/paid", world.payment()))), &[],
+             [403, 403, 403, 303]),
+        get("/admin/badges", [303, 403, 403, 200]),
+        post(Target::Fresh(Box::new(|| format!("/admin/badges/{}/approve", world.badge_request()))),
+             &[("comment", "Документ совпадает")], [403, 403, 403, 303]),
+        post(Target::Fresh(Box::new(|| format!("/admin/badges/{}/reject", world.badge_request()))),
+             &[("comment", "Фото нечитаемо")], [403, 403, 403, 303]),
+        get(format!("/admin/badges/{badge_request}/document"), [303, 403, 403, 200]),
         // staff
         get("/admin", [303, 403, 403, 200]),
     ];
@@ -257,7 +289,7 @@ fn every_route_by_actor() {
             let mut c = w.client(i);
             c.headers.extend(row.from_ip.map(|ip| ("x-forwarded-for".into(), ip.into())));
             let method = row.how.method();
-            if method == "POST" {
+            if method == "POST" && !row.external {
                 c.get("/about");
                 for (how, token) in
                     [("without a token", None), ("with another visitor's token", Some(&forged))]

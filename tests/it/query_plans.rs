@@ -107,6 +107,9 @@ fn list_and_home_queries_use_indexes() {
         let (select, count, params) = list::sql(f, now);
         assert_no_ads_scan(&format!("{f:?}"), &plan(&conn, &select, &params));
         assert_no_ads_scan(&format!("count {f:?}"), &plan(&conn, &count, &params));
+        let (promoted, params) = list::promoted_sql(f, now);
+        let p = plan(&conn, &promoted, &params);
+        assert_no_ads_scan(&format!("promoted {f:?}"), &p);
     }
     let places = [
         Place::default(),

@@ -21,6 +21,22 @@ pub struct Page {
     pub page: i64,
     /// Pages in all.
     pub pages: i64,
+    /// Promoted ads matching the filter, shown first on the first page (VIP, PREMIUM, GOLD).
+    pub promoted: Vec<AdCard>,
+}
+
+/// Promoted ads shown above a listing's first page.
+pub const PROMOTED_SHOWN: i64 = 4;
+
+/// The SQL of the promoted ads above a listing: its filter, and a running promotion.
+pub fn promoted_sql(f: &Filter, now: i64) -> (String, Vec<Box<dyn ToSql>>) {
+    let (cond, params) = where_clause(f, now);
+    let sql = format!(
+        "SELECT {CARD_COLUMNS} FROM ads a JOIN users u ON u.id = a.owner_id \
+         WHERE {cond} AND a.plan IS NOT NULL AND a.plan_until > ?1 \
+         ORDER BY a.plan_rank DESC, a.plan_started_at DESC, a.id DESC LIMIT {PROMOTED_SHOWN}"
+    );
+    (sql, params)
 }
 
 /// Quotes user text for an FTS5 query: a phrase per word, all required.
@@ -134,7 +150,17 @@ pub fn list(
         .prepare_cached(&select)?
         .query_map(refs.as_slice(), card_from_row)?
         .collect::<Result<Vec<_>, _>>()?;
-    Ok(Page { cards, total, page: f.page.get(), pages })
+    // promoted ads lead the first page of a section (a seller's own page lists them in place)
+    let promoted = if f.page == PageNo::FIRST && f.owner_id.is_none() {
+        let (sql, params) = promoted_sql(f, now);
+        let refs: Vec<&dyn ToSql> = params.iter().map(|p| p.as_ref()).collect();
+        conn.prepare_cached(&sql)?
+            .query_map(refs.as_slice(), card_from_row)?
+            .collect::<Result<Vec<_>, _>>()?
+    } else {
+        Vec::new()
+    };
+    Ok(Page { cards, total, page: f.page.get(), pages, promoted })
 }
 
 #[cfg(test)]

@@ -242,6 +242,7 @@ pub fn page(
                     div.owner-panel {
                         p.note { (t("ad.you_own")) }
                         a.btn.btn-small.btn-ghost #edit-ad href=(format!("/ad/{}/edit", card.id)) { (t("my.edit")) }
+                        a.btn.btn-small #promote-ad href=(format!("/ad/{}/promote", card.id)) { (t("promote.link")) }
                         form method="post" action=(format!("/ad/{}/{}", card.id, if card.is_active { "deactivate" } else { "activate" })) {
                             (crate::views::forms::csrf(ctx))
                             input type="hidden" name="back" value=(Text(&path));

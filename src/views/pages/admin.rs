@@ -13,6 +13,18 @@ fn ms(q: Option<f64>) -> String {
     }
 }
 
+/// The staff console's sections.
+pub fn nav(l: crate::i18n::Lang) -> Markup {
+    html! {
+        nav.admin-nav aria-label=(l.t("admin.title")) {
+            a href="/admin" { (l.t("admin.jobs")) }
+            a href="/admin/payments" { (l.t("admin.payments")) }
+            a href="/admin/badges" { (l.t("admin.badges")) }
+            a href="/chats?support=1" { (l.t("chat.support_inbox")) }
+        }
+    }
+}
+
 /// Renders the dashboard: the job pool's queue, workers and per-kind counters.
 pub fn page(
     ctx: &PageCtx,
@@ -24,6 +36,7 @@ pub fn page(
     let t = |k| ctx.lang.t(k);
     let body = html! {
         h1 { (t("admin.title")) }
+        (nav(ctx.lang))
         p #job-summary { (t("admin.queue")) ": " strong { (queue) } " · " (t("admin.overflow")) ": " strong { (overflow) }
           " · " (t("admin.workers")) ": " strong { (workers) } }
         div.table-wrap {

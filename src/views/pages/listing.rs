@@ -107,7 +107,17 @@ pub fn page(
                 @if f.text.as_deref().is_some_and(|s| s.chars().filter(|c| !c.is_whitespace()).count() < 3) {
                     p.note { (t("search.too_short")) }
                 }
-                (card_grid(lang, &page.cards, ctx.now, "listing.empty", viewer.as_ref()))
+                @if !page.promoted.is_empty() {
+                    section.promoted #promoted aria-label=(t("listing.promoted")) {
+                        h2 { (t("listing.promoted")) }
+                        (card_grid(lang, &page.promoted, ctx.now, "listing.empty", viewer.as_ref()))
+                    }
+                }
+                // a promoted ad is shown once: in the strip above
+                @let rest: Vec<crate::domain::ads::AdCard> = page.cards.iter().filter(|c| !page.promoted.iter().any(|p| p.id == c.id)).cloned().collect();
+                @if !rest.is_empty() || page.promoted.is_empty() {
+                    (card_grid(lang, &rest, ctx.now, "listing.empty", viewer.as_ref()))
+                }
                 (pagination(lang, page.page, page.pages, |n| page_href(section, f, n)))
             }
         }

@@ -43,6 +43,7 @@ pub fn my_ads(ctx: &PageCtx, ads: &[MyAd]) -> Markup {
                         }
                         div.my-ad-actions {
                             a.btn.btn-small.btn-ghost href=(format!("/ad/{}/edit", c.id)) { (l.t("my.edit")) }
+                            a.btn.btn-small.btn-ghost href=(format!("/ad/{}/promote", c.id)) { (l.t("promote.link")) }
                             form method="post" action=(format!("/ad/{}/{}", c.id, if c.is_active { "deactivate" } else { "activate" })) {
                                 (csrf(ctx))
                                 button.btn.btn-small.btn-ghost type="submit" { (if c.is_active { l.t("my.deactivate") } else { l.t("my.activate") }) }

@@ -218,7 +218,7 @@ pub async fn show(
 }
 
 /// Rings the sockets after a send, an edit or a delete.
-fn deliver(state: &AppState, ctx: &PageCtx, d: &actions::Delivery, new: bool) {
+pub(crate) fn deliver(state: &AppState, ctx: &PageCtx, d: &actions::Delivery, new: bool) {
     let html = view::message(ctx.lang, &d.message, &d.thread, None, ctx.now, 0).into_string();
     let event = Event::Msg {
         thread: d.thread.id,
@@ -304,8 +304,10 @@ pub async fn send(
     };
     deliver(&state, &ctx, &delivery, true);
     if wants_json {
-        let html = view::message(ctx.lang, &delivery.message, &delivery.thread, None, now, 0)
-            .into_string();
+        // the author's own copy, with their edit and delete buttons
+        let me = Some((delivery.message.sender, crate::views::forms::CsrfField(&ctx.csrf)));
+        let html =
+            view::message(ctx.lang, &delivery.message, &delivery.thread, me, now, 0).into_string();
         return Ok(json(
             StatusCode::OK,
             serde_json::json!({ "id": delivery.message.id, "html": html }),

@@ -18,8 +18,7 @@ async fn listing(state: AppState, ctx: PageCtx, section: Section, q: ListParams)
     let key = format!("{filter:?}");
     let cached = match state.caches.listing.lookup(&key) {
         Lookup::Fresh(page) => {
-            let favs = super::favorites_of(&state, &ctx, page.cards.iter().map(|c| c.id).collect())
-                .await?;
+            let favs = super::favorites_of(&state, &ctx, shown_ids(&page)).await?;
             return Ok(views::pages::listing::page(&ctx, section, &filter, &page, favs.as_ref()));
         }
         Lookup::Refresh(page) => Some(page),
@@ -40,8 +39,13 @@ async fn listing(state: AppState, ctx: PageCtx, section: Section, q: ListParams)
         (Err(e), None) => return Err(e.into()),
     };
     state.caches.listing.put(key, page.clone());
-    let favs = super::favorites_of(&state, &ctx, page.cards.iter().map(|c| c.id).collect()).await?;
+    let favs = super::favorites_of(&state, &ctx, shown_ids(&page)).await?;
     Ok(views::pages::listing::page(&ctx, section, &filter, &page, favs.as_ref()))
+}
+
+/// The ads a listing page shows: the promoted strip and the page.
+fn shown_ids(page: &list::Page) -> Vec<crate::domain::ids::AdId> {
+    page.promoted.iter().chain(&page.cards).map(|c| c.id).collect()
 }
 
 /// `/catalog`: rent and sale.

@@ -187,6 +187,57 @@ impl<'a> World<'a> {
         crate::support::build::user(&self.db, "Bystander", None)
     }
 
+    /// A pending manual payment of the owner for a GOLD plan on a new ad of theirs.
+    pub fn payment(&self) -> String {
+        let ad = uzmat::domain::ids::AdId(self.ad("active"));
+        let owner = crate::support::build::as_user(self.users[0]);
+        let plans = &self.app.state.config.plans;
+        uzmat::domain::payments::ledger::buy_plan(
+            &mut self.app.db(),
+            &owner,
+            ad,
+            uzmat::domain::ads::Plan::Gold,
+            uzmat::domain::payments::ProviderId::Manual,
+            plans,
+            uzmat::db::now(),
+        )
+        .expect("db")
+        .expect("bought")
+    }
+
+    /// A paid badge request of a new user, waiting for staff; its id.
+    pub fn badge_request(&self) -> i64 {
+        let cfg = &self.app.state.config;
+        let mut db = self.app.db();
+        let other = uzmat::domain::ids::UserId(self.bystander());
+        let req =
+            uzmat::domain::badges::NewRequest::parse("individual", "Другой Пользователь", "", "")
+                .expect("request");
+        let doc = "badge-docs/doc.jpg";
+        let dir = self.app.dir.path().join("uploads/badge-docs");
+        std::fs::create_dir_all(&dir).expect("dir");
+        std::fs::write(dir.join("doc.jpg"), jpeg(40, 30, 5)).expect("doc");
+        let now = uzmat::db::now();
+        let public = uzmat::domain::badges::request(
+            &mut db,
+            other,
+            &req,
+            doc,
+            uzmat::domain::geo::Currency::Usd,
+            uzmat::domain::payments::ProviderId::Manual,
+            &cfg.plans,
+            &cfg.currency,
+            now,
+        )
+        .expect("db")
+        .expect("filed");
+        let staff = uzmat::domain::ids::UserId(self.users[2]);
+        uzmat::domain::payments::ledger::mark_paid(&mut db, staff, &public, &cfg.plans, now)
+            .expect("db")
+            .expect("paid");
+        db.query_row("SELECT max(id) FROM badge_requests", [], |r| r.get(0)).expect("id")
+    }
+
     /// The stylesheet's hashed URL.
     pub fn stylesheet(&self) -> String {
         let link = self.app.get("/").html().first("link[rel=stylesheet]").expect("stylesheet");

@@ -1,0 +1,226 @@
+//! The verification badge: the request form and its status for the user, the queue and the
+//! decision for staff.
+
+use axum::extract::{Path, Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use crate::domain::accounts::FieldErrors;
+use crate::domain::badges::{self, NewRequest};
+use crate::domain::photos;
+use crate::views::forms::FormState;
+use crate::views::pages::badge as view;
+use crate::web::AppState;
+use crate::web::csrf::CsrfForm;
+use crate::web::error::{Error, Result};
+use crate::web::extract::{PageCtx, RequireStaff, RequireUser};
+use crate::web::flash::Flash;
+use crate::web::multipart::{self, FileRules};
+
+/// The largest document photo.
+pub const DOCUMENT_MAX_BYTES: usize = 10 * 1024 * 1024;
+
+async fn status(
+    state: &AppState,
+    user: crate::domain::ids::UserId,
+) -> Result<(Option<i64>, Option<badges::Request>)> {
+    Ok(state
+        .db
+        .run(move |conn| Ok((badges::badge_until(conn, user)?, badges::latest_of(conn, user)?)))
+        .await?)
+}
+
+fn price(state: &AppState, ctx: &PageCtx) -> (i64, crate::domain::geo::Currency) {
+    let currency = if state.payments.id() == crate::domain::payments::ProviderId::Click {
+        crate::domain::geo::Currency::Uzs
+    } else {
+        ctx.country
+            .map_or(crate::domain::geo::Currency::Usd, crate::domain::payments::currency_of_country)
+    };
+    (
+        crate::domain::payments::badge_price(currency, &state.config.plans, &state.config.currency),
+        currency,
+    )
+}
+
+/// `GET /badge`: the user's badge, their last request, and the form.
+pub async fn show(
+    State(state): State<AppState>,
+    RequireUser(ctx, user): RequireUser,
+) -> Result<Response> {
+    let (until, last) = status(&state, user.id).await?;
+    let price = price(&state, &ctx);
+    Ok(view::page(&ctx, until, last.as_ref(), price, &FormState::default()).into_response())
+}
+
+/// `POST /badge` (multipart: kind, full_name, company_name, tax_id, document): files the request
+/// and its payment, then the payment's page.
+pub async fn submit(
+    State(state): State<AppState>,
+    RequireUser(ctx, user): RequireUser,
+    req: Request,
+) -> Result<Response> {
+    let rules = FileRules { field: "document", max_bytes: DOCUMENT_MAX_BYTES, max_files: 1 };
+    let form = multipart::read(&state, req, rules).await?;
+    let get = |k: &str| form.fields.get(k).map(String::as_str).unwrap_or("");
+    let mut errors = FieldErrors::default();
+    let parsed =
+        NewRequest::parse(get("kind"), get("full_name"), get("company_name"), get("tax_id"));
+    if let Err((field, key)) = &parsed {
+        errors.add(field, key);
+    }
+    let document = match form.files.first() {
+        None => {
+            errors.add("document", "badge.document_missing");
+            None
+        }
+        Some((_, None)) => {
+            errors.add("document", "badge.document_too_big");
+            None
+        }
+        Some((_, Some(bytes))) => match photos::inspect(bytes) {
+            Ok(info) => Some((bytes.clone(), info)),
+            Err(e) => {
+                errors.add("document", e.key());
+                None
+            }
+        },
+    };
+    let (Ok(parsed), Some((bytes, info)), true) = (parsed, document, errors.is_empty()) else {
+        let (until, last) = status(&state, user.id).await?;
+        let fs = FormState { values: form.fields.clone(), errors, general: None };
+        let page = view::page(&ctx, until, last.as_ref(), price(&state, &ctx), &fs);
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    };
+    // the document is decoded and re-encoded like any photo, and kept where only staff see it
+    let processed =
+        state.decoding(info.cost_mib(), move || photos::process_upload(&bytes, &info)).await?;
+    let processed = match processed {
+        Ok(p) => p,
+        Err(e) => {
+            let mut errors = FieldErrors::default();
+            errors.add("document", e.key());
+            let (until, last) = status(&state, user.id).await?;
+            let fs = FormState { values: form.fields.clone(), errors, general: None };
+            let page = view::page(&ctx, until, last.as_ref(), price(&state, &ctx), &fs);
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+        }
+    };
+    let path =
+        format!("badge-docs/{}.jpg", crate::domain::secrets::new_token().replace(['-', '_'], "x"));
+    let full = state.config.server.data_dir.join("uploads").join(&path);
+    tokio::task::spawn_blocking(move || -> std::io::Result<()> {
+        if let Some(dir) = full.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        std::fs::write(&full, &processed.jpeg)
+    })
+    .await??;
+    let (_, currency) = price(&state, &ctx);
+    let (now, provider) = (ctx.now, state.payments.id());
+    let (plans, rates) = (state.config.plans.clone(), state.config.currency.clone());
+    let doc = path.clone();
+    let filed = state
+        .db
+        .run(move |conn| {
+            Ok(badges::request(
+                conn, user.id, &parsed, &doc, currency, provider, &plans, &rates, now,
+            )?)
+        })
+        .await?;
+    match filed {
+        Ok(public) => Ok(Redirect::to(&format!("/payments/{public}")).into_response()),
+        Err(_) => {
+            state.jobs.enqueue(crate::jobs::Job::DeleteFiles { paths: vec![path] });
+            Err(Error::Refused("badge.already_waiting"))
+        }
+    }
+}
+
+/// `GET /admin/badges` (staff): paid requests waiting for a decision.
+pub async fn queue(
+    State(state): State<AppState>,
+    RequireStaff(ctx, _): RequireStaff,
+) -> Result<Response> {
+    let list = state.db.run(|conn| Ok(badges::queue(conn, 100)?)).await?;
+    Ok(view::queue(&ctx, &list).into_response())
+}
+
+/// The decision's comment.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct DecisionForm {
+    comment: String,
+}
+
+async fn decide(
+    state: AppState,
+    ctx: PageCtx,
+    staff: crate::domain::ids::UserId,
+    raw: &str,
+    approve: bool,
+    comment: String,
+) -> Result<Response> {
+    let id: i64 = raw.parse().ok().filter(|n| *n > 0).ok_or(Error::NotFound)?;
+    let (now, ring, plans) = (ctx.now, state.chat_keys.clone(), state.config.plans.clone());
+    let decided = state
+        .db
+        .run(move |conn| {
+            Ok(badges::decide(conn, &ring, staff, id, approve, &comment, &plans, now)?)
+        })
+        .await?;
+    match decided {
+        Ok(delivery) => {
+            super::chats::deliver(&state, &ctx, &delivery, true);
+            let flash = if approve { "flash.badge_approved" } else { "flash.badge_rejected" };
+            Ok((Flash(flash), Redirect::to("/admin/badges")).into_response())
+        }
+        Err("error.not_found") => Err(Error::NotFound),
+        Err(key) => Err(Error::Refused(key)),
+    }
+}
+
+/// `POST /admin/badges/{id}/approve` (staff; a comment is required).
+pub async fn approve(
+    State(state): State<AppState>,
+    RequireStaff(ctx, staff): RequireStaff,
+    Path(id): Path<String>,
+    CsrfForm(form): CsrfForm<DecisionForm>,
+) -> Result<Response> {
+    decide(state, ctx, staff.id, &id, true, form.comment).await
+}
+
+/// `POST /admin/badges/{id}/reject` (staff; a comment is required).
+pub async fn reject(
+    State(state): State<AppState>,
+    RequireStaff(ctx, staff): RequireStaff,
+    Path(id): Path<String>,
+    CsrfForm(form): CsrfForm<DecisionForm>,
+) -> Result<Response> {
+    decide(state, ctx, staff.id, &id, false, form.comment).await
+}
+
+/// `GET /admin/badges/{id}/document` (staff): the request's document photo.
+pub async fn document(
+    State(state): State<AppState>,
+    RequireStaff(_, _): RequireStaff,
+    Path(raw): Path<String>,
+) -> Result<Response> {
+    let id: i64 = raw.parse().ok().filter(|n| *n > 0).ok_or(Error::NotFound)?;
+    let req = state.db.run(move |conn| Ok(badges::get(conn, id)?)).await?.ok_or(Error::NotFound)?;
+    let full = state.config.server.data_dir.join("uploads").join(&req.document_path);
+    let bytes = match tokio::fs::read(&full).await {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(Error::NotFound),
+        Err(e) => return Err(e.into()),
+    };
+    Ok((
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static("image/jpeg")),
+            (header::CACHE_CONTROL, HeaderValue::from_static("private, no-store")),
+        ],
+        bytes,
+    )
+        .into_response())
+}

@@ -1,0 +1,1 @@
+//! Trust and money in a real browser (written next).

@@ -1,0 +1,1 @@
+//! Click SHOP API callbacks (written next).
