@@ -74,3 +74,47 @@ fn rotating_the_chat_key_appends_one_and_keeps_the_old() {
     let ids: Vec<&str> = keys.lines().filter_map(|l| l.split(' ').next()).collect();
     assert_eq!(ids, ["1", "2", "3"], "the first key was made, then two added; none replaced");
 }
+
+#[test]
+fn staff_grant_a_badge_and_a_plan_from_the_command_line() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = uzmat(dir.path(), &["seed", "--users", "3", "--ads", "5", "--seed", "9"], &[]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let db = rusqlite::Connection::open(dir.path().join("data/uzmat.db")).expect("db");
+    let (email, ad): (String, i64) = db
+        .query_row("SELECT u.email, a.id FROM ads a JOIN users u ON u.id = a.owner_id WHERE a.plan IS NULL LIMIT 1", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .expect("an ad without a plan");
+    drop(db);
+    let out = uzmat(dir.path(), &["admin", "grant-badge", "--email", &email, "--days", "30"], &[]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("badge until"));
+    let out = uzmat(
+        dir.path(),
+        &["admin", "grant-plan", "--ad", &ad.to_string(), "--plan", "premium"],
+        &[],
+    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("PREMIUM from"));
+    let db = rusqlite::Connection::open(dir.path().join("data/uzmat.db")).expect("db");
+    let (plan, days): (String, i64) = db
+        .query_row(
+            "SELECT plan, (plan_until - plan_started_at) / 86400 FROM ads WHERE id = ?1",
+            [ad],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .expect("plan");
+    assert_eq!((plan.as_str(), days), ("premium", 14));
+    // bad input is refused with the reason, changing nothing
+    let out = uzmat(
+        dir.path(),
+        &["admin", "grant-plan", "--ad", &ad.to_string(), "--plan", "platinum"],
+        &[],
+    );
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("gold, premium or vip"));
+    let out = uzmat(dir.path(), &["admin", "grant-badge", "--email", "nobody@example.kz"], &[]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no account"));
+}

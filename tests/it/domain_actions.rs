@@ -255,3 +255,130 @@ fn freight_is_posted_and_removed_by_its_owner_or_staff() {
     assert_eq!(freight::actions::remove(&mut conn, &owner_u, id, NOW).expect("db"), Ok(()));
     assert_eq!(store.count("SELECT count(*) FROM freight_ads WHERE is_active = 1"), 0);
 }
+
+#[test]
+fn promotion_timelines_extend_queue_and_advance_and_reminders_go_once() {
+    use uzmat::domain::ads::Plan;
+    use uzmat::domain::ids::AdId;
+    use uzmat::domain::promotions::{self, Segment};
+    const DAY: i64 = 86_400;
+    let store = Store::new();
+    let mut conn = store.conn();
+    let (owner, _) = sign_up(&mut conn, "promo@example.kz");
+    let ad = AdId(crate::support::build::Ad::new(owner.get(), "Кран КС-45717", 1).insert(&conn));
+    let grant = |conn: &mut Connection, plan: Plan, days: u32, now: i64| {
+        let tx = conn.transaction().expect("tx");
+        promotions::grant(&tx, ad, plan, days, now).expect("grant");
+        tx.commit().expect("commit");
+    };
+    let ad_plan = |conn: &Connection| -> (Option<String>, Option<i64>, Option<i64>) {
+        conn.query_row(
+            "SELECT plan, plan_started_at, plan_until FROM ads WHERE id = ?1",
+            [ad],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .expect("ad")
+    };
+    grant(&mut conn, Plan::Gold, 3, NOW);
+    assert_eq!(ad_plan(&conn), (Some("gold".into()), Some(NOW), Some(NOW + 3 * DAY)));
+    // a VIP bought a day later starts at once; the two days of GOLD left follow it
+    grant(&mut conn, Plan::Vip, 30, NOW + DAY);
+    assert_eq!(ad_plan(&conn), (Some("vip".into()), Some(NOW + DAY), Some(NOW + 31 * DAY)));
+    assert_eq!(
+        promotions::timeline(&conn, ad, NOW + DAY).expect("timeline"),
+        vec![
+            Segment { plan: Plan::Vip, starts_at: NOW + DAY, ends_at: NOW + 31 * DAY },
+            Segment { plan: Plan::Gold, starts_at: NOW + 31 * DAY, ends_at: NOW + 33 * DAY },
+        ]
+    );
+    // more GOLD waits behind the VIP, which keeps its start
+    grant(&mut conn, Plan::Gold, 3, NOW + 2 * DAY);
+    assert_eq!(ad_plan(&conn).2, Some(NOW + 31 * DAY));
+    assert_eq!(
+        promotions::timeline(&conn, ad, NOW + 2 * DAY).expect("t").last().map(|s| s.ends_at),
+        Some(NOW + 36 * DAY)
+    );
+    // the sweep after the VIP ends moves the ad onto its GOLD
+    let (moved, _) =
+        promotions::sweep(&mut conn, "https://uzmat.test", NOW + 31 * DAY + 5).expect("sweep");
+    assert_eq!(moved, 1);
+    assert_eq!(ad_plan(&conn), (Some("gold".into()), Some(NOW + 31 * DAY), Some(NOW + 36 * DAY)));
+    // a day before the very end: one reminder, not two
+    let mails = |store: &Store| {
+        store.count("SELECT count(*) FROM outbox WHERE subject LIKE 'Продвижение%'")
+    };
+    promotions::sweep(&mut conn, "https://uzmat.test", NOW + 35 * DAY + 60).expect("sweep");
+    promotions::sweep(&mut conn, "https://uzmat.test", NOW + 35 * DAY + 120).expect("sweep");
+    assert_eq!(mails(&store), 1);
+    // the end: off promotion
+    promotions::sweep(&mut conn, "https://uzmat.test", NOW + 36 * DAY).expect("sweep");
+    assert_eq!(ad_plan(&conn), (None, None, None));
+}
+
+#[test]
+fn a_badge_extends_from_its_end_and_a_decision_needs_a_comment() {
+    use uzmat::domain::badges;
+    let store = Store::new();
+    let mut conn = store.conn();
+    let (user, _) = sign_up(&mut conn, "seller@example.kz");
+    let (staff, _) = sign_up(&mut conn, "staff@example.kz");
+    let ring = uzmat::domain::chats::seal::Keyring::ephemeral();
+    let plans = uzmat::config::PlansConfig::default();
+    let req = badges::NewRequest::parse("individual", "Алия Сериковна", "", "").expect("request");
+    let public = badges::request(
+        &mut conn,
+        user,
+        &req,
+        "badge-docs/x.jpg",
+        uzmat::domain::geo::Currency::Kzt,
+        uzmat::domain::payments::ProviderId::Manual,
+        &plans,
+        &CurrencyConfig::default(),
+        NOW,
+    )
+    .expect("db")
+    .expect("filed");
+    // 15 USD at 0.002 USD per tenge: 7,500 tenge
+    assert_eq!(store.count("SELECT amount_minor FROM payments"), 750_000);
+    let id = store.count("SELECT id FROM badge_requests");
+    assert_eq!(
+        badges::decide(&mut conn, &ring, staff, id, true, "ок", &plans, NOW).expect("db").err(),
+        Some("badge.comment_required")
+    );
+    assert_eq!(
+        badges::decide(&mut conn, &ring, staff, id, true, "Документ совпадает", &plans, NOW)
+            .expect("db")
+            .err(),
+        Some("badge.not_waiting"),
+        "not paid yet"
+    );
+    uzmat::domain::payments::ledger::mark_paid(&mut conn, staff, &public, &plans, NOW)
+        .expect("db")
+        .expect("paid");
+    let d = badges::decide(&mut conn, &ring, staff, id, true, "Документ совпадает", &plans, NOW)
+        .expect("db")
+        .expect("decided");
+    assert!(d.message.system && d.message.text.contains("Документ совпадает"));
+    assert_eq!(d.totals, vec![(user, 1)], "the comment waits unread in the support thread");
+    assert_eq!(
+        store.count("SELECT badge_until FROM users WHERE email = 'seller@example.kz'"),
+        NOW + 180 * 86_400
+    );
+    // a renewal adds to the end; a lapsed badge starts again from now
+    let tx = conn.transaction().expect("tx");
+    assert_eq!(badges::grant(&tx, user, 180, NOW + 10).expect("grant"), NOW + 360 * 86_400);
+    assert_eq!(
+        badges::grant(&tx, user, 10, NOW + 400 * 86_400).expect("grant"),
+        NOW + 410 * 86_400
+    );
+    tx.commit().expect("commit");
+    // the reminder a week before the end, once
+    assert_eq!(
+        badges::remind(&mut conn, "https://uzmat.test", NOW + 404 * 86_400).expect("remind"),
+        1
+    );
+    assert_eq!(
+        badges::remind(&mut conn, "https://uzmat.test", NOW + 405 * 86_400).expect("remind"),
+        0
+    );
+}
