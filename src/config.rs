@@ -30,6 +30,26 @@ pub struct Config {
     pub plans: PlansConfig,
     /// How payments are taken.
     pub payments: PaymentsConfig,
+    /// Moderation.
+    pub moderation: ModerationConfig,
+}
+
+/// `[moderation]`
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ModerationConfig {
+    /// Hold a new seller's first ads for staff before they are public.
+    pub first_ads_review: bool,
+    /// How many of a seller's first ads are held.
+    pub first_ads_count: u32,
+    /// Reports one user may file per hour.
+    pub reports_per_hour: u32,
+}
+
+impl Default for ModerationConfig {
+    fn default() -> Self {
+        Self { first_ads_review: false, first_ads_count: 3, reports_per_hour: 20 }
+    }
 }
 
 /// `[plans]`: prices are `[GOLD, PREMIUM, VIP]` in whole units of each currency.

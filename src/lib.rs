@@ -48,6 +48,11 @@ impl App {
         };
         let metrics = Arc::new(Metrics::default());
         let unread = Arc::new(UnreadCache::new(config.jobs.unread_cache_seconds));
+        let keys_path = config.server.data_dir.join("chat-keys.txt");
+        let chat_keys =
+            Arc::new(domain::chats::seal::Keyring::load_or_create(&keys_path).with_context(
+                || format!("reading or creating the chat keys {}", keys_path.display()),
+            )?);
         let settings = jobs::Settings {
             session_days: config.auth.session_days,
             mail: config.mail.clone(),
@@ -55,6 +60,10 @@ impl App {
             uploads_dir: config.server.data_dir.join("uploads"),
             rates: config.currency.clone(),
             public_url: config.server.public_url.clone(),
+            stop_words: Arc::new(domain::stopwords::StopWords::new(
+                config.server.data_dir.join("stopwords.txt"),
+            )),
+            chat_keys: chat_keys.clone(),
         };
         let jobs =
             Jobs::start(db.clone(), config.jobs.clone(), settings, metrics.clone(), unread.clone())
@@ -85,11 +94,6 @@ impl App {
                 );
             }
         }
-        let keys_path = config.server.data_dir.join("chat-keys.txt");
-        let chat_keys =
-            Arc::new(domain::chats::seal::Keyring::load_or_create(&keys_path).with_context(
-                || format!("reading or creating the chat keys {}", keys_path.display()),
-            )?);
         {
             let (db, ring) = (db.clone(), chat_keys.clone());
             let sealed = tokio::task::spawn_blocking(move || -> Result<usize, db::DbError> {

@@ -31,6 +31,16 @@ impl Histogram {
         self.sum_micros.fetch_add(d.as_micros() as u64, Ordering::Relaxed);
     }
 
+    /// The observations per bucket so far (the last slot: over the last bound).
+    pub fn buckets(&self) -> [u64; BUCKETS.len() + 1] {
+        let mut out = [0; BUCKETS.len() + 1];
+        for (i, c) in self.counts.iter().enumerate() {
+            out[i] = c.load(Ordering::Relaxed);
+        }
+        out[BUCKETS.len()] = self.count().saturating_sub(out[..BUCKETS.len()].iter().sum());
+        out
+    }
+
     /// Number of observations.
     pub fn count(&self) -> u64 {
         self.count.load(Ordering::Relaxed)
@@ -104,6 +114,63 @@ pub struct JobSnapshot {
     pub p99: Option<f64>,
 }
 
+/// Bucket counts of a histogram ([`Histogram::buckets`], or the difference of two).
+pub type Buckets = [u64; BUCKETS.len() + 1];
+
+/// The q-quantile of bucket counts, in milliseconds (the bucket's upper bound; 0 when empty,
+/// 5,000 past the last bound).
+pub fn quantile_ms(b: &Buckets, q: f64) -> f64 {
+    let total: u64 = b.iter().sum();
+    if total == 0 {
+        return 0.0;
+    }
+    let target = (total as f64 * q).ceil() as u64;
+    let mut seen = 0;
+    for (i, n) in b.iter().enumerate() {
+        seen += n;
+        if seen >= target {
+            return BUCKETS.get(i).map_or(5_000.0, |s| s * 1000.0);
+        }
+    }
+    5_000.0
+}
+
+/// Everything counted so far, summed over routes and job kinds: a minute's sample is the
+/// difference of two.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Totals {
+    /// HTTP requests answered.
+    pub requests: u64,
+    /// Their latencies.
+    pub request_buckets: Buckets,
+    /// Jobs completed.
+    pub jobs_completed: u64,
+    /// Jobs failed.
+    pub jobs_failed: u64,
+    /// Their durations.
+    pub job_buckets: Buckets,
+}
+
+impl Totals {
+    /// What happened between `earlier` and `self`.
+    pub fn since(&self, earlier: &Totals) -> Totals {
+        let diff = |a: &Buckets, b: &Buckets| {
+            let mut out = [0; BUCKETS.len() + 1];
+            for i in 0..out.len() {
+                out[i] = a[i].saturating_sub(b[i]);
+            }
+            out
+        };
+        Totals {
+            requests: self.requests.saturating_sub(earlier.requests),
+            request_buckets: diff(&self.request_buckets, &earlier.request_buckets),
+            jobs_completed: self.jobs_completed.saturating_sub(earlier.jobs_completed),
+            jobs_failed: self.jobs_failed.saturating_sub(earlier.jobs_failed),
+            job_buckets: diff(&self.job_buckets, &earlier.job_buckets),
+        }
+    }
+}
+
 /// All of Uzmat's metrics.
 #[derive(Default)]
 pub struct Metrics {
@@ -147,6 +214,27 @@ impl Metrics {
                 }
             })
             .collect()
+    }
+
+    /// Everything counted so far (for the dashboard's minute samples).
+    pub fn totals(&self) -> Totals {
+        let mut t = Totals::default();
+        let add = |into: &mut Buckets, b: Buckets| {
+            for (i, n) in b.iter().enumerate() {
+                into[i] += n;
+            }
+        };
+        for s in &self.jobs {
+            t.jobs_completed += s.completed.load(Ordering::Relaxed);
+            t.jobs_failed += s.failed.load(Ordering::Relaxed);
+            add(&mut t.job_buckets, s.duration.buckets());
+        }
+        let http = self.http.lock().unwrap_or_else(|p| p.into_inner());
+        for stats in http.values().flat_map(|m| m.values()) {
+            t.requests += stats.latency.count();
+            add(&mut t.request_buckets, stats.latency.buckets());
+        }
+        t
     }
 
     /// The counters of a job kind.

@@ -23,6 +23,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (9, include_str!("migrations/0009_phone_reveals.sql")),
     (10, include_str!("migrations/0010_chats.sql")),
     (11, include_str!("migrations/0011_payments.sql")),
+    (12, include_str!("migrations/0012_moderation.sql")),
 ];
 
 /// A pooled connection.

@@ -141,6 +141,18 @@ pub fn latest_of(conn: &Connection, user: UserId) -> rusqlite::Result<Option<Req
     .optional()
 }
 
+/// The open payment of an unpaid request, if any.
+pub fn open_payment(conn: &Connection, request: &Request) -> rusqlite::Result<Option<String>> {
+    if request.state != "unpaid" {
+        return Ok(None);
+    }
+    conn.prepare_cached(
+        "SELECT public_id FROM payments WHERE badge_request_id = ?1 AND state IN ('pending', 'prepared') ORDER BY id DESC LIMIT 1",
+    )?
+    .query_row([request.id], |r| r.get(0))
+    .optional()
+}
+
 /// Paid requests waiting for staff, oldest first.
 pub fn queue(conn: &Connection, limit: i64) -> rusqlite::Result<Vec<Request>> {
     conn.prepare_cached(&format!(
@@ -265,6 +277,8 @@ pub fn decide(
             "UPDATE badge_requests SET state = ?2, comment = ?3, decided_by = ?4, decided_at = ?5 WHERE id = ?1",
             (id, if approve { "approved" } else { "rejected" }, &comment, staff, now),
         )?;
+        let action = if approve { "badge:approve" } else { "badge:reject" };
+        crate::domain::audit::record(tx, staff, action, "user", r.user.get(), &comment, now)?;
         let lang = crate::i18n::Lang::Ru;
         let text = if approve {
             let until = grant(tx, r.user, plans.badge_days, now)?;

@@ -1,20 +1,25 @@
 //! Nouns and rules of the marketplace, free of HTTP and HTML.
 
 pub mod accounts;
+pub mod admin;
 pub mod ads;
+pub mod audit;
 pub mod badges;
+pub mod broadcast;
 pub mod chats;
 pub mod freight;
 pub mod geo;
 pub mod ids;
 pub mod mail;
 pub mod media;
+pub mod moderation;
 pub mod payments;
 pub mod photos;
 pub mod promotions;
 pub mod secrets;
 pub mod sessions;
 pub mod slug;
+pub mod stopwords;
 pub mod tokens;
 pub mod users;
 

@@ -26,7 +26,7 @@ pub fn lookup(
     conn.prepare_cached(
         "SELECT u.id, u.name, u.is_staff, u.email_verified_at IS NOT NULL, u.avatar_path, s.last_seen_at
          FROM sessions s JOIN users u ON u.id = s.user_id
-         WHERE s.id = ?1 AND s.expires_at > ?2 AND u.deleted_at IS NULL",
+         WHERE s.id = ?1 AND s.expires_at > ?2 AND u.deleted_at IS NULL AND u.banned_at IS NULL",
     )?
     .query_row((hash_token(token), now), |r| {
         let last_seen: i64 = r.get(5)?;

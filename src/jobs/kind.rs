@@ -54,6 +54,12 @@ job_kinds! {
     ChatMail => "chat_mail",
     /// `Job::Promotions`.
     Promotions => "promotions",
+    /// `Job::CheckWords`.
+    CheckWords => "stop_words",
+    /// `Job::SampleMetrics`.
+    SampleMetrics => "metrics_sample",
+    /// `Job::Broadcast`.
+    Broadcast => "broadcast",
     /// `Job::Probe`.
     Probe => "probe",
 }

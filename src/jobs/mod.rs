@@ -7,6 +7,7 @@
 //! (counted as coalesced). Submitting never blocks.
 
 mod bump;
+mod console;
 mod kind;
 mod mail;
 mod photos;
@@ -76,6 +77,22 @@ pub enum Job {
     RecomputeUsd,
     /// Mail those whose chat messages waited unread (then deliver).
     ChatMail,
+    /// Look for stop words in an ad's or a message's text; flag it for staff on a match.
+    CheckWords {
+        /// "ad" or "message".
+        kind: &'static str,
+        /// Its id.
+        id: i64,
+        /// The text (ad: title and description; message: its text).
+        text: String,
+    },
+    /// Record this minute's sample for the dashboard's charts.
+    SampleMetrics {
+        /// Jobs waiting (queue and overflow) when the scheduler asked.
+        queue: usize,
+    },
+    /// Deliver the next batch of open broadcasts.
+    Broadcast,
     /// Move ads onto their next promotion segment; remind of promotions and badges ending.
     Promotions,
     /// A diagnostic job: does nothing, fails, or panics (used by tests of the guarantees).
@@ -121,6 +138,9 @@ impl Job {
             Job::SweepUploads => JobKind::SweepUploads,
             Job::RecomputeUsd => JobKind::RecomputeUsd,
             Job::ChatMail => JobKind::ChatMail,
+            Job::CheckWords { .. } => JobKind::CheckWords,
+            Job::SampleMetrics { .. } => JobKind::SampleMetrics,
+            Job::Broadcast => JobKind::Broadcast,
             Job::Promotions => JobKind::Promotions,
             Job::Probe(_) => JobKind::Probe,
         }
@@ -147,6 +167,8 @@ pub(crate) struct Shared {
     /// drain never waits out a linger.
     closing: Receiver<()>,
     closing_tx: Mutex<Option<Sender<()>>>,
+    /// The totals at the last minute's sample (the next one records the difference).
+    last_sample: Mutex<Option<crate::metrics::Totals>>,
 }
 
 /// What jobs need beyond `[jobs]`.
@@ -164,6 +186,10 @@ pub struct Settings {
     pub rates: crate::config::CurrencyConfig,
     /// The site's address, for links in mail.
     pub public_url: String,
+    /// The stop-word list (flags ads and messages for staff).
+    pub stop_words: Arc<crate::domain::stopwords::StopWords>,
+    /// The chat keys (broadcasts are sealed into support threads).
+    pub chat_keys: Arc<crate::domain::chats::seal::Keyring>,
 }
 
 /// The handle handlers and the scheduler submit through. Cheap to clone.
@@ -201,6 +227,7 @@ impl Jobs {
             bump_pending: AtomicBool::new(false),
             closing,
             closing_tx: Mutex::new(Some(closing_tx)),
+            last_sample: Mutex::new(None),
         });
         let mut threads = Vec::new();
         // Inline mode still needs no workers for views, but shares the scheduler.
@@ -315,6 +342,8 @@ impl Jobs {
             | Job::SweepSessions
             | Job::DeliverMail
             | Job::ChatMail
+            | Job::SampleMetrics { .. }
+            | Job::Broadcast
             | Job::Promotions
             | Job::SweepUploads
             | Job::RecomputeUsd => {
@@ -327,7 +356,7 @@ impl Jobs {
                 Some(job)
             }
             // a statistic: lost when the queue and its overflow are full, and counted as such
-            Job::PhoneReveal { .. } | Job::Probe(_) => {
+            Job::PhoneReveal { .. } | Job::CheckWords { .. } | Job::Probe(_) => {
                 stats.dropped.fetch_add(1, Ordering::Relaxed);
                 None
             }

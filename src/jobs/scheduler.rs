@@ -13,6 +13,9 @@ pub(super) fn run(jobs: &Jobs, stop: &Receiver<()>) {
     let fold_every = Duration::from_secs(jobs.shared.cfg.view_fold_seconds);
     let mut last_bump = Instant::now();
     let mut last_fold = Instant::now();
+    // the dashboard's charts: a sample a minute
+    let sample_every = Duration::from_secs(60);
+    let mut last_sample = Instant::now();
     let mut last_optimize = Instant::now();
     let mut last_sweep = Instant::now();
     // first runs right away: a server that was down for hours catches up at once
@@ -20,14 +23,21 @@ pub(super) fn run(jobs: &Jobs, stop: &Receiver<()>) {
     jobs.enqueue(Job::SweepSessions);
     jobs.enqueue(Job::DeliverMail);
     jobs.enqueue(Job::RecomputeUsd);
-    // promotions that ended while the server was down end now
+    // promotions that ended while the server was down end now; a broadcast cut short goes on
     jobs.enqueue(Job::Promotions);
+    jobs.enqueue(Job::Broadcast);
     requeue_missing_photo_sizes(jobs);
     loop {
-        let next = (last_bump + bump_every).min(last_fold + fold_every);
+        let next =
+            (last_bump + bump_every).min(last_fold + fold_every).min(last_sample + sample_every);
         match stop.recv_deadline(next) {
             Err(RecvTimeoutError::Timeout) => {}
             _ => return,
+        }
+        if last_sample.elapsed() >= sample_every {
+            last_sample = Instant::now();
+            let (queue, overflow) = jobs.depth();
+            jobs.enqueue(Job::SampleMetrics { queue: queue + overflow });
         }
         if last_fold.elapsed() >= fold_every {
             last_fold = Instant::now();
@@ -42,6 +52,7 @@ pub(super) fn run(jobs: &Jobs, stop: &Receiver<()>) {
         jobs.enqueue(Job::DeliverMail);
         jobs.enqueue(Job::ChatMail);
         jobs.enqueue(Job::Promotions);
+        jobs.enqueue(Job::Broadcast);
         jobs.shared.dedupe.sweep(crate::db::now());
         if last_sweep.elapsed() > Duration::from_secs(3600) {
             last_sweep = Instant::now();

@@ -186,6 +186,11 @@ fn run_one(shared: &Shared, conn: &mut Connection, job: &Job) -> Result<(), JobE
             photos::delete_files(&shared.settings, &paths)
         }
         Job::RecomputeUsd => photos::recompute_usd(conn, &shared.settings),
+        Job::CheckWords { kind, id, text } => {
+            super::console::check_words(conn, shared, kind, *id, text)
+        }
+        Job::SampleMetrics { queue } => super::console::sample(conn, shared, *queue),
+        Job::Broadcast => super::console::broadcast(conn, shared),
         Job::Promotions => {
             let (url, now) = (&shared.settings.public_url, crate::db::now());
             let (moved, mailed) = crate::domain::promotions::sweep(conn, url, now)?;

@@ -199,6 +199,30 @@ pub fn card_grid(
     }
 }
 
+/// "Пожаловаться": a folded form posting a reason and a comment to `action`, coming back to
+/// `back`.
+pub fn report_form(ctx: &crate::views::ctx::PageCtx, action: &str, back: &str) -> Markup {
+    let l = ctx.lang;
+    html! {
+        details.report-box {
+            summary { (l.t("report.title")) }
+            form.form method="post" action=(action) {
+                (crate::views::forms::csrf(ctx))
+                input type="hidden" name="back" value=(crate::views::text::Text(back));
+                label for="report-reason" { (l.t("report.reason")) }
+                select #report-reason name="reason" {
+                    @for (r, key) in [("spam", "report.spam"), ("fraud", "report.fraud"), ("abuse", "report.abuse"), ("prohibited", "report.prohibited"), ("other", "report.other")] {
+                        option value=(r) { (l.t(key)) }
+                    }
+                }
+                label for="report-comment" { (l.t("report.comment")) }
+                input #report-comment type="text" name="comment" maxlength="1000";
+                button.btn.btn-small.btn-ghost type="submit" { (l.t("report.send")) }
+            }
+        }
+    }
+}
+
 /// Page links; `href(n)` builds the URL of page `n`.
 pub fn pagination(lang: Lang, page: i64, pages: i64, href: impl Fn(i64) -> String) -> Markup {
     if pages <= 1 {

@@ -17,6 +17,9 @@ pub enum Error {
     /// Not allowed.
     #[error("forbidden")]
     Forbidden,
+    /// Not allowed, for a reason the visitor is told (already in their terms).
+    #[error("forbidden: {0}")]
+    ForbiddenBecause(String),
     /// Busy for now (e.g. every live socket taken); the message key says what.
     #[error("unavailable: {0}")]
     Unavailable(&'static str),
@@ -98,6 +101,7 @@ impl IntoResponse for Error {
             Error::BadRequest(m) => (StatusCode::BAD_REQUEST, Some(m)),
             Error::Forbidden => (StatusCode::FORBIDDEN, None),
             Error::TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, None),
+            Error::ForbiddenBecause(text) => (StatusCode::FORBIDDEN, Some(text)),
             Error::Unavailable(key) => (StatusCode::SERVICE_UNAVAILABLE, Some(key.to_owned())),
             Error::Refused(key) => (StatusCode::UNPROCESSABLE_ENTITY, Some(key.to_owned())),
             Error::Internal(cause) => {

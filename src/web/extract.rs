@@ -263,7 +263,8 @@ impl FromRequestParts<AppState> for RequireUser {
     }
 }
 
-/// A signed-in staff member; others get 403 (anonymous visitors the login page).
+/// A signed-in staff member. Everyone else, signed in or not, gets 404: the console's pages
+/// are not told to exist.
 pub struct RequireStaff(pub PageCtx, pub SessionUser);
 
 impl FromRequestParts<AppState> for RequireStaff {
@@ -274,11 +275,9 @@ impl FromRequestParts<AppState> for RequireStaff {
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
         use axum::response::IntoResponse;
-        let RequireUser(ctx, user) = RequireUser::from_request_parts(parts, state).await?;
-        if user.is_staff {
-            Ok(RequireStaff(ctx, user))
-        } else {
-            Err(Error::Forbidden.into_response())
+        match RequireUser::from_request_parts(parts, state).await {
+            Ok(RequireUser(ctx, user)) if user.is_staff => Ok(RequireStaff(ctx, user)),
+            _ => Err(Error::NotFound.into_response()),
         }
     }
 }

@@ -21,6 +21,8 @@ pub struct Throttles {
     pub resets: Throttle,
     /// Chat messages per user per minute (`chat.messages_per_minute`).
     pub chat: Throttle,
+    /// Reports per user per hour (`moderation.reports_per_hour`).
+    pub reports: Throttle,
 }
 
 impl Throttles {
@@ -31,6 +33,7 @@ impl Throttles {
             signups: Throttle::new(3600),
             resets: Throttle::new(3600),
             chat: Throttle::new(60),
+            reports: Throttle::new(3600),
         }
     }
 }

@@ -170,7 +170,7 @@ fn profile_avatar_and_deletion() {
         Some("avatars/a.jpg".into()),
         "the replaced file is returned for removal"
     );
-    let ad = ads::post(&mut conn, id, &new_ad(), &[], NOW).expect("post");
+    let ad = ads::post(&mut conn, id, &new_ad(), &[], 0, NOW).expect("post");
     let files = accounts::delete_account(&mut conn, id, NOW).expect("delete");
     assert!(files.contains(&"avatars/b.jpg".to_owned()), "{files:?}");
     assert_eq!(store.count("SELECT count(*) FROM sessions"), 0);
@@ -189,8 +189,8 @@ fn ads_are_posted_edited_published_favorited_and_deleted_by_whoever_may() {
         (actor(&conn, owner), actor(&conn, buyer), actor(&conn, staff));
 
     let upload = ads::keep_upload(&mut conn, owner, "photos/x.jpg", 800, 600, NOW).expect("keep");
-    let saved =
-        ads::post(&mut conn, owner, &new_ad(), std::slice::from_ref(&upload), NOW).expect("post");
+    let saved = ads::post(&mut conn, owner, &new_ad(), std::slice::from_ref(&upload), 0, NOW)
+        .expect("post");
     assert!(saved.photos_added && saved.slug.ends_with(&format!("-{}", saved.id)));
     assert_eq!(store.count("SELECT count(*) FROM photo_uploads"), 0, "the upload moved in");
     let id = saved.id;

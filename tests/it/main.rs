@@ -26,6 +26,7 @@ mod jobs;
 mod layers;
 mod listing;
 mod lockout;
+mod moderation;
 mod prefs;
 mod query_plans;
 mod slow_clients;

@@ -32,15 +32,31 @@ fn saved(conn: &Connection, id: AdId, changes: (Vec<String>, bool)) -> rusqlite:
 }
 
 /// Publishes a new ad with its photos (existing uploads of the owner, in order).
+///
+/// `review_first`: with pre-moderation on, a seller's first that many ads wait for staff
+/// ("на проверке") before anyone else sees them; 0 turns it off.
 pub fn post(
     conn: &mut Connection,
     owner: UserId,
     ad: &NewAd,
     photos: &[FormPhoto],
+    review_first: u32,
     now: i64,
 ) -> rusqlite::Result<Saved> {
     write_tx(conn, |tx| {
         let id = write::insert(tx, owner, ad, now)?;
+        if review_first > 0 {
+            let posted: i64 =
+                tx.query_row("SELECT count(*) FROM ads WHERE owner_id = ?1", [owner], |r| {
+                    r.get(0)
+                })?;
+            if posted <= i64::from(review_first) {
+                tx.execute(
+                    "UPDATE ads SET is_active = 0, review_state = 'pending' WHERE id = ?1",
+                    [id],
+                )?;
+            }
+        }
         let changes = ad_photos::set_photos(tx, id, owner, photos)?;
         saved(tx, id, changes)
     })
@@ -61,6 +77,11 @@ pub fn edit(
             return Ok(Err(denied));
         }
         write::update(tx, id, ad, now)?;
+        // an ad staff hid goes back to them once its owner has changed it
+        tx.execute(
+            "UPDATE ads SET review_state = 'pending' WHERE id = ?1 AND blocked_at IS NOT NULL",
+            [id],
+        )?;
         let changes = ad_photos::set_photos(tx, id, actor.id, photos)?;
         Ok(Ok(saved(tx, id, changes)?))
     })
@@ -81,10 +102,18 @@ pub fn set_active(
             return Ok(Err(Denied::NotFound));
         }
         let as_staff = o.owner_id != actor.id;
-        if (as_staff || active && o.blocked) && !actor.is_staff {
+        let held: bool =
+            tx.query_row("SELECT review_state = 'pending' FROM ads WHERE id = ?1", [id], |r| {
+                r.get(0)
+            })?;
+        if (as_staff || active && (o.blocked || held)) && !actor.is_staff {
             return Ok(Err(Denied::Forbidden));
         }
         write::set_active(tx, id, active, as_staff, now)?;
+        if as_staff {
+            let action = if active { "ad:unhide" } else { "ad:deactivate" };
+            crate::domain::audit::record(tx, actor.id, action, "ad", id.get(), "", now)?;
+        }
         Ok(Ok(()))
     })
 }

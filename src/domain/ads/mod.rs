@@ -233,4 +233,8 @@ pub struct AdDetail {
     pub photos: Vec<Photo>,
     /// The owner as the seller card shows them (None once the account is deleted).
     pub seller: Option<crate::domain::users::Seller>,
+    /// Hidden by staff: why (its owner reads it).
+    pub hidden_reason: Option<String>,
+    /// Waiting for staff's review.
+    pub held: bool,
 }

@@ -81,7 +81,8 @@ pub fn get_detail(conn: &Connection, id: AdId, now: i64) -> rusqlite::Result<Opt
              (SELECT json_group_array(json_array(coalesce(p.detail_path, p.path), p.width, p.height, \
                                                  p.position, p.id)) \
               FROM ad_photos p WHERE p.ad_id = a.id), \
-             {SELLER_COLUMNS} \
+             {SELLER_COLUMNS}, \
+             CASE WHEN a.blocked_at IS NOT NULL THEN a.hidden_reason END, a.review_state = 'pending' \
              FROM ads a JOIN users u ON u.id = a.owner_id WHERE a.id = ?2 AND a.deleted_at IS NULL"
         )
     });
@@ -121,6 +122,8 @@ pub fn get_detail(conn: &Connection, id: AdId, now: i64) -> rusqlite::Result<Opt
                     .map(|(path, width, height, ..)| Photo { path, width, height })
                     .collect(),
                 seller: seller_from_row(r, 33)?,
+                hidden_reason: r.get(41)?,
+                held: r.get(42)?,
             })
         })
         .optional()

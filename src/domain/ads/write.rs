@@ -118,8 +118,11 @@ pub fn set_active(
         (true, _) => "NULL",
         (false, false) => "blocked_at",
     };
+    // published again by staff: whatever held it is cleared
+    let cleared =
+        if active && by_staff { ", hidden_reason = '', review_state = 'none'" } else { "" };
     conn.execute(
-        &format!("UPDATE ads SET is_active = ?2, updated_at = ?3, blocked_at = {blocked_at} WHERE id = ?1"),
+        &format!("UPDATE ads SET is_active = ?2, updated_at = ?3, blocked_at = {blocked_at}{cleared} WHERE id = ?1"),
         (id, active, now),
     )?;
     Ok(())
@@ -165,19 +168,30 @@ pub struct MyAd {
     pub favorites: i64,
     /// The promotion's end, if one is valid.
     pub plan_until: Option<i64>,
+    /// Hidden by staff: why.
+    pub hidden_reason: Option<String>,
+    /// Waiting for staff's review.
+    pub held: bool,
 }
 
 /// All of a user's ads (active and inactive), newest first.
 pub fn my_ads(conn: &Connection, owner: UserId, now: i64) -> rusqlite::Result<Vec<MyAd>> {
     let sql = format!(
         "SELECT {CARD_COLUMNS}, (SELECT count(*) FROM favorites f WHERE f.ad_id = a.id),
-                CASE WHEN a.plan_until > ?1 THEN a.plan_until END
+                CASE WHEN a.plan_until > ?1 THEN a.plan_until END,
+                CASE WHEN a.blocked_at IS NOT NULL THEN a.hidden_reason END, a.review_state = 'pending'
          FROM ads a JOIN users u ON u.id = a.owner_id
          WHERE a.owner_id = ?2 AND a.deleted_at IS NULL ORDER BY a.created_at DESC, a.id DESC LIMIT 1000"
     );
     conn.prepare(&sql)?
         .query_map((now, owner), |r| {
-            Ok(MyAd { card: card_from_row(r)?, favorites: r.get(16)?, plan_until: r.get(17)? })
+            Ok(MyAd {
+                card: card_from_row(r)?,
+                favorites: r.get(16)?,
+                plan_until: r.get(17)?,
+                hidden_reason: r.get(18)?,
+                held: r.get(19)?,
+            })
         })?
         .collect()
 }

@@ -22,6 +22,13 @@ pub struct Keyring {
     current: i64,
 }
 
+impl std::fmt::Debug for Keyring {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // the ids only: keys never reach a log
+        f.debug_struct("Keyring").field("ids", &self.keys.keys().collect::<Vec<_>>()).finish()
+    }
+}
+
 /// Why sealed text could not be opened.
 #[derive(Debug, thiserror::Error)]
 pub enum OpenError {
@@ -170,7 +177,7 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("chat-keys.txt");
         std::fs::write(&path, "1 not-base64!\n").expect("write");
-        let err = Keyring::load_or_create(&path).err().expect("refused");
+        let err = Keyring::load_or_create(&path).expect_err("refused");
         assert!(err.to_string().contains("line 1"), "{err}");
     }
 }

@@ -240,6 +240,15 @@ pub fn mark_paid(
             return Ok(Err(Denied::Forbidden));
         }
         settle(tx, &p, &format!("staff:{staff}"), "marked paid by staff", plans, now)?;
+        crate::domain::audit::record(
+            tx,
+            staff,
+            "payment:paid",
+            "payment",
+            p.id,
+            &p.public_id,
+            now,
+        )?;
         Ok(by_public_id(tx, public_id)?.ok_or(Denied::NotFound))
     })
 }
@@ -301,6 +310,15 @@ pub fn open_for(
     }
 }
 
+/// Why a plan cannot be bought.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BuyRefusal {
+    /// Not the buyer's ad (or not there).
+    Denied(Denied),
+    /// The ad is not published: its days would run while nobody sees it.
+    Unpublished,
+}
+
 /// Buys a plan for the owner's ad: a pending payment (or the open one for the same plan).
 pub fn buy_plan(
     conn: &mut Connection,
@@ -310,13 +328,16 @@ pub fn buy_plan(
     provider: ProviderId,
     plans: &PlansConfig,
     now: i64,
-) -> rusqlite::Result<Result<String, Denied>> {
+) -> rusqlite::Result<Result<String, BuyRefusal>> {
     write_tx(conn, |tx| {
         let Some(own) = crate::domain::ads::write::ownership(tx, ad)? else {
-            return Ok(Err(Denied::NotFound));
+            return Ok(Err(BuyRefusal::Denied(Denied::NotFound)));
         };
         if let Err(d) = own.may_edit(user) {
-            return Ok(Err(d));
+            return Ok(Err(BuyRefusal::Denied(d)));
+        }
+        if !own.is_active {
+            return Ok(Err(BuyRefusal::Unpublished));
         }
         let item = Item::Plan { ad, plan };
         if let Some(open) = open_for(tx, user.id, item)? {

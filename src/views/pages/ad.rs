@@ -172,7 +172,11 @@ pub fn page(
             span { (Text(&card.title)) }
         }
         @if !card.is_active {
-            p.note.warn { (t(if is_owner { "ad.inactive_owner" } else { "ad.inactive_staff" })) }
+            @match (&ad.hidden_reason, ad.held, is_owner) {
+                (Some(reason), false, true) => p.note.warn #hidden-reason { (Text(&lang.tf("ad.hidden_owner", &[("reason", reason)]))) },
+                (_, true, true) => p.note.warn #held { (t("ad.held_owner")) },
+                _ => p.note.warn { (t(if is_owner { "ad.inactive_owner" } else { "ad.inactive_staff" })) },
+            }
         }
         div.ad-layout {
             section.gallery aria-label=(t("ad.photos")) {
@@ -237,6 +241,9 @@ pub fn page(
                     @let viewer = viewer(ctx, favorite.map(|_| &favs));
                     (favorite_button(lang, card.id, &path, viewer.as_ref()))
                     span.muted { (t("fav.toggle")) }
+                }
+                @if ctx.user.is_some() && !is_owner {
+                    (crate::views::components::report_form(ctx, &format!("/ad/{}/report", card.id), &path))
                 }
                 @if is_owner {
                     div.owner-panel {

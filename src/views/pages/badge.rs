@@ -27,6 +27,7 @@ pub fn page(
     ctx: &PageCtx,
     until: Option<i64>,
     last: Option<&Request>,
+    open_payment: Option<&str>,
     price: (i64, Currency),
     form: &FormState,
 ) -> Markup {
@@ -47,13 +48,16 @@ pub fn page(
                     (l.t("badge.last_request")) " " (Text(&l.date(r.created_at))) ": " strong { (state_label(l, &r.state)) }
                     @if !r.comment.is_empty() { br; (l.t("badge.comment")) ": " (Text(&r.comment)) }
                 }
+                @if let Some(p) = open_payment {
+                    p { a.btn.btn-small #badge-payment href=(format!("/payments/{p}")) { (l.t("badge.to_payment")) } }
+                }
             }
         }
         p { (l.t("badge.what")) }
         @if waiting {
             p.note { (l.t("badge.waiting_note")) }
         } @else {
-            form.form #badge-form method="post" action="/badge" enctype="multipart/form-data" {
+            form.form.panel #badge-form method="post" action="/badge" enctype="multipart/form-data" {
                 (csrf(ctx))
                 fieldset {
                     legend { (l.t("badge.kind")) }
@@ -61,16 +65,20 @@ pub fn page(
                     label.check { input type="radio" name="kind" value="company" checked[company]; " " (l.t("badge.company")) }
                 }
                 (field(l, form, "full_name", "badge.full_name", "text", "name", true))
-                (field(l, form, "company_name", "badge.company_name", "text", "organization", false))
-                (field(l, form, "tax_id", "badge.tax_id", "text", "off", false))
+                // shown for a company only (CSS, by the checked kind)
+                div.company-fields {
+                    (field(l, form, "company_name", "badge.company_name", "text", "organization", false))
+                    (field(l, form, "tax_id", "badge.tax_id", "text", "off", false))
+                }
                 div.field.has-error[form.errors.get("document").is_some()] {
                     label for="f-document" { (l.t("badge.document")) " " span.req aria-hidden="true" { "*" } }
                     input #f-document type="file" name="document" accept="image/jpeg,image/png,image/webp" required
-                        aria-describedby="f-document-hint";
-                    p.muted #f-document-hint { (l.t("badge.document_hint")) }
-                    @if let Some(e) = form.errors.get("document") { p.field-error data-field="document" { (l.t(e)) } }
+                        aria-invalid=[form.errors.get("document").map(|_| "true")]
+                        aria-describedby=(if form.errors.get("document").is_some() { "f-document-hint f-document-error" } else { "f-document-hint" });
+                    p.hint #f-document-hint { (l.t("badge.document_hint")) }
+                    @if let Some(e) = form.errors.get("document") { p.field-error #f-document-error data-field="document" { (l.t(e)) } }
                 }
-                p { (l.t("badge.price")) " " strong { (Text(&money(price.0, price.1))) } " · " (l.t("badge.valid")) }
+                p.badge-price { (l.t("badge.price")) " " strong { (Text(&money(price.0, price.1))) } " · " (l.t("badge.valid")) }
                 button.btn type="submit" { (l.t("badge.submit")) }
             }
         }
@@ -87,23 +95,25 @@ pub fn queue(ctx: &PageCtx, list: &[Request]) -> Markup {
         @if list.is_empty() { p.empty { (l.t("admin.badges_empty")) } }
         @for r in list {
             article.panel.badge-request data-request=(r.id) {
-                h2 { (Text(&r.full_name)) " " span.muted { "(" (Text(&r.user_name)) ", " (Text(&l.date(r.created_at))) ")" } }
-                @if r.kind == "company" {
-                    p { (l.t("badge.company")) ": " (Text(&r.company_name)) " · " (l.t("badge.tax_id")) ": " (Text(&r.tax_id)) }
-                } @else {
-                    p { (l.t("badge.individual")) }
-                }
-                p { a href=(format!("/admin/badges/{}/document", r.id)) target="_blank" rel="noopener" {
+                a.badge-doc-link href=(format!("/admin/badges/{}/document", r.id)) target="_blank" rel="noopener" {
                     img.badge-doc src=(format!("/admin/badges/{}/document", r.id)) alt=(l.t("badge.document")) width="240" loading="lazy";
-                } }
-                p { a href=(format!("/seller/{}", r.user)) { (l.t("admin.seller_page")) } }
-                form.form.decision method="post" {
-                    (csrf(ctx))
-                    label for=(format!("c-{}", r.id)) { (l.t("badge.comment_label")) }
-                    textarea id=(format!("c-{}", r.id)) name="comment" rows="2" required minlength="3" {}
-                    div.decision-buttons {
-                        button.btn type="submit" formaction=(format!("/admin/badges/{}/approve", r.id)) { (l.t("badge.approve")) }
-                        button.btn.btn-danger type="submit" formaction=(format!("/admin/badges/{}/reject", r.id)) { (l.t("badge.reject")) }
+                }
+                div.badge-request-body {
+                    h2 { (Text(&r.full_name)) " " span.muted { "(" (Text(&r.user_name)) ", " (Text(&l.date(r.created_at))) ")" } }
+                    @if r.kind == "company" {
+                        p { (l.t("badge.company")) ": " (Text(&r.company_name)) " · " (l.t("badge.tax_id")) ": " (Text(&r.tax_id)) }
+                    } @else {
+                        p { (l.t("badge.individual")) }
+                    }
+                    p { a href=(format!("/seller/{}", r.user)) { (l.t("admin.seller_page")) } }
+                    form.form.decision method="post" {
+                        (csrf(ctx))
+                        label for=(format!("c-{}", r.id)) { (l.t("badge.comment_label")) }
+                        textarea id=(format!("c-{}", r.id)) name="comment" rows="2" required minlength="3" {}
+                        div.decision-buttons {
+                            button.btn type="submit" formaction=(format!("/admin/badges/{}/approve", r.id)) { (l.t("badge.approve")) }
+                            button.btn.btn-danger type="submit" formaction=(format!("/admin/badges/{}/reject", r.id)) { (l.t("badge.reject")) }
+                        }
                     }
                 }
             }

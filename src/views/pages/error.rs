@@ -5,7 +5,7 @@ use maud::{Markup, html};
 use crate::views::ctx::PageCtx;
 use crate::views::layout::{self, Head};
 
-/// Renders an error page; `message` is shown for 400s, `request_id` (for 500s) so the visitor
+/// Renders an error page; `message` is shown for 400s, 403s and 503s, `request_id` (for 500s) so the visitor
 /// can quote it.
 pub fn page(ctx: &PageCtx, status: u16, message: Option<&str>, request_id: Option<&str>) -> Markup {
     let t = |k| ctx.lang.t(k);
@@ -14,7 +14,8 @@ pub fn page(ctx: &PageCtx, status: u16, message: Option<&str>, request_id: Optio
         400 | 405 | 408 | 415 | 422 => {
             (t("error.400.title"), message.unwrap_or(t("error.400.text")))
         }
-        403 => (t("error.403.title"), t("error.403.text")),
+        403 => (t("error.403.title"), message.unwrap_or(t("error.403.text"))),
+        503 => (t("error.503.title"), message.unwrap_or(t("error.500.text"))),
         404 => (t("error.404.title"), t("error.404.text")),
         _ => (t("error.500.title"), t("error.500.text")),
     };

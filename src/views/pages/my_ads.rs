@@ -34,7 +34,11 @@ pub fn my_ads(ctx: &PageCtx, ads: &[MyAd]) -> Markup {
                         h2 { a href=(c.path()) { (c.title) } }
                         p.muted { (kind_label(l, c.kind)) " · " (l.price(&c.price)) }
                         p.my-ad-stats {
-                            span.status { (if c.is_active { l.t("my.active") } else { l.t("my.inactive") }) }
+                            span.status {
+                                @if ad.held { (l.t("my.held")) }
+                                @else if let Some(r) = &ad.hidden_reason { (l.t("my.hidden")) ": " (crate::views::text::Text(r)) }
+                                @else if c.is_active { (l.t("my.active")) } @else { (l.t("my.inactive")) }
+                            }
                             " · " span.views { (l.t("ad.views")) ": " (c.views) }
                             " · " span.favs { (l.t("my.favorites")) ": " (ad.favorites) }
                             @if let (Some(plan), Some(until)) = (c.plan, ad.plan_until) {

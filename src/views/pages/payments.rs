@@ -88,7 +88,7 @@ pub fn promote(
             } @else {
                 ol.timeline {
                     @for s in timeline {
-                        li {
+                        li.running[s.starts_at <= ctx.now] {
                             span.plan-badge.(promotions::code(s.plan)) { (s.plan.label()) }
                             " " (l.t("promote.from")) " " (Text(&l.date(s.starts_at.max(ctx.now))))
                             " " (l.t("promote.until")) " " strong { (Text(&l.date(s.ends_at))) }
@@ -100,10 +100,10 @@ pub fn promote(
         div.plans {
             @for o in offers {
                 article.plan-offer.(promotions::code(o.plan)) {
-                    h2 { (o.plan.label()) }
+                    h2 { span.plan-badge.(promotions::code(o.plan)) { (o.plan.label()) } }
                     p.plan-price { (Text(&money(o.amount_minor, o.currency))) }
-                    p.muted { (Text(&l.plural("count.days", i64::from(o.days)))) }
-                    p { (plan_text(l, o.plan)) }
+                    p.muted.plan-days { (Text(&l.plural("count.days", i64::from(o.days)))) }
+                    p.plan-text { (plan_text(l, o.plan)) }
                     form method="post" action=(format!("/ad/{ad}/promote")) {
                         (csrf(ctx))
                         input type="hidden" name="plan" value=(promotions::code(o.plan));
@@ -112,7 +112,7 @@ pub fn promote(
                 }
             }
         }
-        p.muted { (l.t("promote.rules")) }
+        p.muted.plan-rules { (l.t("promote.rules")) }
     };
     layout::page(ctx, Head { title: l.t("promote.title"), ..Head::default() }, body)
 }
@@ -122,11 +122,11 @@ pub fn payment(ctx: &PageCtx, p: &Payment, checkout: Option<&Checkout>, is_buyer
     let l = ctx.lang;
     let is_staff = ctx.user.as_ref().is_some_and(|u| u.is_staff);
     let body = html! {
-        h1 { (l.t("payment.title")) " " code { (p.public_id) } }
+        h1.payment-title { (l.t("payment.title")) " " code { (p.public_id) } }
         dl.payment-facts #payment data-state=(p.state.code()) {
             dt { (l.t("payment.what")) } dd { (Text(&what(l, p))) }
             dt { (l.t("payment.amount")) } dd { strong { (Text(&money(p.amount_minor, p.currency))) } }
-            dt { (l.t("payment.state")) } dd #payment-state { (state_label(l, p.state)) }
+            dt { (l.t("payment.state")) } dd { span.pay-state #payment-state data-state=(p.state.code()) { (state_label(l, p.state)) } }
             dt { (l.t("payment.created")) } dd { (Text(&l.date(p.created_at))) }
             @if let Some(at) = p.paid_at { dt { (l.t("payment.paid_at")) } dd { (Text(&l.date(at))) } }
         }
@@ -140,7 +140,7 @@ pub fn payment(ctx: &PageCtx, p: &Payment, checkout: Option<&Checkout>, is_buyer
             _ => {}
         }
         @if p.state == State::Paid {
-            p.note { (l.t(match p.item { Item::Plan { .. } => "payment.plan_done", Item::Badge { .. } => "payment.badge_done" })) }
+            p.note.payment-done { (l.t(match p.item { Item::Plan { .. } => "payment.plan_done", Item::Badge { .. } => "payment.badge_done" })) }
         }
         div.payment-actions {
             @if is_buyer && p.state == State::Pending {
@@ -155,7 +155,15 @@ pub fn payment(ctx: &PageCtx, p: &Payment, checkout: Option<&Checkout>, is_buyer
                     button.btn #mark-paid type="submit" data-confirm=(l.t("payment.mark_paid_confirm")) { (l.t("payment.mark_paid")) }
                 }
             }
-            a.btn.btn-ghost href="/account/payments" { (l.t("payment.all")) }
+            @if is_buyer {
+                @match p.item {
+                    Item::Plan { ad, .. } => { a.btn.btn-ghost href=(format!("/ad/{ad}/promote")) { (l.t("promote.title")) } }
+                    Item::Badge { .. } => { a.btn.btn-ghost href="/badge" { (l.t("badge.title")) } }
+                }
+                a.btn.btn-ghost href="/account/payments" { (l.t("payment.all")) }
+            } @else if is_staff {
+                a.btn.btn-ghost href="/admin/payments" { (l.t("admin.payments")) }
+            }
         }
     };
     layout::page(ctx, Head { title: l.t("payment.title"), ..Head::default() }, body)
@@ -173,13 +181,13 @@ fn table(l: Lang, list: &[Payment], with_user: bool) -> Markup {
                 tbody {
                     @for p in list {
                         tr data-state=(p.state.code()) {
-                            td { a href=(format!("/payments/{}", p.public_id)) { code { (p.public_id) } } }
-                            @if with_user { td { (Text(&p.user_name)) } }
-                            td { (Text(&what(l, p))) }
-                            td.num { (Text(&money(p.amount_minor, p.currency))) }
-                            td { (p.provider.code()) }
-                            td { (state_label(l, p.state)) }
-                            td { (Text(&l.date(p.created_at))) }
+                            td.pay-id { a href=(format!("/payments/{}", p.public_id)) { code { (p.public_id) } } }
+                            @if with_user { td data-label=(l.t("payment.user")) { (Text(&p.user_name)) } }
+                            td.pay-what data-label=(l.t("payment.what")) { (Text(&what(l, p))) }
+                            td.num data-label=(l.t("payment.amount")) { (Text(&money(p.amount_minor, p.currency))) }
+                            td data-label=(l.t("payment.provider")) { (l.t(match p.provider { ProviderId::Manual => "payment.provider.manual", ProviderId::Click => "payment.provider.click" })) }
+                            td data-label=(l.t("payment.state")) { span.pay-state data-state=(p.state.code()) { (state_label(l, p.state)) } }
+                            td.nowrap data-label=(l.t("payment.created")) { (Text(&l.date(p.created_at))) }
                         }
                     }
                 }
@@ -194,7 +202,7 @@ pub fn mine(ctx: &PageCtx, list: &[Payment]) -> Markup {
     let body = html! {
         h1 { (l.t("payment.mine")) }
         @if list.is_empty() { p.empty { (l.t("payment.none")) } } @else { (table(l, list, false)) }
-        p { a href="/badge" { (l.t("badge.title")) } }
+        p.payments-more { a.btn.btn-ghost href="/badge" { (l.t("badge.title")) } }
     };
     layout::page(ctx, Head { title: l.t("payment.mine"), ..Head::default() }, body)
 }

@@ -28,6 +28,9 @@ pub fn page(
                 " · " (t("seller.since")) " " (lang.month_year(seller.created_at))
             }
             p { (lang.plural("count.ads", ads.total)) }
+            @if ctx.user.as_ref().is_some_and(|u| u.id != seller.id) {
+                (crate::views::components::report_form(ctx, &format!("/users/{}/report", seller.id), &format!("/seller/{}", seller.id)))
+            }
         }
         (card_grid(lang, &ads.cards, ctx.now, "seller.empty", viewer.as_ref()))
         (pagination(lang, ads.page, ads.pages, |n| format!("/seller/{}?page={n}", seller.id)))

@@ -183,13 +183,16 @@ async fn save(
         }
     };
     let now = ctx.now;
+    let m = &state.config.moderation;
+    let review_first = if m.first_ads_review { m.first_ads_count } else { 0 };
     let jobs = state.jobs.clone();
+    let words = format!("{}\n{}", new_ad.title, new_ad.description);
     let saved = state
         .db
         .run(move |conn| {
             let saved = match ad {
                 Some(id) => actions::edit(conn, &actor, id, &new_ad, &arranged, now)?,
-                None => Ok(actions::post(conn, user, &new_ad, &arranged, now)?),
+                None => Ok(actions::post(conn, user, &new_ad, &arranged, review_first, now)?),
             };
             // queued here, right after the commit, even if the visitor has gone meanwhile
             if let Ok(s) = &saved {
@@ -199,6 +202,7 @@ async fn save(
                 if !s.removed_files.is_empty() {
                     jobs.enqueue(Job::DeleteFiles { paths: s.removed_files.clone() });
                 }
+                jobs.enqueue(Job::CheckWords { kind: "ad", id: s.id.get(), text: words });
             }
             Ok(saved)
         })

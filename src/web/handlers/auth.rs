@@ -206,6 +206,12 @@ pub async fn login(
         return Ok(rerender("auth.bad_credentials", StatusCode::UNPROCESSABLE_ENTITY));
     };
     state.throttle.login.clear(&key);
+    // a banned account is told why, and gets no session
+    let ban =
+        state.db.run(move |conn| Ok(crate::domain::moderation::ban_of(conn, user_id)?)).await?;
+    if let Some(reason) = ban {
+        return Err(Error::ForbiddenBecause(ctx.lang.tf("auth.banned", &[("reason", &reason)])));
+    }
     let days = auth.session_days;
     let token = state
         .db

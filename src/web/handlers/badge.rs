@@ -21,13 +21,20 @@ use crate::web::multipart::{self, FileRules};
 /// The largest document photo.
 pub const DOCUMENT_MAX_BYTES: usize = 10 * 1024 * 1024;
 
-async fn status(
-    state: &AppState,
-    user: crate::domain::ids::UserId,
-) -> Result<(Option<i64>, Option<badges::Request>)> {
+/// The user's badge, their latest request and its open payment.
+type Status = (Option<i64>, Option<badges::Request>, Option<String>);
+
+async fn status(state: &AppState, user: crate::domain::ids::UserId) -> Result<Status> {
     Ok(state
         .db
-        .run(move |conn| Ok((badges::badge_until(conn, user)?, badges::latest_of(conn, user)?)))
+        .run(move |conn| {
+            let last = badges::latest_of(conn, user)?;
+            let payment = match &last {
+                Some(r) => badges::open_payment(conn, r)?,
+                None => None,
+            };
+            Ok((badges::badge_until(conn, user)?, last, payment))
+        })
         .await?)
 }
 
@@ -49,9 +56,10 @@ pub async fn show(
     State(state): State<AppState>,
     RequireUser(ctx, user): RequireUser,
 ) -> Result<Response> {
-    let (until, last) = status(&state, user.id).await?;
+    let (until, last, payment) = status(&state, user.id).await?;
     let price = price(&state, &ctx);
-    Ok(view::page(&ctx, until, last.as_ref(), price, &FormState::default()).into_response())
+    Ok(view::page(&ctx, until, last.as_ref(), payment.as_deref(), price, &FormState::default())
+        .into_response())
 }
 
 /// `POST /badge` (multipart: kind, full_name, company_name, tax_id, document): files the request
@@ -88,9 +96,10 @@ pub async fn submit(
         },
     };
     let (Ok(parsed), Some((bytes, info)), true) = (parsed, document, errors.is_empty()) else {
-        let (until, last) = status(&state, user.id).await?;
+        let (until, last, payment) = status(&state, user.id).await?;
         let fs = FormState { values: form.fields.clone(), errors, general: None };
-        let page = view::page(&ctx, until, last.as_ref(), price(&state, &ctx), &fs);
+        let page =
+            view::page(&ctx, until, last.as_ref(), payment.as_deref(), price(&state, &ctx), &fs);
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     };
     // the document is decoded and re-encoded like any photo, and kept where only staff see it
@@ -101,9 +110,16 @@ pub async fn submit(
         Err(e) => {
             let mut errors = FieldErrors::default();
             errors.add("document", e.key());
-            let (until, last) = status(&state, user.id).await?;
+            let (until, last, payment) = status(&state, user.id).await?;
             let fs = FormState { values: form.fields.clone(), errors, general: None };
-            let page = view::page(&ctx, until, last.as_ref(), price(&state, &ctx), &fs);
+            let page = view::page(
+                &ctx,
+                until,
+                last.as_ref(),
+                payment.as_deref(),
+                price(&state, &ctx),
+                &fs,
+            );
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
         }
     };
@@ -177,7 +193,14 @@ async fn decide(
             Ok((Flash(flash), Redirect::to("/admin/badges")).into_response())
         }
         Err("error.not_found") => Err(Error::NotFound),
-        Err(key) => Err(Error::Refused(key)),
+        // staff keep their place in the queue, told why
+        Err("badge.comment_required") => {
+            Ok((Flash("flash.badge_comment_required"), Redirect::to("/admin/badges"))
+                .into_response())
+        }
+        Err(_) => {
+            Ok((Flash("flash.badge_not_waiting"), Redirect::to("/admin/badges")).into_response())
+        }
     }
 }
 

@@ -303,6 +303,14 @@ pub async fn send(
         }
     };
     deliver(&state, &ctx, &delivery, true);
+    if !delivery.message.text.is_empty() {
+        let text = delivery.message.text.clone();
+        state.jobs.enqueue(Job::CheckWords {
+            kind: "message",
+            id: delivery.message.id.get(),
+            text,
+        });
+    }
     if wants_json {
         // the author's own copy, with their edit and delete buttons
         let me = Some((delivery.message.sender, crate::views::forms::CsrfField(&ctx.csrf)));

@@ -15,6 +15,7 @@ pub mod media;
 pub mod pages;
 pub mod payments;
 pub mod prefs;
+pub mod reports;
 pub mod seller;
 pub mod seo;
 pub mod system;

@@ -89,10 +89,16 @@ pub async fn buy_plan(
     let plan = Plan::parse(&form.plan)
         .ok_or_else(|| Error::BadRequest(ctx.lang.t("promote.bad_plan").into()))?;
     let (now, plans, provider) = (ctx.now, state.config.plans.clone(), state.payments.id());
-    let public = state
+    let bought = state
         .db
         .run(move |conn| Ok(ledger::buy_plan(conn, &user, ad, plan, provider, &plans, now)?))
-        .await??;
+        .await?;
+    let public = match bought {
+        Ok(p) => p,
+        // the owner's unpublished ad: publish it first
+        Err(ledger::BuyRefusal::Unpublished) => return Err(Error::Refused("promote.inactive")),
+        Err(ledger::BuyRefusal::Denied(d)) => return Err(d.into()),
+    };
     Ok(Redirect::to(&format!("/payments/{public}")).into_response())
 }
 
@@ -241,7 +247,16 @@ pub async fn mark_paid(
     let id = public_id(&raw)?;
     let (now, plans) = (ctx.now, state.config.plans.clone());
     let back = format!("/payments/{id}");
-    state.db.run(move |conn| Ok(ledger::mark_paid(conn, staff.id, &id, &plans, now)?)).await??;
+    let marked =
+        state.db.run(move |conn| Ok(ledger::mark_paid(conn, staff.id, &id, &plans, now)?)).await?;
+    match marked {
+        Ok(_) => {}
+        // paid or cancelled meanwhile (a second click, another staff member)
+        Err(crate::domain::Denied::Forbidden) => {
+            return Ok((Flash("flash.payment_not_open"), Redirect::to(&back)).into_response());
+        }
+        Err(d) => return Err(d.into()),
+    }
     // the home blocks and listings show it within `server.page_cache_ms`
     Ok((Flash("flash.payment_marked_paid"), Redirect::to(&back)).into_response())
 }

@@ -238,6 +238,15 @@ impl<'a> World<'a> {
         db.query_row("SELECT max(id) FROM badge_requests", [], |r| r.get(0)).expect("id")
     }
 
+    /// A banned user (to unban).
+    pub fn banned(&self) -> i64 {
+        let u = self.bystander();
+        self.db
+            .execute("UPDATE users SET banned_at = 1, ban_reason = 'спам' WHERE id = ?1", [u])
+            .expect("ban");
+        u
+    }
+
     /// The stylesheet's hashed URL.
     pub fn stylesheet(&self) -> String {
         let link = self.app.get("/").html().first("link[rel=stylesheet]").expect("stylesheet");
