@@ -15,6 +15,7 @@ pub mod promotions;
 pub mod secrets;
 pub mod sessions;
 pub mod slug;
+pub mod telegram;
 pub mod tokens;
 pub mod users;
 
