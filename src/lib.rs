@@ -55,6 +55,7 @@ impl App {
             uploads_dir: config.server.data_dir.join("uploads"),
             rates: config.currency.clone(),
             public_url: config.server.public_url.clone(),
+            telegram: config.telegram.clone(),
         };
         let jobs =
             Jobs::start(db.clone(), config.jobs.clone(), settings, metrics.clone(), unread.clone())

@@ -54,6 +54,8 @@ job_kinds! {
     ChatMail => "chat_mail",
     /// `Job::Promotions`.
     Promotions => "promotions",
+    /// `Job::Telegram`.
+    Telegram => "telegram",
     /// `Job::Probe`.
     Probe => "probe",
 }

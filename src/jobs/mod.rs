@@ -11,6 +11,7 @@ mod kind;
 mod mail;
 mod photos;
 mod scheduler;
+mod telegram;
 pub mod unread_cache;
 mod views;
 mod worker;
@@ -78,6 +79,8 @@ pub enum Job {
     ChatMail,
     /// Move ads onto their next promotion segment; remind of promotions and badges ending.
     Promotions,
+    /// Post, edit and delete what waits in the Telegram outbox.
+    Telegram,
     /// A diagnostic job: does nothing, fails, or panics (used by tests of the guarantees).
     Probe(ProbeOutcome),
 }
@@ -122,6 +125,7 @@ impl Job {
             Job::RecomputeUsd => JobKind::RecomputeUsd,
             Job::ChatMail => JobKind::ChatMail,
             Job::Promotions => JobKind::Promotions,
+            Job::Telegram => JobKind::Telegram,
             Job::Probe(_) => JobKind::Probe,
         }
     }
@@ -164,6 +168,8 @@ pub struct Settings {
     pub rates: crate::config::CurrencyConfig,
     /// The site's address, for links in mail.
     pub public_url: String,
+    /// The Telegram channel.
+    pub telegram: crate::config::TelegramConfig,
 }
 
 /// The handle handlers and the scheduler submit through. Cheap to clone.
@@ -316,6 +322,7 @@ impl Jobs {
             | Job::DeliverMail
             | Job::ChatMail
             | Job::Promotions
+            | Job::Telegram
             | Job::SweepUploads
             | Job::RecomputeUsd => {
                 stats.coalesced.fetch_add(1, Ordering::Relaxed);
