@@ -29,4 +29,5 @@ mod lockout;
 mod prefs;
 mod query_plans;
 mod slow_clients;
+mod telegram;
 mod unread;
