@@ -32,6 +32,8 @@ pub struct Config {
     pub payments: PaymentsConfig,
     /// Moderation.
     pub moderation: ModerationConfig,
+    /// The Telegram channel ads are posted to.
+    pub telegram: TelegramConfig,
 }
 
 /// `[moderation]`
@@ -50,6 +52,46 @@ impl Default for ModerationConfig {
     fn default() -> Self {
         Self { first_ads_review: false, first_ads_count: 3, reports_per_hour: 20 }
     }
+}
+
+/// `[telegram]`: new and re-published ads are posted to a channel; edits and removals follow.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct TelegramConfig {
+    /// Post to the channel at all (off: nothing is sent, and waiting posts are dropped).
+    pub enabled: bool,
+    /// The bot's token from @BotFather (never logged).
+    pub bot_token: Secret,
+    /// `@channel_name` or the numeric id (`-100…`); the bot must be an admin of the channel.
+    #[serde(deserialize_with = "string_or_integer")]
+    pub channel_id: String,
+    /// The Bot API's address (tests point it at a local fake).
+    pub api_base: String,
+}
+
+impl Default for TelegramConfig {
+    fn default() -> Self {
+        Self {
+            enabled: false,
+            bot_token: Secret::default(),
+            channel_id: String::new(),
+            api_base: "https://api.telegram.org".into(),
+        }
+    }
+}
+
+/// A numeric channel id may come unquoted, from the file or from `UZMAT_TELEGRAM__CHANNEL_ID`.
+fn string_or_integer<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Id {
+        Text(String),
+        Number(i64),
+    }
+    Ok(match Id::deserialize(d)? {
+        Id::Text(s) => s,
+        Id::Number(n) => n.to_string(),
+    })
 }
 
 /// `[plans]`: prices are `[GOLD, PREMIUM, VIP]` in whole units of each currency.
@@ -530,6 +572,13 @@ impl Config {
             }
             _ => return bad("payments.provider", "must be \"manual\" or \"click\""),
         }
+        let tg = &self.telegram;
+        if tg.enabled && (tg.bot_token.0.is_empty() || tg.channel_id.is_empty()) {
+            return bad("telegram.enabled", "needs telegram.bot_token and telegram.channel_id");
+        }
+        if !(tg.api_base.starts_with("https://") || tg.api_base.starts_with("http://")) {
+            return bad("telegram.api_base", "must start with https:// or http://");
+        }
         let a = &self.auth;
         if a.session_days == 0 {
             return bad("auth.session_days", "must be at least 1");
@@ -632,6 +681,19 @@ mod tests {
     fn shipped_file_shows_the_defaults() {
         let shipped: Config = toml::from_str(include_str!("../uzmat.toml")).expect("uzmat.toml");
         assert_eq!(format!("{shipped:?}"), format!("{:?}", Config::default()));
+    }
+
+    #[test]
+    fn telegram_channel_ids_come_quoted_or_not_and_the_token_never_prints() {
+        let text =
+            "[telegram]\nenabled = true\nbot_token = \"123:SECRET\"\nchannel_id = \"@uzmat_ads\"\n";
+        let c = load(text, &[]).expect("quoted");
+        assert_eq!(c.telegram.channel_id, "@uzmat_ads");
+        assert!(!format!("{c:?}").contains("SECRET"), "the token is printed");
+        let c = load(text, &[("UZMAT_TELEGRAM__CHANNEL_ID", "-1001234567890")]).expect("env");
+        assert_eq!(c.telegram.channel_id, "-1001234567890");
+        let err = load("[telegram]\nenabled = true\n", &[]).expect_err("no token");
+        assert!(err.to_string().contains("telegram.enabled"), "{err}");
     }
 
     #[test]

@@ -64,6 +64,7 @@ impl App {
                 config.server.data_dir.join("stopwords.txt"),
             )),
             chat_keys: chat_keys.clone(),
+            telegram: config.telegram.clone(),
         };
         let jobs =
             Jobs::start(db.clone(), config.jobs.clone(), settings, metrics.clone(), unread.clone())

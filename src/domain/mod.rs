@@ -20,6 +20,7 @@ pub mod secrets;
 pub mod sessions;
 pub mod slug;
 pub mod stopwords;
+pub mod telegram;
 pub mod tokens;
 pub mod users;
 

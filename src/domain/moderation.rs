@@ -347,6 +347,9 @@ fn hide(
             "UPDATE ads SET is_active = 0, blocked_at = ?2, hidden_reason = ?3, review_state = 'none', updated_at = ?2 WHERE id = ?1",
             (ad, now, &reason),
         )?;
+        if crate::domain::telegram::is_followed(tx, ad)? {
+            crate::domain::telegram::queue(tx, ad, crate::domain::telegram::Op::Delete, now)?;
+        }
         resolve(tx, Target::Ad(ad), now)?;
         audit::record(tx, staff, action, "ad", ad.get(), &reason, now)?;
         let lang = crate::i18n::Lang::Ru;
@@ -373,6 +376,7 @@ pub fn unhide_ad(
         if changed == 0 {
             return Ok(Err(Denied::NotFound));
         }
+        crate::domain::telegram::queue(tx, ad, crate::domain::telegram::Op::Post, now)?;
         resolve(tx, Target::Ad(ad), now)?;
         audit::record(tx, staff, action, "ad", ad.get(), "", now)?;
         Ok(Ok(()))
@@ -479,6 +483,15 @@ pub fn ban(
             "UPDATE users SET banned_at = ?2, ban_reason = ?3 WHERE id = ?1",
             (user, now, &reason),
         )?;
+        let published: Vec<AdId> = tx
+            .prepare("SELECT id FROM ads WHERE owner_id = ?1 AND is_active = 1")?
+            .query_map([user], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        for ad in published {
+            if crate::domain::telegram::is_followed(tx, ad)? {
+                crate::domain::telegram::queue(tx, ad, crate::domain::telegram::Op::Delete, now)?;
+            }
+        }
         tx.execute("DELETE FROM sessions WHERE user_id = ?1", [user])?;
         tx.execute(
             "UPDATE ads SET is_active = 0, hidden_by_ban = 1, updated_at = ?2 WHERE owner_id = ?1 AND is_active = 1",
@@ -510,6 +523,13 @@ pub fn unban(
         )?;
         if changed == 0 {
             return Ok(Err(Denied::NotFound));
+        }
+        let returning: Vec<AdId> = tx
+            .prepare("SELECT id FROM ads WHERE owner_id = ?1 AND hidden_by_ban = 1")?
+            .query_map([user], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        for ad in &returning {
+            crate::domain::telegram::queue(tx, *ad, crate::domain::telegram::Op::Post, now)?;
         }
         tx.execute(
             "UPDATE ads SET is_active = 1, hidden_by_ban = 0, updated_at = ?2 WHERE owner_id = ?1 AND hidden_by_ban = 1",

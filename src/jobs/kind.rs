@@ -60,6 +60,8 @@ job_kinds! {
     SampleMetrics => "metrics_sample",
     /// `Job::Broadcast`.
     Broadcast => "broadcast",
+    /// `Job::Telegram`.
+    Telegram => "telegram",
     /// `Job::Probe`.
     Probe => "probe",
 }

@@ -12,6 +12,7 @@ mod kind;
 mod mail;
 mod photos;
 mod scheduler;
+mod telegram;
 pub mod unread_cache;
 mod views;
 mod worker;
@@ -95,6 +96,8 @@ pub enum Job {
     Broadcast,
     /// Move ads onto their next promotion segment; remind of promotions and badges ending.
     Promotions,
+    /// Post, edit and delete what waits in the Telegram outbox.
+    Telegram,
     /// A diagnostic job: does nothing, fails, or panics (used by tests of the guarantees).
     Probe(ProbeOutcome),
 }
@@ -142,6 +145,7 @@ impl Job {
             Job::SampleMetrics { .. } => JobKind::SampleMetrics,
             Job::Broadcast => JobKind::Broadcast,
             Job::Promotions => JobKind::Promotions,
+            Job::Telegram => JobKind::Telegram,
             Job::Probe(_) => JobKind::Probe,
         }
     }
@@ -190,6 +194,8 @@ pub struct Settings {
     pub stop_words: Arc<crate::domain::stopwords::StopWords>,
     /// The chat keys (broadcasts are sealed into support threads).
     pub chat_keys: Arc<crate::domain::chats::seal::Keyring>,
+    /// The Telegram channel.
+    pub telegram: crate::config::TelegramConfig,
 }
 
 /// The handle handlers and the scheduler submit through. Cheap to clone.
@@ -345,6 +351,7 @@ impl Jobs {
             | Job::SampleMetrics { .. }
             | Job::Broadcast
             | Job::Promotions
+            | Job::Telegram
             | Job::SweepUploads
             | Job::RecomputeUsd => {
                 stats.coalesced.fetch_add(1, Ordering::Relaxed);

@@ -22,6 +22,8 @@ pub(super) fn run(jobs: &Jobs, stop: &Receiver<()>) {
     jobs.enqueue(Job::Bump);
     jobs.enqueue(Job::SweepSessions);
     jobs.enqueue(Job::DeliverMail);
+    // channel posts that waited while the server was down go out now
+    jobs.enqueue(Job::Telegram);
     jobs.enqueue(Job::RecomputeUsd);
     // promotions that ended while the server was down end now; a broadcast cut short goes on
     jobs.enqueue(Job::Promotions);
@@ -50,6 +52,8 @@ pub(super) fn run(jobs: &Jobs, stop: &Receiver<()>) {
         jobs.enqueue(Job::Bump);
         // mail that failed to go out is retried
         jobs.enqueue(Job::DeliverMail);
+        // new channel posts, and failed ones whose backoff ran out
+        jobs.enqueue(Job::Telegram);
         jobs.enqueue(Job::ChatMail);
         jobs.enqueue(Job::Promotions);
         jobs.enqueue(Job::Broadcast);

@@ -10,8 +10,8 @@ use crossbeam_channel::{Receiver, RecvTimeoutError};
 use rusqlite::Connection;
 
 use super::{
-    Job, JobKind, Msg, ProbeOutcome, Shared, View, bump, mail, photos, unread_cache as unread,
-    views,
+    Job, JobKind, Msg, ProbeOutcome, Shared, View, bump, mail, photos, telegram,
+    unread_cache as unread, views,
 };
 use crate::db::{DbError, is_busy};
 use crate::domain::ids::AdId;
@@ -122,6 +122,8 @@ pub(super) enum JobError {
     Mail(String),
     #[error("files: {0}")]
     Files(String),
+    #[error("telegram: {0}")]
+    Telegram(String),
     #[error("panicked: {0}")]
     Panic(String),
 }
@@ -213,6 +215,7 @@ fn run_one(shared: &Shared, conn: &mut Connection, job: &Job) -> Result<(), JobE
             }
             Ok(())
         }
+        Job::Telegram => telegram::deliver_due(conn, &shared.settings),
         Job::PhoneReveal { ad_id } => {
             crate::domain::ads::write::count_phone_reveal(conn, *ad_id)?;
             Ok(())

@@ -30,4 +30,5 @@ mod moderation;
 mod prefs;
 mod query_plans;
 mod slow_clients;
+mod telegram;
 mod unread;

@@ -197,3 +197,14 @@ fn chat_queries_use_indexes() {
         assert!(!p.contains("TEMP B-TREE"), "{label}: sorts:\n{p}");
     }
 }
+
+#[test]
+fn the_telegram_outbox_is_read_through_its_indexes() {
+    let mut conn = Connection::open_in_memory().expect("open");
+    uzmat::db::migrate(&mut conn).expect("migrate");
+    let params: Vec<Box<dyn ToSql>> = vec![Box::new(uzmat::db::now()), Box::new(10), Box::new(20)];
+    let p = plan(&conn, uzmat::domain::telegram::DUE_SQL, &params);
+    assert!(p.contains("USING INDEX telegram_outbox_due"), "{p}");
+    assert!(p.contains("USING INDEX telegram_outbox_ad (ad_id=? AND id<?)"), "{p}");
+    assert!(!p.lines().any(|l| l.trim().starts_with("SCAN")), "{p}");
+}

@@ -1,6 +1,7 @@
 //! What people do to ads, each in one write transaction (`db::write_tx`, retried when the
 //! database is busy), with the rule of who may do it: post and edit, publish and unpublish,
-//! delete, favorite. Handlers parse; these decide and write.
+//! delete, favorite. Handlers parse; these decide and write. A change the Telegram channel
+//! must follow is queued in its outbox in the same transaction (`domain::telegram`).
 
 use rusqlite::Connection;
 
@@ -9,6 +10,7 @@ use super::photos::{self as ad_photos, FormPhoto};
 use super::{favorites, write};
 use crate::db::write_tx;
 use crate::domain::ids::{AdId, UserId};
+use crate::domain::telegram::{self, Op};
 use crate::domain::users::SessionUser;
 
 pub use crate::domain::Denied;
@@ -58,6 +60,7 @@ pub fn post(
             }
         }
         let changes = ad_photos::set_photos(tx, id, owner, photos)?;
+        telegram::queue(tx, id, Op::Post, now)?;
         saved(tx, id, changes)
     })
 }
@@ -83,6 +86,9 @@ pub fn edit(
             [id],
         )?;
         let changes = ad_photos::set_photos(tx, id, actor.id, photos)?;
+        if telegram::is_followed(tx, id)? {
+            telegram::queue(tx, id, Op::Edit, now)?;
+        }
         Ok(Ok(saved(tx, id, changes)?))
     })
 }
@@ -114,6 +120,11 @@ pub fn set_active(
             let action = if active { "ad:unhide" } else { "ad:deactivate" };
             crate::domain::audit::record(tx, actor.id, action, "ad", id.get(), "", now)?;
         }
+        if active && !o.is_active {
+            telegram::queue(tx, id, Op::Post, now)?;
+        } else if !active && o.is_active && telegram::is_followed(tx, id)? {
+            telegram::queue(tx, id, Op::Delete, now)?;
+        }
         Ok(Ok(()))
     })
 }
@@ -133,6 +144,9 @@ pub fn delete(
         }
         if o.owner_id != actor.id && !actor.is_staff {
             return Ok(Err(Denied::Forbidden));
+        }
+        if telegram::is_followed(tx, id)? {
+            telegram::queue(tx, id, Op::Delete, now)?;
         }
         Ok(Ok(write::delete(tx, id, now)?))
     })
