@@ -264,10 +264,7 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/users/{id}/warn", post(handlers::admin::warn))
         .route("/admin/users/{id}/ban", post(handlers::admin::ban))
         .route("/admin/users/{id}/unban", post(handlers::admin::unban))
-        .route("/admin/users/{id}/staff", post(handlers::admin::make_staff))
-        .route("/admin/users/{id}/unstaff", post(handlers::admin::revoke_staff))
-        .route("/admin/users/{id}/verify-email", post(handlers::admin::verify_email))
-        .route("/admin/users/{id}/sign-out", post(handlers::admin::sign_out))
+        .route("/admin/users/{id}/{switch}", post(handlers::admin::switch))
         .route("/admin/audit", get(handlers::admin::audit_log))
         .route(
             "/admin/broadcast",

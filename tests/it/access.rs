@@ -303,6 +303,8 @@ fn every_route_by_actor() {
              staff_acts),
         post(Target::Fresh(Box::new(|| format!("/admin/users/{}/sign-out", world.bystander()))), &[],
              staff_acts),
+        post(Target::Fresh(Box::new(|| format!("/admin/users/{}/explode", world.bystander()))), &[],
+             [404; 4]),
         get("/admin/audit", staff_only),
         get("/admin/audit?action=user:ban", staff_only),
         get("/admin/audit?action=bogus", [404, 404, 404, 400]),

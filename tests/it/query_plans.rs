@@ -23,6 +23,24 @@ fn plan(conn: &Connection, sql: &str, params: &[Box<dyn ToSql>]) -> String {
     rows.join("\n")
 }
 
+/// A database of `ads` seeded ads with no statistics: the worst case the planner meets on a
+/// fresh install. The folder lives as long as the returned guard.
+fn seeded(ads: u32) -> (tempfile::TempDir, Connection) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut conn = Connection::open(dir.path().join("plans.db")).expect("open");
+    uzmat::db::migrate(&mut conn).expect("migrate");
+    uzmat::seed::seed(
+        &mut conn,
+        &dir.path().join("uploads"),
+        &uzmat::config::CurrencyConfig::default(),
+        &uzmat::seed::SeedOptions { users: 50, ads, seed: 5, progress: false },
+    )
+    .expect("seed");
+    conn.execute_batch("DROP TABLE IF EXISTS sqlite_stat1; DROP TABLE IF EXISTS sqlite_stat4;")
+        .expect("drop stats");
+    (dir, conn)
+}
+
 fn assert_no_ads_scan(label: &str, plan: &str) {
     for line in plan.lines() {
         let l = line.trim();
@@ -171,18 +189,7 @@ fn card_photos_come_from_the_covering_index_in_order() {
 /// read through an index, and none sorts in a temporary b-tree.
 #[test]
 fn chat_queries_use_indexes() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let mut conn = Connection::open(dir.path().join("plans.db")).expect("open");
-    uzmat::db::migrate(&mut conn).expect("migrate");
-    uzmat::seed::seed(
-        &mut conn,
-        &dir.path().join("uploads"),
-        &uzmat::config::CurrencyConfig::default(),
-        &uzmat::seed::SeedOptions { users: 50, ads: 2000, seed: 5, progress: false },
-    )
-    .expect("seed");
-    conn.execute_batch("DROP TABLE IF EXISTS sqlite_stat1; DROP TABLE IF EXISTS sqlite_stat4;")
-        .expect("drop stats");
+    let (_dir, conn) = seeded(2000);
     let now = uzmat::db::now();
     for (label, sql) in uzmat::domain::chats::repo::list_queries() {
         let params: Vec<Box<dyn ToSql>> =

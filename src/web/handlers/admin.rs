@@ -392,58 +392,25 @@ pub async fn unban(
     Ok(back("flash.user_unbanned", &format!("/admin/users/{user}")))
 }
 
-async fn switch(
-    state: AppState,
-    ctx: PageCtx,
-    staff: UserId,
-    raw: &str,
-    s: Switch,
-    flash: &'static str,
+/// `POST /admin/users/{id}/{switch}`: `staff`, `unstaff` (not oneself), `verify-email`,
+/// `sign-out` (every session ends).
+pub async fn switch(
+    State(state): State<AppState>,
+    RequireStaff(ctx, staff): RequireStaff,
+    Path((raw, name)): Path<(String, String)>,
+    _csrf: CsrfForm,
 ) -> Result<Response> {
-    let user: UserId = id_of(raw)?;
+    let (s, flash) = match name.as_str() {
+        "staff" => (Switch::Staff, "flash.user_made_staff"),
+        "unstaff" => (Switch::Unstaff, "flash.user_unstaffed"),
+        "verify-email" => (Switch::VerifyEmail, "flash.email_verified_by_staff"),
+        "sign-out" => (Switch::SignOut, "flash.user_signed_out"),
+        _ => return Err(Error::NotFound),
+    };
+    let user: UserId = id_of(&raw)?;
     let now = ctx.now;
-    state.db.run(move |conn| Ok(moderation::switch(conn, staff, user, s, now)?)).await??;
+    state.db.run(move |conn| Ok(moderation::switch(conn, staff.id, user, s, now)?)).await??;
     Ok(back(flash, &format!("/admin/users/{user}")))
-}
-
-/// `POST /admin/users/{id}/staff`.
-pub async fn make_staff(
-    State(s): State<AppState>,
-    RequireStaff(ctx, st): RequireStaff,
-    Path(id): Path<String>,
-    _c: CsrfForm,
-) -> Result<Response> {
-    switch(s, ctx, st.id, &id, Switch::Staff, "flash.user_made_staff").await
-}
-
-/// `POST /admin/users/{id}/unstaff` (not oneself).
-pub async fn revoke_staff(
-    State(s): State<AppState>,
-    RequireStaff(ctx, st): RequireStaff,
-    Path(id): Path<String>,
-    _c: CsrfForm,
-) -> Result<Response> {
-    switch(s, ctx, st.id, &id, Switch::Unstaff, "flash.user_unstaffed").await
-}
-
-/// `POST /admin/users/{id}/verify-email`.
-pub async fn verify_email(
-    State(s): State<AppState>,
-    RequireStaff(ctx, st): RequireStaff,
-    Path(id): Path<String>,
-    _c: CsrfForm,
-) -> Result<Response> {
-    switch(s, ctx, st.id, &id, Switch::VerifyEmail, "flash.email_verified_by_staff").await
-}
-
-/// `POST /admin/users/{id}/sign-out`: every session ends.
-pub async fn sign_out(
-    State(s): State<AppState>,
-    RequireStaff(ctx, st): RequireStaff,
-    Path(id): Path<String>,
-    _c: CsrfForm,
-) -> Result<Response> {
-    switch(s, ctx, st.id, &id, Switch::SignOut, "flash.user_signed_out").await
 }
 
 /// `GET /admin/ads?q=`: by id or title words.

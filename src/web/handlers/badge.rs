@@ -2,7 +2,7 @@
 //! decision for staff.
 
 use axum::extract::{Path, Request, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
@@ -125,14 +125,7 @@ pub async fn submit(
     };
     let path =
         format!("badge-docs/{}.jpg", crate::domain::secrets::new_token().replace(['-', '_'], "x"));
-    let full = state.config.server.data_dir.join("uploads").join(&path);
-    tokio::task::spawn_blocking(move || -> std::io::Result<()> {
-        if let Some(dir) = full.parent() {
-            std::fs::create_dir_all(dir)?;
-        }
-        std::fs::write(&full, &processed.jpeg)
-    })
-    .await??;
+    super::media::store(&state, &path, processed.jpeg).await?;
     let (_, currency) = price(&state, &ctx);
     let (now, provider) = (ctx.now, state.payments.id());
     let (plans, rates) = (state.config.plans.clone(), state.config.currency.clone());
@@ -232,18 +225,5 @@ pub async fn document(
 ) -> Result<Response> {
     let id: i64 = raw.parse().ok().filter(|n| *n > 0).ok_or(Error::NotFound)?;
     let req = state.db.run(move |conn| Ok(badges::get(conn, id)?)).await?.ok_or(Error::NotFound)?;
-    let full = state.config.server.data_dir.join("uploads").join(&req.document_path);
-    let bytes = match tokio::fs::read(&full).await {
-        Ok(b) => b,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(Error::NotFound),
-        Err(e) => return Err(e.into()),
-    };
-    Ok((
-        [
-            (header::CONTENT_TYPE, HeaderValue::from_static("image/jpeg")),
-            (header::CACHE_CONTROL, HeaderValue::from_static("private, no-store")),
-        ],
-        bytes,
-    )
-        .into_response())
+    super::media::private_jpeg(&state, &req.document_path, "private, no-store").await
 }

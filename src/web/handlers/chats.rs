@@ -348,14 +348,7 @@ async fn store_image(state: &AppState, bytes: Vec<u8>) -> Result<Result<NewImage
     };
     let name = format!("{}.jpg", crate::domain::secrets::new_token().replace(['-', '_'], "x"));
     let path = format!("{IMAGES_DIR}/{name}");
-    let full = state.config.server.data_dir.join("uploads").join(&path);
-    tokio::task::spawn_blocking(move || -> std::io::Result<()> {
-        if let Some(dir) = full.parent() {
-            std::fs::create_dir_all(dir)?;
-        }
-        std::fs::write(&full, &processed.jpeg)
-    })
-    .await??;
+    super::media::store(state, &path, processed.jpeg).await?;
     Ok(Ok(NewImage { name, path, width: processed.width, height: processed.height }))
 }
 
@@ -492,20 +485,7 @@ pub async fn image(
         })
         .await?
         .ok_or(Error::NotFound)?;
-    let full = state.config.server.data_dir.join("uploads").join(path);
-    let bytes = match tokio::fs::read(&full).await {
-        Ok(b) => b,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(Error::NotFound),
-        Err(e) => return Err(e.into()),
-    };
-    Ok((
-        [
-            (header::CONTENT_TYPE, HeaderValue::from_static("image/jpeg")),
-            (header::CACHE_CONTROL, HeaderValue::from_static("private, max-age=86400")),
-        ],
-        bytes,
-    )
-        .into_response())
+    super::media::private_jpeg(&state, &path, "private, max-age=86400").await
 }
 
 /// Where to come back to after a block.

@@ -65,3 +65,39 @@ pub async fn serve(
     )
         .into_response())
 }
+
+/// Writes a re-encoded upload under the uploads folder at `rel` (its folder made if needed).
+pub async fn store(state: &AppState, rel: &str, bytes: Vec<u8>) -> Result<(), Error> {
+    let full = state.config.server.data_dir.join("uploads").join(rel);
+    tokio::task::spawn_blocking(move || -> std::io::Result<()> {
+        if let Some(dir) = full.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        std::fs::write(&full, bytes)
+    })
+    .await??;
+    Ok(())
+}
+
+/// A JPEG under the uploads folder for one viewer the caller has checked: never cached by
+/// anyone else (`cache` says how long the viewer's own browser may keep it).
+pub async fn private_jpeg(
+    state: &AppState,
+    rel: &str,
+    cache: &'static str,
+) -> Result<Response, Error> {
+    let full = state.config.server.data_dir.join("uploads").join(rel);
+    let bytes = match tokio::fs::read(&full).await {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(Error::NotFound),
+        Err(e) => return Err(e.into()),
+    };
+    Ok((
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static("image/jpeg")),
+            (header::CACHE_CONTROL, HeaderValue::from_static(cache)),
+        ],
+        bytes,
+    )
+        .into_response())
+}
