@@ -191,10 +191,10 @@ impl Lang {
         format!("{} {} {}", dt.day(), month, dt.year())
     }
 
-    /// "март 2024" (member since).
-    pub fn month_year(self, unix: i64) -> String {
+    /// "марта 2024": the month as it reads after "с" ("на Uzmat с марта 2024").
+    pub fn month_year_since(self, unix: i64) -> String {
         let Ok(dt) = time::OffsetDateTime::from_unix_timestamp(unix) else { return String::new() };
-        let month = self.t(MONTHS_NOM[usize::from(u8::from(dt.month())) - 1]);
+        let month = self.t(MONTHS[usize::from(u8::from(dt.month())) - 1]);
         format!("{month} {}", dt.year())
     }
 
@@ -223,20 +223,6 @@ const MONTHS: [&str; 12] = [
     "month.gen.10",
     "month.gen.11",
     "month.gen.12",
-];
-const MONTHS_NOM: [&str; 12] = [
-    "month.nom.1",
-    "month.nom.2",
-    "month.nom.3",
-    "month.nom.4",
-    "month.nom.5",
-    "month.nom.6",
-    "month.nom.7",
-    "month.nom.8",
-    "month.nom.9",
-    "month.nom.10",
-    "month.nom.11",
-    "month.nom.12",
 ];
 
 #[cfg(test)]

@@ -137,6 +137,17 @@ impl Hub {
         s.open -= gone;
     }
 
+    /// Ends every socket of `user` (signed out everywhere, banned): their queues close, and
+    /// each socket says "going away" and ends; a reconnect then needs a live session.
+    pub fn drop_user(&self, user: UserId) {
+        let mut guard = self.lock();
+        let s = &mut *guard;
+        if let Some(list) = s.by_user.remove(&user) {
+            s.open -= list.len();
+        }
+        s.staff.retain(|u| *u != user);
+    }
+
     /// Sends an event to every staff member with a socket open.
     pub fn send_staff(&self, event: &str) {
         let staff = self.lock().staff.clone();

@@ -647,3 +647,31 @@ fn sigterm_closes_live_sockets_with_going_away_and_exits_zero() {
     };
     assert!(status.success(), "exit {status:?}\n{}", server.log());
 }
+
+#[test]
+fn a_ban_or_a_sign_out_everywhere_ends_the_users_live_sockets() {
+    let app = spawn_app();
+    let (seller, _, _) = market(&app);
+    let staff = user(&app.db(), "Модератор", None);
+    app.db().execute("UPDATE users SET is_staff = 1 WHERE id = ?1", [staff]).expect("staff");
+    let origin = format!("http://{}", app.addr);
+    let st = signed_in(&app, staff);
+    st.get("/admin");
+    for (path, form) in [("sign-out", vec![]), ("ban", vec![("text", "мошенничество")])]
+    {
+        let mut ws = socket(&app, seller, Some(&origin)).expect("socket");
+        next_event(&mut ws, "hello");
+        let r = st.post(&format!("/admin/users/{seller}/{path}"), &form);
+        assert_eq!(r.status, 303, "{path}");
+        let closed = loop {
+            match ws.read() {
+                Ok(tungstenite::Message::Close(_)) | Err(_) => break true,
+                Ok(_) => {}
+            }
+        };
+        assert!(closed, "{path}: the socket ended");
+        assert_eq!(app.state.hub.open(), 0, "{path}");
+    }
+    // and a banned user's socket cannot come back
+    assert!(socket(&app, seller, Some(&origin)).is_err());
+}

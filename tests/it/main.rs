@@ -11,6 +11,7 @@ mod bad_input;
 mod browser_accounts;
 mod browser_ads;
 mod browser_chats;
+mod browser_console;
 mod browser_money;
 mod browser_pages;
 mod chats;

@@ -228,7 +228,7 @@ pub fn page(
                         a href=(format!("/seller/{}", s.id)) { strong { (Text(&s.name)) } }
                         @if s.verified { span.verified title=(t("seller.verified")) { " " (icon::verified()) " " (t("seller.verified_short")) } }
                         p.muted { (if s.is_company { t("seller.company") } else { t("seller.individual") }) }
-                        p.muted { (t("seller.since")) " " (Text(&lang.month_year(s.created_at))) }
+                        p.muted { (t("seller.since")) " " (Text(&lang.month_year_since(s.created_at))) }
                         p.muted { (Text(&lang.plural("count.ads", s.active_ads))) }
                     }
                 }

@@ -69,8 +69,10 @@ pub struct Dashboard<'a> {
     pub sockets: usize,
 }
 
-/// A line chart of one series over the last 24 hours, drawn on the server: an SVG of fixed
-/// size with the largest value marked (no script needed).
+/// A line chart of one series over the last 24 hours, drawn on the server (no script needed).
+/// The plot is an inner SVG of fixed coordinates stretched to the chart's box (the lines keep
+/// their width: `vector-effect` in the stylesheet); the labels and the lone dot live in the
+/// outer SVG, placed by percentages, so they are never stretched or squashed with the plot.
 fn chart(
     l: Lang,
     id: &str,
@@ -93,24 +95,30 @@ fn chart(
     let last = samples.last().map(&value).unwrap_or(0.0);
     let label =
         |v: f64| if v >= 100.0 { group_thousands(v.round() as i64) } else { format!("{v:.1}") };
+    let pct_x = |v: f64| format!("{:.2}%", v / W * 100.0);
+    let pct_y = |v: f64| format!("{:.2}%", v / H * 100.0);
     html! {
         figure.chart #(id) {
             figcaption {
-                strong { (l.t(title_key)) }
-                span.muted { " · " (l.t("admin.chart_now")) " " (label(last)) " " (unit) " · " (l.t("admin.chart_max")) " " (label(max)) " " (unit) }
+                strong { (l.t(title_key)) } " "
+                span.muted { (l.t("admin.chart_now")) " " (label(last)) " " (unit) " · " (l.t("admin.chart_max")) " " (label(max)) " " (unit) }
             }
-            svg viewBox=(format!("0 0 {W} {H}")) role="img" aria-label=(l.t(title_key)) preserveAspectRatio="none" {
-                line.axis x1=(PAD) y1=(H - 18.0) x2=(W - 6.0) y2=(H - 18.0) {}
-                line.axis x1=(PAD) y1="10" x2=(PAD) y2=(H - 18.0) {}
-                line.grid x1=(PAD) y1=(y(max)) x2=(W - 6.0) y2=(y(max)) {}
-                text.tick x="2" y=(y(max) + 4.0) { (label(max)) }
-                @for (h, t) in [(24, "−24 h"), (18, "−18 h"), (12, "−12 h"), (6, "−6 h"), (0, "0")] {
-                    text.tick x=(x(now - h * 3600) - 10.0) y=(H - 3.0) { (t) }
+            svg.chart-svg width="100%" height="150" role="img" aria-label=(l.t(title_key)) {
+                svg.chart-plot width="100%" height="100%" viewBox=(format!("0 0 {W} {H}")) preserveAspectRatio="none" aria-hidden="true" {
+                    line.grid x1=(PAD) y1=(y(max)) x2=(W - 6.0) y2=(y(max)) {}
+                    line.axis x1=(PAD) y1=(H - 18.0) x2=(W - 6.0) y2=(H - 18.0) {}
+                    line.axis x1=(PAD) y1="10" x2=(PAD) y2=(H - 18.0) {}
+                    @if samples.len() > 1 {
+                        polyline.series points=(points) {}
+                    }
                 }
-                @if samples.len() > 1 {
-                    polyline.series points=(points) {}
-                } @else if let Some(s) = samples.first() {
-                    circle.series-dot cx=(x(s.at)) cy=(y(value(s))) r="3" {}
+                @if samples.len() == 1 {
+                    @let s = &samples[0];
+                    circle.series-dot cx=(pct_x(x(s.at))) cy=(pct_y(y(value(s)))) r="3.5" {}
+                }
+                text.tick.tick-max x=(pct_x(PAD)) dx="5" y=(pct_y(y(max))) dy="-5" { (label(max)) }
+                @for (h, t, anchor) in [(24, "−24 h", "start"), (18, "−18 h", "middle"), (12, "−12 h", "middle"), (6, "−6 h", "middle"), (0, "0", "end")] {
+                    text.tick x=(pct_x(x(now - h * 3600))) y="100%" dy="-3" text-anchor=(anchor) { (t) }
                 }
             }
             @if samples.is_empty() { p.muted { (l.t("admin.chart_empty")) } }
@@ -136,7 +144,7 @@ pub fn dashboard(ctx: &PageCtx, d: &Dashboard<'_>) -> Markup {
         h1 { (t("admin.title")) }
         (nav(l))
         div.stat-grid #stats {
-            div.stat { span.muted { (t("admin.users")) } strong { (group_thousands(s.users)) } span.muted { (t("admin.banned")) ": " (s.banned) } }
+            div.stat { span.muted { (t("admin.users")) } strong { (group_thousands(s.users)) } span.muted { (t("admin.banned_count")) ": " (s.banned) } }
             div.stat { span.muted { (t("admin.ads")) } strong { (group_thousands(s.ads_active)) } span.muted { (t("admin.of_total")) " " (group_thousands(s.ads_total)) } }
             div.stat { span.muted { (t("admin.promotions")) } strong { (s.promotions) } }
             div.stat { span.muted { (t("admin.badges_active")) } strong { (s.badges) } }
@@ -209,6 +217,9 @@ fn text_action(
                 input type="hidden" name="kind" value=(kind);
                 input type="hidden" name="id" value=(id);
                 input type="hidden" name="back" value="/admin/reports";
+            } @else {
+                // back to the page the form is on (a user's page, a search)
+                input type="hidden" name="back" value=(Text(&ctx.path));
             }
             input type="text" name="text" required minlength="3" maxlength="2000" placeholder=(l.t(placeholder)) aria-label=(l.t(placeholder));
             button.btn.btn-small.btn-danger[danger].btn-ghost[!danger] type="submit" { (l.t(button)) }
@@ -316,19 +327,20 @@ pub fn users(ctx: &PageCtx, q: &str, list: &[UserRow]) -> Markup {
         (search_form(l, "/admin/users", q, "admin.user_search"))
         div.table-wrap {
             table.users {
-                thead { tr { th { "id" } th { (l.t("form.name")) } th { "e-mail" } th { (l.t("form.phone")) } th { (l.t("payment.state")) } th { (l.t("admin.joined")) } } }
+                thead { tr { th { "id" } th { (l.t("form.name")) } th { "e-mail" } th { (l.t("form.phone")) } th { (l.t("payment.state")) } th { (l.t("seller.since")) } } }
                 tbody {
                     @for u in list {
                         tr {
-                            td { (u.id) }
-                            td { a href=(format!("/admin/users/{}", u.id)) { (Text(&u.name)) } }
-                            td { (Text(&u.email)) }
-                            td { (Text(u.phone.as_deref().unwrap_or(""))) }
-                            td {
+                            td.num.row-id { (u.id) }
+                            td.row-name { a href=(format!("/admin/users/{}", u.id)) { (Text(&u.name)) } }
+                            td data-label="e-mail" { (Text(&u.email)) }
+                            td.nowrap data-label=(l.t("form.phone")) { (Text(u.phone.as_deref().unwrap_or("—"))) }
+                            td data-label=(l.t("payment.state")) {
                                 @if u.is_staff { span.chip { (l.t("admin.staff")) } " " }
                                 @if u.ban.is_some() { span.chip.flag { (l.t("admin.banned")) } }
+                                @if !u.is_staff && u.ban.is_none() { span.muted { "—" } }
                             }
-                            td { (Text(&l.date(u.created_at))) }
+                            td.nowrap data-label=(l.t("seller.since")) { (Text(&l.date(u.created_at))) }
                         }
                     }
                 }
@@ -347,19 +359,20 @@ fn ads_table(ctx: &PageCtx, list: &[AdRow]) -> Markup {
                 tbody {
                     @for a in list {
                         tr data-ad-id=(a.id) {
-                            td { (a.id) }
-                            td { a href=(format!("/ad/{}-{}", a.id, a.slug)) { (Text(&a.title)) }
-                                 @if let Some(p) = &a.plan { " " span.chip { (p.to_uppercase()) } } }
-                            td { a href=(format!("/admin/users/{}", a.owner)) { (Text(&a.owner_name)) } }
-                            td {
+                            td.num.row-id { (a.id) }
+                            td.row-name { a href=(format!("/ad/{}-{}", a.id, a.slug)) { (Text(&a.title)) }
+                                 @if let Some(p) = &a.plan { " " span.plan-badge.(p) { (p.to_uppercase()) } } }
+                            td data-label=(l.t("admin.owner")) { a href=(format!("/admin/users/{}", a.owner)) { (Text(&a.owner_name)) } }
+                            td data-label=(l.t("payment.state")) {
                                 @if let Some(r) = &a.hidden { span.chip.flag { (l.t("admin.hidden")) } " " span.muted { (Text(r)) } }
                                 @else if a.held { span.chip { (l.t("admin.held")) } }
                                 @else { (l.t(if a.active { "my.active" } else { "my.inactive" })) }
                             }
-                            td.row-actions {
+                            td.row-actions data-label=(l.t("admin.actions")) {
                                 @if a.hidden.is_some() || a.held {
                                     form.inline-action method="post" action=(format!("/admin/ads/{}/unhide", a.id)) {
                                         (csrf(ctx))
+                                        input type="hidden" name="back" value=(Text(&ctx.path));
                                         button.btn.btn-small.btn-ghost type="submit" { (l.t("admin.unhide")) }
                                     }
                                 } @else {
@@ -367,6 +380,7 @@ fn ads_table(ctx: &PageCtx, list: &[AdRow]) -> Markup {
                                 }
                                 form.inline-action method="post" action=(format!("/admin/ads/{}/plan", a.id)) {
                                     (csrf(ctx))
+                                    input type="hidden" name="back" value=(Text(&ctx.path));
                                     select name="plan" aria-label=(l.t("payment.plan")) {
                                         option value="gold" { "GOLD" } option value="premium" { "PREMIUM" } option value="vip" { "VIP" }
                                     }
@@ -491,17 +505,17 @@ pub fn audit(
                 tbody {
                     @for e in list {
                         tr data-action=(e.action) {
-                            td { (Text(&l.date(e.at))) " " (Text(&l.ago(e.at, ctx.now))) }
-                            td { a href=(format!("/admin/users/{}", e.staff)) { (Text(&e.staff_name)) } }
-                            td { code { (e.action) } }
-                            td {
+                            td.nowrap data-label=(l.t("admin.when")) { (Text(&l.date(e.at))) " " span.muted { (Text(&l.ago(e.at, ctx.now))) } }
+                            td data-label=(l.t("admin.staff")) { a href=(format!("/admin/users/{}", e.staff)) { (Text(&e.staff_name)) } }
+                            td data-label=(l.t("admin.action")) { code { (e.action) } }
+                            td.nowrap data-label=(l.t("admin.target")) {
                                 @match e.target_kind.as_str() {
                                     "user" => a href=(format!("/admin/users/{}", e.target_id)) { "user #" (e.target_id) },
                                     "ad" => a href=(format!("/ad/{}", e.target_id)) { "ad #" (e.target_id) },
                                     k => span { (k) " #" (e.target_id) },
                                 }
                             }
-                            td { (Text(&e.comment)) }
+                            td.audit-comment data-label=(l.t("admin.comment")) { (Text(&e.comment)) }
                         }
                     }
                 }
@@ -516,6 +530,19 @@ pub fn audit(
         }
     };
     layout::page(ctx, Head { title: l.t("admin.audit"), ..Head::default() }, body)
+}
+
+/// A broadcast's audience as the form names it (`all`, `sellers`, `verified`, `country:kz`).
+fn audience_label(l: Lang, code: &str) -> String {
+    match code {
+        "all" => l.t("admin.audience_all").to_owned(),
+        "sellers" => l.t("admin.audience_sellers").to_owned(),
+        "verified" => l.t("admin.audience_verified").to_owned(),
+        c => match c.strip_prefix("country:") {
+            Some(cc) => format!("{}: {}", l.t("admin.audience_country"), cc.to_uppercase()),
+            None => c.to_owned(),
+        },
+    }
 }
 
 /// `GET /admin/broadcast`.
@@ -547,12 +574,12 @@ pub fn broadcasts(ctx: &PageCtx, list: &[Progress]) -> Markup {
                     tbody {
                         @for b in list {
                             tr data-broadcast=(b.id) {
-                                td { (Text(&l.date(b.created_at))) }
-                                td { (Text(&b.audience)) }
-                                td { (Text(&crate::domain::chats::shorten(&b.text, 80))) }
-                                td {
+                                td.nowrap data-label=(l.t("admin.when")) { (Text(&l.date(b.created_at))) }
+                                td data-label=(l.t("admin.audience")) { (Text(&audience_label(l, &b.audience))) }
+                                td.broadcast-text data-label=(l.t("admin.broadcast_text")) { (Text(&crate::domain::chats::shorten(&b.text, 80))) }
+                                td.broadcast-progress data-label=(l.t("admin.progress")) {
                                     progress value=(b.sent) max=(b.total.max(1)) {}
-                                    " " (b.sent) " / " (b.total)
+                                    " " (group_thousands(b.sent)) " / " (group_thousands(b.total))
                                     @if b.finished_at.is_some() { " ✓" }
                                 }
                             }

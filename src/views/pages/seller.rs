@@ -25,7 +25,7 @@ pub fn page(
             p.muted {
                 (if seller.is_company { t("seller.company") } else { t("seller.individual") })
                 @if let Some(city) = &seller.city { " · " (city) }
-                " · " (t("seller.since")) " " (lang.month_year(seller.created_at))
+                " · " (t("seller.since")) " " (lang.month_year_since(seller.created_at))
             }
             p { (lang.plural("count.ads", ads.total)) }
             @if ctx.user.as_ref().is_some_and(|u| u.id != seller.id) {

@@ -245,6 +245,7 @@ pub async fn reject_ad(
 #[serde(default)]
 pub struct PlanForm {
     plan: String,
+    back: String,
 }
 
 /// `POST /admin/ads/{id}/plan`: a plan granted without a payment (the timeline rules apply).
@@ -282,7 +283,8 @@ pub async fn grant_plan(
             })?)
         })
         .await??;
-    Ok(back("flash.plan_granted", "/admin/ads"))
+    let to = if form.back.is_empty() { "/admin/ads" } else { form.back.as_str() };
+    Ok(back("flash.plan_granted", crate::web::handlers::prefs::safe_back(Some(to))))
 }
 
 /// `GET /admin/review`: ads held for staff.
@@ -374,8 +376,9 @@ pub async fn ban(
         .db
         .run(move |conn| Ok(moderation::ban(conn, staff.id, user, &reason, resolves, now)?))
         .await??;
-    // their pages in the caches go with the next refresh; their live sockets end now
+    // their open chat sockets end now (the session they opened with is gone)
     state.unread.invalidate(user);
+    state.hub.drop_user(user);
     Ok(back("flash.user_banned", form.back_or(&format!("/admin/users/{user}"))))
 }
 
@@ -410,6 +413,9 @@ pub async fn switch(
     let user: UserId = id_of(&raw)?;
     let now = ctx.now;
     state.db.run(move |conn| Ok(moderation::switch(conn, staff.id, user, s, now)?)).await??;
+    if s == Switch::SignOut {
+        state.hub.drop_user(user);
+    }
     Ok(back(flash, &format!("/admin/users/{user}")))
 }
 

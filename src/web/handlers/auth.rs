@@ -223,11 +223,16 @@ pub async fn login(
 /// `POST /logout`.
 pub async fn logout(
     State(state): State<AppState>,
+    ctx: PageCtx,
     SessionToken(session): SessionToken,
     _form: CsrfForm,
 ) -> Result<Response> {
     if let Some(token) = session {
         state.db.run(move |conn| Ok(actions::sign_out(conn, &token)?)).await?;
+    }
+    // the user's live chat sockets end; those of their other signed-in devices reconnect
+    if let Some(user) = &ctx.user {
+        state.hub.drop_user(user.id);
     }
     let mut out = HeaderMap::new();
     cookies::remove(&mut out, SESSION_COOKIE);
