@@ -21,6 +21,7 @@ import sqlite3
 import subprocess
 import tempfile
 import time
+import urllib.request
 
 UA = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
 
@@ -52,9 +53,9 @@ def prepare(binary, ads):
                          (f"{name}@bench.test", name.capitalize(), now))
         users[name] = cur.lastrowid
     heavy = users["heavy"]
+    # the favorites come once the server runs (see `favorite_what_is_shown`): its first bump
+    # reorders the ads
     active = [r[0] for r in db.execute("SELECT id FROM ads WHERE is_active = 1 ORDER BY bumped_at DESC LIMIT 250")]
-    for ad in active[:200]:
-        db.execute("INSERT INTO favorites (user_id, ad_id, created_at) VALUES (?, ?, ?)", (heavy, ad, now))
     for ad in active[200:250]:
         owner = db.execute("SELECT owner_id FROM ads WHERE id = ?", (ad,)).fetchone()[0]
         cur = db.execute("INSERT INTO chat_threads (ad_id, buyer_id, seller_id, created_at, last_message_at) "
@@ -62,11 +63,43 @@ def prepare(binary, ads):
         for i in range(3):
             db.execute("INSERT INTO chat_messages (thread_id, sender_id, body, created_at) VALUES (?, ?, ?, ?)",
                        (cur.lastrowid, owner, f"Вопрос {i}", now))
+    # builds with stored unread counters (chats): compute them for the rows written above,
+    # as the migration does for existing threads
+    columns = [r[1] for r in db.execute("PRAGMA table_info(users)")]
+    if "chat_unread" in columns:
+        db.executescript("""
+            UPDATE chat_threads SET last_message_id = (SELECT max(id) FROM chat_messages m WHERE m.thread_id = chat_threads.id);
+            INSERT OR IGNORE INTO chat_reads (thread_id, user_id, last_read_id) SELECT id, buyer_id, 0 FROM chat_threads;
+            INSERT OR IGNORE INTO chat_reads (thread_id, user_id, last_read_id) SELECT id, seller_id, 0 FROM chat_threads;
+            UPDATE chat_reads SET
+                last_message_id = (SELECT last_message_id FROM chat_threads t WHERE t.id = chat_reads.thread_id),
+                unread = (SELECT count(*) FROM chat_messages m WHERE m.thread_id = chat_reads.thread_id
+                          AND m.sender_id <> chat_reads.user_id AND m.id > chat_reads.last_read_id);
+            UPDATE users SET chat_unread = coalesce((SELECT sum(unread) FROM chat_reads r WHERE r.user_id = users.id), 0);
+        """)
     cookies = {name: session(db, uid, now) for name, uid in users.items()}
     ad = db.execute("SELECT id, slug FROM ads WHERE is_active = 1 ORDER BY id LIMIT 1").fetchone()
     db.commit()
     db.close()
     return data, cookies, f"/ad/{ad[0]}-{ad[1]}"
+
+
+def favorite_what_is_shown(data, base, ad_path, heavy_email="heavy@bench.test"):
+    """Gives the heavy user 200 favorites, among them every ad the measured pages show now."""
+    shown = []
+    for path in ("/", "/catalog", ad_path):
+        with urllib.request.urlopen(base + path, timeout=10) as r:
+            shown += [int(i) for i in re.findall(r'data-ad-id="(\d+)"', r.read().decode())]
+    db = sqlite3.connect(os.path.join(data, "uzmat.db"), timeout=10)
+    heavy = db.execute("SELECT id FROM users WHERE email = ?", (heavy_email,)).fetchone()[0]
+    more = [r[0] for r in db.execute("SELECT id FROM ads WHERE is_active = 1 ORDER BY bumped_at DESC LIMIT 400")]
+    ids = list(dict.fromkeys(shown + more))[:200]
+    now = int(time.time())
+    db.executemany("INSERT OR IGNORE INTO favorites (user_id, ad_id, created_at) VALUES (?, ?, ?)",
+                   [(heavy, ad, now) for ad in ids])
+    db.commit()
+    db.close()
+    return len(set(shown) & set(ids))
 
 
 def wrk(url, seconds, cookie=None):
@@ -91,11 +124,17 @@ def main():
         binary = os.path.abspath(binary)
         data, cookies, ad_path = prepare(binary, args.ads)
         port = free_port()
-        env = dict(os.environ, UZMAT_SERVER__DATA_DIR=data, UZMAT_SERVER__BIND=f"127.0.0.1:{port}", UZMAT_LOG="warn")
+        # the bump runs once at start, then not again during the runs: the pages keep their ads
+        env = dict(os.environ, UZMAT_SERVER__DATA_DIR=data, UZMAT_SERVER__BIND=f"127.0.0.1:{port}", UZMAT_LOG="warn",
+                   UZMAT_JOBS__BUMP_CHECK_SECONDS="86400")
         proc = subprocess.Popen([binary, "serve"], env=env, cwd=data,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        builds[name] = {"proc": proc, "base": f"http://127.0.0.1:{port}", "cookies": cookies, "ad": ad_path}
+        builds[name] = {"proc": proc, "base": f"http://127.0.0.1:{port}", "cookies": cookies, "ad": ad_path,
+                        "data": data}
     time.sleep(2)
+    for name, b in builds.items():
+        marked = favorite_what_is_shown(b["data"], b["base"], b["ad"])
+        print(f"{name}: the heavy user's favorites include {marked} of the ads the measured pages show")
     results = {}
     try:
         for route in ("/", "/catalog", "ad page"):
