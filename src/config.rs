@@ -34,6 +34,37 @@ pub struct Config {
     pub moderation: ModerationConfig,
     /// The Telegram channel ads are posted to.
     pub telegram: TelegramConfig,
+    /// Scheduled backups.
+    pub backup: BackupConfig,
+}
+
+/// `[backup]`: scheduled online backups by a job (`uzmat backup FILE` takes one by hand).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct BackupConfig {
+    /// Hours between backups; 0 turns them off.
+    pub every_hours: u64,
+    /// How many to keep (older ones are removed).
+    pub keep: usize,
+    /// Where they go, relative to `server.data_dir`.
+    pub dir: PathBuf,
+}
+
+impl Default for BackupConfig {
+    fn default() -> Self {
+        Self { every_hours: 0, keep: 7, dir: PathBuf::from("backups") }
+    }
+}
+
+impl Config {
+    /// The folder scheduled backups go to.
+    pub fn backup_dir(&self) -> PathBuf {
+        if self.backup.dir.is_absolute() {
+            self.backup.dir.clone()
+        } else {
+            self.server.data_dir.join(&self.backup.dir)
+        }
+    }
 }
 
 /// `[moderation]`

@@ -65,6 +65,10 @@ impl App {
             )),
             chat_keys: chat_keys.clone(),
             telegram: config.telegram.clone(),
+            database_path: config.database_path(),
+            data_dir: config.server.data_dir.clone(),
+            backup: config.backup.clone(),
+            backup_dir: config.backup_dir(),
         };
         let jobs =
             Jobs::start(db.clone(), config.jobs.clone(), settings, metrics.clone(), unread.clone())
@@ -145,6 +149,7 @@ impl App {
             chat_keys,
             payments,
             click,
+            health: web::Health::default(),
         });
         Ok(Self { listener, state })
     }

@@ -41,6 +41,20 @@ enum Command {
     /// Validate the configuration, run `PRAGMA integrity_check` and compare the stored
     /// per-seller ad counts with the ads.
     Check,
+    /// An online, consistent copy of the database (while the server serves and writes),
+    /// checked with `integrity_check`, with the keys beside it in FILE.files/.
+    Backup {
+        /// Where the copy goes (never overwritten).
+        file: PathBuf,
+        /// Copy the uploads (photos, avatars, chat images) too.
+        #[arg(long)]
+        with_uploads: bool,
+    },
+    /// Restores a backup into an empty data folder (refuses to overwrite a database).
+    Restore {
+        /// The backup file.
+        file: PathBuf,
+    },
     /// Administration.
     Admin {
         #[command(subcommand)]
@@ -110,6 +124,8 @@ fn main() -> ExitCode {
         Command::Migrate => open(&config).map(|_| tracing::info!("database is up to date")),
         Command::Seed { users, ads, seed } => run_seed(&config, users, ads, seed, true).map(|_| ()),
         Command::Check => check(&config),
+        Command::Backup { file, with_uploads } => backup(&config, &file, with_uploads),
+        Command::Restore { file } => restore(&config, &file),
         Command::Admin { command: AdminCommand::CreateStaff { email } } => {
             create_staff(&config, &email)
         }
@@ -180,6 +196,21 @@ fn check(config: &Config) -> Result<()> {
     if skewed > 0 {
         bail!("users.active_ads: the stored ad counts of {skewed} sellers differ from their ads");
     }
+    // what an operator watches: the WAL's size (a checkpoint that cannot keep up), pages free
+    // for reuse (VACUUM would give them back), and how old the last scheduled backup is
+    let wal = std::fs::metadata(format!("{}-wal", config.database_path().display()))
+        .map(|m| m.len())
+        .unwrap_or(0);
+    let free: i64 = conn.query_row("PRAGMA freelist_count", [], |r| r.get(0))?;
+    let page: i64 = conn.query_row("PRAGMA page_size", [], |r| r.get(0))?;
+    let backup = match db::backup::last_age(&config.backup_dir()) {
+        Some(age) => format!("{} h ago", age.as_secs() / 3600),
+        None => "none yet".into(),
+    };
+    println!(
+        "wal: {wal} bytes; free pages: {free} ({} bytes); last scheduled backup: {backup}",
+        free * page
+    );
     tracing::info!(path = %config.database_path().display(), "configuration valid, database intact");
     Ok(())
 }
@@ -199,6 +230,51 @@ fn create_staff(config: &Config, email: &str) -> Result<()> {
     println!(
         "{} is staff. Set the password within 24 hours at:\n{base}/password/reset/{token}",
         email.as_str()
+    );
+    Ok(())
+}
+
+fn backup(config: &Config, file: &std::path::Path, with_uploads: bool) -> Result<()> {
+    // the migrations run first: a backup is always of a current database
+    drop(open(config)?);
+    let bar = indicatif::ProgressBar::new(0);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} {msg}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    let report = db::backup::backup(
+        &config.database_path(),
+        &config.server.data_dir,
+        file,
+        with_uploads,
+        |done, total| {
+            bar.set_length(total);
+            bar.set_position(done);
+        },
+    )
+    .with_context(|| format!("backing up into {}", file.display()))?;
+    bar.finish_and_clear();
+    println!(
+        "{} written ({} bytes, integrity_check ok); {} files beside it in {}",
+        file.display(),
+        report.bytes,
+        report.files,
+        db::backup::files_dir(file).display()
+    );
+    Ok(())
+}
+
+fn restore(config: &Config, file: &std::path::Path) -> Result<()> {
+    let report = db::backup::restore(file, &config.database_path(), &config.server.data_dir)
+        .with_context(|| format!("restoring {}", file.display()))?;
+    // the migrations bring an older backup up to date
+    drop(open(config)?);
+    println!(
+        "restored {} ({} bytes, integrity_check ok) and {} files into {}",
+        file.display(),
+        report.bytes,
+        report.files,
+        config.server.data_dir.display()
     );
     Ok(())
 }

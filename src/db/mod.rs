@@ -1,6 +1,8 @@
 //! The SQLite store: a pool of connections with Uzmat's pragmas, the embedded migrations, and
 //! the one helper through which async handlers reach blocking SQLite calls.
 
+pub mod backup;
+
 use std::path::Path;
 use std::time::Duration;
 

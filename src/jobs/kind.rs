@@ -62,6 +62,8 @@ job_kinds! {
     Broadcast => "broadcast",
     /// `Job::Telegram`.
     Telegram => "telegram",
+    /// `Job::Backup`.
+    Backup => "backup",
     /// `Job::Probe`.
     Probe => "probe",
 }

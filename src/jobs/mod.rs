@@ -98,6 +98,8 @@ pub enum Job {
     Promotions,
     /// Post, edit and delete what waits in the Telegram outbox.
     Telegram,
+    /// Take a scheduled backup and prune the old ones.
+    Backup,
     /// A diagnostic job: does nothing, fails, or panics (used by tests of the guarantees).
     Probe(ProbeOutcome),
 }
@@ -146,6 +148,7 @@ impl Job {
             Job::Broadcast => JobKind::Broadcast,
             Job::Promotions => JobKind::Promotions,
             Job::Telegram => JobKind::Telegram,
+            Job::Backup => JobKind::Backup,
             Job::Probe(_) => JobKind::Probe,
         }
     }
@@ -196,6 +199,14 @@ pub struct Settings {
     pub chat_keys: Arc<crate::domain::chats::seal::Keyring>,
     /// The Telegram channel.
     pub telegram: crate::config::TelegramConfig,
+    /// The database file (backups copy it).
+    pub database_path: std::path::PathBuf,
+    /// The data folder (backups carry its keys).
+    pub data_dir: std::path::PathBuf,
+    /// Scheduled backups: where, how often, how many.
+    pub backup: crate::config::BackupConfig,
+    /// Where scheduled backups go.
+    pub backup_dir: std::path::PathBuf,
 }
 
 /// The handle handlers and the scheduler submit through. Cheap to clone.
@@ -352,6 +363,7 @@ impl Jobs {
             | Job::Broadcast
             | Job::Promotions
             | Job::Telegram
+            | Job::Backup
             | Job::SweepUploads
             | Job::RecomputeUsd => {
                 stats.coalesced.fetch_add(1, Ordering::Relaxed);

@@ -16,6 +16,10 @@ pub(super) fn run(jobs: &Jobs, stop: &Receiver<()>) {
     // the dashboard's charts: a sample a minute
     let sample_every = Duration::from_secs(60);
     let mut last_sample = Instant::now();
+    // scheduled backups (0: off); the first one an interval after the start
+    let backup_every =
+        Duration::from_secs(jobs.shared.settings.backup.every_hours.saturating_mul(3600));
+    let mut last_backup = Instant::now();
     let mut last_optimize = Instant::now();
     let mut last_sweep = Instant::now();
     // first runs right away: a server that was down for hours catches up at once
@@ -35,6 +39,10 @@ pub(super) fn run(jobs: &Jobs, stop: &Receiver<()>) {
         match stop.recv_deadline(next) {
             Err(RecvTimeoutError::Timeout) => {}
             _ => return,
+        }
+        if !backup_every.is_zero() && last_backup.elapsed() >= backup_every {
+            last_backup = Instant::now();
+            jobs.enqueue(Job::Backup);
         }
         if last_sample.elapsed() >= sample_every {
             last_sample = Instant::now();

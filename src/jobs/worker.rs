@@ -124,6 +124,8 @@ pub(super) enum JobError {
     Files(String),
     #[error("telegram: {0}")]
     Telegram(String),
+    #[error("backup: {0}")]
+    Backup(String),
     #[error("panicked: {0}")]
     Panic(String),
 }
@@ -193,6 +195,18 @@ fn run_one(shared: &Shared, conn: &mut Connection, job: &Job) -> Result<(), JobE
         }
         Job::SampleMetrics { queue } => super::console::sample(conn, shared, *queue),
         Job::Broadcast => super::console::broadcast(conn, shared),
+        Job::Backup => {
+            let st = &shared.settings;
+            let dest = crate::db::backup::scheduled(
+                &st.database_path,
+                &st.data_dir,
+                &st.backup_dir,
+                st.backup.keep,
+            )
+            .map_err(|e| JobError::Backup(e.to_string()))?;
+            tracing::info!(file = %dest.display(), "scheduled backup written and checked");
+            Ok(())
+        }
         Job::Promotions => {
             let (url, now) = (&shared.settings.public_url, crate::db::now());
             let (moved, mailed) = crate::domain::promotions::sweep(conn, url, now)?;

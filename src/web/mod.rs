@@ -77,6 +77,43 @@ pub struct Shared {
     pub payments: Arc<dyn crate::domain::payments::PaymentProvider>,
     /// Click's credentials, when Click is the provider (its callbacks check them).
     pub click: Option<crate::domain::payments::click::Credentials>,
+    /// Whether the database answers (for `/healthz`).
+    pub health: Health,
+}
+
+/// Whether the database answers, asked at most once a second: `/healthz` stays the plaintext
+/// ceiling under load, and a database that stops answering turns it 503 within a second.
+#[derive(Default)]
+pub struct Health {
+    checked_ms: std::sync::atomic::AtomicI64,
+    failing: std::sync::atomic::AtomicBool,
+}
+
+impl Health {
+    /// The database's health, asking it again when the last answer is over a second old (one
+    /// caller asks; the others take the last answer).
+    pub async fn ok(&self, state: &AppState) -> bool {
+        use std::sync::atomic::Ordering::{AcqRel, Acquire, Relaxed};
+        let now = crate::cache::now() as i64;
+        let last = self.checked_ms.load(Acquire);
+        if now - last >= 1_000
+            && self.checked_ms.compare_exchange(last, now, AcqRel, Acquire).is_ok()
+        {
+            let answered = state
+                .db
+                .run_here(|conn| {
+                    Ok(conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
+                        r.get::<_, i64>(0)
+                    })?)
+                })
+                .await;
+            if let Err(e) = &answered {
+                tracing::error!(error = %e, "health check: the database does not answer");
+            }
+            self.failing.store(answered.is_err(), Relaxed);
+        }
+        !self.failing.load(Relaxed)
+    }
 }
 
 /// Public pages' data, shared by all visitors for a moment (`server.page_cache_ms`), and

@@ -118,3 +118,47 @@ fn staff_grant_a_badge_and_a_plan_from_the_command_line() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("no account"));
 }
+
+#[test]
+fn backup_and_restore_from_the_command_line() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = uzmat(dir.path(), &["seed", "--users", "3", "--ads", "20", "--seed", "4"], &[]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    // the chat keys exist once a server has started; a backup carries them
+    std::fs::write(
+        dir.path().join("data/chat-keys.txt"),
+        "1 AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n",
+    )
+    .expect("keys");
+    let out = uzmat(dir.path(), &["backup", "saved/one.db", "--with-uploads"], &[]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("integrity_check ok"));
+    assert!(dir.path().join("saved/one.db.files/chat-keys.txt").exists());
+    let out = uzmat(dir.path(), &["backup", "saved/one.db"], &[]);
+    assert!(!out.status.success(), "a backup never overwrites");
+    // restore refuses the live folder, and fills an empty one
+    let out = uzmat(dir.path(), &["restore", "saved/one.db"], &[]);
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("restore only into an empty data folder")
+    );
+    let fresh = dir.path().join("fresh");
+    let out = uzmat(
+        dir.path(),
+        &["restore", "saved/one.db"],
+        &[("UZMAT_SERVER__DATA_DIR", fresh.to_str().expect("path"))],
+    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let ads = |db: &std::path::Path| -> i64 {
+        rusqlite::Connection::open(db)
+            .expect("db")
+            .query_row("SELECT count(*) FROM ads", [], |r| r.get(0))
+            .expect("n")
+    };
+    assert_eq!(ads(&fresh.join("uzmat.db")), ads(&dir.path().join("data/uzmat.db")));
+    assert!(fresh.join("chat-keys.txt").exists());
+    let out =
+        uzmat(dir.path(), &["check"], &[("UZMAT_SERVER__DATA_DIR", fresh.to_str().expect("path"))]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("free pages"));
+}

@@ -10,8 +10,12 @@ use crate::web::AppState;
 use crate::web::error::Error;
 
 /// Liveness: no database, no template.
-pub async fn healthz() -> &'static str {
-    "ok"
+pub async fn healthz(State(state): State<AppState>) -> Response {
+    if state.health.ok(&state).await {
+        "ok".into_response()
+    } else {
+        (axum::http::StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()
+    }
 }
 
 /// Prometheus metrics, for loopback peers and `server.metrics_allow` only.
