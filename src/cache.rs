@@ -219,6 +219,13 @@ impl<K: Eq + Hash, V> Cache<K, V> {
         }
     }
 
+    /// Forgets everything.
+    pub fn clear(&self) {
+        let mut inner = self.lock();
+        inner.table.clear();
+        inner.order.clear();
+    }
+
     /// Drops the entries past their lifetime now (every store does this too).
     pub fn sweep(&self, now: Millis) {
         self.lock().expire(now, self.lifetime);

@@ -317,6 +317,9 @@ pub struct ServerConfig {
     pub form_limit_kib: usize,
     /// How long public listing data (home blocks, listing pages) is reused, in ms; 0: never.
     pub page_cache_ms: u64,
+    /// Milliseconds a signed-in visitor's session is served from memory before it is read
+    /// again (0: every request reads it). Sign-out, bans and password changes end it at once.
+    pub session_cache_ms: u64,
     /// How long a listing's result count is reused, in seconds; 0: never.
     pub count_cache_seconds: u64,
     /// Seconds a connection has to send a complete request head, counted from connect and again
@@ -343,6 +346,7 @@ impl Default for ServerConfig {
             public_url: "http://127.0.0.1:8080".into(),
             form_limit_kib: 64,
             page_cache_ms: 2000,
+            session_cache_ms: 5000,
             count_cache_seconds: 30,
             header_timeout_seconds: 10,
             body_timeout_seconds: 20,
@@ -365,6 +369,9 @@ pub struct DatabaseConfig {
     pub pool_size: u32,
     /// Milliseconds a connection waits on a locked database before giving up.
     pub busy_timeout_ms: u32,
+    /// Serve from a database opened read-only (a Litestream restore, a LiteFS replica): every
+    /// write is answered with a 503 "read-only replica" page, jobs that write are paused.
+    pub read_only: bool,
 }
 
 impl Default for DatabaseConfig {
@@ -374,6 +381,7 @@ impl Default for DatabaseConfig {
             synchronous: Synchronous::Normal,
             pool_size: 8,
             busy_timeout_ms: 5000,
+            read_only: false,
         }
     }
 }

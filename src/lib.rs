@@ -69,6 +69,7 @@ impl App {
             data_dir: config.server.data_dir.clone(),
             backup: config.backup.clone(),
             backup_dir: config.backup_dir(),
+            read_only: config.database.read_only,
         };
         let jobs =
             Jobs::start(db.clone(), config.jobs.clone(), settings, metrics.clone(), unread.clone())
@@ -99,7 +100,8 @@ impl App {
                 );
             }
         }
-        {
+        // a replica's database is sealed by its primary
+        if !config.database.read_only {
             let (db, ring) = (db.clone(), chat_keys.clone());
             let sealed = tokio::task::spawn_blocking(move || -> Result<usize, db::DbError> {
                 let mut conn = db.get()?;

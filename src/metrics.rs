@@ -182,6 +182,8 @@ pub struct Metrics {
     pub workers: AtomicU64,
     /// Passwords checked at sign-in (attempts the login throttle let through).
     pub password_checks: AtomicU64,
+    /// Jobs not run because this is a read-only replica.
+    pub jobs_paused: AtomicU64,
 }
 
 #[derive(Default)]
@@ -302,6 +304,11 @@ impl Metrics {
             out,
             "# HELP uzmat_password_checks_total Passwords checked at sign-in.\n# TYPE uzmat_password_checks_total counter\nuzmat_password_checks_total {}",
             self.password_checks.load(Ordering::Relaxed)
+        );
+        let _ = writeln!(
+            out,
+            "# HELP uzmat_jobs_paused_total Jobs not run: this is a read-only replica.\n# TYPE uzmat_jobs_paused_total counter\nuzmat_jobs_paused_total {}",
+            self.jobs_paused.load(Ordering::Relaxed)
         );
         let _ = writeln!(
             out,

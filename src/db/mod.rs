@@ -65,12 +65,27 @@ pub struct Db {
 struct Pragmas {
     busy_timeout_ms: u32,
     synchronous: Synchronous,
+    read_only: bool,
 }
 
 impl CustomizeConnection<Connection, rusqlite::Error> for Pragmas {
     fn on_acquire(&self, conn: &mut Connection) -> Result<(), rusqlite::Error> {
+        if self.read_only {
+            // a replica's file is written by its replicator: nothing here may change it
+            conn.busy_timeout(Duration::from_millis(u64::from(self.busy_timeout_ms)))?;
+            conn.pragma_update(None, "query_only", "ON")?;
+            conn.pragma_update(None, "cache_size", -16_000)?;
+            conn.pragma_update(None, "mmap_size", 268_435_456)?;
+            conn.set_prepared_statement_cache_capacity(64);
+            return Ok(());
+        }
         apply_pragmas(conn, self.busy_timeout_ms, self.synchronous)
     }
+}
+
+/// The schema version this binary's migrations end at.
+pub fn latest_version() -> i64 {
+    MIGRATIONS.last().map_or(0, |(v, _)| *v)
 }
 
 /// Pragmas every connection gets: busy_timeout first so the others wait instead of failing.
@@ -97,8 +112,12 @@ pub fn apply_pragmas(
 }
 
 impl Db {
-    /// Opens (creating if needed) the database file and runs pending migrations.
+    /// Opens (creating if needed) the database file and runs pending migrations; with
+    /// `read_only`, opens an existing file read-only and checks it is at this binary's version.
     pub fn open(path: &Path, cfg: &DatabaseConfig) -> Result<Self, DbError> {
+        if cfg.read_only {
+            return Self::open_read_only(path, cfg);
+        }
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).map_err(|source| DbError::Io {
                 what: format!("cannot create {}", dir.display()),
@@ -119,6 +138,7 @@ impl Db {
             .connection_customizer(Box::new(Pragmas {
                 busy_timeout_ms: cfg.busy_timeout_ms,
                 synchronous: cfg.synchronous,
+                read_only: false,
             }))
             .build(manager)?;
         let db = Self { pool };
@@ -126,6 +146,47 @@ impl Db {
         migrate(&mut conn)?;
         // gathers statistics the planner lacks (cheap: limited analysis, only where needed)
         conn.execute_batch("PRAGMA optimize = 0x10002")?;
+        Ok(db)
+    }
+
+    fn open_read_only(path: &Path, cfg: &DatabaseConfig) -> Result<Self, DbError> {
+        if !path.exists() {
+            return Err(DbError::Io {
+                what: format!(
+                    "{} does not exist (a read-only replica needs its database restored first)",
+                    path.display()
+                ),
+                source: std::io::Error::from(std::io::ErrorKind::NotFound),
+            });
+        }
+        let manager = SqliteConnectionManager::file(path).with_flags(
+            OpenFlags::SQLITE_OPEN_READ_ONLY
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX
+                | OpenFlags::SQLITE_OPEN_URI,
+        );
+        let pool = Pool::builder()
+            .max_size(cfg.pool_size)
+            .connection_timeout(Duration::from_secs(10))
+            .test_on_check_out(false)
+            .connection_customizer(Box::new(Pragmas {
+                busy_timeout_ms: cfg.busy_timeout_ms,
+                synchronous: cfg.synchronous,
+                read_only: true,
+            }))
+            .build(manager)?;
+        let db = Self { pool };
+        let conn = db.get()?;
+        let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        if version != latest_version() {
+            return Err(DbError::Io {
+                what: format!(
+                    "the replica's database is at schema version {version}, this binary needs {}: \
+                     update the primary (or this binary) first",
+                    latest_version()
+                ),
+                source: std::io::Error::other("schema version"),
+            });
+        }
         Ok(db)
     }
 

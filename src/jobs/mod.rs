@@ -207,6 +207,8 @@ pub struct Settings {
     pub backup: crate::config::BackupConfig,
     /// Where scheduled backups go.
     pub backup_dir: std::path::PathBuf,
+    /// A read-only replica: jobs (they all write) are paused and counted, never run.
+    pub read_only: bool,
 }
 
 /// The handle handlers and the scheduler submit through. Cheap to clone.
@@ -303,6 +305,11 @@ impl Jobs {
 
     /// Counts and queues a job; returns it when the caller must run it instead.
     fn try_enqueue(&self, job: Job) -> Option<Job> {
+        if self.shared.settings.read_only {
+            // a replica writes nothing: the primary does this work
+            self.shared.metrics.jobs_paused.fetch_add(1, Ordering::Relaxed);
+            return None;
+        }
         let stats = self.shared.metrics.job(job.kind());
         stats.submitted.fetch_add(1, Ordering::Relaxed);
         if self.closed.load(Ordering::Acquire) || self.shared.cfg.mode == JobsMode::Inline {

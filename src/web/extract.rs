@@ -83,6 +83,25 @@ impl FromRequestParts<AppState> for PageCtx {
         }
         let now = ctx.now;
         let cache = state.unread.clone();
+        // a session seen a moment ago, with its unread count in memory: no database at all
+        let recent = state.caches.sessions.get(sid.as_str(), crate::cache::now());
+        if let Some(user) = recent {
+            match cache.get(user.id) {
+                Cached::Fresh(n) => {
+                    ctx.user = Some(user);
+                    ctx.unread = n;
+                    return Ok(ctx);
+                }
+                Cached::Stale(n) => {
+                    state.jobs.submit(Job::UnreadCache { user_id: user.id }).await;
+                    ctx.user = Some(user);
+                    ctx.unread = n;
+                    return Ok(ctx);
+                }
+                Cached::Missing => {}
+            }
+        }
+        let sessions_cache = state.caches.clone();
         // a point read by primary key on every signed-in page: run here when a connection is
         // free rather than paying a hand-off to the blocking pool
         let found = state
@@ -91,6 +110,7 @@ impl FromRequestParts<AppState> for PageCtx {
                 let Some((user, touch)) = sessions::lookup(conn, &sid, now)? else {
                     return Ok(None);
                 };
+                sessions_cache.sessions.insert(sid, user.clone(), crate::cache::now());
                 let unread = match cache.get(user.id) {
                     Cached::Fresh(n) => (n, false),
                     Cached::Stale(n) => (n, true),

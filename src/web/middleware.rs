@@ -54,6 +54,23 @@ const CROSS_ORIGIN_OPENER_POLICY: header::HeaderName =
     header::HeaderName::from_static("cross-origin-opener-policy");
 
 /// Headers every response carries.
+/// On a read-only replica, every write is answered here: 503 with `Retry-After` and a page
+/// that says why (the replica's database cannot change; the primary takes writes). GET pages
+/// that write on the way (confirming an e-mail) are writes too.
+pub async fn read_only(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    use axum::http::Method;
+    let writes = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS)
+        || req.uri().path().starts_with("/verify-email/");
+    if !state.config.database.read_only || !writes {
+        return next.run(req).await;
+    }
+    let mut resp =
+        (axum::http::StatusCode::SERVICE_UNAVAILABLE, "read-only replica").into_response();
+    resp.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("120"));
+    resp.extensions_mut().insert(ErrorPage { message: Some("error.read_only".into()) });
+    resp
+}
+
 pub async fn security_headers(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let mut resp = next.run(req).await;
     let h = resp.headers_mut();
@@ -145,6 +162,10 @@ pub async fn error_pages(State(state): State<AppState>, req: Request, next: Next
     let page = views::pages::error::page(&ctx, status.as_u16(), message.as_deref(), id.as_deref());
     let mut out = (status, page).into_response();
     out.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
+    // when to come back (a read-only replica, a busy chat hub) survives the page
+    if let Some(v) = resp.headers().get(header::RETRY_AFTER) {
+        out.headers_mut().insert(header::RETRY_AFTER, v.clone());
+    }
     out
 }
 

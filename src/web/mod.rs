@@ -131,6 +131,17 @@ pub struct Caches {
     pub listing: crate::cache::TtlCache<String, Arc<crate::domain::ads::list::Page>>,
     /// Listing counts by filter (without page).
     pub counts: Arc<crate::cache::TtlCache<String, i64>>,
+    /// Signed-in visitors by session token, for `server.session_cache_ms`: a page skips the
+    /// session read. Cleared whenever a session may have ended or its user changed rights.
+    pub sessions: crate::cache::Cache<String, crate::domain::users::SessionUser>,
+}
+
+impl Caches {
+    /// Forgets every cached session (a sign-out, a ban, a password or staff change: rare, and
+    /// the next page of each visitor reads its session again).
+    pub fn forget_sessions(&self) {
+        self.sessions.clear();
+    }
 }
 
 /// The signed-in home blocks with their slots, and the ads they show (whose favorite marks
@@ -148,6 +159,10 @@ impl Caches {
             home_signed: crate::cache::TtlCache::new(page, 1_000),
             listing: crate::cache::TtlCache::new(page, 10_000),
             counts: Arc::new(crate::cache::TtlCache::new(counts, 50_000)),
+            sessions: crate::cache::Cache::new(
+                std::time::Duration::from_millis(cfg.session_cache_ms),
+                50_000,
+            ),
         }
     }
 }
@@ -319,6 +334,7 @@ pub fn router(state: AppState) -> Router {
         .route("/media/{*path}", get(handlers::media::serve))
         .fallback(handlers::pages::not_found)
         .layer(DefaultBodyLimit::max(state.config.server.form_limit_kib * 1024))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::read_only))
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::error_pages))
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::cookies))
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::security_headers))

@@ -124,3 +124,34 @@ fn with_the_page_cache_on_each_signed_in_page_shows_only_its_own_marks_and_badge
         }
     }
 }
+
+#[test]
+fn with_the_session_cache_on_a_sign_out_or_a_ban_ends_the_session_at_once() {
+    let app = spawn_with(|c| c.server.session_cache_ms = 60_000);
+    let c = crate::support::client::Client::new(&app);
+    c.sign_up("Кэш", "cache@example.kz", "ковш и стрела 2024");
+    assert_eq!(c.get("/account").status, 200);
+    assert_eq!(c.get("/account").status, 200, "served from the cache");
+    let cookie = format!("uzmat_session={}", c.session().expect("session"));
+    c.post("/logout", &[]);
+    // the old cookie, replayed: the session is gone, not cached
+    assert_eq!(app.get_with("/account", &[("cookie", &cookie)]).status, 303);
+
+    // a ban: the cached session of the banned user ends too
+    let b = crate::support::client::Client::new(&app);
+    b.sign_up("Бан", "ban@example.kz", "ковш и стрела 2024");
+    assert_eq!(b.get("/account").status, 200);
+    let db = app.db();
+    let staff = user(&db, "Модератор", None);
+    db.execute("UPDATE users SET is_staff = 1 WHERE id = ?1", [staff]).expect("staff");
+    let banned: i64 = db
+        .query_row("SELECT id FROM users WHERE email = 'ban@example.kz'", [], |r| r.get(0))
+        .expect("id");
+    let st = crate::support::client::Client::new(&app);
+    let cookie = session(&db, staff);
+    let (k, v) = cookie.split_once('=').expect("cookie");
+    st.cookies.borrow_mut().insert(k.to_owned(), v.to_owned());
+    st.get("/admin");
+    assert_eq!(st.post(&format!("/admin/users/{banned}/ban"), &[("text", "спам")]).status, 303);
+    assert_eq!(b.get("/account").status, 303, "signed out by the ban at once");
+}

@@ -41,6 +41,8 @@ pub fn test_config(dir: &std::path::Path) -> Config {
     c.jobs.view_linger_ms = 20;
     // tests change rows between requests: every page reads the database
     c.server.page_cache_ms = 0;
+    // tests change users in the database and expect the next page to show it
+    c.server.session_cache_ms = 0;
     c.server.count_cache_seconds = 0;
     // cheap hashes keep the suite fast; production parameters are measured separately
     c.auth.argon2_memory_kib = 8192;
@@ -80,7 +82,9 @@ fn start(dir: tempfile::TempDir, config: Config) -> TestApp {
     // for them, so no test's rows meet a start-up bump it did not ask for
     let deadline = Instant::now() + Duration::from_secs(20);
     let usd = || state.metrics.job(JobKind::RecomputeUsd).submitted.load(Ordering::Acquire);
-    while usd() == 0 {
+    // a read-only replica pauses them instead (counted)
+    let paused = || state.metrics.jobs_paused.load(Ordering::Acquire);
+    while usd() == 0 && paused() == 0 {
         assert!(Instant::now() < deadline, "the scheduler did not start in 20 s");
         std::thread::sleep(Duration::from_millis(2));
     }
@@ -200,9 +204,14 @@ impl TestApp {
     }
 
     /// Stops the server and starts it again on the same data folder and config (a new port).
-    pub fn restart(mut self) -> TestApp {
-        self.shutdown();
+    pub fn restart(self) -> TestApp {
         let config = (*self.state.config).clone();
+        self.restart_with(config)
+    }
+
+    /// Stops the app and starts it again on the same folder with another configuration.
+    pub fn restart_with(mut self, config: Config) -> TestApp {
+        self.shutdown();
         let dir = tempfile::tempdir().expect("tempdir");
         // the folder moves to the new app; this one's (empty) placeholder is dropped instead
         let dir = std::mem::replace(&mut self.dir, dir);

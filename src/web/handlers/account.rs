@@ -95,6 +95,8 @@ pub async fn update(
             Ok(())
         })
         .await?;
+    // the header shows the name
+    state.caches.forget_sessions();
     Ok(redirect_with("flash.profile_saved", "/account"))
 }
 
@@ -146,6 +148,8 @@ pub async fn avatar(
     if let Some(old) = old {
         state.jobs.submit(crate::jobs::Job::DeleteFiles { paths: vec![old] }).await;
     }
+    // the header shows the avatar
+    state.caches.forget_sessions();
     Ok(redirect_with("flash.avatar_saved", "/account"))
 }
 
@@ -201,6 +205,8 @@ pub async fn change_password(
         .db
         .run(move |conn| Ok(actions::change_password(conn, user.id, &hash, &keep, now)?))
         .await?;
+    // the other sessions ended with the change
+    state.caches.forget_sessions();
     Ok(redirect_with("flash.password_changed", "/account"))
 }
 
@@ -236,6 +242,7 @@ pub async fn delete(
         .await?;
     let mut headers = HeaderMap::new();
     cookies::remove(&mut headers, SESSION_COOKIE);
+    state.caches.forget_sessions();
     Ok((headers, Flash("flash.account_deleted"), Redirect::to("/")).into_response())
 }
 

@@ -379,6 +379,7 @@ pub async fn ban(
     // their open chat sockets end now (the session they opened with is gone)
     state.unread.invalidate(user);
     state.hub.drop_user(user);
+    state.caches.forget_sessions();
     Ok(back("flash.user_banned", form.back_or(&format!("/admin/users/{user}"))))
 }
 
@@ -413,6 +414,8 @@ pub async fn switch(
     let user: UserId = id_of(&raw)?;
     let now = ctx.now;
     state.db.run(move |conn| Ok(moderation::switch(conn, staff.id, user, s, now)?)).await??;
+    // rights or sessions changed: every page reads its session again
+    state.caches.forget_sessions();
     if s == Switch::SignOut {
         state.hub.drop_user(user);
     }

@@ -230,6 +230,7 @@ pub async fn logout(
     if let Some(token) = session {
         state.db.run(move |conn| Ok(actions::sign_out(conn, &token)?)).await?;
     }
+    state.caches.forget_sessions();
     // the user's live chat sockets end; those of their other signed-in devices reconnect
     if let Some(user) = &ctx.user {
         state.hub.drop_user(user.id);
@@ -329,6 +330,8 @@ pub async fn reset(
         .run(move |conn| Ok(actions::reset_password(conn, &token, &hash, now, days)?))
         .await?;
     let session = result.map_err(|e| token_error(&ctx, e))?;
+    // every other session ended with the reset
+    state.caches.forget_sessions();
     Ok(signed_in(&state, session, "/account", "flash.password_set"))
 }
 

@@ -158,7 +158,9 @@ pub async fn show(
     };
     let (now, ring) = (ctx.now, state.chat_keys.clone());
     let viewer = user.clone();
-    let reading = before.is_none() && after.is_none() && !wants_json;
+    // a replica cannot record reads
+    let reading =
+        before.is_none() && after.is_none() && !wants_json && !state.config.database.read_only;
     let found = state
         .db
         .run(move |conn| {

@@ -12,7 +12,11 @@ use crate::web::error::Error;
 /// Liveness: no database, no template.
 pub async fn healthz(State(state): State<AppState>) -> Response {
     if state.health.ok(&state).await {
-        "ok".into_response()
+        if state.config.database.read_only {
+            "ok (read-only replica)".into_response()
+        } else {
+            "ok".into_response()
+        }
     } else {
         (axum::http::StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()
     }
