@@ -62,45 +62,80 @@ pub struct Viewer<'a> {
 /// (URL-safe base64) and no escaped text can contain it.
 pub const TOKEN_SLOT: &str = "\u{1}token\u{1}";
 
-/// A block rendered with [`TOKEN_SLOT`] and every heart off, made this viewer's: their token
-/// in every form, and the hearts of their favorites on. One pass over the block, whatever the
-/// number of favorites.
+/// A block rendered once for every signed-in visitor with [`TOKEN_SLOT`] and every heart off,
+/// and where those slots are: found once when the block is cached, so making it a viewer's is
+/// copying the pieces between them, whatever the number of favorites.
+#[derive(Debug)]
+pub struct SlottedHtml {
+    html: String,
+    slots: Vec<(usize, Slot)>,
+}
+
+/// A place in a [`SlottedHtml`] that differs per viewer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Slot {
+    /// The form token (replaces [`TOKEN_SLOT`]).
+    Token,
+    /// A heart's `aria-pressed="false"`, on for the viewer's favorites.
+    Heart(AdId),
+}
+
+const HEART_FORM: &str = "action=\"/ad/";
+const HEART_OFF: &str = "aria-pressed=\"false\"";
+const HEART_ON: &str = "aria-pressed=\"true\"";
+
+impl SlottedHtml {
+    /// Finds the slots of a block rendered with [`TOKEN_SLOT`] and every heart off.
+    pub fn new(html: String) -> Self {
+        let mut slots: Vec<(usize, Slot)> =
+            html.match_indices(TOKEN_SLOT).map(|(at, _)| (at, Slot::Token)).collect();
+        let mut from = 0;
+        while let Some(found) = html[from..].find(HEART_FORM) {
+            let at = from + found;
+            let tail = &html[at + HEART_FORM.len()..];
+            let digits = tail.bytes().take_while(u8::is_ascii_digit).count();
+            let id = tail[..digits].parse::<i64>().ok();
+            let is_heart = tail[digits..].starts_with("/favorite\"");
+            // the form's button is the next pressed-state after its action
+            match (id, is_heart, html[at..].find(HEART_OFF)) {
+                (Some(id), true, Some(p)) => {
+                    slots.push((at + p, Slot::Heart(AdId(id))));
+                    from = at + p + HEART_OFF.len();
+                }
+                _ => from = at + HEART_FORM.len(),
+            }
+        }
+        slots.sort_by_key(|(at, _)| *at);
+        Self { html, slots }
+    }
+
+    /// The block for this viewer: their token in every form, their favorites' hearts on.
+    pub fn fill(&self, csrf: &str, favorites: &std::collections::HashSet<AdId>) -> String {
+        let mut out = String::with_capacity(self.html.len() + self.slots.len() * 40);
+        let mut last = 0;
+        for (at, slot) in &self.slots {
+            out.push_str(&self.html[last..*at]);
+            let (text, len) = match slot {
+                Slot::Token => (csrf, TOKEN_SLOT.len()),
+                Slot::Heart(id) if favorites.contains(id) => (HEART_ON, HEART_OFF.len()),
+                Slot::Heart(_) => (HEART_OFF, HEART_OFF.len()),
+            };
+            out.push_str(text);
+            last = at + len;
+        }
+        out.push_str(&self.html[last..]);
+        out
+    }
+}
+
+/// A block rendered with [`TOKEN_SLOT`] and every heart off, made this viewer's (see
+/// [`SlottedHtml`], which keeps the slots found for blocks used again).
 pub fn fill_viewer_slots(
     html: &str,
     csrf: &str,
     favorites: &std::collections::HashSet<AdId>,
 ) -> String {
-    const FORM: &str = "action=\"/ad/";
-    const OFF: &str = "aria-pressed=\"false\"";
-    const ON: &str = "aria-pressed=\"true\"";
-    let html = html.replace(TOKEN_SLOT, csrf);
-    if favorites.is_empty() {
-        return html;
-    }
-    let mut out = String::with_capacity(html.len() + 64);
-    let mut rest = html.as_str();
-    while let Some(at) = rest.find(FORM) {
-        let tail = &rest[at + FORM.len()..];
-        let digits = tail.bytes().take_while(u8::is_ascii_digit).count();
-        let id = tail[..digits].parse::<i64>().ok();
-        let is_heart = tail[digits..].starts_with("/favorite\"");
-        // the form's button is the next pressed-state after its action
-        let pressed = rest[at..].find(OFF).map(|i| i + at);
-        match (id, is_heart, pressed) {
-            (Some(id), true, Some(p)) => {
-                out.push_str(&rest[..p]);
-                out.push_str(if favorites.contains(&AdId(id)) { ON } else { OFF });
-                rest = &rest[p + OFF.len()..];
-            }
-            _ => {
-                let skip = at + FORM.len();
-                out.push_str(&rest[..skip]);
-                rest = &rest[skip..];
-            }
-        }
-    }
-    out.push_str(rest);
-    out
+    SlottedHtml::new(html.to_owned()).fill(csrf, favorites)
 }
 
 /// The heart on a card or ad page: a form for a signed-in viewer (a script sends it without a

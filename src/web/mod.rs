@@ -146,7 +146,7 @@ impl Caches {
 
 /// The signed-in home blocks with their slots, and the ads they show (whose favorite marks
 /// the viewer's lookup asks for).
-pub type SignedHome = (Arc<str>, Arc<[crate::domain::ids::AdId]>);
+pub type SignedHome = (Arc<crate::views::components::SlottedHtml>, Arc<[crate::domain::ids::AdId]>);
 
 impl Caches {
     /// Caches with the configured lifetimes.

@@ -4,7 +4,7 @@
 //! POST is also sent without a token and with another visitor's token (403 whoever sends it), and
 //! every route without GET is asked for with GET (405 whoever asks).
 
-mod routes;
+pub(crate) mod routes;
 mod world;
 
 use std::collections::BTreeMap;

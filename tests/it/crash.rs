@@ -278,3 +278,71 @@ fn kill_9_under_write_load_loses_no_acknowledged_write() {
     );
     assert!(writes > cycles * 5, "the cycles wrote enough to mean something: {writes}");
 }
+
+/// The real binary: 10,000 views submitted as fast as the clients can, then SIGTERM at once.
+/// It exits 0 within 8 s, and every one of them is counted.
+#[test]
+fn sigterm_with_ten_thousand_views_waiting_counts_them_all_and_exits_zero() {
+    let mut server = crate::support::server::Server::start(&[(
+        "UZMAT_SERVER__TRUSTED_PROXIES",
+        "[\"127.0.0.1\"]",
+    )]);
+    let db_path = server.dir.path().join("data/uzmat.db");
+    let (ad, slug) = {
+        let db = rusqlite::Connection::open(&db_path).expect("db");
+        db.busy_timeout(Duration::from_secs(5)).expect("busy");
+        let owner = crate::support::build::user(&db, "Владелец", None);
+        let ad = crate::support::build::Ad::new(owner, "Каток Bomag BW 213", 1).insert(&db);
+        let slug: String =
+            db.query_row("SELECT slug FROM ads WHERE id = ?1", [ad], |r| r.get(0)).expect("slug");
+        (ad, slug)
+    };
+    let url = format!("http://{}/ad/{ad}-{slug}", server.addr);
+    let sent: Vec<_> = (0..8u32)
+        .map(|t| {
+            let url = url.clone();
+            std::thread::spawn(move || {
+                let agent = agent();
+                let mut ok = 0;
+                for i in 0..1250u32 {
+                    // each request its own client address: a new view the server must count
+                    let n = t * 1250 + i;
+                    let ip = format!("10.{}.{}.{}", n >> 16, (n >> 8) & 255, n & 255);
+                    let r = agent
+                        .get(&url)
+                        .header("user-agent", BROWSER_UA)
+                        .header("x-forwarded-for", &ip)
+                        .call();
+                    if r.is_ok_and(|r| r.status() == 200) {
+                        ok += 1;
+                    }
+                }
+                ok
+            })
+        })
+        .collect();
+    let answered: u32 = sent.into_iter().map(|t| t.join().expect("client")).sum();
+    assert_eq!(answered, 10_000);
+    let started = Instant::now();
+    let pid = server.child.id().to_string();
+    assert!(Command::new("kill").args(["-TERM", &pid]).status().expect("kill").success());
+    let status = loop {
+        if let Some(s) = server.child.try_wait().expect("wait") {
+            break s;
+        }
+        assert!(started.elapsed() < Duration::from_secs(8), "still running 8 s after SIGTERM");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert!(status.success(), "exit {status:?}\n{}", server.log());
+    let db = rusqlite::Connection::open(&db_path).expect("db");
+    let counted: i64 = db
+        .query_row(
+            "SELECT a.views_count + coalesce((SELECT v.views FROM ad_views_pending v WHERE v.ad_id = a.id), 0)
+             FROM ads a WHERE a.id = ?1",
+            [ad],
+            |r| r.get(0),
+        )
+        .expect("views");
+    eprintln!("10,000 views, SIGTERM to exit {:?}, counted {counted}", started.elapsed());
+    assert_eq!(counted, 10_000, "every view counted");
+}

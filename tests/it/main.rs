@@ -17,6 +17,7 @@ mod browser_pages;
 mod chats;
 mod cli;
 mod click;
+mod corpus;
 mod crash;
 mod domain_actions;
 mod errors;

@@ -288,3 +288,50 @@ impl Drop for KillOnDrop {
         let _ = self.0.wait();
     }
 }
+
+/// 500 connections trickling their headers a byte a second while a normal visitor browses:
+/// the visitor's requests are not held up (p99 under 500 ms).
+#[test]
+fn five_hundred_trickling_clients_do_not_delay_a_normal_request() {
+    let app = crate::support::spawn_app();
+    let mut slow: Vec<TcpStream> = (0..500)
+        .map(|_| {
+            let mut s = connect(app.addr);
+            s.write_all(b"GET / HTTP/1.1\r\nHost: x\r\nX-Slow: ").expect("head start");
+            s
+        })
+        .collect();
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let trickler = {
+        let stop = stop.clone();
+        std::thread::spawn(move || {
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                for s in &mut slow {
+                    let _ = s.write_all(b"a");
+                }
+                std::thread::sleep(Duration::from_secs(1));
+            }
+            slow.len()
+        })
+    };
+    let c = Client::new(&app);
+    let mut took: Vec<Duration> = (0..60)
+        .map(|i| {
+            let started = Instant::now();
+            let r = c.get(if i % 2 == 0 { "/" } else { "/catalog" });
+            let took = started.elapsed();
+            assert_eq!(r.status, 200);
+            std::thread::sleep(Duration::from_millis(20));
+            took
+        })
+        .collect();
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    assert_eq!(trickler.join().expect("trickler"), 500);
+    took.sort();
+    let p99 = took[took.len() * 99 / 100 - 1];
+    eprintln!(
+        "500 trickling clients: a normal request p50 {:?}, p99 {p99:?}",
+        took[took.len() / 2]
+    );
+    assert!(p99 < Duration::from_millis(500), "p99 {p99:?}");
+}

@@ -227,7 +227,7 @@ impl Browser {
             if seen == (width, height) {
                 return Ok(());
             }
-            if attempt == 4 {
+            if attempt == 10 {
                 return Err(format!(
                     "cannot get a {width}x{height} viewport: Chromium reports {}x{}",
                     seen.0, seen.1
@@ -240,6 +240,8 @@ impl Browser {
             let new_h = (outer_h + i64::from(height) - i64::from(seen.1)).max(1);
             self.cmd("POST", "/window/rect", Some(&json!({ "width": new_w, "height": new_h })))?;
             attempt += 1;
+            // a loaded machine applies the resize a moment later
+            std::thread::sleep(Duration::from_millis(25 * attempt));
         }
     }
 

@@ -58,16 +58,17 @@ pub async fn show(
                     favorites: &none,
                     back: &ctx.path,
                 };
-                let html: Arc<str> =
+                // its slots found now, once for everyone who gets it from the cache
+                let html = Arc::new(views::components::SlottedHtml::new(
                     views::pages::home::blocks(ctx.lang, now, &place, &blocks, Some(&slot))
-                        .into_string()
-                        .into();
+                        .into_string(),
+                ));
                 state.caches.home_signed.put(key, (html.clone(), ids.clone()));
                 (html, ids)
             }
         };
         let favs = super::favorites_of(&state, &ctx, ids.to_vec()).await?.unwrap_or_default();
-        let html = views::components::fill_viewer_slots(&html, &ctx.csrf, &favs);
+        let html = html.fill(&ctx.csrf, &favs);
         return Ok(views::pages::home::page(&ctx, &place, PreEscaped(html)));
     }
     let key = format!("{place:?}{:?}", ctx.lang);
