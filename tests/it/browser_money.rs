@@ -6,7 +6,7 @@
 //! test lays out every money page at desktop and phone widths in both themes.
 
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use serde_json::{Value, json};
 use uzmat::domain::ads::Plan;
@@ -15,86 +15,17 @@ use uzmat::domain::ids::{AdId, UserId};
 use uzmat::i18n::Lang;
 
 use crate::support::browser::{Browser, should_run};
+use crate::support::pages::{
+    SLOW, full_page_shot, no_console_errors, plain, shots_dir, signed_in, staff, text,
+    unread_badge, wait_for, wait_text,
+};
 use crate::support::{TestApp, build, spawn_with};
 
-/// Bound for a form post and the page it redirects to.
-const SLOW: Duration = Duration::from_secs(5);
 const DAY: i64 = 86_400;
-
-/// Polls `f` every 20 ms until it holds or `limit` passes.
-fn wait_for(limit: Duration, mut f: impl FnMut() -> bool) -> bool {
-    let start = Instant::now();
-    loop {
-        if f() {
-            return true;
-        }
-        if start.elapsed() >= limit {
-            return false;
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-}
 
 /// The app with the home page's blocks read on every view.
 fn app() -> TestApp {
     spawn_with(|c| c.server.page_cache_ms = 0)
-}
-
-fn staff(app: &TestApp, name: &str) -> i64 {
-    let db = app.db();
-    let id = build::user(&db, name, None);
-    db.execute("UPDATE users SET is_staff = 1 WHERE id = ?1", [id]).expect("staff");
-    id
-}
-
-/// Browsers signed in as `users` (started together: startup is the slow part), speaking
-/// Russian; `theme` as a cookie when given.
-fn signed_in<const N: usize>(app: &TestApp, users: [i64; N], w: u32, h: u32) -> [Browser; N] {
-    let cookies: Vec<String> = {
-        let db = app.db();
-        users.iter().map(|u| build::session(&db, *u)).collect()
-    };
-    let start = |cookie: &str| {
-        let b = Browser::start(w, h).expect("start browser");
-        b.goto(&app.url("/robots.txt")).expect("open the site");
-        let token = cookie.strip_prefix("uzmat_session=").expect("session cookie");
-        b.set_cookie("uzmat_session", token, true).expect("session cookie");
-        b.set_cookie("lang", "ru", false).expect("language cookie");
-        let noise = b.console_errors().expect("console");
-        assert!(noise.iter().all(|e| e.contains("/favicon.ico")), "{noise:?}");
-        b
-    };
-    let browsers: Vec<Browser> = std::thread::scope(|s| {
-        let handles: Vec<_> = cookies.iter().map(|c| s.spawn(move || start(c))).collect();
-        handles.into_iter().map(|h| h.join().expect("browser")).collect()
-    });
-    browsers.try_into().unwrap_or_else(|_| panic!("{N} browsers"))
-}
-
-/// Visible text with every kind of space as one plain space.
-fn plain(s: &str) -> String {
-    s.split(|c: char| c.is_whitespace() || c == '\u{2009}' || c == '\u{a0}')
-        .filter(|w| !w.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-fn text(b: &Browser, css: &str) -> String {
-    plain(&b.text(css).unwrap_or_else(|e| panic!("text of {css}: {e}")))
-}
-
-/// Waits until `css` exists and its text contains `needle`.
-fn wait_text(b: &Browser, css: &str, needle: &str) {
-    let ok = wait_for(SLOW, || {
-        b.count_now(css).unwrap_or(0) > 0
-            && b.text(css).map(|t| plain(&t).contains(needle)).unwrap_or(false)
-    });
-    assert!(
-        ok,
-        "`{css}` never contained «{needle}» (url {}, text {:?})",
-        b.current_url().unwrap_or_default(),
-        b.text(css).ok()
-    );
 }
 
 /// Waits for a payment page; its public id.
@@ -140,17 +71,6 @@ fn state_of(app: &TestApp, public: &str) -> String {
         .expect("payment")
 }
 
-/// The header's unread badge: (text, shown).
-fn unread_badge(b: &Browser) -> (String, bool) {
-    let v = b
-        .eval(
-            "const e = document.getElementById('unread-badge');\
-             return [e.textContent.trim(), !e.hidden && getComputedStyle(e).display !== 'none'];",
-        )
-        .expect("badge");
-    (v[0].as_str().unwrap_or_default().to_owned(), v[1].as_bool().unwrap_or(false))
-}
-
 fn ids(b: &Browser, css: &str) -> Vec<i64> {
     let v = b
         .eval_with(
@@ -159,14 +79,6 @@ fn ids(b: &Browser, css: &str) -> Vec<i64> {
         )
         .expect("ids");
     v.as_array().expect("list").iter().filter_map(Value::as_i64).collect()
-}
-
-/// No console errors but the plain-text page's favicon guess (robots.txt, opened to set the
-/// cookies, has no icon link; Chromium may log its 404 after the sign-in drained the log).
-fn no_console_errors(b: &Browser, who: &str) {
-    let mut errors = b.console_errors().expect("console");
-    errors.retain(|e| !e.contains("/favicon.ico "));
-    assert!(errors.is_empty(), "{who}: console errors: {errors:?}");
 }
 
 #[test]
@@ -442,13 +354,6 @@ fn a_badge_is_paid_decided_with_a_comment_and_shows_on_the_seller_page() {
     eprintln!("badge requested, refused, approved and shown in {:?}", started.elapsed());
 }
 
-/// Where screenshots go: `UZMAT_SHOTS` if set, else `target/screenshots/`.
-fn shots_dir() -> PathBuf {
-    std::env::var_os("UZMAT_SHOTS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/screenshots"))
-}
-
 /// A badge request filed, with its document under uploads/, through the domain; the payment's
 /// public id.
 fn file_request(
@@ -506,24 +411,6 @@ fn paid(app: &TestApp, moderator: i64, public: &str) {
     )
     .expect("db")
     .expect("marked");
-}
-
-/// A screenshot of the whole page: the viewport stretched to the document's height (up to
-/// 4,000 px), then put back.
-fn full_page_shot(b: &Browser, path: &Path, (w, h): (u32, u32)) {
-    let tall = b
-        .eval("return Math.ceil(document.documentElement.scrollHeight);")
-        .expect("height")
-        .as_u64()
-        .unwrap_or(u64::from(h));
-    let tall = u32::try_from(tall).unwrap_or(h).clamp(h, 4000);
-    if tall > h {
-        b.set_window_size(w, tall).expect("tall");
-    }
-    b.screenshot(path).expect("shot");
-    if tall > h {
-        b.set_window_size(w, h).expect("size back");
-    }
 }
 
 #[test]

@@ -4,6 +4,7 @@
 pub mod browser;
 pub mod client;
 pub mod html;
+pub mod pages;
 pub mod server;
 
 use std::net::SocketAddr;
