@@ -124,13 +124,26 @@ impl Db {
                 source,
             })?;
         }
-        let manager = SqliteConnectionManager::file(path).with_flags(
-            OpenFlags::SQLITE_OPEN_READ_WRITE
-                | OpenFlags::SQLITE_OPEN_CREATE
-                | OpenFlags::SQLITE_OPEN_NO_MUTEX
-                | OpenFlags::SQLITE_OPEN_URI,
-        );
-        let pool = Pool::builder()
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE;
+        let pool = Self::pool(path, cfg, flags, false)?;
+        let db = Self { pool };
+        let mut conn = db.get()?;
+        migrate(&mut conn)?;
+        // gathers statistics the planner lacks (cheap: limited analysis, only where needed)
+        conn.execute_batch("PRAGMA optimize = 0x10002")?;
+        Ok(db)
+    }
+
+    /// The pool of connections to `path` opened with `flags`, each with its pragmas.
+    fn pool(
+        path: &Path,
+        cfg: &DatabaseConfig,
+        flags: OpenFlags,
+        read_only: bool,
+    ) -> Result<Pool<SqliteConnectionManager>, DbError> {
+        let manager = SqliteConnectionManager::file(path)
+            .with_flags(flags | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI);
+        Ok(Pool::builder()
             .max_size(cfg.pool_size)
             .connection_timeout(Duration::from_secs(10))
             // a local file does not go stale: no test query on every checkout
@@ -138,15 +151,9 @@ impl Db {
             .connection_customizer(Box::new(Pragmas {
                 busy_timeout_ms: cfg.busy_timeout_ms,
                 synchronous: cfg.synchronous,
-                read_only: false,
+                read_only,
             }))
-            .build(manager)?;
-        let db = Self { pool };
-        let mut conn = db.get()?;
-        migrate(&mut conn)?;
-        // gathers statistics the planner lacks (cheap: limited analysis, only where needed)
-        conn.execute_batch("PRAGMA optimize = 0x10002")?;
-        Ok(db)
+            .build(manager)?)
     }
 
     fn open_read_only(path: &Path, cfg: &DatabaseConfig) -> Result<Self, DbError> {
@@ -159,21 +166,7 @@ impl Db {
                 source: std::io::Error::from(std::io::ErrorKind::NotFound),
             });
         }
-        let manager = SqliteConnectionManager::file(path).with_flags(
-            OpenFlags::SQLITE_OPEN_READ_ONLY
-                | OpenFlags::SQLITE_OPEN_NO_MUTEX
-                | OpenFlags::SQLITE_OPEN_URI,
-        );
-        let pool = Pool::builder()
-            .max_size(cfg.pool_size)
-            .connection_timeout(Duration::from_secs(10))
-            .test_on_check_out(false)
-            .connection_customizer(Box::new(Pragmas {
-                busy_timeout_ms: cfg.busy_timeout_ms,
-                synchronous: cfg.synchronous,
-                read_only: true,
-            }))
-            .build(manager)?;
+        let pool = Self::pool(path, cfg, OpenFlags::SQLITE_OPEN_READ_ONLY, true)?;
         let db = Self { pool };
         let conn = db.get()?;
         let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;

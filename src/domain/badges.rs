@@ -221,7 +221,7 @@ pub fn request(
             (user, req.kind.code(), &req.full_name, &req.company_name, &req.tax_id, document_path, now),
         )?;
         let id = tx.last_insert_rowid();
-        let currency = if provider == ProviderId::Click { Currency::Uzs } else { currency };
+        let currency = provider.charges_in(currency);
         let amount = payments::badge_price(currency, plans, rates);
         Ok(Ok(ledger::create(
             tx,
@@ -279,7 +279,7 @@ pub fn decide(
         )?;
         let action = if approve { "badge:approve" } else { "badge:reject" };
         crate::domain::audit::record(tx, staff, action, "user", r.user.get(), &comment, now)?;
-        let lang = crate::i18n::Lang::Ru;
+        let lang = crate::i18n::Lang::STORED;
         let text = if approve {
             let until = grant(tx, r.user, plans.badge_days, now)?;
             lang.tf(
@@ -312,7 +312,7 @@ pub fn decide(
 /// Users whose badge ends within 7 days and who were not reminded for this period; marks
 /// them reminded and writes the mail, in one transaction. Returns how many.
 pub fn remind(conn: &mut Connection, public_url: &str, now: i64) -> rusqlite::Result<usize> {
-    let lang = crate::i18n::Lang::Ru;
+    let lang = crate::i18n::Lang::STORED;
     write_tx(conn, |tx| {
         let due: Vec<(UserId, String, String, i64)> = tx
             .prepare_cached(

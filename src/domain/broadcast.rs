@@ -172,7 +172,7 @@ pub fn deliver_batch(
             .query_map((last, now, audience.country()), |r| Ok((r.get(0)?, r.get(1)?)))?
             .collect::<rusqlite::Result<_>>()?;
         let mut reached = Vec::with_capacity(users.len());
-        let lang = crate::i18n::Lang::Ru;
+        let lang = crate::i18n::Lang::STORED;
         for (user, email) in &users {
             if post_system(tx, ring, staff, *user, &text, now)?.is_ok() {
                 reached.push(*user);

@@ -352,7 +352,7 @@ fn hide(
         }
         resolve(tx, Target::Ad(ad), now)?;
         audit::record(tx, staff, action, "ad", ad.get(), &reason, now)?;
-        let lang = crate::i18n::Lang::Ru;
+        let lang = crate::i18n::Lang::STORED;
         let text =
             lang.tf("moderation.ad_hidden_message", &[("title", &title), ("reason", &reason)]);
         Ok(Ok(notify(tx, ring, staff, owner, &text, now)?))
@@ -442,7 +442,7 @@ pub fn warn(
             resolve(tx, t, now)?;
         }
         audit::record(tx, staff, "user:warn", "user", user.get(), &text, now)?;
-        let lang = crate::i18n::Lang::Ru;
+        let lang = crate::i18n::Lang::STORED;
         let message = lang.tf("moderation.warning_message", &[("text", &text)]);
         Ok(notify(tx, ring, staff, user, &message, now)?.ok_or(Denied::NotFound))
     })
@@ -598,6 +598,29 @@ pub fn switch(
             }
         };
         audit::record(tx, staff, action, "user", user.get(), "", now)?;
+        Ok(Ok(()))
+    })
+}
+
+/// Staff grant a plan without a payment (the timeline rules apply), logged.
+pub fn grant_plan(
+    conn: &mut Connection,
+    staff: UserId,
+    ad: AdId,
+    plan: crate::domain::ads::Plan,
+    days: u32,
+    now: i64,
+) -> rusqlite::Result<Result<(), Denied>> {
+    write_tx(conn, |tx| {
+        let live = tx
+            .query_row("SELECT 1 FROM ads WHERE id = ?1 AND deleted_at IS NULL", [ad], |_| Ok(()))
+            .optional()?
+            .is_some();
+        if !live {
+            return Ok(Err(Denied::NotFound));
+        }
+        crate::domain::promotions::grant(tx, ad, plan, days, now)?;
+        audit::record(tx, staff, "ad:plan", "ad", ad.get(), plan.label(), now)?;
         Ok(Ok(()))
     })
 }

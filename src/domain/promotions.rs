@@ -55,6 +55,21 @@ pub struct Segment {
     pub ends_at: i64,
 }
 
+/// An ad's title and the currency its plans are priced in (its country's).
+pub fn priced_in(
+    conn: &Connection,
+    ad: AdId,
+) -> rusqlite::Result<(String, crate::domain::geo::Currency)> {
+    conn.prepare_cached("SELECT title, country FROM ads WHERE id = ?1")?.query_row([ad], |r| {
+        let country: String = r.get(1)?;
+        let currency = crate::domain::geo::Country::parse(&country).map_or(
+            crate::domain::geo::Currency::Usd,
+            crate::domain::payments::currency_of_country,
+        );
+        Ok((r.get(0)?, currency))
+    })
+}
+
 /// The running and queued segments of an ad, in order.
 pub fn timeline(conn: &Connection, ad: AdId, now: i64) -> rusqlite::Result<Vec<Segment>> {
     conn.prepare_cached(
@@ -228,7 +243,7 @@ pub fn sweep(
     public_url: &str,
     now: i64,
 ) -> rusqlite::Result<(usize, usize)> {
-    let lang = crate::i18n::Lang::Ru;
+    let lang = crate::i18n::Lang::STORED;
     let base = public_url.trim_end_matches('/');
     crate::db::write_tx(conn, |tx| {
         let moved = advance(tx, now)?;

@@ -19,6 +19,10 @@ pub enum Lang {
 }
 
 impl Lang {
+    /// The language of text written while its reader is away (system messages in chats,
+    /// mail): users keep no language of their own, so it is the site's default.
+    pub const STORED: Lang = Lang::Ru;
+
     /// Every language, in menu order.
     pub const ALL: [Lang; 3] = [Lang::Ru, Lang::Uz, Lang::En];
 

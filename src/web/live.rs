@@ -205,14 +205,12 @@ pub enum Event<'a> {
         /// Who.
         name: &'a str,
     },
-    /// The user's unread total, and one thread's count.
+    /// The user's unread total changed.
     Unread {
         /// In all.
         total: u32,
-        /// The thread that changed.
+        /// The thread that changed it.
         thread: ThreadId,
-        /// Its count for this user.
-        thread_unread: u32,
     },
 }
 
@@ -413,7 +411,7 @@ pub fn read_done(
     if !read.changed {
         return;
     }
-    let unread = Event::Unread { total: read.total, thread: t.id, thread_unread: 0 }.json();
+    let unread = Event::Unread { total: read.total, thread: t.id }.json();
     state.hub.send(reader, &unread);
     notify_others(state, t, reader, &Event::Read { thread: t.id, up_to: read.up_to }.json());
 }

@@ -585,7 +585,7 @@ pub fn queue_unread_mail(
     public_url: &str,
     now: i64,
 ) -> rusqlite::Result<usize> {
-    let lang = crate::i18n::Lang::Ru;
+    let lang = crate::i18n::Lang::STORED;
     let base = public_url.trim_end_matches('/');
     write_tx(conn, |tx| {
         let due = take_due_mail(tx, now, 500)?;

@@ -298,10 +298,6 @@ impl PaymentProvider for Click {
         ProviderId::Click
     }
 
-    fn takes(&self, currency: Currency) -> bool {
-        currency == Currency::Uzs
-    }
-
     fn checkout(&self, p: &Payment, return_url: &str) -> Checkout {
         let query = form_urlencoded::Serializer::new(String::new())
             .append_pair("service_id", &self.creds.service_id.to_string())

@@ -343,12 +343,8 @@ pub fn buy_plan(
         if let Some(open) = open_for(tx, user.id, item)? {
             return Ok(Ok(open));
         }
-        let country: String =
-            tx.query_row("SELECT country FROM ads WHERE id = ?1", [ad], |r| r.get(0))?;
-        let currency = crate::domain::geo::Country::parse(&country)
-            .map_or(Currency::Usd, super::currency_of_country);
-        // Click takes sum only: elsewhere the plan is priced in sum for Click
-        let currency = if provider == ProviderId::Click { Currency::Uzs } else { currency };
+        let (_, currency) = crate::domain::promotions::priced_in(tx, ad)?;
+        let currency = provider.charges_in(currency);
         let amount = super::plan_price(plan, currency, plans);
         Ok(Ok(create(tx, user.id, item, amount, currency, provider, now)?))
     })

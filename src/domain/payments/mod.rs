@@ -91,6 +91,14 @@ impl ProviderId {
         }
     }
 
+    /// The currency a buyer who would pay in `wanted` is charged in: Click takes sum only.
+    pub fn charges_in(self, wanted: Currency) -> Currency {
+        match self {
+            ProviderId::Click => Currency::Uzs,
+            ProviderId::Manual => wanted,
+        }
+    }
+
     /// Parses the code.
     pub fn parse(s: &str) -> Option<Self> {
         match s {
@@ -138,8 +146,6 @@ pub struct Payment {
 pub trait PaymentProvider: Send + Sync {
     /// The provider.
     fn id(&self) -> ProviderId;
-    /// Whether it takes this currency.
-    fn takes(&self, currency: Currency) -> bool;
     /// What the payment page offers for an open payment.
     fn checkout(&self, payment: &Payment, return_url: &str) -> Checkout;
 }
@@ -162,10 +168,6 @@ pub struct Manual {
 impl PaymentProvider for Manual {
     fn id(&self) -> ProviderId {
         ProviderId::Manual
-    }
-
-    fn takes(&self, _: Currency) -> bool {
-        true
     }
 
     fn checkout(&self, p: &Payment, _: &str) -> Checkout {

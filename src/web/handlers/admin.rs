@@ -92,17 +92,28 @@ pub async fn reports(
     Ok(view::reports(&ctx, &items).into_response())
 }
 
-/// A target named by a form.
+/// What staff's moderation forms send: a text (a reason, a warning, a comment), the target
+/// whose reports the action closes, and the page to come back to.
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
-pub struct TargetForm {
+pub struct StaffForm {
+    text: String,
     kind: String,
     id: String,
-    comment: String,
     back: String,
 }
 
-impl TargetForm {
+impl StaffForm {
+    /// The text, 3 to 2,000 characters (a reason the user will read).
+    fn required(&self, ctx: &PageCtx) -> Result<String> {
+        let t = self.text.trim();
+        if t.chars().count() < 3 || t.chars().count() > 2_000 {
+            return Err(Error::BadRequest(ctx.lang.t("admin.text_required").into()));
+        }
+        Ok(t.to_owned())
+    }
+
+    /// The target named by `kind` and `id`, if any (a bad one is no page).
     fn target(&self) -> Result<Option<Target>> {
         if self.kind.is_empty() {
             return Ok(None);
@@ -112,11 +123,8 @@ impl TargetForm {
     }
 
     fn back_or<'a>(&'a self, default: &'a str) -> &'a str {
-        crate::web::handlers::prefs::safe_back(Some(if self.back.is_empty() {
-            default
-        } else {
-            &self.back
-        }))
+        let to = if self.back.is_empty() { default } else { &self.back };
+        crate::web::handlers::prefs::safe_back(Some(to))
     }
 }
 
@@ -124,10 +132,10 @@ impl TargetForm {
 pub async fn dismiss(
     State(state): State<AppState>,
     RequireStaff(ctx, staff): RequireStaff,
-    CsrfForm(form): CsrfForm<TargetForm>,
+    CsrfForm(form): CsrfForm<StaffForm>,
 ) -> Result<Response> {
     let target = form.target()?.ok_or(Error::NotFound)?;
-    let (now, comment) = (ctx.now, form.comment.clone());
+    let (now, comment) = (ctx.now, form.text.trim().to_owned());
     state
         .db
         .run(move |conn| Ok(moderation::dismiss(conn, staff.id, target, &comment, now)?))
@@ -135,45 +143,12 @@ pub async fn dismiss(
     Ok(back("flash.report_dismissed", form.back_or("/admin/reports")))
 }
 
-/// A reason or a message staff write.
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-pub struct TextForm {
-    text: String,
-    kind: String,
-    id: String,
-    back: String,
-}
-
-impl TextForm {
-    fn required(&self, ctx: &PageCtx) -> Result<String> {
-        let t = self.text.trim();
-        if t.chars().count() < 3 || t.chars().count() > 2_000 {
-            return Err(Error::BadRequest(ctx.lang.t("admin.text_required").into()));
-        }
-        Ok(t.to_owned())
-    }
-
-    fn resolves(&self) -> Result<Option<Target>> {
-        TargetForm { kind: self.kind.clone(), id: self.id.clone(), ..TargetForm::default() }
-            .target()
-    }
-
-    fn back_or<'a>(&'a self, default: &'a str) -> &'a str {
-        crate::web::handlers::prefs::safe_back(Some(if self.back.is_empty() {
-            default
-        } else {
-            &self.back
-        }))
-    }
-}
-
 /// `POST /admin/ads/{id}/hide` (a reason the owner reads).
 pub async fn hide_ad(
     State(state): State<AppState>,
     RequireStaff(ctx, staff): RequireStaff,
     Path(raw): Path<String>,
-    CsrfForm(form): CsrfForm<TextForm>,
+    CsrfForm(form): CsrfForm<StaffForm>,
 ) -> Result<Response> {
     let ad: AdId = id_of(&raw)?;
     let reason = form.required(&ctx)?;
@@ -193,7 +168,7 @@ pub async fn unhide_ad(
     State(state): State<AppState>,
     RequireStaff(ctx, staff): RequireStaff,
     Path(raw): Path<String>,
-    CsrfForm(form): CsrfForm<TextForm>,
+    CsrfForm(form): CsrfForm<StaffForm>,
 ) -> Result<Response> {
     let ad: AdId = id_of(&raw)?;
     let now = ctx.now;
@@ -225,7 +200,7 @@ pub async fn reject_ad(
     State(state): State<AppState>,
     RequireStaff(ctx, staff): RequireStaff,
     Path(raw): Path<String>,
-    CsrfForm(form): CsrfForm<TextForm>,
+    CsrfForm(form): CsrfForm<StaffForm>,
 ) -> Result<Response> {
     let ad: AdId = id_of(&raw)?;
     let reason = form.required(&ctx)?;
@@ -262,26 +237,7 @@ pub async fn grant_plan(
     let now = ctx.now;
     state
         .db
-        .run(move |conn| {
-            Ok(crate::db::write_tx(conn, |tx| {
-                let live: bool = tx
-                    .query_row(
-                        "SELECT 1 FROM ads WHERE id = ?1 AND deleted_at IS NULL",
-                        [ad],
-                        |_| Ok(()),
-                    )
-                    .map(|_| true)
-                    .or_else(|e| {
-                        if e == rusqlite::Error::QueryReturnedNoRows { Ok(false) } else { Err(e) }
-                    })?;
-                if !live {
-                    return Ok(Err(crate::domain::Denied::NotFound));
-                }
-                crate::domain::promotions::grant(tx, ad, plan, days, now)?;
-                audit::record(tx, staff.id, "ad:plan", "ad", ad.get(), plan.label(), now)?;
-                Ok(Ok(()))
-            })?)
-        })
+        .run(move |conn| Ok(moderation::grant_plan(conn, staff.id, ad, plan, days, now)?))
         .await??;
     let to = if form.back.is_empty() { "/admin/ads" } else { form.back.as_str() };
     Ok(back("flash.plan_granted", crate::web::handlers::prefs::safe_back(Some(to))))
@@ -347,11 +303,11 @@ pub async fn warn(
     State(state): State<AppState>,
     RequireStaff(ctx, staff): RequireStaff,
     Path(raw): Path<String>,
-    CsrfForm(form): CsrfForm<TextForm>,
+    CsrfForm(form): CsrfForm<StaffForm>,
 ) -> Result<Response> {
     let user: UserId = id_of(&raw)?;
     let text = form.required(&ctx)?;
-    let resolves = form.resolves()?;
+    let resolves = form.target()?;
     let (now, ring) = (ctx.now, state.chat_keys.clone());
     let d = state
         .db
@@ -366,11 +322,11 @@ pub async fn ban(
     State(state): State<AppState>,
     RequireStaff(ctx, staff): RequireStaff,
     Path(raw): Path<String>,
-    CsrfForm(form): CsrfForm<TextForm>,
+    CsrfForm(form): CsrfForm<StaffForm>,
 ) -> Result<Response> {
     let user: UserId = id_of(&raw)?;
     let reason = form.required(&ctx)?;
-    let resolves = form.resolves()?;
+    let resolves = form.target()?;
     let now = ctx.now;
     state
         .db

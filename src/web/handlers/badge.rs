@@ -39,12 +39,10 @@ async fn status(state: &AppState, user: crate::domain::ids::UserId) -> Result<St
 }
 
 fn price(state: &AppState, ctx: &PageCtx) -> (i64, crate::domain::geo::Currency) {
-    let currency = if state.payments.id() == crate::domain::payments::ProviderId::Click {
-        crate::domain::geo::Currency::Uzs
-    } else {
-        ctx.country
-            .map_or(crate::domain::geo::Currency::Usd, crate::domain::payments::currency_of_country)
-    };
+    let wanted = ctx
+        .country
+        .map_or(crate::domain::geo::Currency::Usd, crate::domain::payments::currency_of_country);
+    let currency = state.payments.id().charges_in(wanted);
     (
         crate::domain::payments::badge_price(currency, &state.config.plans, &state.config.currency),
         currency,

@@ -239,8 +239,7 @@ pub(crate) fn deliver(state: &AppState, ctx: &PageCtx, d: &actions::Delivery, ne
     for (user, total) in &d.totals {
         state.unread.invalidate(*user);
         if *user != d.message.sender {
-            let unread =
-                Event::Unread { total: *total, thread: d.thread.id, thread_unread: 0 }.json();
+            let unread = Event::Unread { total: *total, thread: d.thread.id }.json();
             state.hub.send(*user, &unread);
         }
     }

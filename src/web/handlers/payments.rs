@@ -47,19 +47,13 @@ pub async fn promote_page(
             if let Err(d) = own.may_edit(&user) {
                 return Ok(Err(d));
             }
-            let (title, country): (String, String) =
-                conn.query_row("SELECT title, country FROM ads WHERE id = ?1", [ad], |r| {
-                    Ok((r.get(0)?, r.get(1)?))
-                })?;
+            let (title, currency) = promotions::priced_in(conn, ad)?;
             let timeline = promotions::timeline(conn, ad, now)?;
-            Ok(Ok((title, country, timeline)))
+            Ok(Ok((title, currency, timeline)))
         })
         .await??;
-    let (title, country, timeline) = found;
-    let currency = crate::domain::geo::Country::parse(&country)
-        .map_or(crate::domain::geo::Currency::Usd, payments::currency_of_country);
-    let currency =
-        if provider == ProviderId::Click { crate::domain::geo::Currency::Uzs } else { currency };
+    let (title, currency, timeline) = found;
+    let currency = provider.charges_in(currency);
     let offers: Vec<view::Offer> = promotions::PLANS
         .iter()
         .map(|p| view::Offer {
