@@ -77,3 +77,65 @@
     });
   });
 })();
+
+// The ad form: previews of the chosen photos before they are sent, the photo counter, and the
+// main-photo choice among them (`main_photo=new:<i>`, the i-th chosen file).
+(function () {
+  "use strict";
+  var input = document.getElementById("f-photos");
+  var list = document.getElementById("photo-previews");
+  var count = document.getElementById("photo-count");
+  if (!input || !list || !count || !window.URL || !URL.createObjectURL) { return; }
+  var over = document.getElementById("photo-over");
+  var existing = parseInt(count.getAttribute("data-existing"), 10) || 0;
+  var max = parseInt(list.getAttribute("data-max"), 10) || 10;
+  var urls = [];
+  input.addEventListener("change", function () {
+    urls.forEach(function (u) { URL.revokeObjectURL(u); });
+    urls = [];
+    list.textContent = "";
+    var files = Array.prototype.slice.call(input.files || []);
+    var chosenMain = document.querySelector("input[name=main_photo]:checked");
+    if (chosenMain && chosenMain.value.indexOf("new:") === 0) { chosenMain = null; }
+    files.forEach(function (file, i) {
+      var li = document.createElement("li");
+      li.className = "photo-item photo-preview";
+      var img = document.createElement("img");
+      var url = URL.createObjectURL(file);
+      urls.push(url);
+      img.src = url;
+      img.alt = file.name;
+      img.width = 120;
+      img.height = 90;
+      var label = document.createElement("label");
+      var radio = document.createElement("input");
+      radio.type = "radio";
+      radio.name = "main_photo";
+      radio.value = "new:" + i;
+      radio.checked = !chosenMain && i === 0 && list.getAttribute("data-first-main") === "1";
+      label.appendChild(radio);
+      label.appendChild(document.createTextNode(" " + list.getAttribute("data-main-label")));
+      li.appendChild(img);
+      li.appendChild(label);
+      list.appendChild(li);
+    });
+    list.hidden = files.length === 0;
+    var total = existing + files.length;
+    count.textContent = String(total);
+    if (over) { over.hidden = total <= max; }
+  });
+})();
+
+// "Скопировать ссылку" under an ad: shown only where the clipboard can be written.
+(function () {
+  "use strict";
+  document.querySelectorAll("button.copy-link").forEach(function (b) {
+    if (!navigator.clipboard || !window.isSecureContext) { return; }
+    b.hidden = false;
+    b.addEventListener("click", function () {
+      navigator.clipboard.writeText(b.getAttribute("data-url")).then(function () {
+        b.textContent = b.getAttribute("data-done");
+      });
+    });
+  });
+})();

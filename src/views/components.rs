@@ -154,14 +154,23 @@ pub fn favorite_button(
                     (crate::views::forms::CsrfField(v.csrf))
                     input type="hidden" name="back" value=(v.back);
                     button.fav-btn type="submit" aria-pressed=(if on { "true" } else { "false" })
-                        title=(lang.t("fav.toggle")) aria-label=(lang.t("fav.toggle")) { (icon::heart()) }
+                        title=(lang.t("fav.toggle")) aria-label=(lang.t("fav.toggle")) { (icon::heart()) (fav_state_labels(lang)) }
                 }
             }
         }
         None => html! {
             a.fav-btn href=(crate::views::text::LoginLink(ad_path))
-                title=(lang.t("fav.sign_in")) aria-label=(lang.t("fav.sign_in")) aria-pressed="false" { (icon::heart()) }
+                title=(lang.t("fav.sign_in")) aria-label=(lang.t("fav.sign_in")) aria-pressed="false" { (icon::heart()) (fav_state_labels(lang)) }
         },
+    }
+}
+
+/// The heart's visible words, both written: CSS shows the one its `aria-pressed` state reads
+/// (`.fav-labelled`, the ad page), so cached pages and the script flip it with the heart.
+fn fav_state_labels(lang: Lang) -> Markup {
+    html! {
+        span.fav-word.fav-off aria-hidden="true" { (lang.t("fav.toggle")) }
+        span.fav-word.fav-on aria-hidden="true" { (lang.t("fav.added")) }
     }
 }
 
@@ -194,7 +203,7 @@ pub fn ad_card(lang: Lang, card: &AdCard, now: i64, viewer: Option<&Viewer<'_>>)
                 div.card-body {
                     h3.card-title { (card.title) }
                     p.card-price {
-                        (lang.price(&card.price))
+                        span.amount { (lang.price(&card.price)) }
                         @if let Some(usd) = lang.price_usd(&card.price) {
                             " " span.usd { (usd) }
                         }

@@ -71,40 +71,56 @@ pub fn page(ctx: &PageCtx, head: Head<'_>, body: Markup) -> Markup {
                             img src=(url("logo.svg")) alt="" width="32" height="32";
                             span { "Uzmat" }
                         }
-                        nav.main-nav aria-label=(t("nav.label")) {
-                            a href="/catalog" aria-current=[(head.nav == Some("catalog")).then_some("page")] { (t("nav.ads")) }
-                            a href="/parts" aria-current=[(head.nav == Some("parts")).then_some("page")] { (t("nav.parts")) }
-                            a href="/repair" aria-current=[(head.nav == Some("repair")).then_some("page")] { (t("nav.repair")) }
-                            a href="/logistics" aria-current=[(head.nav == Some("logistics")).then_some("page")] { (t("nav.logistics")) }
-                        }
-                        div.header-tools {
-                            a.btn.btn-small #post-ad-link href="/ads/new" { "+ " (t("header.post_ad")) }
-                            form.country-form method="post" action="/prefs" {
-                                input type="hidden" name="back" value=(Text(&ctx.path));
-                                (crate::views::forms::csrf(ctx))
-                                label.visually-hidden for="country-select" { (t("header.country")) }
-                                select #country-select name="country" data-autosubmit {
-                                    option value="all" selected[ctx.country.is_none()] { (t("country.all")) }
-                                    @for c in Country::ALL {
-                                        option value=(c.code()) selected[ctx.country == Some(c)] { (Text(country_name(ctx.lang, c))) }
+                        // phones fold the navigation and settings behind a menu button (a checkbox,
+                        // so it works without JavaScript); wider screens show them in the row
+                        input.fold-toggle #menu-toggle type="checkbox" aria-controls="site-menu" aria-label=(t("header.menu_button"));
+                        label.menu-btn for="menu-toggle" aria-hidden="true" title=(t("header.menu_button")) { span.burger {} }
+                        div.header-menu #site-menu {
+                            nav.main-nav aria-label=(t("nav.label")) {
+                                a href="/catalog" aria-current=[(head.nav == Some("catalog")).then_some("page")] { (t("nav.ads")) }
+                                a href="/parts" aria-current=[(head.nav == Some("parts")).then_some("page")] { (t("nav.parts")) }
+                                a href="/repair" aria-current=[(head.nav == Some("repair")).then_some("page")] { (t("nav.repair")) }
+                                a href="/logistics" aria-current=[(head.nav == Some("logistics")).then_some("page")] { (t("nav.logistics")) }
+                            }
+                            div.header-tools {
+                                form.country-form method="post" action="/prefs" {
+                                    input type="hidden" name="back" value=(Text(&ctx.path));
+                                    (crate::views::forms::csrf(ctx))
+                                    label.visually-hidden for="country-select" { (t("header.country")) }
+                                    select #country-select name="country" data-autosubmit {
+                                        option value="all" selected[ctx.country.is_none()] { (t("country.all")) }
+                                        @for c in Country::ALL {
+                                            option value=(c.code()) selected[ctx.country == Some(c)] { (Text(country_name(ctx.lang, c))) }
+                                        }
+                                    }
+                                    noscript { button.btn.btn-small type="submit" { (t("header.apply")) } }
+                                }
+                                form method="post" action="/prefs" {
+                                    input type="hidden" name="back" value=(Text(&ctx.path));
+                                    (crate::views::forms::csrf(ctx))
+                                    button.icon-btn #theme-toggle type="submit" name="theme" value="toggle" title=(t("header.theme")) aria-label=(t("header.theme")) {
+                                        span.theme-icon aria-hidden="true" {}
                                     }
                                 }
-                                noscript { button.btn.btn-small type="submit" { (t("header.apply")) } }
-                            }
-                            form method="post" action="/prefs" {
-                                input type="hidden" name="back" value=(Text(&ctx.path));
-                                (crate::views::forms::csrf(ctx))
-                                button.icon-btn #theme-toggle type="submit" name="theme" value="toggle" title=(t("header.theme")) aria-label=(t("header.theme")) {
-                                    span.theme-icon aria-hidden="true" {}
+                                form.lang-form method="post" action="/prefs" {
+                                    input type="hidden" name="back" value=(Text(&ctx.path));
+                                    (crate::views::forms::csrf(ctx))
+                                    @for l in Lang::ALL {
+                                        button.lang-btn type="submit" name="lang" value=(l.code()) aria-pressed=(if l == ctx.lang { "true" } else { "false" }) title=(Text(l.name())) { (l.code().to_uppercase()) }
+                                    }
+                                }
+                                @if ctx.user.is_none() {
+                                    @if login_comes_back(ctx) {
+                                        a.btn.btn-small.btn-ghost #login-link href=(LoginLink(&ctx.path)) { (t("header.login")) }
+                                    } @else {
+                                        a.btn.btn-small.btn-ghost #login-link href="/login" { (t("header.login")) }
+                                    }
+                                    a.btn.btn-small #signup-link href="/signup" { (t("header.signup")) }
                                 }
                             }
-                            form.lang-form method="post" action="/prefs" {
-                                input type="hidden" name="back" value=(Text(&ctx.path));
-                                (crate::views::forms::csrf(ctx))
-                                @for l in Lang::ALL {
-                                    button.lang-btn type="submit" name="lang" value=(l.code()) aria-pressed=(if l == ctx.lang { "true" } else { "false" }) title=(Text(l.name())) { (l.code().to_uppercase()) }
-                                }
-                            }
+                        }
+                        div.header-quick {
+                            a.btn.btn-small #post-ad-link href="/ads/new" aria-label=(t("header.post_ad")) { "+ " span.post-label { (t("header.post_ad")) } }
                             @if let Some(user) = &ctx.user {
                                 a.chats-link #chats-link href="/chats" title=(t("menu.chats")) {
                                     (crate::views::components::icon::chat())
@@ -137,13 +153,6 @@ pub fn page(ctx: &PageCtx, head: Head<'_>, body: Markup) -> Markup {
                                         }
                                     }
                                 }
-                            } @else {
-                                @if login_comes_back(ctx) {
-                                    a.btn.btn-small.btn-ghost #login-link href=(LoginLink(&ctx.path)) { (t("header.login")) }
-                                } @else {
-                                    a.btn.btn-small.btn-ghost #login-link href="/login" { (t("header.login")) }
-                                }
-                                a.btn.btn-small #signup-link href="/signup" { (t("header.signup")) }
                             }
                         }
                     }

@@ -127,6 +127,9 @@ pub struct Caches {
     /// The home page's blocks as data by place: signed-in visitors' pages are rendered from
     /// them with their own favorite marks, and the anonymous render starts from them too.
     pub home_blocks: crate::cache::TtlCache<String, Arc<crate::domain::ads::home::Home>>,
+    /// The similar ads under each ad page, by ad.
+    pub similar:
+        crate::cache::TtlCache<crate::domain::ids::AdId, Arc<[crate::domain::ads::AdCard]>>,
     /// Listing pages by filter.
     pub listing: crate::cache::TtlCache<String, Arc<crate::domain::ads::list::Page>>,
     /// Listing counts by filter (without page).
@@ -158,6 +161,7 @@ impl Caches {
             home_blocks: crate::cache::TtlCache::new(page, 1_000),
             home_signed: crate::cache::TtlCache::new(page, 1_000),
             listing: crate::cache::TtlCache::new(page, 10_000),
+            similar: crate::cache::TtlCache::new(page, 10_000),
             counts: Arc::new(crate::cache::TtlCache::new(counts, 50_000)),
             sessions: crate::cache::Cache::new(
                 std::time::Duration::from_millis(cfg.session_cache_ms),

@@ -302,6 +302,53 @@ fn photos_are_reencoded_resized_by_a_job_and_removed_with_the_ad() {
 }
 
 #[test]
+fn a_new_photo_chosen_as_main_before_upload_leads() {
+    let app = spawn_app();
+    let c = seller(&app);
+    c.get("/ads/new?kind=rent");
+    let (a, b) = (jpeg(320, 240, 10), jpeg(400, 300, 200));
+    let mut fields = rent_fields();
+    // the preview's radio for the second chosen file; a broken file before it does not shift it
+    fields.push(("main_photo", "new:2"));
+    let r = c.post_multipart(
+        "/ads/new?kind=rent",
+        &fields,
+        &[
+            ("photos", "a.jpg", "image/jpeg", &a),
+            ("photos", "broken.jpg", "image/jpeg", b"not a jpeg"),
+            ("photos", "b.jpg", "image/jpeg", &b),
+        ],
+    );
+    assert_eq!(r.status, 422, "the broken file is refused with its reason");
+    let page = r.html();
+    let tokens: Vec<String> = page
+        .select("input[name=photo]")
+        .iter()
+        .filter_map(|e| e.attr("value").map(str::to_owned))
+        .collect();
+    assert_eq!(tokens.len(), 2, "both good files kept for the retry");
+    let checked = page.one("input[name=main_photo][checked]");
+    assert_eq!(checked.attr("value"), Some(tokens[0].as_str()), "the chosen one leads");
+    // the retry without the broken file keeps the order the form now shows
+    let mut fields = rent_fields();
+    for t in &tokens {
+        fields.push(("photo", t));
+    }
+    fields.push(("main_photo", &tokens[0]));
+    assert_eq!(c.post_multipart("/ads/new?kind=rent", &fields, &[]).status, 303);
+    let (id, _) = last_ad(&app);
+    let width: i64 = app
+        .db()
+        .query_row(
+            "SELECT width FROM ad_photos WHERE ad_id = ?1 ORDER BY position LIMIT 1",
+            [id],
+            |r| r.get(0),
+        )
+        .expect("width");
+    assert_eq!(width, 400, "the 400 px file (the third sent, the second good one) is main");
+}
+
+#[test]
 fn the_chosen_main_photo_leads_and_photos_can_be_reordered_and_removed() {
     let app = spawn_app();
     let c = seller(&app);

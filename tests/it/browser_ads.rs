@@ -70,9 +70,31 @@ fn post_rent_ad_with_photos_choose_main_edit_toggle_and_favorite() {
     set_select(&b, "#f-city", "Алматы");
     b.type_into("#f-phone", "+7 701 555 44 33").expect("phone");
     b.type_into("#f-photos", &files.join("\n")).expect("three photos");
+    // previews before anything is sent: counted, and the green one chosen as main there
+    assert!(
+        crate::support::pages::wait_for(Duration::from_secs(5), || {
+            b.count_now("#photo-previews img").expect("previews") == 3
+        }),
+        "three previews"
+    );
+    assert_eq!(b.text("#photo-count").expect("count"), "3");
+    assert!(b.is_displayed("#photo-previews").expect("shown"));
+    b.click("#photo-previews input[value='new:1']").expect("green is main");
+    b.screenshot(
+        &std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("target/screenshots/ad-form-previews-1280.png"),
+    )
+    .expect("shot");
     b.click("#ad-form button[type=submit]").expect("publish");
     wait_text(&b, ".flash", "опубликовано");
     assert_eq!(b.count(".thumb").expect("thumbs"), 3);
+    let green = "const i = document.getElementById('gallery-main'); if (!i.complete || !i.naturalWidth) return null; const c = document.createElement('canvas'); c.width = 4; c.height = 4; const x = c.getContext('2d'); x.drawImage(i, 0, 0, 4, 4); const d = x.getImageData(1, 1, 1, 1).data; return d[1] > 120 && d[0] < 80 && d[2] < 80;";
+    assert!(
+        crate::support::pages::wait_for(Duration::from_secs(5), || {
+            b.eval(green).expect("pixel") == serde_json::Value::Bool(true)
+        }),
+        "the photo chosen in the preview leads the ad"
+    );
     let (id, photo_ids): (i64, Vec<i64>) = {
         let db = app.db();
         let id: i64 = db
@@ -149,8 +171,10 @@ fn post_rent_ad_with_photos_choose_main_edit_toggle_and_favorite() {
         b.attr(".ad-actions .fav-btn", "aria-pressed").expect("attr").as_deref(),
         Some("false")
     );
+    // the control says what it will do, and its words are part of the button
+    assert_eq!(b.text(".ad-actions .fav-btn").expect("label").trim(), "В избранное");
     b.eval("window.__noReload = true; return true;").expect("marker");
-    b.click(".ad-actions .fav-btn").expect("favorite");
+    b.click(".ad-actions .fav-btn .fav-off").expect("favorite by its words");
     for _ in 0..100 {
         if b.attr(".ad-actions .fav-btn", "aria-pressed").expect("attr").as_deref() == Some("true")
         {
@@ -162,6 +186,7 @@ fn post_rent_ad_with_photos_choose_main_edit_toggle_and_favorite() {
         b.attr(".ad-actions .fav-btn", "aria-pressed").expect("attr").as_deref(),
         Some("true")
     );
+    assert_eq!(b.text(".ad-actions .fav-btn").expect("label").trim(), "В избранном");
     assert_eq!(
         b.eval("return window.__noReload === true;").expect("still here"),
         serde_json::Value::Bool(true),
@@ -244,7 +269,7 @@ fn an_owners_unpublished_favorite_is_marked_at_both_widths_and_themes() {
         for theme in ["dark", "light"] {
             b.goto(&app.url("/favorites")).expect("favorites");
             if b.attr("html", "data-theme").expect("attr").as_deref() != Some(theme) {
-                b.click("#theme-toggle").expect("toggle");
+                crate::support::click_in_header(&b, "#theme-toggle");
             }
             assert_eq!(b.count("article.card").expect("cards"), 2);
             let tag = format!("article[data-ad-id='{hidden}'] .inactive-tag");

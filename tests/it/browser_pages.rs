@@ -50,7 +50,8 @@ fn home_listing_and_ad_render_at_desktop_and_phone_widths() {
         assert!(b.text("h1").expect("h1").contains("Спецтехника"));
         assert!(b.count("#hot .card").expect("hot") >= 7, "hot offers shown");
         assert!(b.count("#fresh .card").expect("fresh") > 0);
-        assert!(b.is_displayed(".main-nav").expect("nav"));
+        // a phone folds the navigation under the menu button
+        assert_eq!(b.is_displayed(".main-nav").expect("nav"), w >= 720, "nav at {w} px");
         let loaded = (0..60).any(|_| {
             let ok = b
                 .eval("const i = document.querySelector('#hot .card img'); return i.complete && i.naturalWidth > 0;")
@@ -131,4 +132,70 @@ fn scripts_enhance_theme_phone_and_gallery() {
     );
     let errors = b.console_errors().expect("console");
     assert!(errors.is_empty(), "console errors: {errors:?}");
+}
+
+/// The top of the first card on the page, in CSS pixels from the top of the viewport.
+fn first_card_top(b: &Browser) -> f64 {
+    b.eval("return document.querySelector('main .card').getBoundingClientRect().top;")
+        .expect("card")
+        .as_f64()
+        .expect("a number")
+}
+
+#[test]
+fn a_phone_sees_the_first_ad_on_the_first_screen_and_unfolds_menu_and_filters() {
+    if !should_run() {
+        return;
+    }
+    let app = seeded_app();
+    let b = Browser::start(390, 844).expect("browser");
+    b.goto(&app.url("/")).expect("home");
+    crate::support::choose_russian(&b);
+    for theme in ["dark", "light"] {
+        b.goto(&app.url("/catalog?country=all")).expect("catalog");
+        if b.attr("html", "data-theme").expect("attr").as_deref() != Some(theme) {
+            crate::support::click_in_header(&b, "#theme-toggle");
+            b.goto(&app.url("/catalog?country=all")).expect("catalog");
+        }
+        assert!(!b.is_displayed(".main-nav").expect("nav"), "the menu is folded");
+        assert!(!b.is_displayed("#f-brand").expect("brand"), "the filters are folded");
+        assert!(b.is_displayed("#f-q").expect("search"), "the search stays");
+        let top = first_card_top(&b);
+        // the photo of the first ad starts well inside the 844 px screen
+        assert!(top + 200.0 < 844.0, "first card at {top} px");
+        check_page(&b, &format!("catalog-first-screen-390-{theme}"));
+
+        b.click("label.filters-btn").expect("filters");
+        assert!(b.is_displayed("#f-brand").expect("brand"), "filters unfold");
+        b.click("label.menu-btn").expect("menu");
+        assert!(b.is_displayed(".main-nav").expect("nav"), "the menu unfolds");
+        assert!(b.is_displayed("#country-select").expect("country"), "settings are in the menu");
+        b.screenshot(&shot(&format!("catalog-unfolded-390-{theme}"))).expect("shot");
+
+        b.goto(&app.url("/")).expect("home");
+        let top = first_card_top(&b);
+        assert!(top < 844.0, "home: first card at {top} px");
+    }
+
+    // a description keeps its paragraphs and line breaks; a link in it is only text
+    let db = app.db();
+    let id: i64 = db
+        .query_row("SELECT id FROM ads WHERE is_active = 1 ORDER BY id LIMIT 1", [], |r| r.get(0))
+        .expect("ad");
+    db.execute(
+        "UPDATE ads SET description = ?1 WHERE id = ?2",
+        (
+            "Кран 25 т.\r\nСтрела 31 м.\r\n\r\nЗвоните: +7 701 123 45 67\r\n\r\nhttps://pay.example/x <b>жирно</b>",
+            id,
+        ),
+    )
+    .expect("describe");
+    b.goto(&app.url(&format!("/ad/{id}"))).expect("ad");
+    assert_eq!(b.count(".ad-description p").expect("paragraphs"), 3);
+    let first = b.eval("return document.querySelector('.ad-description p').innerText;").expect("p");
+    assert_eq!(first, "Кран 25 т.\nСтрела 31 м.", "the line break shows");
+    assert_eq!(b.count(".ad-description a, .ad-description b").expect("links"), 0);
+    let text = b.text(".ad-description").expect("text");
+    assert!(text.contains("+7 701 123 45 67") && text.contains("<b>жирно</b>"), "{text}");
+    check_page(&b, "ad-description-390");
 }

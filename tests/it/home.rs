@@ -35,7 +35,7 @@ fn hot_orders_plans_then_newest_promotion_then_badge_holders() {
     let late_b = Ad::new(badge_late, "Badge late, older bump", 500).insert(&db);
     let late_a = Ad::new(badge_late, "Badge late, newer bump", 100).insert(&db);
     let soon = Ad::new(badge_soon, "Badge soon", 1).insert(&db);
-    let _expired = Ad::new(expired_badge, "Expired badge", 1).insert(&db);
+    let expired = Ad::new(expired_badge, "Expired badge", 1).insert(&db);
     let mut parts = Ad::new(badge_late, "Parts ad never on home", 1);
     parts.kind = "parts";
     let parts = parts.insert(&db);
@@ -43,13 +43,18 @@ fn hot_orders_plans_then_newest_promotion_then_badge_holders() {
     let page = app.get("/");
     assert_eq!(page.status, 200);
     let hot = page.ad_ids_in("#hot");
-    assert_eq!(hot, vec![vip, premium, gold_new, gold_old, late_a, late_b, soon]);
-    assert!(!hot.contains(&vip_expired));
+    assert_eq!(hot[..7], [vip, premium, gold_new, gold_old, late_a, late_b, soon]);
+    // the part row is filled with the freshest ad not yet shown, never cut
+    assert_eq!(hot.len(), 8, "two whole rows: {hot:?}");
     assert!(!page.ad_ids().contains(&parts), "parts never on the home page");
+    assert_eq!(hot[7], expired, "the freshest other ad (an expired badge is a plain seller)");
+    assert!(!hot.contains(&vip_expired));
+    let popular = page.ad_ids_in("#popular");
+    assert!(popular.iter().all(|id| !hot.contains(id)), "hot {hot:?} repeated in {popular:?}");
 }
 
 #[test]
-fn hot_falls_back_to_seven_freshest_and_fresh_orders_by_bump() {
+fn hot_falls_back_to_eight_freshest_and_fresh_orders_by_bump() {
     let app = spawn_app();
     let db = app.db();
     let u = user(&db, "Seller", None);
@@ -60,19 +65,28 @@ fn hot_falls_back_to_seven_freshest_and_fresh_orders_by_bump() {
     let service = service.insert(&db);
     let page = app.get("/");
     let freshest: Vec<i64> = ids.iter().rev().copied().collect();
-    assert_eq!(page.ad_ids_in("#hot"), freshest[..7].to_vec());
+    assert_eq!(page.ad_ids_in("#hot"), freshest[..8].to_vec());
     assert_eq!(page.ad_ids_in("#fresh"), freshest);
     assert!(!page.ad_ids().contains(&service));
-    assert_eq!(page.count("#popular"), 0, "no popular block without promoted ads");
+    // without promotions popular holds the ads hot does not: the two oldest here
+    assert_eq!(page.ad_ids_in("#popular"), vec![ids[1], ids[0]]);
 }
 
 #[test]
-fn popular_holds_four_fresh_gold_then_plan_order_then_badges() {
+fn popular_holds_four_fresh_gold_then_plan_order_then_badges_then_most_viewed() {
     let app = spawn_app();
     let db = app.db();
     let now = uzmat::db::now();
     let u = user(&db, "Seller", None);
     let b = user(&db, "Badge", Some(now + 86400));
+    // sixteen VIP ads fill hot, so what popular takes is not shown twice
+    let vips: Vec<i64> = (0..16)
+        .map(|i| {
+            let mut a = Ad::new(u, &format!("Vip {i}"), 10);
+            a.plan = Some(("vip", now - 100 * H - i, now + 400 * H));
+            a.insert(&db)
+        })
+        .collect();
     let mut fresh_gold = Vec::new();
     for i in 0..5 {
         let mut a = Ad::new(u, &format!("Fresh gold {i}"), 10);
@@ -82,23 +96,26 @@ fn popular_holds_four_fresh_gold_then_plan_order_then_badges() {
     let mut old_gold = Ad::new(u, "Old gold", 10);
     old_gold.plan = Some(("gold", now - 13 * H, now + 50 * H));
     let old_gold = old_gold.insert(&db);
-    let mut vip = Ad::new(u, "Vip", 10);
-    vip.plan = Some(("vip", now - 100 * H, now + 400 * H));
-    let vip = vip.insert(&db);
     let badge_ad = Ad::new(b, "Badge", 10).insert(&db);
+    let mut viewed = Ad::new(u, "Viewed", 5000);
+    viewed.views = 900;
+    let viewed = viewed.insert(&db);
+    let _unseen = Ad::new(u, "Unseen", 6000).insert(&db);
 
     let page = app.get("/");
+    assert_eq!(page.ad_ids_in("#hot"), vips);
     let popular = page.ad_ids_in("#popular");
-    // four fresh GOLD (newest promotion first), then VIP, then the remaining GOLD by start
+    // four fresh GOLD (newest promotion first), the other GOLD by start, the badge holder,
+    // then the most viewed: eight, two whole rows (the unseen ad would start a third)
     let expected = vec![
         fresh_gold[0],
         fresh_gold[1],
         fresh_gold[2],
         fresh_gold[3],
-        vip,
         fresh_gold[4],
         old_gold,
         badge_ad,
+        viewed,
     ];
     assert_eq!(popular, expected);
 }

@@ -1,7 +1,7 @@
 //! Every list query is backed by an index: `EXPLAIN QUERY PLAN` never shows a scan of `ads`.
 
 use rusqlite::{Connection, ToSql};
-use uzmat::domain::ads::home::{self, BADGE, FRESH, FRESH_GOLD, PROMOTED, Place};
+use uzmat::domain::ads::home::{self, BADGE, FRESH, FRESH_GOLD, MOST_VIEWED, PROMOTED, Place};
 use uzmat::domain::ads::list::{self, Filter, Sort};
 use uzmat::domain::ids::{PageNo, UserId};
 
@@ -135,13 +135,34 @@ fn list_and_home_queries_use_indexes() {
         Place { country: Some(Country::Kz), city: Some("Алматы".into()) },
     ];
     for place in &places {
-        for block in [PROMOTED, BADGE, FRESH] {
+        for block in [PROMOTED, BADGE, FRESH, MOST_VIEWED] {
             let (sql, params) = home::block_sql(now, place, block, 16, vec![]);
             assert_no_ads_scan(&format!("home {block:?} {place:?}"), &plan(&conn, &sql, &params));
         }
         let (sql, params) =
             home::block_sql(now, place, FRESH_GOLD, 4, vec![Box::new(now - 43_200)]);
         assert_no_ads_scan("home fresh gold", &plan(&conn, &sql, &params));
+    }
+    // the similar ads under an ad page: each pass walks the type's index, newest first
+    {
+        use uzmat::domain::ads::repo::{SimilarPass, similar_sql};
+        for pass in
+            [SimilarPass::SameTypeCountryPrice, SimilarPass::SameTypeCountry, SimilarPass::SameType]
+        {
+            let params: Vec<Box<dyn ToSql>> = vec![
+                Box::new(now),
+                Box::new(1),
+                Box::new("catalog"),
+                Box::new("экскаватор"),
+                Box::new("kz"),
+                Box::new(1000),
+                Box::new(4000),
+            ];
+            let p = plan(&conn, &similar_sql(pass), &params);
+            assert_no_ads_scan(&format!("similar {pass:?}"), &p);
+            assert!(p.contains("USING INDEX ads_type"), "similar {pass:?}:\n{p}");
+            assert!(!p.contains("TEMP B-TREE"), "similar {pass:?} sorts:\n{p}");
+        }
     }
     use uzmat::domain::freight::{self, FreightFilter, FreightKind};
     for f in [

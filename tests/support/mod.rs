@@ -386,10 +386,18 @@ pub mod build {
     }
 }
 
+/// Clicks a control of the header, opening a phone's folded menu first when it hides it.
+pub fn click_in_header(b: &browser::Browser, css: &str) {
+    if !b.is_displayed(css).expect("displayed") {
+        b.click("label.menu-btn").expect("open the menu");
+    }
+    b.click(css).unwrap_or_else(|e| panic!("click {css}: {e}"));
+}
+
 /// Chooses Russian in the header and waits for the page to come back in it (a click that
 /// submits a form returns before the next page is there).
 pub fn choose_russian(b: &browser::Browser) {
-    b.click("button.lang-btn[value=ru]").expect("choose Russian");
+    click_in_header(b, "button.lang-btn[value=ru]");
     for _ in 0..100 {
         if b.attr("html", "lang").ok().flatten().as_deref() == Some("ru") {
             return;

@@ -8,16 +8,19 @@ use crate::domain::geo::Country;
 
 /// Hot offers shown at most.
 pub const HOT_LIMIT: usize = 16;
-/// Popular ads shown at most.
-pub const POPULAR_LIMIT: usize = 10;
+/// Popular ads shown at most (three rows of four).
+pub const POPULAR_LIMIT: usize = 12;
 /// Fresh GOLD ads held at the top of popular.
 pub const POPULAR_FRESH_GOLD: usize = 4;
 /// How long a GOLD promotion counts as fresh.
 pub const FRESH_GOLD_SECONDS: i64 = 12 * 3600;
 /// Fresh ads on the home page.
 pub const FRESH_LIMIT: usize = 20;
-/// Hot offers when nobody is promoted or verified.
-pub const HOT_FALLBACK: usize = 7;
+/// Hot offers when nobody is promoted or verified (two rows of four).
+pub const HOT_FALLBACK: usize = 8;
+/// Cards in a home row on a wide screen (`.block .grid` in app.css); a phone shows two, so a
+/// block of a multiple of this never leaves a lone card on its last row.
+pub const ROW: usize = 4;
 
 /// The visitor's place filter.
 #[derive(Debug, Clone, Default)]
@@ -115,34 +118,49 @@ pub const FRESH_GOLD: (&str, &str) = (
 );
 /// Fresh ads.
 pub const FRESH: (&str, &str) = ("1", "a.bumped_at DESC, a.id DESC");
+/// Most viewed ads: what fills popular's rows after the promoted and verified.
+pub const MOST_VIEWED: (&str, &str) = ("1", "a.views_count DESC, a.id DESC");
 
-fn push_unique(into: &mut Vec<AdCard>, from: Vec<AdCard>, limit: usize) {
+fn push_unique(into: &mut Vec<AdCard>, from: Vec<AdCard>, limit: usize, skip: &[AdCard]) {
     for card in from {
         if into.len() >= limit {
             break;
         }
-        if !into.iter().any(|c| c.id == card.id) {
+        if !into.iter().chain(skip).any(|c| c.id == card.id) {
             into.push(card);
         }
     }
 }
 
-/// Loads the three blocks.
+/// Whole rows: a block of four or more is cut to a multiple of [`ROW`], so it does not end on
+/// a lone card (fewer than four make one row, short but not ragged).
+fn whole_rows(block: &mut Vec<AdCard>) {
+    if block.len() >= ROW {
+        block.truncate(block.len() - block.len() % ROW);
+    }
+}
+
+/// Loads the three blocks. Hot and popular never show the same ad.
 pub fn load(conn: &Connection, now: i64, place: &Place) -> rusqlite::Result<Home> {
     let promoted = query(conn, now, place, PROMOTED, HOT_LIMIT + POPULAR_LIMIT, vec![])?;
     let badge = query(conn, now, place, BADGE, HOT_LIMIT + POPULAR_LIMIT, vec![])?;
-
-    // hot: promoted in plan order, then verified sellers, else the freshest few
-    let mut hot = Vec::new();
-    push_unique(&mut hot, promoted.clone(), HOT_LIMIT);
-    push_unique(&mut hot, badge.clone(), HOT_LIMIT);
-
     let fresh = query(conn, now, place, FRESH, FRESH_LIMIT, vec![])?;
-    if hot.is_empty() {
-        push_unique(&mut hot, fresh.iter().take(HOT_FALLBACK).cloned().collect(), HOT_FALLBACK);
-    }
 
-    // popular: up to 4 GOLD promoted in the last 12 h, then other promoted, then verified
+    // hot: promoted in plan order, then verified sellers, else the freshest few; a part row
+    // is filled with fresh ads (a paid ad is never cut to square a row)
+    let mut hot = Vec::new();
+    push_unique(&mut hot, promoted.clone(), HOT_LIMIT, &[]);
+    push_unique(&mut hot, badge.clone(), HOT_LIMIT, &[]);
+    if hot.is_empty() {
+        push_unique(&mut hot, fresh.clone(), HOT_FALLBACK, &[]);
+    } else if !hot.len().is_multiple_of(ROW) {
+        let full = hot.len().next_multiple_of(ROW).min(HOT_LIMIT);
+        push_unique(&mut hot, fresh.clone(), full, &[]);
+    }
+    whole_rows(&mut hot);
+
+    // popular: up to 4 GOLD promoted in the last 12 h, then other promoted, then verified,
+    // then the most viewed: none of them already hot
     let fresh_gold = query(
         conn,
         now,
@@ -152,9 +170,15 @@ pub fn load(conn: &Connection, now: i64, place: &Place) -> rusqlite::Result<Home
         vec![Box::new(now - FRESH_GOLD_SECONDS)],
     )?;
     let mut popular = Vec::new();
-    push_unique(&mut popular, fresh_gold, POPULAR_FRESH_GOLD);
-    push_unique(&mut popular, promoted, POPULAR_LIMIT);
-    push_unique(&mut popular, badge, POPULAR_LIMIT);
+    push_unique(&mut popular, fresh_gold, POPULAR_FRESH_GOLD, &hot);
+    push_unique(&mut popular, promoted, POPULAR_LIMIT, &hot);
+    push_unique(&mut popular, badge, POPULAR_LIMIT, &hot);
+    if popular.len() < POPULAR_LIMIT {
+        let viewed = query(conn, now, place, MOST_VIEWED, HOT_LIMIT + POPULAR_LIMIT, vec![])?;
+        push_unique(&mut popular, viewed, POPULAR_LIMIT, &hot);
+    }
+    whole_rows(&mut popular);
 
+    // fresh is the newest FRESH_LIMIT (whole rows when the catalog has that many)
     Ok(Home { hot, popular, fresh })
 }

@@ -135,3 +135,92 @@ pub fn slug_of(conn: &Connection, id: AdId) -> rusqlite::Result<Option<String>> 
         .query_row([id], |r| r.get(0))
         .optional()
 }
+
+/// Similar ads shown under an ad.
+pub const SIMILAR_SHOWN: usize = 4;
+
+/// The SQL of one pass of [`similar`] (`?1` now, `?2` the ad, `?3` its section, then the
+/// pass's own conditions), also for `EXPLAIN QUERY PLAN`.
+pub fn similar_sql(pass: SimilarPass) -> String {
+    let extra = match pass {
+        SimilarPass::SameTypeCountryPrice => {
+            // `+`: the band narrows rows met on the type's index (newest first, stops at four),
+            // it must not become the index itself (a wide band would be sorted in full)
+            "AND a.equipment_type IS ?4 AND a.country = ?5 AND +a.price_usd_cents BETWEEN ?6 AND ?7"
+        }
+        SimilarPass::SameTypeCountry => "AND a.equipment_type IS ?4 AND a.country = ?5",
+        SimilarPass::SameType => "AND a.equipment_type IS ?4",
+    };
+    format!(
+        "SELECT {CARD_COLUMNS} FROM ads a JOIN users u ON u.id = a.owner_id \
+         WHERE a.section = ?3 AND a.is_active = 1 AND a.id <> ?2 {extra} \
+         ORDER BY a.bumped_at DESC, a.id DESC LIMIT {SIMILAR_SHOWN}"
+    )
+}
+
+/// How close a pass of [`similar`] looks: the nearest first, wider ones fill what is left.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SimilarPass {
+    /// The same equipment type (or none, for parts and services), country and price band
+    /// (half to double the price).
+    SameTypeCountryPrice,
+    /// The same type and country, any price.
+    SameTypeCountry,
+    /// The same type anywhere.
+    SameType,
+}
+
+/// Up to [`SIMILAR_SHOWN`] active ads like `ad`: its section and equipment type, in its country
+/// and price band first, freshest first.
+pub fn similar(conn: &Connection, ad: &AdDetail, now: i64) -> rusqlite::Result<Vec<AdCard>> {
+    let mut found: Vec<AdCard> = Vec::new();
+    let usd = ad.card.price.usd_cents;
+    let passes = [
+        (SimilarPass::SameTypeCountryPrice, usd.is_some()),
+        (SimilarPass::SameTypeCountry, true),
+        (SimilarPass::SameType, true),
+    ];
+    for (pass, applies) in passes {
+        if !applies || found.len() >= SIMILAR_SHOWN {
+            continue;
+        }
+        let mut stmt = conn.prepare_cached(&similar_sql(pass))?;
+        let section = ad.card.kind.section().code();
+        let country = ad.card.country.code();
+        let (low, high) = usd.map_or((0, 0), |c| (c / 2, c.saturating_mul(2)));
+        let rows: Vec<AdCard> = match pass {
+            SimilarPass::SameTypeCountryPrice => stmt
+                .query_map(
+                    rusqlite::params![
+                        now,
+                        ad.card.id,
+                        section,
+                        ad.equipment_type,
+                        country,
+                        low,
+                        high
+                    ],
+                    card_from_row,
+                )?
+                .collect::<Result<_, _>>()?,
+            SimilarPass::SameTypeCountry => stmt
+                .query_map(
+                    rusqlite::params![now, ad.card.id, section, ad.equipment_type, country],
+                    card_from_row,
+                )?
+                .collect::<Result<_, _>>()?,
+            SimilarPass::SameType => stmt
+                .query_map(
+                    rusqlite::params![now, ad.card.id, section, ad.equipment_type],
+                    card_from_row,
+                )?
+                .collect::<Result<_, _>>()?,
+        };
+        for card in rows {
+            if found.len() < SIMILAR_SHOWN && !found.iter().any(|c| c.id == card.id) {
+                found.push(card);
+            }
+        }
+    }
+    Ok(found)
+}

@@ -4,11 +4,13 @@ use std::borrow::Cow;
 
 use maud::{Markup, PreEscaped, html};
 
-use crate::domain::ads::{AdDetail, Kind};
+use std::collections::HashSet;
+
+use crate::domain::ads::{AdCard, AdDetail, Kind};
 use crate::domain::ids::AdId;
 use crate::i18n::Lang;
 use crate::views::assets::url;
-use crate::views::components::{MediaUrl, favorite_button, icon, kind_label, viewer};
+use crate::views::components::{MediaUrl, card_grid, favorite_button, icon, kind_label, viewer};
 use crate::views::ctx::PageCtx;
 use crate::views::layout::{self, Head};
 use crate::views::text::Text;
@@ -150,17 +152,27 @@ fn seo_head(ad: &AdDetail, base: &str) -> Markup {
     }
 }
 
-/// Renders the ad page. `favorite` is the signed-in viewer's state (None: anonymous).
-/// `phone_shown`: the visitor asked for the number (the form's answer without JavaScript);
+/// What the ad page shows besides the visitor's own state.
+pub struct AdPage<'a> {
+    /// The ad.
+    pub ad: &'a AdDetail,
+    /// Similar ads, shown under it.
+    pub similar: &'a [AdCard],
+    /// The signed-in viewer's favorites among the ad and the similar ones (None: anonymous).
+    pub favorites: Option<&'a HashSet<AdId>>,
+}
+
+/// Renders the ad page. `phone_shown`: the visitor asked for the number (the form's answer without JavaScript);
 /// otherwise the page carries only the button that asks.
 pub fn page(
     ctx: &PageCtx,
-    ad: &AdDetail,
+    shown: &AdPage<'_>,
     is_owner: bool,
-    favorite: Option<bool>,
     phone_shown: bool,
     base: &str,
 ) -> Markup {
+    let ad = shown.ad;
+    let viewer = viewer(ctx, shown.favorites);
     let lang = ctx.lang;
     let t = |k| Text(lang.t(k));
     let card = &ad.card;
@@ -197,7 +209,7 @@ pub fn page(
             }
             aside.ad-side {
                 h1.ad-title { (Text(&card.title)) }
-                p.ad-price #ad-price { (Text(&lang.price(&card.price))) }
+                p.ad-price #ad-price { span.amount { (Text(&lang.price(&card.price))) } }
                 @if let Some(usd) = lang.price_usd(&card.price) { p.usd { (Text(&usd)) } }
                 p.muted { (Text(layout::country(lang, card.country))) ", " (Text(&card.city)) }
                 @if let Some(phone) = &ad.phone {
@@ -236,12 +248,10 @@ pub fn page(
                     span #view-count { (icon::eye()) " " (card.views) } " · "
                     (t("ad.published")) " " (Text(&lang.date(ad.created_at)))
                 }
-                div.ad-actions {
-                    @let favs: std::collections::HashSet<AdId> = if favorite == Some(true) { [card.id].into() } else { Default::default() };
-                    @let viewer = viewer(ctx, favorite.map(|_| &favs));
+                div.ad-actions.fav-labelled {
                     (favorite_button(lang, card.id, &path, viewer.as_ref()))
-                    span.muted { (t("fav.toggle")) }
                 }
+                (share(lang, &format!("{base}{path}"), &card.title))
                 @if ctx.user.is_some() && !is_owner {
                     (crate::views::components::report_form(ctx, &format!("/ad/{}/report", card.id), &path))
                 }
@@ -270,7 +280,13 @@ pub fn page(
         @if !ad.description.is_empty() {
             section.ad-description {
                 h2 { (t("ad.description")) }
-                @for para in ad.description.split("\n\n") { p { (Text(para)) } }
+                @for para in paragraphs(&ad.description) { p { (Text(&para)) } }
+            }
+        }
+        @if !shown.similar.is_empty() {
+            section.block.similar #similar {
+                h2 { (t("ad.similar")) }
+                (card_grid(lang, shown.similar, ctx.now, "home.empty", viewer.as_ref()))
             }
         }
     };
@@ -291,9 +307,54 @@ pub fn page(
     )
 }
 
+/// "Поделиться": copy the link (a script's button), Telegram and WhatsApp share links. Plain
+/// links, no third-party script on the page.
+fn share(lang: Lang, url: &str, title: &str) -> Markup {
+    let enc = |s: &str| form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
+    let telegram = format!("https://t.me/share/url?url={}&text={}", enc(url), enc(title));
+    let whatsapp = format!("https://wa.me/?text={}", enc(&format!("{title} {url}")));
+    html! {
+        div.share #share {
+            span.muted { (lang.t("share.label")) }
+            button.btn.btn-small.btn-ghost.copy-link type="button" data-url=(url) data-done=(lang.t("share.copied")) hidden { (lang.t("share.copy")) }
+            a.btn.btn-small.btn-ghost #share-telegram href=(telegram) target="_blank" rel="noopener noreferrer" { "Telegram" }
+            a.btn.btn-small.btn-ghost #share-whatsapp href=(whatsapp) target="_blank" rel="noopener noreferrer" { "WhatsApp" }
+        }
+    }
+}
+
+/// A description's paragraphs (split at blank lines, whatever the line endings); the line
+/// breaks inside one stay, shown by `white-space: pre-line`. Text only: nothing is a link.
+fn paragraphs(text: &str) -> Vec<String> {
+    let text = text.replace("\r\n", "\n").replace('\r', "\n");
+    let mut out = Vec::new();
+    let mut para: Vec<&str> = Vec::new();
+    for line in text.lines().chain([""]) {
+        if line.trim().is_empty() {
+            if !para.is_empty() {
+                out.push(para.join("\n"));
+                para.clear();
+            }
+        } else {
+            para.push(line.trim_end());
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
-    use super::description_preview;
+    use super::{description_preview, paragraphs};
+
+    #[test]
+    fn paragraphs_split_at_blank_lines_and_keep_line_breaks() {
+        let text = "Кран 25 т.\r\nСтрела 31 м.\r\n\r\n \r\nЗвоните: +7 701 123 45 67\n\n\nhttps://x.example";
+        assert_eq!(
+            paragraphs(text),
+            ["Кран 25 т.\nСтрела 31 м.", "Звоните: +7 701 123 45 67", "https://x.example"]
+        );
+        assert!(paragraphs(" \n\r\n").is_empty());
+    }
 
     #[test]
     fn the_preview_keeps_the_first_200_characters_whole() {

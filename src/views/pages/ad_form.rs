@@ -214,7 +214,7 @@ pub fn page(
                     (field(l, form, "phone", "form.phone", "tel", "tel", true))
                 }
                 fieldset.photos-field {
-                    legend { (l.t("ad.photos")) " (" (photos.len()) "/" (MAX_PER_AD) ")" }
+                    legend { (l.t("ad.photos")) " (" span #photo-count data-existing=(photos.len()) { (photos.len()) } "/" (MAX_PER_AD) ")" }
                     @if !photos.is_empty() {
                         p.hint { (l.t("adform.photos_order")) }
                         ol.photo-list {
@@ -233,6 +233,9 @@ pub fn page(
                         label for="f-photos" { (l.t("adform.add_photos")) }
                         input #f-photos type="file" name="photos" accept="image/jpeg,image/png,image/webp" multiple;
                         p.hint { (l.t("adform.photos_hint")) }
+                        // filled by app.js with the chosen files before they are sent
+                        ol.photo-list #photo-previews hidden data-max=(MAX_PER_AD) data-main-label=(l.t("adform.main_photo")) data-first-main=(if photos.is_empty() { "1" } else { "" }) {}
+                        p.field-error #photo-over hidden { (l.t("photo.too_many")) }
                         @if let Some(e) = form.errors.get("photos") { p.field-error data-field="photos" { (l.t(e)) } }
                     }
                 }

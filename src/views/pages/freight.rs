@@ -38,6 +38,23 @@ fn facts(l: Lang, f: &Freight) -> String {
     parts.join(" · ")
 }
 
+/// A shipping date (`2026-12-05`, as stored) written like every other date ("5 декабря 2026").
+fn ship_day(l: Lang, iso: &str) -> String {
+    let mut parts = iso.splitn(3, '-').map(str::parse::<i64>);
+    let (Some(Ok(y)), Some(Ok(m)), Some(Ok(d))) = (parts.next(), parts.next(), parts.next()) else {
+        return iso.to_owned();
+    };
+    let day = i32::try_from(y).ok().zip(u8::try_from(m).ok()).zip(u8::try_from(d).ok());
+    let date = day.and_then(|((y, m), d)| {
+        let month = time::Month::try_from(m).ok()?;
+        time::Date::from_calendar_date(y, month, d).ok()
+    });
+    match date {
+        Some(date) => l.date(date.midnight().assume_utc().unix_timestamp()),
+        None => iso.to_owned(),
+    }
+}
+
 fn card(l: Lang, f: &Freight) -> Markup {
     html! {
         article.card.freight-card data-freight-id=(f.id) {
@@ -46,8 +63,8 @@ fn card(l: Lang, f: &Freight) -> Markup {
                     span.freight-kind { (kind_label(l, f.kind)) }
                     h3.card-title { (f.title) }
                     p.route { (route(l, f)) }
-                    p.card-meta { span { (l.t("freight.date")) ": " (f.ship_date) } span { (facts(l, f)) } }
-                    p.card-price { (l.price(&f.price)) @if let Some(usd) = l.price_usd(&f.price) { " " span.usd { (usd) } } }
+                    p.card-meta { span { (l.t("freight.date")) ": " (ship_day(l, &f.ship_date)) } span { (facts(l, f)) } }
+                    p.card-price { span.amount { (l.price(&f.price)) } @if let Some(usd) = l.price_usd(&f.price) { " " span.usd { (usd) } } }
                 }
             }
         }
@@ -124,7 +141,7 @@ pub fn show(ctx: &PageCtx, f: &Freight, is_owner: bool) -> Markup {
                 h1.ad-title { (f.title) }
                 p.route.big { (route(l, f)) }
                 dl.specs {
-                    div { dt { (l.t("freight.date")) } dd { (f.ship_date) } }
+                    div { dt { (l.t("freight.date")) } dd { (ship_day(l, &f.ship_date)) } }
                     div { dt { (l.t("freight.body")) } dd { (f.body_type) } }
                     @if let Some(w) = f.weight_t { div { dt { (l.t("spec.weight")) } dd { (w) " " (l.t("unit.t")) } } }
                     @if let Some(v) = f.volume_m3 { div { dt { (l.t("freight.volume")) } dd { (v) " м³" } } }
@@ -216,4 +233,17 @@ pub fn form(ctx: &PageCtx, form: &FormState) -> Markup {
         }
     };
     layout::page(ctx, Head { title: l.t("freight.post"), ..Head::default() }, body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ship_day;
+    use crate::i18n::Lang;
+
+    #[test]
+    fn shipping_dates_read_like_other_dates() {
+        assert_eq!(ship_day(Lang::Ru, "2026-12-05"), "5 декабря 2026");
+        assert_eq!(ship_day(Lang::Ru, "2026-02-30"), "2026-02-30", "no such day: shown as stored");
+        assert_eq!(ship_day(Lang::Ru, "soon"), "soon");
+    }
 }

@@ -24,6 +24,21 @@ fn page_href(section: Section, f: &Filter, page: i64) -> String {
     if qs.is_empty() { section.path().to_owned() } else { format!("{}?{qs}", section.path()) }
 }
 
+/// How many filters besides the text are set: shown on a phone's folded "Фильтры" button.
+fn active_filters(f: &Filter) -> usize {
+    [
+        f.kind.is_some(),
+        f.city.is_some(),
+        f.equipment_type.is_some(),
+        f.brand.is_some(),
+        f.price_from.is_some() || f.price_to.is_some(),
+        f.sort != Sort::Fresh,
+    ]
+    .into_iter()
+    .filter(|set| *set)
+    .count()
+}
+
 /// Renders a listing page.
 pub fn page(
     ctx: &PageCtx,
@@ -51,6 +66,15 @@ pub fn page(
             form.filters method="get" action=(section.path()) aria-label=(t("filter.label")) {
                 label for="f-q" { (t("search.label")) }
                 input #f-q type="search" name="q" maxlength="200" value=(f.text.as_deref().unwrap_or("")) placeholder=(t("search.placeholder"));
+                // phones fold the rest behind "Фильтры" (a checkbox: no script needed), so the
+                // first ad is on the first screen
+                input.fold-toggle #filters-toggle type="checkbox" aria-controls="filter-more";
+                label.btn.btn-ghost.filters-btn for="filters-toggle" {
+                    (t("filter.more"))
+                    @let active = active_filters(f);
+                    @if active > 0 { " " span.badge { (active) } }
+                }
+                div.filter-more #filter-more {
                 @if section.kinds().len() > 1 {
                     label for="f-kind" { (t("filter.kind")) }
                     select #f-kind name="kind" {
@@ -101,6 +125,7 @@ pub fn page(
                 div.filter-actions {
                     button.btn type="submit" { (t("filter.apply")) }
                     a.btn.btn-ghost href=(section.path()) { (t("filter.reset")) }
+                }
                 }
             }
             div.results {

@@ -4,7 +4,10 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 
-use crate::domain::ads::AdDetail;
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use crate::domain::ads::{AdCard, AdDetail};
 use crate::domain::ads::{favorites, repo};
 use crate::domain::ids::{AdId, ParseId};
 use crate::jobs::{Job, View, is_bot};
@@ -20,34 +23,53 @@ fn parse_id_slug(s: &str) -> Option<(AdId, &str)> {
     Some((AdId::parse_id(id)?, slug))
 }
 
-/// An ad as this visitor may see it, with their favorite mark and whether it is theirs: an
-/// unpublished ad is its owner's, and staff's to moderate; for anyone else it is gone.
-async fn visible(
-    state: &AppState,
-    ctx: &PageCtx,
-    id: AdId,
-) -> Result<(AdDetail, Option<bool>, bool)> {
+/// An ad as this visitor may see it: the ad, the similar ads under it, the viewer's favorites
+/// among them (None: anonymous), and whether it is theirs. An unpublished ad is its owner's,
+/// and staff's to moderate; for anyone else it is gone.
+struct Visible {
+    ad: AdDetail,
+    similar: Arc<[AdCard]>,
+    favorites: Option<HashSet<AdId>>,
+    is_owner: bool,
+}
+
+async fn visible(state: &AppState, ctx: &PageCtx, id: AdId) -> Result<Visible> {
     let now = ctx.now;
     let viewer = ctx.user.as_ref().map(|u| u.id);
-    // the signed-in viewer's favorite mark comes in the same trip to the database
+    // similar ads are everyone's: kept for the page cache's lifetime, like the listings
+    let cached = state.caches.similar.get(&id);
+    let computed = cached.is_none();
+    // the ad, its similar ads and the viewer's favorite marks come in one trip to the database
     let found = state
         .db
         .run_here(move |conn| {
             let Some(ad) = repo::get_detail(conn, id, now)? else { return Ok(None) };
-            let favorite = match viewer {
-                Some(user) => Some(favorites::favorite_ids(conn, user, &[id])?.contains(&id)),
+            let similar: Arc<[AdCard]> = match cached {
+                Some(similar) => similar,
+                None if ad.card.is_active => repo::similar(conn, &ad, now)?.into(),
+                None => Arc::from([]),
+            };
+            let favorites = match viewer {
+                Some(user) => {
+                    let ids: Vec<AdId> =
+                        std::iter::once(id).chain(similar.iter().map(|c| c.id)).collect();
+                    Some(favorites::favorite_ids(conn, user, &ids)?)
+                }
                 None => None,
             };
-            Ok(Some((ad, favorite)))
+            Ok(Some((ad, similar, favorites)))
         })
         .await?;
-    let Some((ad, favorite)) = found else { return Err(Error::NotFound) };
+    let Some((ad, similar, favorites)) = found else { return Err(Error::NotFound) };
     let is_owner = viewer == Some(ad.owner_id);
     let is_staff = ctx.user.as_ref().is_some_and(|u| u.is_staff);
     if !ad.card.is_active && !is_owner && !is_staff {
         return Err(Error::NotFound);
     }
-    Ok((ad, favorite, is_owner))
+    if computed && ad.card.is_active {
+        state.caches.similar.put(id, similar.clone());
+    }
+    Ok(Visible { ad, similar, favorites, is_owner })
 }
 
 /// The ad page; other URLs of the ad redirect to the canonical one.
@@ -59,7 +81,7 @@ pub async fn show(
     Path(id_slug): Path<String>,
 ) -> Result<Response> {
     let (id, slug) = parse_id_slug(&id_slug).ok_or(Error::NotFound)?;
-    let (ad, favorite, is_owner) = visible(&state, &ctx, id).await?;
+    let Visible { ad, similar, favorites, is_owner } = visible(&state, &ctx, id).await?;
     let now = ctx.now;
     if slug != ad.card.slug {
         return Ok(Redirect::permanent(&ad.card.path()).into_response());
@@ -68,7 +90,9 @@ pub async fn show(
         state.jobs.submit(Job::View(View { ad_id: id, client: ip, at: now })).await;
     }
     let base = state.config.server.public_url.trim_end_matches('/');
-    Ok(views::pages::ad::page(&ctx, &ad, is_owner, favorite, false, base).into_response())
+    let page =
+        views::pages::ad::AdPage { ad: &ad, similar: &similar, favorites: favorites.as_ref() };
+    Ok(views::pages::ad::page(&ctx, &page, is_owner, false, base).into_response())
 }
 
 /// `POST /ad/{id}/phone`: the seller's number, asked for (it is not in the page, so a scraper
@@ -81,7 +105,7 @@ pub async fn phone(
     WantsJson(wants_json): WantsJson,
     _csrf: CsrfForm,
 ) -> Result<Response> {
-    let (ad, favorite, is_owner) = visible(&state, &ctx, id).await?;
+    let Visible { ad, similar, favorites, is_owner } = visible(&state, &ctx, id).await?;
     let Some(number) = ad.phone.clone() else { return Err(Error::NotFound) };
     if !is_owner {
         state.jobs.submit(Job::PhoneReveal { ad_id: id }).await;
@@ -95,7 +119,9 @@ pub async fn phone(
             .into_response());
     }
     let base = state.config.server.public_url.trim_end_matches('/');
-    Ok(views::pages::ad::page(&ctx, &ad, is_owner, favorite, true, base).into_response())
+    let page =
+        views::pages::ad::AdPage { ad: &ad, similar: &similar, favorites: favorites.as_ref() };
+    Ok(views::pages::ad::page(&ctx, &page, is_owner, true, base).into_response())
 }
 
 #[cfg(test)]

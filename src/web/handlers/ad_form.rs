@@ -62,10 +62,20 @@ pub async fn new_form(
 }
 
 /// The photos the form ends up with: listed ones minus removed, plus new uploads, sorted by
-/// their order numbers, the chosen main photo first.
-fn arrange(form: &MultipartForm, resolved: Vec<FormPhoto>) -> Vec<FormPhoto> {
+/// their order numbers, the chosen main photo first. The main photo is a listed photo's token,
+/// or `new:<i>` for the i-th file of this post (chosen in the browser's preview before upload).
+fn arrange(
+    form: &MultipartForm,
+    resolved: Vec<FormPhoto>,
+    uploaded: &[Option<String>],
+) -> Vec<FormPhoto> {
     let removed: HashSet<&str> = form.values("remove_photo").into_iter().collect();
-    let main = form.fields.get("main_photo").map(String::as_str);
+    let main = form.fields.get("main_photo").map(String::as_str).and_then(|m| {
+        match m.strip_prefix("new:") {
+            Some(i) => i.parse::<usize>().ok().and_then(|i| uploaded.get(i)?.as_deref()),
+            None => Some(m),
+        }
+    });
     let mut keyed: Vec<(bool, i64, usize, FormPhoto)> = resolved
         .into_iter()
         .enumerate()
@@ -83,13 +93,15 @@ fn arrange(form: &MultipartForm, resolved: Vec<FormPhoto>) -> Vec<FormPhoto> {
     keyed.into_iter().map(|(_, _, _, p)| p).collect()
 }
 
-/// Stores new uploads (decoded and re-encoded first) and resolves the form's photo tokens.
+/// Stores new uploads (decoded and re-encoded first) and resolves the form's photo tokens;
+/// `uploaded` gets each file's token (None for a file refused).
 async fn collect_photos(
     state: &AppState,
     user: UserId,
     ad: Option<AdId>,
     form: &MultipartForm,
     errors: &mut FieldErrors,
+    uploaded: &mut Vec<Option<String>>,
 ) -> Result<Vec<FormPhoto>> {
     let tokens: Vec<String> = form.values("photo").into_iter().map(str::to_owned).collect();
     let mut photos = state
@@ -113,6 +125,7 @@ async fn collect_photos(
     }
     let uploads = state.config.server.data_dir.join("uploads");
     for (name, bytes) in &form.files {
+        uploaded.push(None);
         let Some(bytes) = bytes.clone() else {
             errors.add("photos", photos::PhotoError::TooBig.key());
             tracing::info!(file = %name, "photo over 10 MB refused");
@@ -147,6 +160,9 @@ async fn collect_photos(
             .db
             .run(move |conn| Ok(actions::keep_upload(conn, user, &rel, w, h, now)?))
             .await?;
+        if let Some(last) = uploaded.last_mut() {
+            *last = Some(stored.token.clone());
+        }
         photos.push(stored);
     }
     Ok(photos)
@@ -164,8 +180,9 @@ async fn save(
     let form = multipart::read(&state, req, rules).await?;
     let mut errors = FieldErrors::default();
     let user = actor.id;
-    let all_photos = collect_photos(&state, user, ad, &form, &mut errors).await?;
-    let arranged = arrange(&form, all_photos);
+    let mut uploaded = Vec::new();
+    let all_photos = collect_photos(&state, user, ad, &form, &mut errors, &mut uploaded).await?;
+    let arranged = arrange(&form, all_photos, &uploaded);
     if arranged.len() > MAX_PER_AD {
         errors.add("photos", "photo.too_many");
     }
