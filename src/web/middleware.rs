@@ -82,11 +82,12 @@ pub async fn security_headers(State(state): State<AppState>, req: Request, next:
             HeaderValue::from_static("max-age=31536000; includeSubDomains"),
         );
     }
-    // `data:` images: the icons are data-URI masks in the stylesheet
+    // `data:` images: the icons are data-URI masks in the stylesheet; `blob:`: the ad form's
+    // previews of photos chosen but not yet sent (object URLs of the visitor's own files)
     h.insert(
         header::CONTENT_SECURITY_POLICY,
         HeaderValue::from_static(
-            "default-src 'self'; img-src 'self' data:; script-src 'self'; style-src 'self'; \
+            "default-src 'self'; img-src 'self' data: blob:; script-src 'self'; style-src 'self'; \
              object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
         ),
     );

@@ -151,3 +151,51 @@ fn the_phone_is_not_in_the_page_until_asked_and_each_reveal_is_counted() {
     db.execute("UPDATE ads SET is_active = 0 WHERE id = ?1", [id]).expect("hide");
     assert_eq!(visitor.post(&format!("/ad/{id}/phone"), &[]).status, 404);
 }
+
+#[test]
+fn similar_ads_share_type_country_and_price_band_and_share_links_carry_the_address() {
+    let app = spawn_app();
+    let db = app.db();
+    let u = user(&db, "Иван", None);
+    let other = user(&db, "Пётр", None);
+    // the ad: an excavator in Kazakhstan for $200
+    let id = Ad::new(u, "Экскаватор Hitachi ZX200", 10).insert(&db);
+    let near = Ad::new(other, "Экскаватор JCB", 20).insert(&db);
+    let mut dear = Ad::new(other, "Экскаватор дорогой", 5);
+    dear.price_usd_cents = Some(2_000_000);
+    let dear = dear.insert(&db);
+    let mut abroad = Ad::new(other, "Экскаватор в Ташкенте", 1);
+    (abroad.country, abroad.city, abroad.currency) = ("uz", "Ташкент", "UZS");
+    let abroad = abroad.insert(&db);
+    let mut crane = Ad::new(other, "Кран", 1);
+    crane.equipment_type = Some("кран");
+    let crane = crane.insert(&db);
+    let mut hidden = Ad::new(other, "Экскаватор снят", 1);
+    hidden.active = false;
+    let hidden = hidden.insert(&db);
+    let mut part = Ad::new(other, "Ковш для экскаватора", 1);
+    part.kind = "parts";
+    let part = part.insert(&db);
+
+    let page = app.get(&format!("/ad/{id}-ad-{id}"));
+    assert_eq!(page.status, 200);
+    // the price band first, then the same country at any price, then anywhere; never itself,
+    // another type, another section or an unpublished ad
+    assert_eq!(page.ad_ids_in("#similar"), vec![near, dear, abroad]);
+    for not in [id, crane, hidden, part] {
+        assert!(!page.ad_ids_in("#similar").contains(&not), "{not} is not similar");
+    }
+    let address = format!("{}/ad/{id}-ad-{id}", app.state.config.server.public_url);
+    let encoded: String = form_urlencoded::byte_serialize(address.as_bytes()).collect();
+    let telegram = page.one("#share-telegram").attr("href").expect("href").to_owned();
+    assert!(telegram.starts_with("https://t.me/share/url?url=") && telegram.contains(&encoded));
+    let whatsapp = page.one("#share-whatsapp").attr("href").expect("href").to_owned();
+    assert!(whatsapp.starts_with("https://wa.me/?text=") && whatsapp.contains(&encoded));
+    assert_eq!(page.one("button.copy-link").attr("data-url"), Some(address.as_str()));
+    // no third-party script on the page
+    assert!(
+        page.select("script[src]")
+            .iter()
+            .all(|s| s.attr("src").is_some_and(|u| u.starts_with('/')))
+    );
+}

@@ -69,9 +69,13 @@ fn freight_is_posted_listed_by_route_and_date_and_removed() {
     );
     assert_eq!(ids(&app.get("/logistics?date_from=2026-12-02&date_to=2026-12-10")), vec![first]);
     let page = app.get(&format!("/freight/{first}"));
-    for text in
-        ["Алматы, Казахстан → Ташкент, Узбекистан", "2026-12-05", "тент", "82 м³", "1\u{2009}200 $"]
-    {
+    for text in [
+        "Алматы, Казахстан → Ташкент, Узбекистан",
+        "5 декабря 2026",
+        "тент",
+        "82 м³",
+        "1\u{2009}200 $",
+    ] {
         assert!(page.body.contains(text), "no «{text}»");
     }
     c.get(&format!("/freight/{first}"));
