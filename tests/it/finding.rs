@@ -42,8 +42,12 @@ fn one_and_two_letter_words_are_searched_as_word_prefixes() {
     let note = page.one("#ignored-words").text;
     assert!(note.contains("«на»") && note.contains("«т»"), "{note}");
     assert_eq!(app.get("/catalog?q=JCB").count("#ignored-words"), 0);
-    // punctuation alone is no query and no error
-    assert_eq!(app.get("/catalog?q=%22%22").status, 200);
+    // punctuation alone is no query, and odd short words are no error
+    for odd in ["\"\"", "a*", "\"", "²³", "ё", "NEAR", "a OR", "(x", "^b", "c:d"] {
+        let page = app.get(&format!("/catalog?{}", enc(odd)));
+        assert_eq!(page.status, 200, "{odd}");
+        assert_eq!(app.get(&format!("/search?{}", enc(odd))).status, 200, "{odd}");
+    }
     assert_eq!(app.get("/catalog?q=-").ad_ids(), vec![jcb, crane]);
 }
 
