@@ -139,3 +139,67 @@
     });
   });
 })();
+
+// Cities follow the country (issue 17): a select or datalist marked data-city-for="<id of a
+// country select>" is refilled in place from the JSON block #city-data when that country
+// changes, keeping its first option ("all cities", "—") and any option[data-keep] ("other").
+// With no country chosen, a list marked data-hide-empty is hidden and not sent; any other
+// gets back what the server rendered. A currency select marked data-currency-for follows the
+// country's currency until the visitor picks one themselves.
+(function () {
+  "use strict";
+  var block = document.getElementById("city-data");
+  if (!block) { return; }
+  var places;
+  try { places = JSON.parse(block.textContent); } catch (e) { return; }
+
+  document.querySelectorAll("[data-city-for]").forEach(function (list) {
+    var country = document.getElementById(list.getAttribute("data-city-for"));
+    if (!country) { return; }
+    var rendered = Array.prototype.map.call(list.children, function (n) { return n.cloneNode(true); });
+    var first = list.tagName === "SELECT" ? list.querySelector("option") : null;
+    var keep = Array.prototype.slice.call(list.querySelectorAll("option[data-keep]"));
+    var field = list.closest(".city-field");
+    function fill() {
+      var place = places[country.value];
+      var was = list.value;
+      list.textContent = "";
+      if (!place) {
+        rendered.forEach(function (n) { list.appendChild(n.cloneNode(true)); });
+      } else {
+        if (first) { list.appendChild(first.cloneNode(true)); }
+        place.cities.forEach(function (name) {
+          var o = document.createElement("option");
+          o.value = name;
+          o.textContent = name;
+          list.appendChild(o);
+        });
+        keep.forEach(function (o) { list.appendChild(o.cloneNode(true)); });
+      }
+      if (list.tagName === "SELECT") {
+        list.value = was;
+        if (list.value !== was) { list.selectedIndex = 0; }
+      }
+      if (list.hasAttribute("data-hide-empty")) {
+        list.disabled = !place;
+        if (field) { field.hidden = !place; }
+      }
+    }
+    country.addEventListener("change", fill);
+  });
+
+  document.querySelectorAll("select[data-currency-for]").forEach(function (cur) {
+    var country = document.getElementById(cur.getAttribute("data-currency-for"));
+    if (!country) { return; }
+    var code = document.getElementById("price-currency-code");
+    var picked = cur.hasAttribute("data-chosen");
+    function show() { if (code) { code.textContent = cur.value; } }
+    cur.addEventListener("change", function () { picked = true; show(); });
+    country.addEventListener("change", function () {
+      if (picked) { return; }
+      var place = places[country.value];
+      cur.value = place ? place.currency : "USD";
+      show();
+    });
+  });
+})();

@@ -236,8 +236,8 @@ fn categories(tx: &Transaction<'_>) -> Result<Categories, rusqlite::Error> {
     Ok(Categories { catalog, parts, repair })
 }
 
-/// The FTS triggers on `ads`, dropped for the bulk insert (one index pass instead of one per row)
-/// and recreated from their own stored SQL.
+/// The FTS triggers on `ads` (of `ads_fts` and `ads_words`), dropped for the bulk insert (one
+/// index pass instead of one per row) and recreated from their own stored SQL.
 struct SearchTriggers {
     saved: Vec<(String, String)>,
 }
@@ -246,7 +246,8 @@ impl SearchTriggers {
     fn suspend(tx: &Transaction<'_>) -> Result<Self, rusqlite::Error> {
         let mut stmt = tx.prepare(
             "SELECT name, sql FROM sqlite_master
-             WHERE type = 'trigger' AND tbl_name = 'ads' AND sql LIKE '%ads_fts%' ORDER BY name",
+             WHERE type = 'trigger' AND tbl_name = 'ads'
+               AND (sql LIKE '%ads_fts%' OR sql LIKE '%ads_words%') ORDER BY name",
         )?;
         let saved = stmt
             .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
@@ -263,15 +264,17 @@ impl SearchTriggers {
         if self.saved.is_empty() {
             return Ok(());
         }
-        // External-content FTS columns carry the names of the `ads` columns they index.
-        let mut stmt = tx.prepare("SELECT name FROM pragma_table_info('ads_fts')")?;
-        let columns =
-            stmt.query_map([], |r| r.get::<_, String>(0))?.collect::<Result<Vec<_>, _>>()?;
-        let list = columns.iter().map(|c| format!("\"{c}\"")).collect::<Vec<_>>().join(", ");
-        tx.execute(
-            &format!("INSERT INTO ads_fts (rowid, {list}) SELECT id, {list} FROM ads WHERE id >= ?1 ORDER BY id"),
-            [first_ad],
-        )?;
+        for table in ["ads_fts", "ads_words"] {
+            // External-content FTS columns carry the names of the `ads` columns they index.
+            let mut stmt = tx.prepare(&format!("SELECT name FROM pragma_table_info('{table}')"))?;
+            let columns =
+                stmt.query_map([], |r| r.get::<_, String>(0))?.collect::<Result<Vec<_>, _>>()?;
+            let list = columns.iter().map(|c| format!("\"{c}\"")).collect::<Vec<_>>().join(", ");
+            tx.execute(
+                &format!("INSERT INTO {table} (rowid, {list}) SELECT id, {list} FROM ads WHERE id >= ?1 ORDER BY id"),
+                [first_ad],
+            )?;
+        }
         for (_, sql) in &self.saved {
             tx.execute_batch(sql)?;
         }

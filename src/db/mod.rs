@@ -27,6 +27,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (11, include_str!("migrations/0011_payments.sql")),
     (12, include_str!("migrations/0012_moderation.sql")),
     (13, include_str!("migrations/0013_telegram.sql")),
+    (14, include_str!("migrations/0014_finding.sql")),
 ];
 
 /// A pooled connection.

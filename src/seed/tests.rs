@@ -153,8 +153,9 @@ fn search_finds_seeded_ads_and_triggers_survive() {
     );
     assert_eq!(
         before.len(),
-        8,
-        "three search triggers, three seller-count triggers, two keeping the audit log append-only"
+        11,
+        "three triggers per search index (two), three seller-count triggers, two keeping the \
+         audit log append-only"
     );
     run(&mut conn, 10, 300, 5);
     let after = strings(
@@ -173,6 +174,11 @@ fn search_finds_seeded_ads_and_triggers_survive() {
     );
     assert!(count(&conn, "SELECT sum(active_ads) FROM users") > 0);
     assert!(count(&conn, "SELECT count(*) FROM ads_fts WHERE ads_fts MATCH '\"экскаватор\"'") > 0);
+    // the word index was filled in the same pass, exactly as the content says (FTS5's own check
+    // of an external-content index against its table)
+    assert!(count(&conn, "SELECT count(*) FROM ads_words WHERE ads_words MATCH '\"эк\"*'") > 0);
+    conn.execute("INSERT INTO ads_words (ads_words, rank) VALUES ('integrity-check', 1)", [])
+        .expect("the word index matches the ads");
     assert!(count(&conn, "SELECT count(*) FROM ads_fts WHERE ads_fts MATCH '\"hitachi\"'") > 0);
     // The index is exactly what the triggers would have built.
     conn.execute("INSERT INTO ads_fts (ads_fts, rank) VALUES ('integrity-check', 1)", [])

@@ -2,6 +2,7 @@
 //! nothing from `web`: pages get plain data and a [`ctx::PageCtx`].
 
 pub mod assets;
+pub mod cities;
 pub mod components;
 pub mod ctx;
 pub mod forms;

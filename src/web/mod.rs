@@ -134,6 +134,8 @@ pub struct Caches {
     pub listing: crate::cache::TtlCache<String, Arc<crate::domain::ads::list::Page>>,
     /// Listing counts by filter (without page).
     pub counts: Arc<crate::cache::TtlCache<String, i64>>,
+    /// The words search corrects typos towards, read again every ten minutes.
+    pub vocabulary: Arc<crate::domain::ads::spelling::VocabularyCache>,
     /// Signed-in visitors by session token, for `server.session_cache_ms`: a page skips the
     /// session read. Cleared whenever a session may have ended or its user changed rights.
     pub sessions: crate::cache::Cache<String, crate::domain::users::SessionUser>,
@@ -163,6 +165,10 @@ impl Caches {
             listing: crate::cache::TtlCache::new(page, 10_000),
             similar: crate::cache::TtlCache::new(page, 10_000),
             counts: Arc::new(crate::cache::TtlCache::new(counts, 50_000)),
+            vocabulary: Arc::new(crate::cache::TtlCache::new(
+                crate::domain::ads::spelling::VOCABULARY_TTL,
+                1,
+            )),
             sessions: crate::cache::Cache::new(
                 std::time::Duration::from_millis(cfg.session_cache_ms),
                 50_000,
@@ -217,6 +223,7 @@ pub fn router(state: AppState) -> Router {
         .route("/catalog", get(handlers::listing::catalog))
         .route("/parts", get(handlers::listing::parts))
         .route("/repair", get(handlers::listing::repair))
+        .route("/search", get(handlers::listing::search))
         .route("/ad/{id}", get(handlers::ad::show))
         .route(
             "/ads/new",

@@ -136,6 +136,7 @@ fn every_route_by_actor() {
         get("/catalog", all),
         get("/parts", all),
         get("/repair", all),
+        get("/search?q=%D0%BA%D1%80%D0%B0%D0%BD", all),
         get("/logistics", all),
         get(format!("/freight/{freight}"), all),
         get(format!("/seller/{owner}"), all),

@@ -46,7 +46,8 @@ fn assert_no_ads_scan(label: &str, plan: &str) {
         let l = line.trim();
         assert!(
             !(l.starts_with("SCAN a") || l.starts_with("SCAN ads"))
-                || l.starts_with("SCAN ads_fts"),
+                || l.starts_with("SCAN ads_fts VIRTUAL TABLE")
+                || l.starts_with("SCAN ads_words VIRTUAL TABLE"),
             "{label}: full scan of ads:\n{plan}"
         );
     }
@@ -118,9 +119,56 @@ fn list_and_home_queries_use_indexes() {
                 text: Some("экскаватор".into()),
                 ..Filter::default()
             });
+            // short words go through the word index as prefixes, long ones through trigrams
+            filters.push(Filter {
+                section: Some(section),
+                sort,
+                page: page(2),
+                text: Some("JC 3CX".into()),
+                ..Filter::default()
+            });
+            filters.push(Filter {
+                section: Some(section),
+                sort,
+                page: page(1),
+                country: Some(Country::Uz),
+                text: Some("кр".into()),
+                ..Filter::default()
+            });
+            // a price range alone: the per-day price index
+            filters.push(Filter {
+                section: Some(section),
+                sort,
+                page: page(2),
+                price_from_usd_cents: Some(10_000),
+                price_to_usd_cents: Some(500_000),
+                ..Filter::default()
+            });
         }
     }
     filters.push(Filter { owner_id: Some(UserId(1)), page: page(1), ..Filter::default() });
+    // the price sorts read their index in order: no sort of the whole section per page
+    for (sort, index) in [(Sort::PriceAsc, "ads_price_day_asc"), (Sort::PriceDesc, "ads_price_day")]
+    {
+        for section in [Section::Catalog, Section::Parts] {
+            let f = Filter { section: Some(section), sort, page: page(4), ..Filter::default() };
+            let (select, _, params) = list::sql(&f, now);
+            let p = plan(&conn, &select, &params);
+            assert!(p.contains(&format!("USING INDEX {index} (section=? AND is_active=?)")), "{p}");
+            assert!(!p.contains("TEMP B-TREE FOR ORDER BY"), "{f:?} sorts:\n{p}");
+        }
+    }
+    // the spelling vocabulary reads the word index's term list, never the ads
+    let vocab = plan(
+        &conn,
+        "SELECT term, doc FROM ads_words_vocab WHERE length(term) BETWEEN 4 AND 40 \
+         AND term NOT GLOB '*[0-9]*' ORDER BY doc DESC, term LIMIT 5000",
+        &[],
+    );
+    let scans: Vec<&str> = vocab.lines().filter(|l| l.trim().starts_with("SCAN")).collect();
+    assert_eq!(scans.len(), 1, "{vocab}");
+    assert!(scans[0].contains("ads_words_vocab VIRTUAL TABLE"), "{vocab}");
+    assert!(uzmat::domain::ads::spelling::Vocabulary::load(&conn).expect("load").len() > 100);
     for f in &filters {
         let (select, count, params) = list::sql(f, now);
         assert_no_ads_scan(&format!("{f:?}"), &plan(&conn, &select, &params));

@@ -140,7 +140,7 @@ pub struct Filter {
     pub price_from_usd_cents: Option<i64>,
     /// Highest price, US cents.
     pub price_to_usd_cents: Option<i64>,
-    /// Full-text search (≥ 3 characters).
+    /// Full-text search: words of 3+ characters as substrings, shorter ones as word prefixes.
     pub text: Option<String>,
     /// Only this owner's ads.
     pub owner_id: Option<UserId>,

@@ -23,6 +23,12 @@ pub struct Page {
     pub pages: i64,
     /// Promoted ads matching the filter, shown first on the first page (VIP, PREMIUM, GOLD).
     pub promoted: Vec<AdCard>,
+    /// The search text these results are for, when the one asked found nothing and its
+    /// nearest spelling did (`search::list_forgiving`).
+    pub corrected: Option<String>,
+    /// For a search, how many ads each section holds for its text and place (the section
+    /// tabs); empty otherwise.
+    pub sections: Vec<(super::Section, i64)>,
 }
 
 /// Promoted ads shown above a listing's first page.
@@ -39,13 +45,61 @@ pub fn promoted_sql(f: &Filter, now: i64) -> (String, Vec<Box<dyn ToSql>>) {
     (sql, params)
 }
 
-/// Quotes user text for an FTS5 query: a phrase per word, all required.
-fn fts_query(text: &str) -> String {
-    text.split_whitespace()
-        .filter(|w| w.chars().count() >= 3)
-        .map(|w| format!("\"{}\"", w.replace('"', "\"\"")))
-        .collect::<Vec<_>>()
-        .join(" ")
+/// Short words a query may hold without meaning to narrow it: prepositions and conjunctions.
+/// They are dropped (and the page says so) when the query has other words.
+const STOP_WORDS: &[&str] = &[
+    "в", "во", "на", "с", "со", "и", "к", "ко", "по", "из", "от", "до", "за", "у", "о", "об", "а",
+    "но", "не", "да", "же", "ли",
+];
+
+/// A search text split the way the indexes can read it.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Terms {
+    /// Words of 3+ characters: substrings through the trigram index (`ads_fts`).
+    pub long: Vec<String>,
+    /// Words of 1-2 characters: word prefixes through the word index (`ads_words`).
+    pub short: Vec<String>,
+    /// Words not searched: single letters and prepositions beside other words, punctuation.
+    pub ignored: Vec<String>,
+}
+
+impl Terms {
+    /// Splits `text` into words and sorts each into the index that can find it.
+    pub fn of(text: &str) -> Terms {
+        let mut t = Terms::default();
+        let words: Vec<&str> = text.split_whitespace().collect();
+        let meaningful = |w: &str| w.chars().any(char::is_alphanumeric);
+        let is_long = |w: &str| w.chars().count() >= 3;
+        // a short word narrows only when the query has nothing better, or when it is not filler
+        let has_long = words.iter().any(|w| meaningful(w) && is_long(w));
+        for w in &words {
+            let lower = w.to_lowercase();
+            if !meaningful(w) {
+                t.ignored.push((*w).to_owned());
+            } else if is_long(w) {
+                t.long.push((*w).to_owned());
+            } else if has_long && (w.chars().count() == 1 || STOP_WORDS.contains(&lower.as_str())) {
+                t.ignored.push((*w).to_owned());
+            } else {
+                t.short.push((*w).to_owned());
+            }
+        }
+        t
+    }
+}
+
+fn quoted(w: &str) -> String {
+    format!("\"{}\"", w.replace('"', "\"\""))
+}
+
+/// The trigram FTS5 query of the long words: a phrase per word, all required.
+fn fts_query(terms: &Terms) -> String {
+    terms.long.iter().map(|w| quoted(w)).collect::<Vec<_>>().join(" ")
+}
+
+/// The word-index FTS5 query of the short words: a prefix per word, all required.
+fn prefix_query(terms: &Terms) -> String {
+    terms.short.iter().map(|w| format!("{}*", quoted(w))).collect::<Vec<_>>().join(" ")
 }
 
 /// Builds the WHERE clause and its parameters (`?1` is reserved for "now").
@@ -77,22 +131,28 @@ pub fn where_clause(f: &Filter, now: i64) -> (String, Vec<Box<dyn ToSql>>) {
     if let Some(b) = &f.brand {
         push(&mut sql, " AND a.brand = ? COLLATE NOCASE", Box::new(b.clone()));
     }
+    // a rent price is compared per day (see `price_day_usd_cents` in migration 14)
     if let Some(p) = f.price_from_usd_cents {
-        push(&mut sql, " AND a.price_usd_cents >= ?", Box::new(p));
+        push(&mut sql, " AND a.price_day_usd_cents >= ?", Box::new(p));
     }
     if let Some(p) = f.price_to_usd_cents {
-        push(&mut sql, " AND a.price_usd_cents <= ?", Box::new(p));
-    }
-    if matches!(f.sort, Sort::PriceAsc | Sort::PriceDesc) {
-        sql.push_str(" AND a.price_usd_cents IS NOT NULL");
+        push(&mut sql, " AND a.price_day_usd_cents <= ?", Box::new(p));
     }
     if let Some(text) = &f.text {
-        let q = fts_query(text);
-        if !q.is_empty() {
+        let terms = Terms::of(text);
+        let (long, short) = (fts_query(&terms), prefix_query(&terms));
+        if !long.is_empty() {
             push(
                 &mut sql,
                 " AND a.id IN (SELECT rowid FROM ads_fts WHERE ads_fts MATCH ?)",
-                Box::new(q),
+                Box::new(long),
+            );
+        }
+        if !short.is_empty() {
+            push(
+                &mut sql,
+                " AND a.id IN (SELECT rowid FROM ads_words WHERE ads_words MATCH ?)",
+                Box::new(short),
             );
         }
     }
@@ -102,8 +162,10 @@ pub fn where_clause(f: &Filter, now: i64) -> (String, Vec<Box<dyn ToSql>>) {
 fn order_clause(sort: Sort) -> &'static str {
     match sort {
         Sort::Fresh => "a.bumped_at DESC, a.id DESC",
-        Sort::PriceAsc => "a.price_usd_cents ASC, a.id DESC",
-        Sort::PriceDesc => "a.price_usd_cents DESC, a.id DESC",
+        // negotiable ads (no price) come after the priced ones both ways: the ascending key
+        // reads them as the dearest, and a descending sort puts NULL last
+        Sort::PriceAsc => "a.price_day_asc ASC, a.id DESC",
+        Sort::PriceDesc => "a.price_day_usd_cents DESC, a.id DESC",
         Sort::Views => "a.views_count DESC, a.id DESC",
     }
 }
@@ -129,22 +191,9 @@ pub fn list(
     now: i64,
     counts: Option<&crate::cache::TtlCache<String, i64>>,
 ) -> rusqlite::Result<Page> {
-    let (select, count, params) = sql(f, now);
+    let (select, _, params) = sql(f, now);
     let refs: Vec<&dyn ToSql> = params.iter().map(|p| p.as_ref()).collect();
-    let count_key = format!("{:?}", Filter { page: PageNo::FIRST, ..f.clone() });
-    let total = match counts.and_then(|c| c.get(&count_key)) {
-        Some(total) => total,
-        None => {
-            let mut count_stmt = conn.prepare_cached(&count)?;
-            // the count has no card columns: it binds ?1 (now) only when a later parameter exists
-            let n = count_stmt.parameter_count();
-            let total: i64 = count_stmt.query_row(&refs[..n], |r| r.get(0))?;
-            if let Some(c) = counts {
-                c.put(count_key, total);
-            }
-            total
-        }
-    };
+    let total = count(conn, f, now, counts)?;
     let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
     let cards = conn
         .prepare_cached(&select)?
@@ -160,7 +209,38 @@ pub fn list(
     } else {
         Vec::new()
     };
-    Ok(Page { cards, total, page: f.page.get(), pages, promoted })
+    Ok(Page {
+        cards,
+        total,
+        page: f.page.get(),
+        pages,
+        promoted,
+        corrected: None,
+        sections: Vec::new(),
+    })
+}
+
+/// How many ads match `f` (its page aside), from `counts` when it holds the number.
+pub fn count(
+    conn: &Connection,
+    f: &Filter,
+    now: i64,
+    counts: Option<&crate::cache::TtlCache<String, i64>>,
+) -> rusqlite::Result<i64> {
+    let (_, count, params) = sql(f, now);
+    let refs: Vec<&dyn ToSql> = params.iter().map(|p| p.as_ref()).collect();
+    let count_key = format!("{:?}", Filter { page: PageNo::FIRST, ..f.clone() });
+    if let Some(total) = counts.and_then(|c| c.get(&count_key)) {
+        return Ok(total);
+    }
+    let mut count_stmt = conn.prepare_cached(&count)?;
+    // the count has no card columns: it binds ?1 (now) only when a later parameter exists
+    let n = count_stmt.parameter_count();
+    let total: i64 = count_stmt.query_row(&refs[..n], |r| r.get(0))?;
+    if let Some(c) = counts {
+        c.put(count_key, total);
+    }
+    Ok(total)
 }
 
 #[cfg(test)]
@@ -168,9 +248,19 @@ mod tests {
     use super::*;
 
     #[test]
-    fn fts_query_quotes_words_and_skips_short_ones() {
-        assert_eq!(fts_query("кран  25 т"), "\"кран\"");
-        assert_eq!(fts_query("a\"b\"c JCB"), "\"a\"\"b\"\"c\" \"JCB\"");
-        assert_eq!(fts_query("ab"), "");
+    fn long_words_are_phrases_short_ones_prefixes_and_filler_is_named() {
+        let t = Terms::of("кран  25 т в JC");
+        assert_eq!(t.long, ["кран"]);
+        assert_eq!(t.short, ["25", "JC"]);
+        assert_eq!(t.ignored, ["т", "в"]);
+        assert_eq!(fts_query(&t), "\"кран\"");
+        assert_eq!(prefix_query(&t), "\"25\"* \"JC\"*");
+        let quotes = Terms::of("a\"b\"c J\"");
+        assert_eq!(fts_query(&quotes), "\"a\"\"b\"\"c\"");
+        assert_eq!(prefix_query(&quotes), "\"J\"\"\"*");
+        // alone, a short word is what the visitor wants found, even a single letter
+        assert_eq!(Terms::of("ab").short, ["ab"]);
+        assert_eq!(Terms::of("в").short, ["в"]);
+        assert_eq!(Terms::of("-- !!").ignored, ["--", "!!"]);
     }
 }

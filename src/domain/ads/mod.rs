@@ -8,6 +8,8 @@ pub mod home;
 pub mod list;
 pub mod photos;
 pub mod repo;
+pub mod search;
+pub mod spelling;
 pub mod write;
 
 use crate::domain::geo::{Country, Currency};
@@ -70,6 +72,9 @@ pub enum Section {
 }
 
 impl Section {
+    /// Every listing, in menu order.
+    pub const ALL: [Section; 3] = [Section::Catalog, Section::Parts, Section::Repair];
+
     /// The value of the `ads.section` column.
     pub fn code(self) -> &'static str {
         match self {

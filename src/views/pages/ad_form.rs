@@ -98,20 +98,33 @@ fn select(
 
 fn city_select(l: Lang, form: &FormState) -> Markup {
     let error = form.errors.get("city");
+    let chosen = Country::parse(form.value("country"));
+    // the chosen country's cities; every country's while none is chosen. app.js refills the
+    // list in place when the country changes; without JS a changed country comes back with
+    // its own cities after the server's check of the pair
+    let countries: Vec<Country> = match chosen {
+        Some(c) => vec![c],
+        None => Country::ALL.to_vec(),
+    };
     html! {
         div.field.has-error[error.is_some()] {
             label for="f-city" { (l.t("form.city")) " " span.req aria-hidden="true" { "*" } }
-            // every country's cities: the list works without JS; the server checks the pair
-            select #f-city name="city" {
+            select #f-city name="city" data-city-for="f-country" {
                 option value="" { "—" }
-                @for c in Country::ALL {
-                    optgroup label=(layout::country(l, c)) {
+                @for c in &countries {
+                    @if chosen.is_some() {
                         @for city in c.cities() {
                             option value=(city) selected[form.value("city") == *city] { (city) }
                         }
+                    } @else {
+                        optgroup label=(layout::country(l, *c)) {
+                            @for city in c.cities() {
+                                option value=(city) selected[form.value("city") == *city] { (city) }
+                            }
+                        }
                     }
                 }
-                option value="other" selected[form.value("city") == "other"] { (l.t("adform.other_city")) }
+                option value="other" data-keep selected[form.value("city") == "other"] { (l.t("adform.other_city")) }
             }
             @if let Some(e) = error { p.field-error data-field="city" { (l.t(e)) } }
         }
@@ -213,6 +226,7 @@ pub fn page(
                     (city_select(l, form))
                     (field(l, form, "phone", "form.phone", "tel", "tel", true))
                 }
+                (crate::views::cities::data())
                 fieldset.photos-field {
                     legend { (l.t("ad.photos")) " (" span #photo-count data-existing=(photos.len()) { (photos.len()) } "/" (MAX_PER_AD) ")" }
                     @if !photos.is_empty() {

@@ -215,9 +215,9 @@ pub fn form(ctx: &PageCtx, form: &FormState) -> Markup {
                 fieldset {
                     legend { (l.t("freight.route")) }
                     (select("from_country", "freight.from", countries.clone()))
-                    (field(l, form, "from_city", "freight.from_city", "text", "off", true))
+                    (city_field(l, form, "from_city", "freight.from_city", "from_country"))
                     (select("to_country", "freight.to", countries.clone()))
-                    (field(l, form, "to_city", "freight.to_city", "text", "off", true))
+                    (city_field(l, form, "to_city", "freight.to_city", "to_country"))
                     (field(l, form, "ship_date", "freight.date", "date", "off", true))
                 }
                 fieldset {
@@ -231,8 +231,38 @@ pub fn form(ctx: &PageCtx, form: &FormState) -> Markup {
                 button.btn.btn-wide type="submit" { (l.t("adform.publish")) }
             }
         }
+        (crate::views::cities::data())
     };
     layout::page(ctx, Head { title: l.t("freight.post"), ..Head::default() }, body)
+}
+
+/// A free-text city with the country's cities offered as suggestions (a `datalist` that
+/// app.js refills when the country select `country_field` changes).
+fn city_field(
+    l: Lang,
+    form: &FormState,
+    name: &'static str,
+    label: &'static str,
+    country_field: &'static str,
+) -> Markup {
+    let error = form.errors.get(name);
+    let id = format!("f-{name}");
+    let list = format!("{id}-list");
+    let cities: Vec<&str> = match Country::parse(form.value(country_field)) {
+        Some(c) => c.cities().to_vec(),
+        None => Country::ALL.iter().flat_map(|c| c.cities().iter().copied()).collect(),
+    };
+    html! {
+        div.field.has-error[error.is_some()] {
+            label for=(id) { (l.t(label)) " " span.req aria-hidden="true" { "*" } }
+            input id=(id) type="text" name=(name) value=(form.value(name)) autocomplete="off" list=(list)
+                required aria-invalid=[error.map(|_| "true")];
+            datalist id=(list) data-city-for=(format!("f-{country_field}")) {
+                @for c in cities { option value=(c) {} }
+            }
+            @if let Some(e) = error { p.field-error data-field=(name) { (l.t(e)) } }
+        }
+    }
 }
 
 #[cfg(test)]

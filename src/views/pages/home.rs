@@ -44,7 +44,7 @@ pub fn blocks(
         section.hero {
             h1 { (t("home.title")) }
             p.muted { (t("home.subtitle")) }
-            form.search-form method="get" action="/catalog" role="search" {
+            form.search-form method="get" action="/search" role="search" {
                 label.visually-hidden for="home-q" { (t("search.label")) }
                 input #home-q type="search" name="q" maxlength="200" placeholder=(t("search.placeholder"));
                 button.btn type="submit" { (t("search.button")) }

@@ -2,13 +2,19 @@
 
 use maud::{Markup, html};
 
-use crate::domain::ads::Section;
-use crate::domain::ads::list::{Filter, Page, Sort};
-use crate::domain::geo::{Country, EQUIPMENT_TYPES, PARTS_CHIPS};
+use crate::domain::ads::list::{Filter, Page, Sort, Terms};
+use crate::domain::ads::{Section, search};
+use crate::domain::geo::{Country, Currency, EQUIPMENT_TYPES, PARTS_CHIPS};
 use crate::domain::ids::AdId;
+use crate::i18n::Lang;
 use crate::views::components::{card_grid, kind_label, pagination, viewer};
 use crate::views::ctx::PageCtx;
 use crate::views::layout::{self, Head};
+use crate::views::text::Text;
+
+/// Every currency a price range may be given in, in the order of the menu.
+const CURRENCIES: [Currency; 5] =
+    [Currency::Kzt, Currency::Uzs, Currency::Rub, Currency::Byn, Currency::Usd];
 
 fn title_key(section: Section) -> &'static str {
     match section {
@@ -37,6 +43,58 @@ fn active_filters(f: &Filter) -> usize {
     .into_iter()
     .filter(|set| *set)
     .count()
+}
+
+/// A section's short name on the search tabs.
+fn tab_key(section: Section) -> &'static str {
+    match section {
+        Section::Catalog => "search.tab.catalog",
+        Section::Parts => "search.tab.parts",
+        Section::Repair => "search.tab.repair",
+    }
+}
+
+/// "Техника 4 · Запчасти 13 · Ремонт 0": the search's text and place in each section, the
+/// current one marked.
+pub fn section_tabs(
+    lang: Lang,
+    f: &Filter,
+    counts: &[(Section, i64)],
+    current: Option<Section>,
+) -> Markup {
+    html! {
+        nav.section-tabs #section-tabs aria-label=(lang.t("search.sections")) {
+            @for (s, n) in counts {
+                a.section-tab href=(page_href(*s, &search::in_section(f, *s), 1)) data-section=(s.code())
+                    aria-current=[(current == Some(*s)).then_some("page")] {
+                    (lang.t(tab_key(*s))) " " span.tab-count { (n) }
+                }
+            }
+        }
+    }
+}
+
+/// What a search said about its text: the spelling it was corrected to (with a link that
+/// runs it on `path`), and the words it did not search.
+pub fn search_notes(lang: Lang, path: &str, f: &Filter, corrected: Option<&str>) -> Markup {
+    let Some(text) = f.text.as_deref() else { return html! {} };
+    let ignored = Terms::of(corrected.unwrap_or(text)).ignored;
+    html! {
+        @if let Some(better) = corrected {
+            p.note.did-you-mean #did-you-mean {
+                (lang.t("search.did_you_mean")) " "
+                a href=(format!("{path}?{}", Filter { text: Some(better.to_owned()), ..f.clone() }.to_query(1))) { strong { (better) } }
+            }
+            p.note #corrected-note {
+                (Text(&lang.tf("search.showing_corrected", &[("asked", text), ("shown", better)])))
+            }
+        }
+        @if !ignored.is_empty() {
+            p.note #ignored-words {
+                (Text(&lang.tf("search.ignored", &[("words", &ignored.iter().map(|w| format!("«{w}»")).collect::<Vec<_>>().join(", "))])))
+            }
+        }
+    }
 }
 
 /// Renders a listing page.
@@ -91,12 +149,20 @@ pub fn page(
                         option value=(c.code()) selected[f.country == Some(c)] { (layout::country(lang, c)) }
                     }
                 }
-                @if let Some(country) = f.country {
+                // there with every country, hidden and not sent until one is chosen (app.js
+                // fills it in place when the country changes)
+                div.city-field #city-field hidden[f.country.is_none()] {
                     label for="f-city" { (t("filter.city")) }
-                    select #f-city name="city" {
+                    select #f-city name="city" data-city-for="f-country" data-hide-empty disabled[f.country.is_none()] {
                         option value="" { (t("filter.all_cities")) }
-                        @for c in country.cities() {
-                            option value=(c) selected[f.city.as_deref() == Some(*c)] { (c) }
+                        @if let Some(country) = f.country {
+                            @for c in country.cities() {
+                                option value=(c) selected[f.city.as_deref() == Some(*c)] { (c) }
+                            }
+                            // a free "other" city from the query stays chosen
+                            @if let Some(other) = f.city.as_deref().filter(|c| !country.cities().contains(c)) {
+                                option value=(other) selected { (other) }
+                            }
                         }
                     }
                 }
@@ -112,9 +178,19 @@ pub fn page(
                     input #f-brand type="text" name="brand" maxlength="60" value=(f.brand.as_deref().unwrap_or(""));
                 }
                 fieldset.price-range {
-                    legend { (t("filter.price")) " (" (f.price_currency().code()) ")" }
-                    input type="text" inputmode="numeric" name="price_from" aria-label=(t("filter.price_from")) placeholder=(t("filter.price_from")) value=[f.price_from];
-                    input type="text" inputmode="numeric" name="price_to" aria-label=(t("filter.price_to")) placeholder=(t("filter.price_to")) value=[f.price_to];
+                    legend { (t("filter.price")) " (" span #price-currency-code { (f.price_currency().code()) } ")" }
+                    input #f-price-from type="text" inputmode="numeric" name="price_from" aria-label=(t("filter.price_from")) placeholder=(t("filter.price_from")) value=[f.price_from];
+                    input #f-price-to type="text" inputmode="numeric" name="price_to" aria-label=(t("filter.price_to")) placeholder=(t("filter.price_to")) value=[f.price_to];
+                    label.price-currency for="f-currency" { (t("filter.currency")) }
+                    // the country's currency until the visitor picks one (app.js keeps it so)
+                    select #f-currency name="currency" data-currency-for="f-country" data-chosen=[f.currency.filter(|c| *c != f.country.map(Country::currency).unwrap_or(Currency::Usd)).map(Currency::code)] {
+                        @for c in CURRENCIES {
+                            option value=(c.code()) selected[f.price_currency() == c] { (c.code()) " (" (c.symbol()) ")" }
+                        }
+                    }
+                    @if section == Section::Catalog {
+                        p.hint.price-hint { (t("filter.price_per_day")) }
+                    }
                 }
                 label for="f-sort" { (t("filter.sort")) }
                 select #f-sort name="sort" {
@@ -129,9 +205,10 @@ pub fn page(
                 }
             }
             div.results {
-                @if f.text.as_deref().is_some_and(|s| s.chars().filter(|c| !c.is_whitespace()).count() < 3) {
-                    p.note { (t("search.too_short")) }
+                @if !page.sections.is_empty() {
+                    (section_tabs(lang, f, &page.sections, Some(section)))
                 }
+                (search_notes(lang, section.path(), f, page.corrected.as_deref()))
                 @if !page.promoted.is_empty() {
                     section.promoted #promoted aria-label=(t("listing.promoted")) {
                         h2 { (t("listing.promoted")) }
@@ -146,6 +223,7 @@ pub fn page(
                 (pagination(lang, page.page, page.pages, |n| page_href(section, f, n)))
             }
         }
+        (crate::views::cities::data())
     };
     let nav = match section {
         Section::Catalog => "catalog",

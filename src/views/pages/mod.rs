@@ -13,5 +13,6 @@ pub mod home;
 pub mod listing;
 pub mod my_ads;
 pub mod payments;
+pub mod search;
 pub mod seller;
 pub mod static_pages;

@@ -1,4 +1,5 @@
-//! `GET /catalog`, `/parts`, `/repair`: filters, sort and pages, with bad input answered 400.
+//! `GET /catalog`, `/parts`, `/repair`: filters, sort and pages, with bad input answered 400;
+//! `GET /search`: one text across every section.
 
 use axum::extract::State;
 use maud::Markup;
@@ -6,6 +7,7 @@ use maud::Markup;
 use crate::cache::Lookup;
 use crate::domain::ads::Section;
 use crate::domain::ads::list::{self, Filter, ListParams};
+use crate::domain::ads::search;
 use crate::views;
 use crate::web::AppState;
 use crate::web::error::{Error, Result};
@@ -27,7 +29,13 @@ async fn listing(state: AppState, ctx: PageCtx, section: Section, q: ListParams)
     let loaded = {
         let filter = filter.clone();
         let counts = state.caches.counts.clone();
-        state.db.run(move |conn| Ok(list::list(conn, &filter, now, Some(&counts))?)).await
+        let vocabulary = state.caches.vocabulary.clone();
+        state
+            .db
+            .run(move |conn| {
+                Ok(search::list_forgiving(conn, &filter, now, Some(&counts), &vocabulary)?)
+            })
+            .await
     };
     let page = match (loaded, cached) {
         (Ok(page), _) => std::sync::Arc::new(page),
@@ -69,4 +77,32 @@ pub async fn repair(
     Q(q): Q<ListParams>,
 ) -> Result<Markup> {
     listing(s, ctx, Section::Repair, q).await
+}
+
+/// `/search`: the text (and the visitor's place) in every section, counted per section, each
+/// section's first cards linking on to its listing.
+pub async fn search(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Q(q): Q<ListParams>,
+) -> Result<Markup> {
+    // parsed as the catalog's filter; only the text and place carry over to each section
+    let parsed = Filter::parse(Section::Catalog, &q, ctx.country, &state.config.currency)
+        .map_err(|key| Error::BadRequest(key.into()))?;
+    let filter = search::in_section(&parsed, Section::Catalog);
+    let now = ctx.now;
+    let found = {
+        let filter = filter.clone();
+        let counts = state.caches.counts.clone();
+        let vocabulary = state.caches.vocabulary.clone();
+        state
+            .db
+            .run(move |conn| {
+                Ok(search::everywhere(conn, &filter, now, Some(&counts), &vocabulary)?)
+            })
+            .await?
+    };
+    let ids = found.sections.iter().flat_map(|(_, p)| p.cards.iter().map(|c| c.id)).collect();
+    let favs = super::favorites_of(&state, &ctx, ids).await?;
+    Ok(views::pages::search::search_page(&ctx, &filter, &found, favs.as_ref()))
 }

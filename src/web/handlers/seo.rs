@@ -44,7 +44,7 @@ pub async fn sitemap(State(state): State<AppState>) -> Result<Response> {
 pub async fn robots(State(state): State<AppState>) -> Response {
     let base = state.config.server.public_url.trim_end_matches('/');
     let body = format!(
-        "User-agent: *\nDisallow: /account\nDisallow: /my/\nDisallow: /favorites\nDisallow: /admin\nDisallow: /ads/new\nDisallow: /login\nDisallow: /signup\nDisallow: /password/\nAllow: /\n\nSitemap: {base}/sitemap.xml\n"
+        "User-agent: *\nDisallow: /account\nDisallow: /my/\nDisallow: /favorites\nDisallow: /admin\nDisallow: /ads/new\nDisallow: /search\nDisallow: /login\nDisallow: /signup\nDisallow: /password/\nAllow: /\n\nSitemap: {base}/sitemap.xml\n"
     );
     ([(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8"))], body)
         .into_response()

@@ -1,0 +1,102 @@
+//! Search: a listing whose text found nothing retried with its nearest spelling, and one text
+//! counted and shown across every section (`/search`, and the section tabs of a listing).
+
+use rusqlite::Connection;
+
+use super::Section;
+use super::list::{self, Filter, Page};
+use super::spelling::{self, VocabularyCache};
+use crate::cache::TtlCache;
+
+/// Runs a listing query; when its text finds nothing and the vocabulary knows a nearer
+/// spelling that finds something, returns those results marked `corrected`. A search also
+/// counts what each section holds for its text and place.
+pub fn list_forgiving(
+    conn: &Connection,
+    f: &Filter,
+    now: i64,
+    counts: Option<&TtlCache<String, i64>>,
+    vocabulary: &VocabularyCache,
+) -> rusqlite::Result<Page> {
+    let mut page = list::list(conn, f, now, counts)?;
+    let Some(text) = f.text.as_deref() else { return Ok(page) };
+    if page.total == 0
+        && let Some(better) = spelling::cached(conn, vocabulary)?.suggest(text)
+    {
+        let retry = Filter { text: Some(better.clone()), ..f.clone() };
+        let found = list::list(conn, &retry, now, counts)?;
+        if found.total > 0 {
+            page = Page { corrected: Some(better), ..found };
+        }
+    }
+    let counted = Filter { text: page.corrected.clone().or_else(|| f.text.clone()), ..f.clone() };
+    page.sections = section_counts(conn, &counted, now, counts)?;
+    Ok(page)
+}
+
+/// The same search text and place in `section`, without the filters of another section
+/// (kind, type, brand, price): what a section tab links to.
+pub fn in_section(f: &Filter, section: Section) -> Filter {
+    Filter {
+        section: Some(section),
+        country: f.country,
+        city: f.city.clone(),
+        any_country: f.any_country,
+        text: f.text.clone(),
+        ..Filter::default()
+    }
+}
+
+/// How many ads each section holds for `f`'s text and place, in menu order.
+pub fn section_counts(
+    conn: &Connection,
+    f: &Filter,
+    now: i64,
+    counts: Option<&TtlCache<String, i64>>,
+) -> rusqlite::Result<Vec<(Section, i64)>> {
+    Section::ALL
+        .iter()
+        .map(|s| Ok((*s, list::count(conn, &in_section(f, *s), now, counts)?)))
+        .collect()
+}
+
+/// One search across every section.
+#[derive(Debug)]
+pub struct Everywhere {
+    /// Each section's first page, in menu order.
+    pub sections: Vec<(Section, Page)>,
+    /// The text these results are for, when the one asked found nothing anywhere and its
+    /// nearest spelling found something.
+    pub corrected: Option<String>,
+}
+
+impl Everywhere {
+    /// Matching ads in all sections.
+    pub fn total(&self) -> i64 {
+        self.sections.iter().map(|(_, p)| p.total).sum()
+    }
+}
+
+/// Searches `f`'s text and place in every section, forgiving a typo as a listing does.
+pub fn everywhere(
+    conn: &Connection,
+    f: &Filter,
+    now: i64,
+    counts: Option<&TtlCache<String, i64>>,
+    vocabulary: &VocabularyCache,
+) -> rusqlite::Result<Everywhere> {
+    let run = |text: Option<String>| {
+        Section::ALL
+            .iter()
+            .map(|s| {
+                let f = Filter { text: text.clone(), ..in_section(f, *s) };
+                Ok((*s, list::list(conn, &f, now, counts)?))
+            })
+            .collect::<rusqlite::Result<Vec<_>>>()
+    };
+    let found = Everywhere { sections: run(f.text.clone())?, corrected: None };
+    let Some(text) = f.text.as_deref().filter(|_| found.total() == 0) else { return Ok(found) };
+    let Some(better) = spelling::cached(conn, vocabulary)?.suggest(text) else { return Ok(found) };
+    let retry = Everywhere { sections: run(Some(better.clone()))?, corrected: Some(better) };
+    Ok(if retry.total() > 0 { retry } else { found })
+}

@@ -1,0 +1,261 @@
+//! Finding (issue 17) over HTTP: short words, typos, one search across sections, prices in a
+//! chosen currency with negotiable ads kept, and city lists that follow the country.
+
+use crate::support::build::{Ad, user};
+use crate::support::{TestApp, spawn_app};
+
+fn enc(s: &str) -> String {
+    serde_urlencoded::to_string([("q", s)]).expect("encode")
+}
+
+fn ad(app: &TestApp, owner: i64, kind: &'static str, title: &str, age: i64) -> Ad {
+    let _ = app;
+    let mut a = Ad::new(owner, title, age);
+    a.kind = kind;
+    if kind != "sale" && kind != "rent" {
+        a.equipment_type = None;
+        a.brand = None;
+    }
+    a
+}
+
+#[test]
+fn one_and_two_letter_words_are_searched_as_word_prefixes() {
+    let app = spawn_app();
+    let db = app.db();
+    let u = user(&db, "Seller", None);
+    let mut jcb = ad(&app, u, "sale", "Экскаватор-погрузчик 3CX", 10);
+    jcb.brand = Some("JCB");
+    let jcb = jcb.insert(&db);
+    let mut crane = ad(&app, u, "rent", "Автокран Ивановец 25 т", 20);
+    crane.brand = Some("Ивановец");
+    let crane = crane.insert(&db);
+
+    assert_eq!(app.get("/catalog?q=JC").ad_ids(), vec![jcb], "JC finds the JCB");
+    assert_eq!(app.get("/catalog?q=jc").ad_ids(), vec![jcb], "any case");
+    assert_eq!(app.get("/catalog?q=3C").ad_ids(), vec![jcb], "a model's start");
+    assert_eq!(app.get("/catalog?q=25").ad_ids(), vec![crane]);
+    assert!(app.get("/catalog?q=zz").ad_ids().is_empty(), "two letters that start no word");
+    // beside a real word a single letter and a preposition are not searched, and the page says so
+    let page = app.get(&format!("/catalog?{}", enc("автокран на 25 т")));
+    assert_eq!(page.ad_ids(), vec![crane]);
+    let note = page.one("#ignored-words").text;
+    assert!(note.contains("«на»") && note.contains("«т»"), "{note}");
+    assert_eq!(app.get("/catalog?q=JCB").count("#ignored-words"), 0);
+    // punctuation alone is no query, and odd short words are no error
+    for odd in ["\"\"", "a*", "\"", "²³", "ё", "NEAR", "a OR", "(x", "^b", "c:d"] {
+        let page = app.get(&format!("/catalog?{}", enc(odd)));
+        assert_eq!(page.status, 200, "{odd}");
+        assert_eq!(app.get(&format!("/search?{}", enc(odd))).status, 200, "{odd}");
+    }
+    assert_eq!(app.get("/catalog?q=-").ad_ids(), vec![jcb, crane]);
+}
+
+#[test]
+fn a_typo_or_latin_spelling_finds_the_type_and_says_what_it_searched() {
+    let app = spawn_app();
+    let db = app.db();
+    let u = user(&db, "Seller", None);
+    let dig = Ad::new(u, "Гусеничный экскаватор Hitachi ZX200", 10).insert(&db);
+    for typo in ["эксковатор", "екскаватор", "excavatr", "ekskavator", "excavator"]
+    {
+        let page = app.get(&format!("/catalog?{}", enc(typo)));
+        assert_eq!(page.ad_ids(), vec![dig], "{typo}");
+        let link = page.one("#did-you-mean a");
+        assert_eq!(link.text, "экскаватор", "{typo}");
+        assert_eq!(link.attr("href"), Some(format!("/catalog?{}", enc("экскаватор")).as_str()));
+        assert!(page.one("#corrected-note").text.contains(&format!("«{typo}»")), "{typo}");
+    }
+    // a brand typed in Cyrillic, and a typo in a title word the vocabulary learned from ads
+    assert_eq!(app.get(&format!("/catalog?{}", enc("хитачи"))).ad_ids(), vec![dig]);
+    assert_eq!(app.get(&format!("/catalog?{}", enc("гусенечный"))).ad_ids(), vec![dig]);
+    // found as typed: no note
+    let exact = app.get(&format!("/catalog?{}", enc("экскаватор")));
+    assert_eq!(exact.ad_ids(), vec![dig]);
+    assert_eq!(exact.count("#did-you-mean"), 0);
+    // nothing near: nothing suggested
+    let none = app.get(&format!("/catalog?{}", enc("абракадабра")));
+    assert!(none.ad_ids().is_empty());
+    assert_eq!(none.count("#did-you-mean"), 0);
+}
+
+#[test]
+fn the_home_search_covers_every_section_with_counts() {
+    let app = spawn_app();
+    let db = app.db();
+    let u = user(&db, "Seller", None);
+    let machine = Ad::new(u, "Погрузчик с новым фильтром", 5).insert(&db);
+    let parts: Vec<i64> = (0..13)
+        .map(|i| ad(&app, u, "parts", &format!("Фильтр масляный {i}"), 100 + i).insert(&db))
+        .collect();
+    ad(&app, u, "service", "Ремонт гидравлики", 7).insert(&db);
+
+    let home = app.get("/");
+    assert_eq!(home.one("form.search-form").attr("action"), Some("/search"));
+
+    let page = app.get(&format!("/search?{}", enc("фильтр")));
+    assert_eq!(page.status, 200);
+    let tabs: Vec<(String, String)> = page
+        .select("#section-tabs a")
+        .iter()
+        .map(|a| (a.text.clone(), a.attr("href").unwrap_or_default().to_owned()))
+        .collect();
+    let q = enc("фильтр");
+    assert_eq!(
+        tabs,
+        vec![
+            ("Техника 1".to_owned(), format!("/catalog?{q}")),
+            ("Запчасти 13".to_owned(), format!("/parts?{q}")),
+            ("Ремонт 0".to_owned(), format!("/repair?{q}")),
+        ]
+    );
+    assert_eq!(page.one("#result-count").text, "14 объявлений");
+    assert_eq!(page.ad_ids_in(".search-section[data-section=catalog]"), vec![machine]);
+    let newest: Vec<i64> = parts.iter().take(8).copied().collect();
+    assert_eq!(
+        page.ad_ids_in(".search-section[data-section=parts]"),
+        newest,
+        "the first 8, newest first"
+    );
+    assert_eq!(
+        page.one(".search-section[data-section=parts] .more a").attr("href"),
+        Some(format!("/parts?{q}").as_str())
+    );
+    assert_eq!(
+        page.count(".search-section[data-section=repair]"),
+        0,
+        "an empty section shows no block"
+    );
+
+    // a listing searched shows the same tabs, its own marked
+    let listing = app.get(&format!("/catalog?{q}"));
+    assert_eq!(listing.ad_ids(), vec![machine]);
+    assert_eq!(listing.one("#section-tabs a[aria-current=page]").text, "Техника 1");
+    assert_eq!(listing.one("#section-tabs a[data-section=parts]").text, "Запчасти 13");
+    assert_eq!(app.get("/catalog").count("#section-tabs"), 0, "no search, no tabs");
+
+    // the visitor's place narrows every section; a typo is forgiven across sections
+    let typo = app.get(&format!("/search?{}&country=uz", enc("фильтер")));
+    assert_eq!(typo.one("#section-tabs a[data-section=parts]").text, "Запчасти 0");
+    let typo = app.get(&format!("/search?{}", enc("фильтер")));
+    assert_eq!(typo.one("#did-you-mean a").text, "фильтр");
+    assert_eq!(typo.one("#did-you-mean a").attr("href"), Some(format!("/search?{q}").as_str()));
+    assert_eq!(typo.one("#section-tabs a[data-section=parts]").text, "Запчасти 13");
+    // bad input is a 400 with its message
+    let bad = app.get("/search?country=fr");
+    assert_eq!(bad.status, 400);
+    assert!(bad.body.contains("Неизвестная страна") || bad.body.contains("стран"), "{}", bad.body);
+}
+
+#[test]
+fn the_price_range_states_its_currency_and_lets_the_visitor_choose() {
+    let app = spawn_app();
+    let db = app.db();
+    let u = user(&db, "Seller", None);
+    // 5,000,000 KZT ≈ $10,000
+    let mut kz = Ad::new(u, "Экскаватор в Алматы", 20);
+    kz.price_minor = Some(500_000_000);
+    kz.price_usd_cents = Some(1_000_000);
+    let kz = kz.insert(&db);
+    let mut ru = Ad::new(u, "Экскаватор в Москве", 30);
+    ru.country = "ru";
+    ru.city = "Москва";
+    ru.currency = "RUB";
+    ru.price_minor = Some(454_545_400);
+    ru.price_usd_cents = Some(5_000_000);
+    let ru = ru.insert(&db);
+
+    let selected = |path: &str| {
+        let page = app.get(path);
+        let options = page.select("#f-currency option");
+        assert_eq!(options.len(), 5, "{path}");
+        page.one("#f-currency option[selected]").attr("value").map(str::to_owned)
+    };
+    assert_eq!(selected("/catalog").as_deref(), Some("USD"), "no country: dollars");
+    assert_eq!(selected("/catalog?country=kz").as_deref(), Some("KZT"), "the country's own");
+    assert_eq!(selected("/catalog?country=kz&currency=rub").as_deref(), Some("RUB"), "chosen");
+    let legend = app.get("/catalog?country=by").one(".price-range legend").text;
+    assert!(legend.contains("BYN"), "{legend}");
+
+    // $20,000+ in dollars, in roubles (at the default rate) and in tenge catch the Moscow ad
+    assert_eq!(app.get("/catalog?price_from=20000&currency=USD").ad_ids(), vec![ru]);
+    assert_eq!(app.get("/catalog?price_from=10000000&currency=KZT").ad_ids(), vec![ru]);
+    assert_eq!(
+        app.get("/catalog?price_to=20000&country=all&currency=USD").ad_ids(),
+        vec![kz],
+        "the chosen currency over the country's"
+    );
+    for bad in ["eur", "US", "%D1%80%D1%83%D0%B1"] {
+        let page = app.get(&format!("/catalog?currency={bad}"));
+        assert_eq!(page.status, 400, "{bad}");
+        assert!(page.body.contains("Неизвестная валюта."), "{bad}");
+    }
+}
+
+#[test]
+fn price_sorts_keep_negotiable_ads_after_priced_ones_with_rent_per_day() {
+    let app = spawn_app();
+    let db = app.db();
+    let u = user(&db, "Seller", None);
+    let priced = |title: &str, age: i64, cents: Option<i64>, unit: Option<&str>| {
+        let mut a = Ad::new(u, title, age);
+        a.kind = if unit.is_some() { "rent" } else { "sale" };
+        a.price_usd_cents = cents;
+        a.price_minor = cents.map(|c| c * 5);
+        let id = a.insert(&db);
+        db.execute("UPDATE ads SET price_unit = ?1 WHERE id = ?2", (unit, id)).expect("unit");
+        id
+    };
+    // per day: $100 x 8 = $800; $500; $9,000 / 30 = $300; a sale at $1,000; two negotiable
+    let hourly = priced("Аренда по часам", 10, Some(10_000), Some("hour"));
+    let daily = priced("Аренда посуточно", 20, Some(50_000), Some("day"));
+    let monthly = priced("Аренда помесячно", 30, Some(900_000), Some("month"));
+    let sale = priced("Продажа", 40, Some(100_000), None);
+    // among equal prices the later listing comes first
+    let free_a = priced("Договорная", 1, None, None);
+    let free_b = priced("Тоже договорная", 50, None, None);
+
+    assert_eq!(
+        app.get("/catalog?sort=price_asc").ad_ids(),
+        vec![monthly, daily, hourly, sale, free_b, free_a]
+    );
+    assert_eq!(
+        app.get("/catalog?sort=price_desc").ad_ids(),
+        vec![sale, hourly, daily, monthly, free_b, free_a]
+    );
+    // the range compares per day too, and never holds a negotiable ad
+    assert_eq!(
+        app.get("/catalog?sort=price_asc&price_from=400&price_to=900&currency=USD").ad_ids(),
+        vec![daily, hourly]
+    );
+    // the card says what the price is per
+    let page = app.get("/catalog?sort=price_asc");
+    let text = page.body.clone();
+    assert!(text.contains("/час") && text.contains("/день") && text.contains("/месяц"));
+    assert!(page.one(".price-hint").text.contains("час × 8"));
+}
+
+#[test]
+fn city_lists_follow_the_country_without_javascript() {
+    let app = spawn_app();
+    let page = app.get("/catalog?country=uz");
+    let cities: Vec<String> =
+        page.select("#f-city option").iter().map(|o| o.text.clone()).collect();
+    assert_eq!(cities.len(), 21, "all cities and Uzbekistan's 20");
+    assert!(cities.iter().any(|c| c == "Ташкент"));
+    assert!(!cities.iter().any(|c| c == "Алматы"));
+    assert_eq!(page.one("#city-field").attr("hidden"), None);
+    // every country: the list is there for the script, hidden and not sent
+    let all = app.get("/catalog");
+    assert!(all.one("#city-field").attr("hidden").is_some());
+    assert!(all.one("#f-city").attr("disabled").is_some());
+    assert_eq!(all.one("#f-city").attr("data-city-for"), Some("f-country"));
+    let data = all.one("script#city-data").text;
+    let json: serde_json::Value = serde_json::from_str(&data).expect("city data is JSON");
+    assert_eq!(json["ru"]["cities"][0], "Москва");
+    assert_eq!(json["kz"]["currency"], "KZT");
+    // a free "other" city in the query stays chosen
+    let other =
+        app.get("/catalog?country=kz&city=%D0%9A%D0%B0%D1%81%D0%BA%D0%B5%D0%BB%D0%B5%D0%BD");
+    assert_eq!(other.one("#f-city option[selected]").text, "Каскелен");
+}
