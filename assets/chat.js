@@ -38,7 +38,7 @@
     if (!node) { return; }
     if (me && Number(node.getAttribute("data-from")) === me) { node.classList.add("mine"); }
     var ticks = node.querySelector(".ticks");
-    if (ticks && id <= readUpTo) { ticks.setAttribute("data-read", "1"); }
+    if (ticks && id <= readUpTo) { showRead(ticks); }
     var old = document.getElementById("m" + id);
     if (old) {
       // the page's own version carries the author's buttons: keep them unless it was deleted
@@ -79,13 +79,19 @@
     }).catch(function () {});
   }
 
+  // the ticks turn "read": their look (data-read) and their spoken name
+  function showRead(ticks) {
+    ticks.setAttribute("data-read", "1");
+    ticks.setAttribute("aria-label", ticks.getAttribute("data-read-label") || "");
+  }
+
   function markRead(upTo) {
     readUpTo = Math.max(readUpTo, upTo || 0);
     if (!list) { return; }
     list.querySelectorAll(".message.mine").forEach(function (el) {
       if (Number(el.getAttribute("data-id")) <= upTo) {
         var ticks = el.querySelector(".ticks");
-        if (ticks) { ticks.setAttribute("data-read", "1"); }
+        if (ticks) { showRead(ticks); }
       }
     });
   }

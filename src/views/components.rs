@@ -160,7 +160,7 @@ pub fn favorite_button(
         }
         None => html! {
             a.fav-btn href=(crate::views::text::LoginLink(ad_path))
-                title=(lang.t("fav.sign_in")) aria-label=(lang.t("fav.sign_in")) aria-pressed="false" { (icon::heart()) (fav_state_labels(lang)) }
+                title=(lang.t("fav.sign_in")) aria-label=(lang.t("fav.sign_in")) { (icon::heart()) (fav_state_labels(lang)) }
         },
     }
 }

@@ -107,6 +107,13 @@ fn a_typo_in_the_home_search_offers_the_right_word_and_runs_it() {
     no_console_errors(&b, "visitor");
 }
 
+/// A phone folds the listing's filters under their button: unfold them when folded.
+fn unfold_filters(b: &Browser) {
+    if !b.is_displayed("#f-sort").expect("filters shown?") {
+        b.click("label.filters-btn").expect("unfold the filters");
+    }
+}
+
 #[test]
 fn sorting_by_price_lists_priced_ads_first_then_negotiable_ones() {
     if !should_run() {
@@ -132,6 +139,7 @@ fn sorting_by_price_lists_priced_ads_first_then_negotiable_ones() {
     for (w, h) in [(1366, 900), (390, 844)] {
         let b = russian(&app, w, h);
         b.goto(&app.url("/catalog?country=kz")).expect("catalog");
+        unfold_filters(&b);
         choose(&b, "#f-sort", "price_asc");
         b.click("form.filters button[type=submit]").expect("apply");
         wait_url(&b, "sort=price_asc");
@@ -151,6 +159,7 @@ fn sorting_by_price_lists_priced_ads_first_then_negotiable_ones() {
         assert!(prices[3].contains("Договорная"), "{prices:?}");
         assert!(!b.has_horizontal_overflow().expect("overflow"), "{w}px overflows");
         full_page_shot(&b, &shot(&format!("price-asc-{w}")), (w, h));
+        unfold_filters(&b);
         choose(&b, "#f-sort", "price_desc");
         b.click("form.filters button[type=submit]").expect("apply");
         wait_url(&b, "sort=price_desc");
@@ -204,6 +213,7 @@ fn the_city_list_and_the_currency_follow_the_country_in_place() {
     assert!(!b.is_displayed("#city-field").expect("city field"));
     assert_eq!(b.prop("#f-city", "disabled").expect("disabled"), json!(true));
     b.set_window_size(390, 844).expect("phone");
+    unfold_filters(&b);
     choose(&b, "#f-country", "by");
     full_page_shot(&b, &shot("cities-390"), (390, 844));
     assert!(!b.has_horizontal_overflow().expect("overflow"));

@@ -8,6 +8,7 @@ mod accounts;
 mod ad;
 mod ads_posting;
 mod bad_input;
+mod browser_a11y;
 mod browser_accounts;
 mod browser_ads;
 mod browser_chats;

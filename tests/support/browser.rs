@@ -411,6 +411,13 @@ impl Browser {
             .map_err(|e| format!("eval `{}`: {e}", shorten(script, 80)))
     }
 
+    /// Runs an asynchronous script: it ends by calling `arguments[arguments.length - 1]` with
+    /// its result (the WebDriver's script timeout applies).
+    pub fn eval_async(&self, script: &str) -> Result<Value, String> {
+        self.cmd("POST", "/execute/async", Some(&json!({ "script": script, "args": [] })))
+            .map_err(|e| format!("eval_async `{}`: {e}", shorten(script, 80)))
+    }
+
     /// Saves a PNG screenshot of the viewport to `path` (creating parent folders).
     pub fn screenshot(&self, path: &Path) -> Result<(), String> {
         let v = self.cmd("GET", "/screenshot", None)?;

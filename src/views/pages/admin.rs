@@ -167,7 +167,7 @@ pub fn dashboard(ctx: &PageCtx, d: &Dashboard<'_>) -> Markup {
         h2 { (t("admin.jobs")) }
         p #job-summary { (t("admin.queue")) ": " strong { (d.queue) } " · " (t("admin.overflow")) ": " strong { (d.overflow) }
           " · " (t("admin.workers")) ": " strong { (d.workers) } }
-        div.table-wrap {
+        div.table-wrap tabindex="0" role="region" aria-label=(l.t("a11y.table")) {
             table.jobs {
                 thead { tr {
                     th { (t("admin.kind")) } th { "submitted" } th { "completed" } th { "failed" } th { "retried" }
@@ -325,7 +325,7 @@ pub fn users(ctx: &PageCtx, q: &str, list: &[UserRow]) -> Markup {
         h1 { (l.t("admin.users")) }
         (nav(l))
         (search_form(l, "/admin/users", q, "admin.user_search"))
-        div.table-wrap {
+        div.table-wrap tabindex="0" role="region" aria-label=(l.t("a11y.table")) {
             table.users {
                 thead { tr { th { "id" } th { (l.t("form.name")) } th { "e-mail" } th { (l.t("form.phone")) } th { (l.t("payment.state")) } th { (l.t("seller.since")) } } }
                 tbody {
@@ -353,7 +353,7 @@ pub fn users(ctx: &PageCtx, q: &str, list: &[UserRow]) -> Markup {
 fn ads_table(ctx: &PageCtx, list: &[AdRow]) -> Markup {
     let l = ctx.lang;
     html! {
-        div.table-wrap {
+        div.table-wrap tabindex="0" role="region" aria-label=(l.t("a11y.table")) {
             table.ads {
                 thead { tr { th { "id" } th { (l.t("admin.ad")) } th { (l.t("admin.owner")) } th { (l.t("payment.state")) } th { (l.t("admin.actions")) } } }
                 tbody {
@@ -499,7 +499,7 @@ pub fn audit(
             input type="text" name="staff" value=(staff) placeholder=(l.t("admin.staff_id")) aria-label=(l.t("admin.staff_id")) inputmode="numeric";
             button.btn.btn-small type="submit" { (l.t("admin.filter")) }
         }
-        div.table-wrap {
+        div.table-wrap tabindex="0" role="region" aria-label=(l.t("a11y.table")) {
             table.audit {
                 thead { tr { th { (l.t("admin.when")) } th { (l.t("admin.staff")) } th { (l.t("admin.action")) } th { (l.t("admin.target")) } th { (l.t("admin.comment")) } } }
                 tbody {
@@ -568,7 +568,7 @@ pub fn broadcasts(ctx: &PageCtx, list: &[Progress]) -> Markup {
             button.btn type="submit" data-confirm=(l.t("admin.broadcast_confirm")) { (l.t("admin.broadcast_send")) }
         }
         @if !list.is_empty() {
-            div.table-wrap {
+            div.table-wrap tabindex="0" role="region" aria-label=(l.t("a11y.table")) {
                 table.broadcasts {
                     thead { tr { th { (l.t("admin.when")) } th { (l.t("admin.audience")) } th { (l.t("admin.broadcast_text")) } th { (l.t("admin.progress")) } } }
                     tbody {

@@ -26,7 +26,8 @@ pub fn my_ads(ctx: &PageCtx, ads: &[MyAd]) -> Markup {
             @for ad in ads {
                 @let c = &ad.card;
                 article.my-ad.inactive[!c.is_active] data-ad-id=(c.id) {
-                    a.my-ad-photo href=(c.path()) {
+                    // the title below links to the same page: the photo is a mouse shortcut, not a second stop
+                    a.my-ad-photo href=(c.path()) aria-hidden="true" tabindex="-1" {
                         @if let Some(p) = &c.photo { img src=(MediaUrl(p)) alt="" width="160" height="120"; }
                         @else { img src=(url("placeholder.svg")) alt="" width="160" height="120"; }
                     }

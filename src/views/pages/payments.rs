@@ -171,7 +171,7 @@ pub fn payment(ctx: &PageCtx, p: &Payment, checkout: Option<&Checkout>, is_buyer
 
 fn table(l: Lang, list: &[Payment], with_user: bool) -> Markup {
     html! {
-        div.table-wrap {
+        div.table-wrap tabindex="0" role="region" aria-label=(l.t("a11y.table")) {
             table.payments {
                 thead { tr {
                     th { "№" } @if with_user { th { (l.t("payment.user")) } }
