@@ -5,6 +5,7 @@ mod support;
 
 mod access;
 mod accounts;
+mod accounts_polish;
 mod ad;
 mod ads_posting;
 mod bad_input;
