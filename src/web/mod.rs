@@ -271,6 +271,10 @@ pub fn router(state: AppState) -> Router {
             "/password/reset/{token}",
             get(handlers::auth::reset_form).post(handlers::auth::reset),
         )
+        .route(
+            "/verify-email/resend",
+            get(handlers::auth::resend_form).post(handlers::auth::resend),
+        )
         .route("/verify-email/{token}", get(handlers::auth::verify_email))
         .route("/account", get(handlers::account::show).post(handlers::account::update))
         .route(

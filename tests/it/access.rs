@@ -206,6 +206,10 @@ fn every_route_by_actor() {
         get("/password/reset/bogus", [400; 4]),
         post(at("/password/reset/bogus"), &[("password", "a fine new password")], [400; 4]),
         get("/verify-email/bogus", [400; 4]),
+        get("/verify-email/resend", all),
+        // a new confirmation mail: signed in, to one's own address (back, with a flash); signed
+        // out, to the typed one (none here: 422)
+        post(at("/verify-email/resend"), &[], [422, 303, 303, 303]),
         get("/account", signed_in),
         post(at("/account"), &[("name", "Новое имя")], members),
         multipart(at("/account/avatar"), How::Multipart(vec![], vec![("avatar", jpeg(64, 64, 30))]),

@@ -75,7 +75,7 @@ fn individual_sign_up_signs_in_and_mails_a_verification_link() {
     let r = c.get(path);
     assert_eq!(r.status, 303);
     assert!(c.get("/account").body.contains("e-mail подтверждён"));
-    assert_eq!(c.get(path).status, 400, "a verification link works once");
+    assert_eq!(c.get(path).status, 410, "a verification link works once");
 }
 
 #[test]
@@ -276,7 +276,7 @@ fn password_reset_tokens_are_single_use_expiring_and_tamper_proof() {
         "the reset ended the other session"
     );
     let again = stranger.get(&path);
-    assert_eq!(again.status, 400);
+    assert_eq!(again.status, 410);
     assert!(again.one("#error-message").text.contains("уже использована"));
     assert_eq!(Client::new(&app).sign_in("ivan@example.kz", "новый пароль для крана").status, 303);
 
@@ -292,7 +292,7 @@ fn password_reset_tokens_are_single_use_expiring_and_tamper_proof() {
         .trim_start_matches(&app.url(""))
         .to_owned();
     let r = stranger.get(&expired);
-    assert_eq!(r.status, 400);
+    assert_eq!(r.status, 410);
     assert!(r.one("#error-message").text.contains("истёк"));
 }
 

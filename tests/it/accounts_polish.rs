@@ -75,3 +75,156 @@ fn a_loopback_public_url_on_a_public_bind_is_warned_about_once_at_start_and_by_c
     assert!(!out.contains("warning"), "{out}");
     assert!(!check(&[]).contains("warning"), "the defaults are coherent");
 }
+
+/// The path of the newest mailed link containing `marker` (`/verify-email/`, `/password/reset/`).
+fn newest_link(app: &crate::support::TestApp, to: &str, marker: &str) -> String {
+    let mail = outbox(app, to);
+    let body = mail.iter().rev().find(|b| b.contains(marker)).expect("a mail with the link");
+    let at = body.find(marker).expect("link");
+    body[at..].split_whitespace().next().expect("link").to_owned()
+}
+
+fn verify_mails(app: &crate::support::TestApp, to: &str) -> usize {
+    outbox(app, to).iter().filter(|b| b.contains("/verify-email/")).count()
+}
+
+/// A real page of the site: its header, footer and the dead link's explanation.
+fn is_dead_link_page(r: &crate::support::Resp, title: &str) {
+    assert_eq!(r.count("header.site-header"), 1, "the site's layout");
+    assert_eq!(r.count("footer.site-footer"), 1, "the site's layout");
+    assert!(r.one("h1#dead-link").text.contains(title), "{}", r.body);
+}
+
+#[test]
+fn a_used_verification_link_explains_itself_and_offers_a_new_mail_to_the_signed_in_user() {
+    let app = spawn_app();
+    let c = Client::new(&app);
+    c.sign_up_unverified("Азамат", "azamat@example.kz", PW);
+    let first = newest_link(&app, "azamat@example.kz", "/verify-email/");
+    // the link expires unused
+    app.db().execute("UPDATE auth_tokens SET expires_at = 0", []).expect("expire");
+    let r = c.get(&first);
+    assert_eq!(r.status, 410);
+    is_dead_link_page(&r, "Ссылка уже использована или устарела");
+    assert!(r.one("#error-message").text.contains("истёк"));
+    // signed in: one button, the address is the account's
+    assert_eq!(r.count("#resend-form button[type=submit]"), 1);
+    assert_eq!(r.count("#resend-form input[name=email]"), 0);
+    let before = verify_mails(&app, "azamat@example.kz");
+    let sent = c.post("/verify-email/resend", &[("back", "/account")]);
+    assert_eq!(sent.status, 303);
+    assert_eq!(sent.header("location"), Some("/account"));
+    assert!(c.get("/account").one(".flash").text.contains("отправили новое письмо"));
+    assert_eq!(verify_mails(&app, "azamat@example.kz"), before + 1);
+    let second = newest_link(&app, "azamat@example.kz", "/verify-email/");
+    assert_eq!(c.get(&second).status, 303, "the new link confirms");
+    assert!(c.get("/account").body.contains("e-mail подтверждён"));
+
+    // used again: the page says the address is confirmed, and offers nothing to send
+    let r = c.get(&second);
+    assert_eq!(r.status, 410);
+    is_dead_link_page(&r, "Ссылка уже использована или устарела");
+    assert!(r.one("#error-message").text.contains("уже использована"));
+    assert_eq!(r.count("#already-verified"), 1);
+    assert_eq!(r.count("#resend-form"), 0);
+    // a confirmed user asking anyway is told so, and no mail goes
+    let mails = verify_mails(&app, "azamat@example.kz");
+    c.get("/verify-email/resend");
+    let r = c.post("/verify-email/resend", &[("back", "https://evil.example/")]);
+    assert_eq!(r.status, 303);
+    assert_eq!(r.header("location"), Some("/account"), "no open redirect");
+    assert!(c.get("/account").one(".flash").text.contains("уже подтверждён"));
+    assert_eq!(verify_mails(&app, "azamat@example.kz"), mails);
+
+    // a link that never was: 400, the same kind of page
+    let r = c.get("/verify-email/not-a-token");
+    assert_eq!(r.status, 400);
+    is_dead_link_page(&r, "Ссылка не работает");
+}
+
+#[test]
+fn signed_out_a_new_confirmation_mail_is_asked_for_by_address_without_telling_who_has_an_account() {
+    let app = spawn_app();
+    let owner = Client::new(&app);
+    owner.sign_up_unverified("Азамат", "azamat@example.kz", PW);
+    Client::new(&app).sign_up("Борис", "boris@example.kz", PW);
+    let link = newest_link(&app, "azamat@example.kz", "/verify-email/");
+    assert_eq!(owner.get(&link).status, 303);
+    app.db().execute("UPDATE users SET email_verified_at = NULL", []).expect("unconfirm");
+
+    // the link opened again, signed out (another browser): the e-mail field
+    let stranger = Client::from_ip(&app, "198.51.100.7");
+    let r = stranger.get(&link);
+    assert_eq!(r.status, 410);
+    is_dead_link_page(&r, "Ссылка уже использована или устарела");
+    assert_eq!(r.count("#resend-form input[name=email]"), 1);
+    let answer = |email: &str| {
+        let r = stranger.post("/verify-email/resend", &[("email", email)]);
+        assert_eq!(r.status, 200, "{}", r.body);
+        r.one("main").text
+    };
+    let before = (verify_mails(&app, "azamat@example.kz"), verify_mails(&app, "boris@example.kz"));
+    let known = answer("Azamat@Example.kz");
+    let unknown = answer("nobody@example.kz");
+    app.db()
+        .execute("UPDATE users SET email_verified_at = 1 WHERE email = 'boris@example.kz'", [])
+        .expect("boris confirmed");
+    let confirmed = answer("boris@example.kz");
+    assert!(known.contains("Если этот e-mail зарегистрирован"), "{known}");
+    assert_eq!(known, unknown, "no enumeration");
+    assert_eq!(known, confirmed, "no enumeration");
+    assert_eq!(verify_mails(&app, "azamat@example.kz"), before.0 + 1);
+    assert_eq!(verify_mails(&app, "boris@example.kz"), before.1, "confirmed: nothing sent");
+    assert!(outbox(&app, "nobody@example.kz").is_empty());
+    let fresh = newest_link(&app, "azamat@example.kz", "/verify-email/");
+    assert_eq!(stranger.get(&fresh).status, 303, "the new link confirms");
+
+    // a bad address: the form again, with the error
+    let r = stranger.post("/verify-email/resend", &[("email", "not an address")]);
+    assert_eq!(r.status, 422);
+    assert_eq!(r.count(".field-error[data-field=email]"), 1);
+    // limited like password resets: auth.resets_per_ip_per_hour (5) per IP, then 429
+    let limited = Client::from_ip(&app, "198.51.100.8");
+    limited.get("/verify-email/resend");
+    for _ in 0..5 {
+        assert_eq!(
+            limited.post("/verify-email/resend", &[("email", "nobody@example.kz")]).status,
+            200
+        );
+    }
+    let r = limited.post("/verify-email/resend", &[("email", "azamat@example.kz")]);
+    assert_eq!(r.status, 429);
+    assert!(r.one(".form-error[role=alert]").text.contains("Слишком много"));
+}
+
+#[test]
+fn a_used_reset_link_explains_itself_and_offers_the_reset_form() {
+    let app = spawn_app();
+    Client::new(&app).sign_up("Иван", "ivan@example.kz", PW);
+    let c = Client::from_ip(&app, "198.51.100.9");
+    c.get("/password/forgot");
+    assert_eq!(c.post("/password/forgot", &[("email", "ivan@example.kz")]).status, 200);
+    let link = newest_link(&app, "ivan@example.kz", "/password/reset/");
+    assert_eq!(c.get(&link).status, 200);
+    assert_eq!(c.post(&link, &[("password", "новый пароль для крана")]).status, 303);
+    let other = Client::from_ip(&app, "198.51.100.10");
+    for (path, status, title) in [
+        (link.as_str(), 410, "Ссылка уже использована или устарела"),
+        ("/password/reset/bogus", 400, "Ссылка не работает"),
+    ] {
+        let r = other.get(path);
+        assert_eq!(r.status, status, "{path}");
+        is_dead_link_page(&r, title);
+        assert_eq!(r.html().attrs("#forgot-form", "action"), ["/password/forgot"]);
+        assert_eq!(r.count("#forgot-form input[name=email]"), 1);
+    }
+    // posting to a used link: the same page, the password unchanged
+    let r = other.post(&link, &[("password", "ещё один новый пароль")]);
+    assert_eq!(r.status, 410);
+    is_dead_link_page(&r, "Ссылка уже использована или устарела");
+    assert_eq!(Client::new(&app).sign_in("ivan@example.kz", "новый пароль для крана").status, 303);
+    // the page's form asks for a new link
+    let r = other.post("/password/forgot", &[("email", "ivan@example.kz")]);
+    assert_eq!(r.status, 200);
+    assert_eq!(r.count("#reset-sent"), 1);
+}

@@ -177,6 +177,28 @@ pub fn set_password(conn: &Connection, id: UserId, hash: &str, now: i64) -> rusq
     Ok(())
 }
 
+/// A live account's id, e-mail, name and whether the e-mail is confirmed, found by id or by
+/// address.
+pub fn verification_of(
+    conn: &Connection,
+    who: super::actions::Resend<'_>,
+) -> rusqlite::Result<Option<(UserId, String, String, bool)>> {
+    use super::actions::Resend;
+    let (column, key): (&str, Box<dyn rusqlite::ToSql>) = match who {
+        Resend::User(id) => ("id", Box::new(id)),
+        Resend::Email(email) => ("email", Box::new(email.as_str().to_owned())),
+    };
+    conn.query_row(
+        &format!(
+            "SELECT id, email, name, email_verified_at IS NOT NULL FROM users
+             WHERE {column} = ?1 AND deleted_at IS NULL"
+        ),
+        [key.as_ref()],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+    )
+    .optional()
+}
+
 /// Marks the e-mail confirmed.
 pub fn mark_verified(conn: &Connection, id: UserId, now: i64) -> rusqlite::Result<()> {
     conn.execute(
