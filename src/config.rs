@@ -77,11 +77,19 @@ pub struct ModerationConfig {
     pub first_ads_count: u32,
     /// Reports one user may file per hour.
     pub reports_per_hour: u32,
+    /// A new account may post before confirming its e-mail, but its ads and freight listings
+    /// are shown to others only once it is confirmed.
+    pub require_verified_email: bool,
 }
 
 impl Default for ModerationConfig {
     fn default() -> Self {
-        Self { first_ads_review: false, first_ads_count: 3, reports_per_hour: 20 }
+        Self {
+            first_ads_review: false,
+            first_ads_count: 3,
+            reports_per_hour: 20,
+            require_verified_email: true,
+        }
     }
 }
 

@@ -27,6 +27,8 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (11, include_str!("migrations/0011_payments.sql")),
     (12, include_str!("migrations/0012_moderation.sql")),
     (13, include_str!("migrations/0013_telegram.sql")),
+    // 14 is taken by work on another branch
+    (15, include_str!("migrations/0015_accounts.sql")),
 ];
 
 /// A pooled connection.

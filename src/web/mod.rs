@@ -251,6 +251,12 @@ pub fn router(state: AppState) -> Router {
         .route("/logistics", get(handlers::freight::list))
         .route("/logistics/new", get(handlers::freight::new_form).post(handlers::freight::create))
         .route("/freight/{id}", get(handlers::freight::show))
+        .route(
+            "/freight/{id}/edit",
+            get(handlers::freight::edit_form).post(handlers::freight::update),
+        )
+        .route("/freight/{id}/activate", post(handlers::freight::activate))
+        .route("/freight/{id}/deactivate", post(handlers::freight::deactivate))
         .route("/freight/{id}/delete", post(handlers::freight::delete))
         .route("/my/ads", get(handlers::ad_manage::my_ads))
         .route("/sitemap.xml", get(handlers::seo::sitemap))

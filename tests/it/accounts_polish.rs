@@ -228,3 +228,150 @@ fn a_used_reset_link_explains_itself_and_offers_the_reset_form() {
     assert_eq!(r.status, 200);
     assert_eq!(r.count("#reset-sent"), 1);
 }
+
+/// Where the public could meet an ad or a listing: (what, found).
+fn public_sightings(
+    app: &crate::support::TestApp,
+    ad: i64,
+    slug: &str,
+    freight: i64,
+    seller: i64,
+) -> Vec<(&'static str, bool)> {
+    let v = Client::new(app);
+    let has_ad = |path: &str| v.get(path).ad_ids().contains(&ad);
+    let sitemap = v.get("/sitemap.xml").body;
+    vec![
+        ("home", has_ad("/")),
+        ("catalog", has_ad("/catalog")),
+        (
+            "search",
+            has_ad("/catalog?q=%D0%BF%D0%BE%D0%B3%D1%80%D1%83%D0%B7%D1%87%D0%B8%D0%BA%D0%B0"),
+        ),
+        ("seller page", has_ad(&format!("/seller/{seller}"))),
+        ("sitemap", sitemap.contains(&format!("/ad/{ad}-"))),
+        ("ad page", v.get(&format!("/ad/{ad}-{slug}")).status == 200),
+        (
+            "logistics",
+            v.get("/logistics")
+                .html()
+                .attrs("[data-freight-id]", "data-freight-id")
+                .contains(&freight.to_string()),
+        ),
+        ("freight page", v.get(&format!("/freight/{freight}")).status == 200),
+    ]
+}
+
+#[test]
+fn an_unconfirmed_account_posts_and_its_listings_show_once_the_email_is_confirmed() {
+    let app = spawn_app();
+    let owner = Client::new(&app);
+    owner.sign_up_unverified("Новичок", "novice@example.kz", PW);
+    let seller: i64 = app
+        .db()
+        .query_row("SELECT id FROM users WHERE email = 'novice@example.kz'", [], |r| r.get(0))
+        .expect("id");
+    owner.get("/ads/new?kind=rent");
+    let r = owner.post_multipart("/ads/new?kind=rent", &crate::ads_posting::rent_fields(), &[]);
+    assert_eq!(r.status, 303, "an unconfirmed account may post");
+    let location = r.header("location").expect("to the ad").to_owned();
+    let (ad, slug) = location.trim_start_matches("/ad/").split_once('-').expect("id-slug");
+    let (ad, slug): (i64, String) = (ad.parse().expect("id"), slug.to_owned());
+    let page = owner.get(&location);
+    assert_eq!(page.status, 200, "the owner sees it");
+    assert!(page.one(".flash").text.contains("как только вы подтвердите e-mail"), "{}", page.body);
+    owner.get("/logistics/new");
+    let cargo = crate::freight::cargo(
+        "Металлоконструкции 20 т",
+        ("kz", "Алматы"),
+        ("uz", "Ташкент"),
+        "2026-12-05",
+    );
+    let r = owner.post("/logistics/new", &cargo);
+    assert_eq!(r.status, 303);
+    let freight: i64 =
+        r.header("location").and_then(|l| l.rsplit('/').next()?.parse().ok()).expect("id");
+    let page = owner.get(&format!("/freight/{freight}"));
+    assert_eq!(page.status, 200);
+    assert!(page.one("#freight-status").text.contains("Покажем после подтверждения e-mail"));
+    app.drain();
+
+    // nobody else meets either, anywhere; another signed-in user gets 404s too
+    let seen = public_sightings(&app, ad, &slug, freight, seller);
+    assert!(seen.iter().all(|(_, found)| !found), "shown before the confirmation: {seen:?}");
+    let other = Client::new(&app);
+    other.sign_up("Другой", "other@example.kz", PW);
+    assert_eq!(other.get(&location).status, 404);
+    assert_eq!(other.get(&format!("/freight/{freight}")).status, 404);
+
+    // the owner's list says why, and offers a new mail that comes back to it
+    let mine = owner.get("/my/ads");
+    for row in [format!("[data-ad-id=\"{ad}\"]"), format!("[data-freight-id=\"{freight}\"]")] {
+        let status = mine.one(&format!("{row} .awaiting-email")).text;
+        assert_eq!(status, "Покажем после подтверждения e-mail", "{row}");
+        let resend = mine.html().attrs(&format!("{row} a.resend-link"), "href");
+        assert_eq!(resend, ["/verify-email/resend?back=/my/ads"], "{row}");
+        // waiting counts as published to its owner: the button takes it down
+        assert_eq!(mine.count(&format!("{row} form[action$=\"/deactivate\"]")), 1, "{row}");
+    }
+    let form = owner.get("/verify-email/resend?back=/my/ads");
+    assert_eq!(form.html().attrs("#resend-form input[name=back]", "value"), ["/my/ads"]);
+    let r = owner.post("/verify-email/resend", &[("back", "/my/ads")]);
+    assert_eq!(r.header("location"), Some("/my/ads"));
+    owner.get("/my/ads");
+
+    // the newest link confirms: both are public at once, in the same step
+    let link = newest_link(&app, "novice@example.kz", "/verify-email/");
+    assert_eq!(owner.get(&link).status, 303);
+    app.drain();
+    let seen = public_sightings(&app, ad, &slug, freight, seller);
+    assert!(seen.iter().all(|(_, found)| *found), "not shown after the confirmation: {seen:?}");
+    let mine = owner.get("/my/ads");
+    assert_eq!(mine.count(".awaiting-email"), 0);
+    assert_eq!(mine.one(&format!("[data-ad-id=\"{ad}\"] .status")).text, "Опубликовано");
+
+    // confirmed now: the next ad is public at once
+    owner.get("/ads/new?kind=rent");
+    let r = owner.post_multipart("/ads/new?kind=rent", &crate::ads_posting::rent_fields(), &[]);
+    let next = owner.get(r.header("location").expect("ad"));
+    assert!(next.one(".flash").text.contains("опубликовано"), "{}", next.one(".flash").text);
+}
+
+#[test]
+fn unpublished_while_waiting_an_ad_stays_down_and_republishing_waits_again() {
+    let app = spawn_app();
+    let owner = Client::new(&app);
+    owner.sign_up_unverified("Новичок", "novice@example.kz", PW);
+    owner.get("/ads/new?kind=rent");
+    let r = owner.post_multipart("/ads/new?kind=rent", &crate::ads_posting::rent_fields(), &[]);
+    let ad: i64 = r
+        .header("location")
+        .and_then(|l| l.trim_start_matches("/ad/").split('-').next()?.parse().ok())
+        .expect("id");
+    owner.get("/my/ads");
+    assert_eq!(owner.post(&format!("/ad/{ad}/deactivate"), &[]).status, 303);
+    let mine = owner.get("/my/ads");
+    assert_eq!(mine.count(".awaiting-email"), 0);
+    assert_eq!(mine.one(&format!("[data-ad-id=\"{ad}\"] .status")).text, "Снято с публикации");
+    // published again before the confirmation: it waits again, and says so
+    let r = owner.post(&format!("/ad/{ad}/activate"), &[]);
+    assert_eq!(r.status, 303);
+    let mine = owner.get("/my/ads");
+    assert!(mine.one(".flash").text.contains("как только вы подтвердите e-mail"));
+    assert_eq!(mine.count(&format!("[data-ad-id=\"{ad}\"] .awaiting-email")), 1);
+    let active: bool = app
+        .db()
+        .query_row("SELECT is_active FROM ads WHERE id = ?1", [ad], |r| r.get(0))
+        .expect("ad");
+    assert!(!active);
+}
+
+#[test]
+fn with_require_verified_email_off_an_unconfirmed_accounts_ads_are_public_at_once() {
+    let app = crate::support::spawn_with(|c| c.moderation.require_verified_email = false);
+    let owner = Client::new(&app);
+    owner.sign_up_unverified("Новичок", "novice@example.kz", PW);
+    owner.get("/ads/new?kind=rent");
+    let r = owner.post_multipart("/ads/new?kind=rent", &crate::ads_posting::rent_fields(), &[]);
+    let location = r.header("location").expect("ad").to_owned();
+    assert_eq!(app.get(&location).status, 200);
+}

@@ -199,12 +199,17 @@ pub fn verification_of(
     .optional()
 }
 
-/// Marks the e-mail confirmed.
+/// Marks the e-mail confirmed, and publishes the ads and freight listings that waited for it
+/// (the Telegram channel gets the ads). Call in the transaction that confirms it.
 pub fn mark_verified(conn: &Connection, id: UserId, now: i64) -> rusqlite::Result<()> {
     conn.execute(
         "UPDATE users SET email_verified_at = coalesce(email_verified_at, ?2) WHERE id = ?1",
         (id, now),
     )?;
+    for ad in crate::domain::ads::write::release_awaiting_email(conn, id, now)? {
+        crate::domain::telegram::queue(conn, ad, crate::domain::telegram::Op::Post, now)?;
+    }
+    crate::domain::freight::release_awaiting_email(conn, id)?;
     Ok(())
 }
 
