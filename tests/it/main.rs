@@ -14,6 +14,7 @@ mod browser_ads;
 mod browser_chats;
 mod browser_console;
 mod browser_money;
+mod browser_my_ads;
 mod browser_pages;
 mod chats;
 mod cli;

@@ -28,8 +28,10 @@ pub fn my_ads(ctx: &PageCtx, ads: &[MyAd], freight: &[Freight]) -> Markup {
     let body = html! {
         div.listing-head {
             h1 { (l.t("my.title")) }
-            a.btn #post-ad href="/ads/new" { (l.t("my.post")) }
-            a.btn.btn-ghost #post-freight href="/logistics/new" { (l.t("freight.post")) }
+            div.listing-head-actions {
+                a.btn #post-ad href="/ads/new" { (l.t("my.post")) }
+                a.btn.btn-ghost #post-freight href="/logistics/new" { (l.t("freight.post")) }
+            }
         }
         @if ads.is_empty() && freight.is_empty() {
             p.empty { (l.t("my.empty")) }
@@ -89,7 +91,7 @@ fn my_freight(ctx: &PageCtx, rows: &[Freight]) -> Markup {
     let l = ctx.lang;
     html! {
         @if !rows.is_empty() {
-            h2 #my-freight-title { (l.t("freight.title")) }
+            h2.my-freight-title #my-freight-title { (l.t("freight.title")) }
             div.my-ads.my-freight {
                 @for f in rows {
                     article.my-ad.inactive[!f.is_active] data-freight-id=(f.id) {
