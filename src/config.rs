@@ -77,11 +77,19 @@ pub struct ModerationConfig {
     pub first_ads_count: u32,
     /// Reports one user may file per hour.
     pub reports_per_hour: u32,
+    /// A new account may post before confirming its e-mail, but its ads and freight listings
+    /// are shown to others only once it is confirmed.
+    pub require_verified_email: bool,
 }
 
 impl Default for ModerationConfig {
     fn default() -> Self {
-        Self { first_ads_review: false, first_ads_count: 3, reports_per_hour: 20 }
+        Self {
+            first_ads_review: false,
+            first_ads_count: 3,
+            reports_per_hour: 20,
+            require_verified_email: true,
+        }
     }
 }
 
@@ -311,7 +319,8 @@ pub struct ServerConfig {
     pub metrics_allow: Vec<IpAddr>,
     /// Folder for the database, uploads and generated secrets.
     pub data_dir: PathBuf,
-    /// The site's address as visitors see it, for links in e-mails.
+    /// The site's address as visitors see it, for links in e-mails and staff pages. Empty (the
+    /// default): `http://<bind>`, the address the server listens on (see [`Self::public_base`]).
     pub public_url: String,
     /// Largest request body for ordinary forms, in KiB.
     pub form_limit_kib: usize,
@@ -335,6 +344,54 @@ pub struct ServerConfig {
     pub shutdown_grace_seconds: u64,
 }
 
+impl ServerConfig {
+    /// The site's address for links, without a trailing slash: `public_url` when set, else
+    /// `http://<listening>` (the address the server is bound to: `bind`, or the port the
+    /// system chose for a bind to port 0).
+    pub fn public_base(&self, listening: SocketAddr) -> String {
+        let set = self.public_url.trim().trim_end_matches('/');
+        if set.is_empty() { format!("http://{listening}") } else { set.to_owned() }
+    }
+
+    /// What an operator should be told at start-up about `public_url` and `bind`, if anything:
+    /// links that will not open for anyone but this machine.
+    pub fn public_url_warning(&self) -> Option<String> {
+        let bind = self.bind;
+        if self.public_url.trim().is_empty() && bind.ip().is_unspecified() {
+            return Some(format!(
+                "server.public_url is not set and server.bind is {bind}, which no visitor can open: \
+                 links in e-mails and staff pages will point at http://{bind}; set server.public_url \
+                 to the site's address (e.g. https://uzmat.kz)"
+            ));
+        }
+        let url = self.public_base(bind);
+        if url_is_loopback(&url) && !bind.ip().is_loopback() {
+            return Some(format!(
+                "server.public_url is {url}, a loopback address, while the server listens on {bind}: \
+                 links in e-mails and staff pages will open on no other machine; set \
+                 server.public_url to the site's address (e.g. https://uzmat.kz)"
+            ));
+        }
+        None
+    }
+}
+
+/// Whether a URL's host is this machine only (`localhost`, 127.0.0.0/8, `[::1]`).
+fn url_is_loopback(url: &str) -> bool {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    let host = if let Some(v6) = host_port.strip_prefix('[') {
+        v6.split(']').next().unwrap_or("")
+    } else {
+        host_port.split(':').next().unwrap_or("")
+    };
+    let host = host.trim_end_matches('.').to_ascii_lowercase();
+    host == "localhost"
+        || host.ends_with(".localhost")
+        || host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
+}
+
 impl Default for ServerConfig {
     fn default() -> Self {
         Self {
@@ -343,7 +400,7 @@ impl Default for ServerConfig {
             https: false,
             metrics_allow: Vec::new(),
             data_dir: PathBuf::from("data"),
-            public_url: "http://127.0.0.1:8080".into(),
+            public_url: String::new(),
             form_limit_kib: 64,
             page_cache_ms: 2000,
             session_cache_ms: 5000,
@@ -643,10 +700,15 @@ impl Config {
         if self.mail.from.parse::<lettre::message::Mailbox>().is_err() {
             return bad("mail.from", "must be a mailbox such as \"Uzmat <noreply@example.com>\"");
         }
-        if !(self.server.public_url.starts_with("http://")
-            || self.server.public_url.starts_with("https://"))
+        let public_url = self.server.public_url.trim();
+        if !(public_url.is_empty()
+            || public_url.starts_with("http://")
+            || public_url.starts_with("https://"))
         {
-            return bad("server.public_url", "must start with http:// or https://");
+            return bad(
+                "server.public_url",
+                "must be empty (http://<bind>) or start with http:// or https://",
+            );
         }
         let s = &self.server;
         if !(1..=300).contains(&s.header_timeout_seconds) {
@@ -733,6 +795,57 @@ mod tests {
         assert_eq!(c.telegram.channel_id, "-1001234567890");
         let err = load("[telegram]\nenabled = true\n", &[]).expect_err("no token");
         assert!(err.to_string().contains("telegram.enabled"), "{err}");
+    }
+
+    #[test]
+    fn public_url_defaults_to_the_bound_address() {
+        let c = load("[server]\nbind = \"192.0.2.7:9000\"\n", &[]).expect("bind only");
+        assert_eq!(c.server.public_base(c.server.bind), "http://192.0.2.7:9000");
+        // a bind to port 0: the port the system chose
+        let listening: SocketAddr = "127.0.0.1:43210".parse().expect("addr");
+        assert_eq!(ServerConfig::default().public_base(listening), "http://127.0.0.1:43210");
+        let c = load("[server]\nbind = \"[::1]:8080\"\n", &[]).expect("v6");
+        assert_eq!(c.server.public_base(c.server.bind), "http://[::1]:8080");
+        let c = load("[server]\npublic_url = \"https://uzmat.kz/\"\n", &[]).expect("set");
+        assert_eq!(c.server.public_base(c.server.bind), "https://uzmat.kz", "set: kept, no slash");
+        let c = load("", &[("UZMAT_SERVER__BIND", "10.0.0.5:80")]).expect("env");
+        assert_eq!(c.server.public_base(c.server.bind), "http://10.0.0.5:80");
+        let err = load("[server]\npublic_url = \"uzmat.kz\"\n", &[]).expect_err("no scheme");
+        assert!(err.to_string().contains("server.public_url"), "{err}");
+    }
+
+    #[test]
+    fn a_loopback_public_url_behind_a_public_bind_is_warned_about() {
+        let warn = |bind: &str, url: &str| {
+            let server = ServerConfig {
+                bind: bind.parse().expect("bind"),
+                public_url: url.into(),
+                ..ServerConfig::default()
+            };
+            server.public_url_warning()
+        };
+        // the old trap: bind changed, public_url left at its loopback value
+        for url in [
+            "http://127.0.0.1:8080",
+            "http://localhost:8080/",
+            "http://[::1]:8080",
+            "http://127.1.2.3",
+        ] {
+            let w = warn("0.0.0.0:8080", url).unwrap_or_else(|| panic!("{url}: no warning"));
+            assert!(w.contains("server.public_url") && w.contains("loopback"), "{w}");
+            assert!(warn("192.0.2.7:8080", url).is_some(), "{url} behind a public address");
+        }
+        // not set, on every interface: the derived address names no host
+        let w = warn("0.0.0.0:8080", "").expect("unspecified bind");
+        assert!(w.contains("http://0.0.0.0:8080"), "{w}");
+        assert!(warn("[::]:8080", "").is_some());
+        // fine: loopback behind a reverse proxy; a real name; derived from a real address
+        assert_eq!(warn("127.0.0.1:8080", ""), None);
+        assert_eq!(warn("127.0.0.1:8080", "http://127.0.0.1:8080"), None);
+        assert_eq!(warn("127.0.0.1:8080", "https://uzmat.kz"), None);
+        assert_eq!(warn("0.0.0.0:8080", "https://uzmat.kz"), None);
+        assert_eq!(warn("0.0.0.0:8080", "https://localhost.uzmat.kz"), None);
+        assert_eq!(warn("192.0.2.7:8080", ""), None);
     }
 
     #[test]

@@ -35,7 +35,15 @@ pub struct App {
 
 impl App {
     /// Opens the database (running migrations), starts the job pool and binds the listener.
-    pub async fn build(config: Config) -> anyhow::Result<Self> {
+    pub async fn build(mut config: Config) -> anyhow::Result<Self> {
+        // bound first: links in mails and staff pages default to the address actually bound
+        let listener = listen(config.server.bind)
+            .with_context(|| format!("listening on {}", config.server.bind))?;
+        if let Some(warning) = config.server.public_url_warning() {
+            tracing::warn!("{warning}");
+        }
+        let bound = listener.local_addr().unwrap_or(config.server.bind);
+        config.server.public_url = config.server.public_base(bound);
         let config_copy = config.server.clone();
         let config = Arc::new(config);
         let db_path = config.database_path();
@@ -85,8 +93,6 @@ impl App {
         )
         .map_err(|e| anyhow::anyhow!("auth.argon2_*: {e}"))?;
         let hash_permits = Arc::new(tokio::sync::Semaphore::new(config.auth.hash_concurrency));
-        let listener = listen(config.server.bind)
-            .with_context(|| format!("listening on {}", config.server.bind))?;
         {
             let db = db.clone();
             let no_staff = tokio::task::spawn_blocking(move || -> Result<bool, db::DbError> {

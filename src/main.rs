@@ -177,6 +177,10 @@ fn run_seed(
 }
 
 fn check(config: &Config) -> Result<()> {
+    // valid, and yet every link in a mail would be dead: said before the database is opened
+    if let Some(warning) = config.server.public_url_warning() {
+        println!("warning: {warning}");
+    }
     let db = open(config)?;
     let conn = db.get()?;
     let result: String = conn
@@ -225,7 +229,7 @@ fn create_staff(config: &Config, email: &str) -> Result<()> {
     let id = accounts::repo::create_or_promote_staff(&tx, &email, now)?;
     let token = tokens::issue(&tx, id, tokens::Purpose::ResetPassword, now, 86_400)?;
     tx.commit()?;
-    let base = config.server.public_url.trim_end_matches('/');
+    let base = config.server.public_base(config.server.bind);
     // the CLI's answer goes to stdout, for the operator to copy
     println!(
         "{} is staff. Set the password within 24 hours at:\n{base}/password/reset/{token}",

@@ -359,7 +359,8 @@ fn hide(
     })
 }
 
-/// Publishes a hidden or held ad again (staff), clearing its reason and review.
+/// Publishes a hidden or held ad again (staff), clearing its reason and review; one that waits
+/// for its owner's e-mail is published with the confirmation.
 pub fn unhide_ad(
     conn: &mut Connection,
     staff: UserId,
@@ -369,7 +370,8 @@ pub fn unhide_ad(
 ) -> rusqlite::Result<Result<(), Denied>> {
     write_tx(conn, |tx| {
         let changed = tx.execute(
-            "UPDATE ads SET is_active = 1, blocked_at = NULL, hidden_reason = '', review_state = 'none', updated_at = ?2
+            "UPDATE ads SET is_active = 1 - awaiting_email, blocked_at = NULL, hidden_reason = '', review_state = 'none',
+                updated_at = ?2
              WHERE id = ?1 AND deleted_at IS NULL",
             (ad, now),
         )?;
@@ -586,10 +588,8 @@ pub fn switch(
                 "user:unstaff"
             }
             Switch::VerifyEmail => {
-                tx.execute(
-                    "UPDATE users SET email_verified_at = coalesce(email_verified_at, ?2) WHERE id = ?1",
-                    (user, now),
-                )?;
+                // what waited for the confirmation is published with it
+                crate::domain::accounts::repo::mark_verified(tx, user, now)?;
                 "user:verify_email"
             }
             Switch::SignOut => {

@@ -320,3 +320,12 @@ fn data_covers_every_equipment_type() {
     let names: Vec<&str> = data::EQUIPMENT.iter().map(|e| e.name).collect();
     assert_eq!(names, crate::domain::geo::EQUIPMENT_TYPES);
 }
+
+#[test]
+fn every_demo_user_has_confirmed_their_email() {
+    let mut conn = fresh();
+    run(&mut conn, 40, 100, 3);
+    assert!(count(&conn, "SELECT count(*) FROM users") >= 40);
+    assert_eq!(count(&conn, "SELECT count(*) FROM users WHERE email_verified_at IS NULL"), 0);
+    assert_eq!(count(&conn, "SELECT count(*) FROM ads WHERE awaiting_email = 1"), 0);
+}

@@ -160,7 +160,10 @@ pub fn page(ctx: &PageCtx, head: Head<'_>, body: Markup) -> Markup {
                 main.wrap {
                     @if let Some(user) = &ctx.user {
                         @if !user.email_verified {
-                            p.note.verify-banner { (t("account.verify_banner")) }
+                            p.note.verify-banner {
+                                (t("account.verify_banner")) " "
+                                a #verify-resend href="/verify-email/resend" { (t("account.verify_resend")) }
+                            }
                         }
                     }
                     @if let Some(flash) = ctx.flash {

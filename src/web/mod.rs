@@ -262,6 +262,12 @@ pub fn router(state: AppState) -> Router {
         .route("/logistics", get(handlers::freight::list))
         .route("/logistics/new", get(handlers::freight::new_form).post(handlers::freight::create))
         .route("/freight/{id}", get(handlers::freight::show))
+        .route(
+            "/freight/{id}/edit",
+            get(handlers::freight::edit_form).post(handlers::freight::update),
+        )
+        .route("/freight/{id}/activate", post(handlers::freight::activate))
+        .route("/freight/{id}/deactivate", post(handlers::freight::deactivate))
         .route("/freight/{id}/delete", post(handlers::freight::delete))
         .route("/my/ads", get(handlers::ad_manage::my_ads))
         .route("/sitemap.xml", get(handlers::seo::sitemap))
@@ -281,6 +287,10 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/password/reset/{token}",
             get(handlers::auth::reset_form).post(handlers::auth::reset),
+        )
+        .route(
+            "/verify-email/resend",
+            get(handlers::auth::resend_form).post(handlers::auth::resend),
         )
         .route("/verify-email/{token}", get(handlers::auth::verify_email))
         .route("/account", get(handlers::account::show).post(handlers::account::update))

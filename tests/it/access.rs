@@ -102,6 +102,7 @@ fn every_route_by_actor() {
     let upload = w.unsaved_upload();
     std::fs::write(app.dir.path().join("uploads/photos/stray.jpg"), jpeg(8, 8, 1)).expect("stray");
     let freight = w.freight();
+    let paused_freight = w.paused_freight();
     // chats: the other user asks the owner about an ad; staff ask about another (so each
     // thread has a non-participant: staff in the first, the other user in the second)
     let chat_ad = w.ad("active");
@@ -139,6 +140,8 @@ fn every_route_by_actor() {
         get("/search?q=%D0%BA%D1%80%D0%B0%D0%BD", all),
         get("/logistics", all),
         get(format!("/freight/{freight}"), all),
+        // an unpublished listing, to its owner and staff only
+        get(format!("/freight/{paused_freight}"), [404, 200, 404, 200]),
         get(format!("/seller/{owner}"), all),
         get("/about", all),
         get("/help", all),
@@ -194,6 +197,16 @@ fn every_route_by_actor() {
         post(at("/logistics/new"), &cargo(), members),
         post(Target::Fresh(Box::new(|| format!("/freight/{}/delete", world.freight()))), &[],
              owner_or_staff),
+        post(Target::Fresh(Box::new(|| format!("/freight/{}/delete", world.paused_freight()))), &[],
+             [403, 303, 404, 303]),
+        // edits, publishing and unpublishing: the owner's only (staff see it, and may not)
+        get(format!("/freight/{freight}/edit"), [303, 200, 403, 403]),
+        get(format!("/freight/{paused_freight}/edit"), [303, 200, 404, 403]),
+        post(at(format!("/freight/{freight}/edit")), &cargo(), [403, 303, 403, 403]),
+        post(Target::Fresh(Box::new(|| format!("/freight/{}/deactivate", world.freight()))), &[],
+             [403, 303, 403, 403]),
+        post(Target::Fresh(Box::new(|| format!("/freight/{}/activate", world.paused_freight()))), &[],
+             [403, 303, 404, 403]),
         // accounts
         get("/signup", [200, 303, 303, 303]),
         // signed in, a second account is not made: back to the account
@@ -207,6 +220,10 @@ fn every_route_by_actor() {
         get("/password/reset/bogus", [400; 4]),
         post(at("/password/reset/bogus"), &[("password", "a fine new password")], [400; 4]),
         get("/verify-email/bogus", [400; 4]),
+        get("/verify-email/resend", all),
+        // a new confirmation mail: signed in, to one's own address (back, with a flash); signed
+        // out, to the typed one (none here: 422)
+        post(at("/verify-email/resend"), &[], [422, 303, 303, 303]),
         get("/account", signed_in),
         post(at("/account"), &[("name", "Новое имя")], members),
         multipart(at("/account/avatar"), How::Multipart(vec![], vec![("avatar", jpeg(64, 64, 30))]),

@@ -65,7 +65,7 @@ fn company_signs_up_verifies_signs_out_in_and_changes_password() {
         .query_row("SELECT body FROM outbox WHERE to_addr = 'office@kovsh.kz'", [], |r| r.get(0))
         .expect("mail");
     let link = body.split_whitespace().find(|w| w.contains("/verify-email/")).expect("link");
-    b.goto(&app.url(link.trim_start_matches("http://127.0.0.1:8080"))).expect("verify");
+    b.goto(&app.url(link.trim_start_matches(&app.url("")))).expect("verify");
     wait_text(&b, ".flash", "подтверждён");
     assert_eq!(b.count_now(".verify-banner").expect("banner"), 0);
 

@@ -34,6 +34,18 @@ fn sign_up(b: &Browser, app: &crate::support::TestApp, name: &str, email: &str) 
     b.type_into("#f-password", "ковш и стрела 2024").expect("password");
     b.click("form[action='/signup'] button[type=submit]").expect("submit");
     wait_text(b, ".flash", "Аккаунт создан");
+    // the address confirmed through the mailed link, as a seller does: their ads are public
+    let body: String = app
+        .db()
+        .query_row(
+            "SELECT body FROM outbox WHERE to_addr = ?1 AND body LIKE '%/verify-email/%'",
+            [email],
+            |r| r.get(0),
+        )
+        .expect("confirmation mail");
+    let link = body.split_whitespace().find(|w| w.contains("/verify-email/")).expect("link");
+    b.goto(link).expect("confirm");
+    wait_text(b, ".flash", "подтверждён");
 }
 
 #[test]

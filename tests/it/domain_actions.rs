@@ -9,6 +9,7 @@ use uzmat::db::Db;
 use uzmat::domain::accounts::actions::{self as accounts, MailCtx, SignUpError};
 use uzmat::domain::accounts::{Email, parse_profile, parse_signup};
 use uzmat::domain::ads::actions as ads;
+use uzmat::domain::ads::actions::Publication::{AwaitingEmail, Done};
 use uzmat::domain::ads::{Kind, form};
 use uzmat::domain::freight;
 use uzmat::domain::ids::UserId;
@@ -170,7 +171,7 @@ fn profile_avatar_and_deletion() {
         Some("avatars/a.jpg".into()),
         "the replaced file is returned for removal"
     );
-    let ad = ads::post(&mut conn, id, &new_ad(), &[], 0, NOW).expect("post");
+    let ad = ads::post(&mut conn, id, &new_ad(), &[], ads::Holds::default(), NOW).expect("post");
     let files = accounts::delete_account(&mut conn, id, NOW).expect("delete");
     assert!(files.contains(&"avatars/b.jpg".to_owned()), "{files:?}");
     assert_eq!(store.count("SELECT count(*) FROM sessions"), 0);
@@ -189,8 +190,15 @@ fn ads_are_posted_edited_published_favorited_and_deleted_by_whoever_may() {
         (actor(&conn, owner), actor(&conn, buyer), actor(&conn, staff));
 
     let upload = ads::keep_upload(&mut conn, owner, "photos/x.jpg", 800, 600, NOW).expect("keep");
-    let saved = ads::post(&mut conn, owner, &new_ad(), std::slice::from_ref(&upload), 0, NOW)
-        .expect("post");
+    let saved = ads::post(
+        &mut conn,
+        owner,
+        &new_ad(),
+        std::slice::from_ref(&upload),
+        ads::Holds::default(),
+        NOW,
+    )
+    .expect("post");
     assert!(saved.photos_added && saved.slug.ends_with(&format!("-{}", saved.id)));
     assert_eq!(store.count("SELECT count(*) FROM photo_uploads"), 0, "the upload moved in");
     let id = saved.id;
@@ -207,19 +215,26 @@ fn ads_are_posted_edited_published_favorited_and_deleted_by_whoever_may() {
 
     assert_eq!(ads::toggle_favorite(&mut conn, buyer, id, NOW).expect("db"), Ok(true));
     assert_eq!(
-        ads::set_active(&mut conn, &buyer_u, id, false, NOW).expect("db"),
+        ads::set_active(&mut conn, &buyer_u, id, false, false, NOW).expect("db"),
         Err(Denied::Forbidden)
     );
-    assert_eq!(ads::set_active(&mut conn, &staff_u, id, false, NOW).expect("db"), Ok(()));
+    assert_eq!(ads::set_active(&mut conn, &staff_u, id, false, false, NOW).expect("db"), Ok(Done));
     assert_eq!(
-        ads::set_active(&mut conn, &owner_u, id, true, NOW).expect("db"),
+        ads::set_active(&mut conn, &owner_u, id, true, false, NOW).expect("db"),
         Err(Denied::Forbidden),
         "staff blocked it: only staff publish it again"
     );
     assert_eq!(ads::toggle_favorite(&mut conn, buyer, id, NOW).expect("db"), Err(Denied::NotFound));
-    assert_eq!(ads::set_active(&mut conn, &staff_u, id, true, NOW).expect("db"), Ok(()));
-    assert_eq!(ads::set_active(&mut conn, &owner_u, id, false, NOW).expect("db"), Ok(()));
-    assert_eq!(ads::set_active(&mut conn, &owner_u, id, true, NOW).expect("db"), Ok(()));
+    assert_eq!(ads::set_active(&mut conn, &staff_u, id, true, false, NOW).expect("db"), Ok(Done));
+    assert_eq!(ads::set_active(&mut conn, &owner_u, id, false, false, NOW).expect("db"), Ok(Done));
+    // with moderation.require_verified_email: the owner has not confirmed their e-mail, so
+    // the ad published again waits for it (unpublished); without, it is published
+    assert_eq!(ads::set_active(&mut conn, &owner_u, id, false, true, NOW).expect("db"), Ok(Done));
+    assert_eq!(
+        ads::set_active(&mut conn, &owner_u, id, true, true, NOW).expect("db"),
+        Ok(AwaitingEmail)
+    );
+    assert_eq!(ads::set_active(&mut conn, &owner_u, id, true, false, NOW).expect("db"), Ok(Done));
 
     assert_eq!(ads::delete(&mut conn, &buyer_u, id, NOW).expect("db"), Err(Denied::Forbidden));
     assert_eq!(ads::delete(&mut conn, &owner_u, id, NOW).expect("db"), Ok(vec![]));
@@ -244,7 +259,8 @@ fn freight_is_posted_and_removed_by_its_owner_or_staff() {
         "2026-12-05",
     ));
     let new = freight::parse(&form, &CurrencyConfig::default()).expect("valid");
-    let id = freight::actions::post(&mut conn, owner, &new, NOW).expect("post");
+    let (id, done) = freight::actions::post(&mut conn, owner, &new, false, NOW).expect("post");
+    assert_eq!(done, Done);
     let other_u = actor(&conn, other);
     assert_eq!(
         freight::actions::remove(&mut conn, &other_u, id, NOW).expect("db"),
@@ -254,6 +270,120 @@ fn freight_is_posted_and_removed_by_its_owner_or_staff() {
     let owner_u = actor(&conn, owner);
     assert_eq!(freight::actions::remove(&mut conn, &owner_u, id, NOW).expect("db"), Ok(()));
     assert_eq!(store.count("SELECT count(*) FROM freight_ads WHERE is_active = 1"), 0);
+}
+
+/// The confirmation link's token mailed to `email` (the newest).
+fn verify_token(conn: &Connection, email: &str) -> String {
+    let body: String = conn
+        .query_row(
+            "SELECT body FROM outbox WHERE to_addr = ?1 AND body LIKE '%/verify-email/%' ORDER BY id DESC",
+            [email],
+            |r| r.get(0),
+        )
+        .expect("mail");
+    let at = body.find("/verify-email/").expect("link") + "/verify-email/".len();
+    body[at..].split_whitespace().next().expect("token").to_owned()
+}
+
+#[test]
+fn an_unconfirmed_owners_ads_and_freight_wait_and_the_confirmation_publishes_them() {
+    let store = Store::new();
+    let mut conn = store.conn();
+    let (owner, _) = sign_up(&mut conn, "new@example.kz");
+    let (other, _) = sign_up(&mut conn, "other@example.kz");
+    let holds = ads::Holds { review_first: 0, verified_email: true };
+    let telegram = || store.count("SELECT count(*) FROM telegram_outbox WHERE op = 'post'");
+    let waiting = ads::post(&mut conn, owner, &new_ad(), &[], holds, NOW).expect("post");
+    assert!(waiting.awaiting_email);
+    let paused = ads::post(&mut conn, owner, &new_ad(), &[], holds, NOW).expect("post");
+    let owner_u = actor(&conn, owner);
+    // unpublished by its owner while waiting: it no longer waits
+    assert_eq!(
+        ads::set_active(&mut conn, &owner_u, paused.id, false, true, NOW).expect("db"),
+        Ok(Done)
+    );
+    // with pre-moderation as well: the confirmation leaves it to staff
+    let reviewed = ads::post(
+        &mut conn,
+        owner,
+        &new_ad(),
+        &[],
+        ads::Holds { review_first: 5, verified_email: true },
+        NOW,
+    )
+    .expect("post");
+    let form = map(&crate::freight::cargo(
+        "Металлоконструкции",
+        ("kz", "Алматы"),
+        ("uz", "Ташкент"),
+        "2026-12-05",
+    ));
+    let new = freight::parse(&form, &CurrencyConfig::default()).expect("valid");
+    let (cargo, done) = freight::actions::post(&mut conn, owner, &new, true, NOW).expect("post");
+    assert_eq!(done, AwaitingEmail);
+    assert_eq!(store.count("SELECT count(*) FROM ads WHERE is_active = 1"), 0, "nothing public");
+    assert_eq!(store.count("SELECT count(*) FROM freight_ads WHERE is_active = 1"), 0);
+    assert_eq!(store.count("SELECT active_ads FROM users WHERE email = 'new@example.kz'"), 0);
+    // someone else may not touch the waiting listing, and does not learn it exists
+    let other_u = actor(&conn, other);
+    assert_eq!(
+        freight::actions::set_active(&mut conn, &other_u, cargo, true, true).expect("db"),
+        Err(Denied::NotFound)
+    );
+    assert_eq!(
+        freight::actions::edit(&mut conn, &other_u, cargo, &new).expect("db"),
+        Err(Denied::NotFound)
+    );
+    let posts_before = telegram();
+
+    // a used-up or wrong token publishes nothing
+    assert_eq!(
+        accounts::verify_email(&mut conn, "bogus", NOW).expect("db"),
+        Err(TokenError::Invalid)
+    );
+    assert_eq!(store.count("SELECT count(*) FROM ads WHERE is_active = 1"), 0);
+    let token = verify_token(&conn, "new@example.kz");
+    assert_eq!(accounts::verify_email(&mut conn, &token, NOW + 60).expect("db"), Ok(owner));
+    let active = |id: i64| store.count(&format!("SELECT is_active FROM ads WHERE id = {id}"));
+    assert_eq!(active(waiting.id.get()), 1, "published with the confirmation");
+    assert_eq!(active(paused.id.get()), 0, "its owner took it down: stays down");
+    assert_eq!(active(reviewed.id.get()), 0, "staff's review still holds it");
+    assert_eq!(
+        store
+            .count(&format!("SELECT review_state = 'pending' FROM ads WHERE id = {}", reviewed.id)),
+        1
+    );
+    assert_eq!(store.count("SELECT count(*) FROM ads WHERE awaiting_email = 1"), 0);
+    assert_eq!(
+        store.count(&format!("SELECT bumped_at FROM ads WHERE id = {}", waiting.id)),
+        NOW + 60,
+        "fresh from the moment it is public"
+    );
+    assert_eq!(store.count("SELECT is_active FROM freight_ads"), 1);
+    assert_eq!(store.count("SELECT active_ads FROM users WHERE email = 'new@example.kz'"), 1);
+    assert_eq!(telegram(), posts_before + 1, "the channel gets the published ad");
+
+    // confirmed now: a new ad is published at once
+    assert!(!ads::post(&mut conn, owner, &new_ad(), &[], holds, NOW).expect("post").awaiting_email);
+}
+
+#[test]
+fn staff_confirming_an_email_or_approving_a_held_ad_respects_the_wait() {
+    use uzmat::domain::moderation::{self, Switch};
+    let store = Store::new();
+    let mut conn = store.conn();
+    let (owner, _) = sign_up(&mut conn, "new@example.kz");
+    let (staff, _) = sign_up(&mut conn, "staff@example.kz");
+    conn.execute("UPDATE users SET is_staff = 1 WHERE id = ?1", [staff]).expect("staff");
+    let holds = ads::Holds { review_first: 1, verified_email: true };
+    let ad = ads::post(&mut conn, owner, &new_ad(), &[], holds, NOW).expect("post");
+    // staff approve it before the e-mail is confirmed: it still waits for the e-mail
+    moderation::unhide_ad(&mut conn, staff, ad.id, "ad:approve", NOW).expect("db").expect("ok");
+    let active = || store.count(&format!("SELECT is_active FROM ads WHERE id = {}", ad.id));
+    assert_eq!(active(), 0);
+    // staff confirm the e-mail by hand: published
+    moderation::switch(&mut conn, staff, owner, Switch::VerifyEmail, NOW).expect("db").expect("ok");
+    assert_eq!(active(), 1);
 }
 
 #[test]

@@ -5,6 +5,7 @@ mod support;
 
 mod access;
 mod accounts;
+mod accounts_polish;
 mod ad;
 mod ads_posting;
 mod bad_input;
@@ -15,6 +16,7 @@ mod browser_chats;
 mod browser_console;
 mod browser_finding;
 mod browser_money;
+mod browser_my_ads;
 mod browser_pages;
 mod chats;
 mod cli;

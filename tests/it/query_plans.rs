@@ -239,6 +239,9 @@ fn list_and_home_queries_use_indexes() {
             );
         }
     }
+    // "my ads": a user's listings, by the owner index
+    let p = plan(&conn, &freight::my_freight_sql(), &[Box::new(1_i64)]);
+    assert!(p.contains("freight_owner"), "my freight:\n{p}");
 }
 
 #[test]

@@ -168,8 +168,35 @@ impl<'a> Client<'a> {
         self.post_multipart(path, &[], &[(field, filename, content_type, bytes)])
     }
 
-    /// Signs up an individual with this e-mail and password; asserts success.
+    /// Signs up an individual with this e-mail and password and confirms the address through
+    /// the link of the mail (as a new user does; unconfirmed users' ads wait); asserts success.
     pub fn sign_up(&self, name: &str, email: &str, password: &str) {
+        self.sign_up_unverified(name, email, password);
+        self.confirm_email(email);
+    }
+
+    /// Opens the newest confirmation link mailed to `email`; asserts it worked.
+    pub fn confirm_email(&self, email: &str) {
+        let to = uzmat::domain::accounts::Email::parse(email).expect("an e-mail address");
+        let body: String = self
+            .app
+            .db()
+            .query_row(
+                "SELECT body FROM outbox WHERE to_addr = ?1 AND body LIKE '%/verify-email/%'
+                 ORDER BY id DESC LIMIT 1",
+                [to.as_str()],
+                |r| r.get(0),
+            )
+            .expect("a confirmation mail");
+        let at = body.find("/verify-email/").expect("link");
+        let path = body[at..].split_whitespace().next().expect("link").to_owned();
+        let r = self.get(&path);
+        assert_eq!(r.status, 303, "confirming {email} failed: {}", r.body);
+        self.get("/account");
+    }
+
+    /// Signs up an individual and leaves the e-mail unconfirmed; asserts success.
+    pub fn sign_up_unverified(&self, name: &str, email: &str, password: &str) {
         self.get("/signup");
         let r = self.post(
             "/signup",

@@ -239,11 +239,12 @@ impl Drop for TestApp {
 pub mod build {
     use rusqlite::Connection;
 
-    /// Inserts a user; returns its id.
+    /// Inserts a user (e-mail confirmed); returns its id.
     pub fn user(db: &Connection, name: &str, badge_until: Option<i64>) -> i64 {
         let now = uzmat::db::now();
         db.execute(
-            "INSERT INTO users (email, name, badge_until, created_at) VALUES (?1, ?2, ?3, ?4)",
+            "INSERT INTO users (email, name, badge_until, created_at, email_verified_at)
+             VALUES (?1, ?2, ?3, ?4, ?4)",
             (
                 format!("{}-{}@example.test", name.to_lowercase(), fastrand::u64(..)),
                 name,

@@ -19,10 +19,15 @@ impl Server {
     pub fn start(env: &[(&str, &str)]) -> Server {
         let dir = tempfile::tempdir().expect("tempdir");
         let log = std::fs::File::create(dir.path().join("server.log")).expect("log file");
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .expect("free port")
-            .port();
+        // a bind of the caller's (say 0.0.0.0:port) is reached through loopback on its port
+        let given = env.iter().find(|(k, _)| *k == "UZMAT_SERVER__BIND");
+        let port = match given.and_then(|(_, v)| v.rsplit(':').next()?.parse::<u16>().ok()) {
+            Some(port) => port,
+            None => std::net::TcpListener::bind("127.0.0.1:0")
+                .and_then(|l| l.local_addr())
+                .expect("free port")
+                .port(),
+        };
         let addr = format!("127.0.0.1:{port}");
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_uzmat"));
         cmd.current_dir(dir.path())

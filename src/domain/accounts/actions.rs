@@ -94,6 +94,50 @@ pub fn request_reset(
     })
 }
 
+/// Whose confirmation mail to send again.
+#[derive(Debug, Clone, Copy)]
+pub enum Resend<'a> {
+    /// The signed-in user's.
+    User(UserId),
+    /// The account of an address typed by a visitor who is not signed in.
+    Email(&'a Email),
+}
+
+/// What became of a request for a new confirmation mail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Resent {
+    /// Mailed.
+    Sent,
+    /// The address is confirmed already: nothing to send.
+    AlreadyVerified,
+    /// No live account has it.
+    NoAccount,
+}
+
+/// Mails a new confirmation link (valid 3 days; earlier ones stay valid until theirs run out)
+/// to an account whose address is not confirmed yet.
+pub fn resend_verification(
+    conn: &mut Connection,
+    who: Resend<'_>,
+    mail_ctx: MailCtx<'_>,
+    now: i64,
+) -> rusqlite::Result<Resent> {
+    write_tx(conn, |tx| {
+        let Some((id, email, name, verified)) = repo::verification_of(tx, who)? else {
+            return Ok(Resent::NoAccount);
+        };
+        if verified {
+            return Ok(Resent::AlreadyVerified);
+        }
+        let token = tokens::issue(tx, id, Purpose::VerifyEmail, now, 72 * HOUR)?;
+        let link = format!("{}/verify-email/{token}", mail_ctx.base_url);
+        let l = mail_ctx.lang;
+        let body = l.tf("mail.verify_body", &[("name", &name), ("link", &link)]);
+        mail::enqueue(tx, &email, l.t("mail.verify_subject"), &body, now)?;
+        Ok(Resent::Sent)
+    })
+}
+
 /// Sets a new password through a reset link: the link is used up with every other one, the
 /// address counts as proven (the link came by mail), every session ends and a new one opens.
 /// Returns its token.

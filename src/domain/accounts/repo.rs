@@ -177,12 +177,39 @@ pub fn set_password(conn: &Connection, id: UserId, hash: &str, now: i64) -> rusq
     Ok(())
 }
 
-/// Marks the e-mail confirmed.
+/// A live account's id, e-mail, name and whether the e-mail is confirmed, found by id or by
+/// address.
+pub fn verification_of(
+    conn: &Connection,
+    who: super::actions::Resend<'_>,
+) -> rusqlite::Result<Option<(UserId, String, String, bool)>> {
+    use super::actions::Resend;
+    let (column, key): (&str, Box<dyn rusqlite::ToSql>) = match who {
+        Resend::User(id) => ("id", Box::new(id)),
+        Resend::Email(email) => ("email", Box::new(email.as_str().to_owned())),
+    };
+    conn.query_row(
+        &format!(
+            "SELECT id, email, name, email_verified_at IS NOT NULL FROM users
+             WHERE {column} = ?1 AND deleted_at IS NULL"
+        ),
+        [key.as_ref()],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+    )
+    .optional()
+}
+
+/// Marks the e-mail confirmed, and publishes the ads and freight listings that waited for it
+/// (the Telegram channel gets the ads). Call in the transaction that confirms it.
 pub fn mark_verified(conn: &Connection, id: UserId, now: i64) -> rusqlite::Result<()> {
     conn.execute(
         "UPDATE users SET email_verified_at = coalesce(email_verified_at, ?2) WHERE id = ?1",
         (id, now),
     )?;
+    for ad in crate::domain::ads::write::release_awaiting_email(conn, id, now)? {
+        crate::domain::telegram::queue(conn, ad, crate::domain::telegram::Op::Post, now)?;
+    }
+    crate::domain::freight::release_awaiting_email(conn, id)?;
     Ok(())
 }
 

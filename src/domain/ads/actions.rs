@@ -26,27 +26,44 @@ pub struct Saved {
     pub removed_files: Vec<String>,
     /// New photos came in: their sizes are to be made.
     pub photos_added: bool,
+    /// It waits (unpublished) for its owner to confirm their e-mail.
+    pub awaiting_email: bool,
 }
 
 fn saved(conn: &Connection, id: AdId, changes: (Vec<String>, bool)) -> rusqlite::Result<Saved> {
     let slug = super::repo::slug_of(conn, id)?.unwrap_or_default();
-    Ok(Saved { id, slug, removed_files: changes.0, photos_added: changes.1 })
+    let awaiting_email =
+        conn.query_row("SELECT awaiting_email FROM ads WHERE id = ?1", [id], |r| r.get(0))?;
+    Ok(Saved { id, slug, removed_files: changes.0, photos_added: changes.1, awaiting_email })
 }
 
-/// Publishes a new ad with its photos (existing uploads of the owner, in order).
-///
-/// `review_first`: with pre-moderation on, a seller's first that many ads wait for staff
-/// ("на проверке") before anyone else sees them; 0 turns it off.
+/// What holds a new ad back before anyone else sees it (`[moderation]`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Holds {
+    /// With pre-moderation on, a seller's first that many ads wait for staff ("на проверке");
+    /// 0 turns it off.
+    pub review_first: u32,
+    /// An owner whose e-mail is not confirmed yet: their ads wait for the confirmation.
+    pub verified_email: bool,
+}
+
+/// Publishes a new ad with its photos (existing uploads of the owner, in order), unless
+/// `holds` keep it back: staff's review of a new seller's first ads, the owner's unconfirmed
+/// e-mail.
 pub fn post(
     conn: &mut Connection,
     owner: UserId,
     ad: &NewAd,
     photos: &[FormPhoto],
-    review_first: u32,
+    holds: Holds,
     now: i64,
 ) -> rusqlite::Result<Saved> {
+    let review_first = holds.review_first;
     write_tx(conn, |tx| {
         let id = write::insert(tx, owner, ad, now)?;
+        if write::waits_for_email(tx, owner, holds.verified_email)? {
+            write::hold_for_email(tx, id)?;
+        }
         if review_first > 0 {
             let posted: i64 =
                 tx.query_row("SELECT count(*) FROM ads WHERE owner_id = ?1", [owner], |r| {
@@ -93,15 +110,27 @@ pub fn edit(
     })
 }
 
+/// What publishing or unpublishing did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Publication {
+    /// Published (or unpublished) as asked.
+    Done,
+    /// To be published once its owner confirms their e-mail (`Holds::verified_email`).
+    AwaitingEmail,
+}
+
 /// Publishes or unpublishes. The owner may do both, unless staff unpublished the ad: then only
-/// staff publish it again. Staff may do both on any ad; their unpublishing blocks it.
+/// staff publish it again. Staff may do both on any ad; their unpublishing blocks it. With
+/// `verified_email`, publishing an ad of an owner whose e-mail is not confirmed makes it wait
+/// for the confirmation instead; unpublishing one that waits ends the wait.
 pub fn set_active(
     conn: &mut Connection,
     actor: &SessionUser,
     id: AdId,
     active: bool,
+    verified_email: bool,
     now: i64,
-) -> rusqlite::Result<Result<(), Denied>> {
+) -> rusqlite::Result<Result<Publication, Denied>> {
     write_tx(conn, |tx| {
         let Some(o) = write::ownership(tx, id)? else { return Ok(Err(Denied::NotFound)) };
         if !o.visible_to(actor) {
@@ -120,12 +149,18 @@ pub fn set_active(
             let action = if active { "ad:unhide" } else { "ad:deactivate" };
             crate::domain::audit::record(tx, actor.id, action, "ad", id.get(), "", now)?;
         }
+        if !active {
+            tx.execute("UPDATE ads SET awaiting_email = 0 WHERE id = ?1", [id])?;
+        } else if write::waits_for_email(tx, o.owner_id, verified_email)? {
+            write::hold_for_email(tx, id)?;
+            return Ok(Ok(Publication::AwaitingEmail));
+        }
         if active && !o.is_active {
             telegram::queue(tx, id, Op::Post, now)?;
         } else if !active && o.is_active && telegram::is_followed(tx, id)? {
             telegram::queue(tx, id, Op::Delete, now)?;
         }
-        Ok(Ok(()))
+        Ok(Ok(Publication::Done))
     })
 }
 

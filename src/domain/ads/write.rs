@@ -128,6 +128,49 @@ pub fn set_active(
     Ok(())
 }
 
+/// Whether a user's new or re-published listings wait for their e-mail to be confirmed:
+/// `required` (`moderation.require_verified_email`) and the address is not confirmed yet.
+pub fn waits_for_email(conn: &Connection, owner: UserId, required: bool) -> rusqlite::Result<bool> {
+    if !required {
+        return Ok(false);
+    }
+    conn.prepare_cached("SELECT email_verified_at IS NULL FROM users WHERE id = ?1")?
+        .query_row([owner], |r| r.get(0))
+}
+
+/// Holds an ad (unpublished) until its owner confirms their e-mail.
+pub fn hold_for_email(conn: &Connection, id: AdId) -> rusqlite::Result<()> {
+    conn.execute("UPDATE ads SET is_active = 0, awaiting_email = 1 WHERE id = ?1", [id])?;
+    Ok(())
+}
+
+/// Publishes the ads that waited for `owner`'s e-mail, unless something else still holds them
+/// (staff's review or block: they stay unpublished, no longer waiting for the e-mail; a ban:
+/// they come back with the ban's lifting). Returns the ads now published, each as new (bumped
+/// now). Call in the transaction that confirms the e-mail.
+pub fn release_awaiting_email(
+    conn: &Connection,
+    owner: UserId,
+    now: i64,
+) -> rusqlite::Result<Vec<AdId>> {
+    let banned: bool = conn
+        .query_row("SELECT banned_at IS NOT NULL FROM users WHERE id = ?1", [owner], |r| r.get(0))
+        .optional()?
+        .unwrap_or(false);
+    let free = "review_state = 'none' AND blocked_at IS NULL";
+    let (active, by_ban) = if banned { ("0", free) } else { (free, "0") };
+    conn.prepare(&format!(
+        "UPDATE ads SET awaiting_email = 0, is_active = ({active}),
+                hidden_by_ban = CASE WHEN {by_ban} THEN 1 ELSE hidden_by_ban END,
+                updated_at = ?2, bumped_at = CASE WHEN {active} THEN ?2 ELSE bumped_at END
+         WHERE owner_id = ?1 AND awaiting_email = 1 AND deleted_at IS NULL
+         RETURNING id, is_active"
+    ))?
+    .query_map((owner, now), |r| Ok((r.get::<_, AdId>(0)?, r.get::<_, bool>(1)?)))?
+    .filter_map(|row| row.map(|(id, published)| published.then_some(id)).transpose())
+    .collect()
+}
+
 /// Removes an ad from public view for good: its photos go (paths returned for the file job);
 /// the row stays so buyers' chats can say "ad removed".
 pub fn delete(conn: &Connection, id: AdId, now: i64) -> rusqlite::Result<Vec<String>> {
@@ -172,6 +215,8 @@ pub struct MyAd {
     pub hidden_reason: Option<String>,
     /// Waiting for staff's review.
     pub held: bool,
+    /// Waiting for its owner to confirm their e-mail (published then).
+    pub awaiting_email: bool,
 }
 
 /// All of a user's ads (active and inactive), newest first.
@@ -179,7 +224,8 @@ pub fn my_ads(conn: &Connection, owner: UserId, now: i64) -> rusqlite::Result<Ve
     let sql = format!(
         "SELECT {CARD_COLUMNS}, (SELECT count(*) FROM favorites f WHERE f.ad_id = a.id),
                 CASE WHEN a.plan_until > ?1 THEN a.plan_until END,
-                CASE WHEN a.blocked_at IS NOT NULL THEN a.hidden_reason END, a.review_state = 'pending'
+                CASE WHEN a.blocked_at IS NOT NULL THEN a.hidden_reason END, a.review_state = 'pending',
+                a.awaiting_email
          FROM ads a JOIN users u ON u.id = a.owner_id
          WHERE a.owner_id = ?2 AND a.deleted_at IS NULL ORDER BY a.created_at DESC, a.id DESC LIMIT 1000"
     );
@@ -191,6 +237,7 @@ pub fn my_ads(conn: &Connection, owner: UserId, now: i64) -> rusqlite::Result<Ve
                 plan_until: r.get(17)?,
                 hidden_reason: r.get(18)?,
                 held: r.get(19)?,
+                awaiting_email: r.get(20)?,
             })
         })?
         .collect()

@@ -5,16 +5,21 @@ pub use filter::{FreightFilter, FreightParams};
 
 pub mod actions;
 mod filter;
+mod write;
+
+pub use write::{my_freight, my_freight_sql, release_awaiting_email};
 
 use std::collections::HashMap;
 
 use rusqlite::{Connection, OptionalExtension, ToSql, params};
 
 use crate::config::CurrencyConfig;
+use crate::domain::Denied;
 use crate::domain::accounts::{FieldErrors, parse_phone};
 use crate::domain::ads::Price;
 use crate::domain::geo::{Country, Currency};
 use crate::domain::ids::{FreightId, UserId};
+use crate::domain::users::SessionUser;
 
 /// Cards per page.
 pub const PAGE_SIZE: i64 = 12;
@@ -91,6 +96,28 @@ pub struct Freight {
     pub phone: String,
     /// Published.
     pub is_active: bool,
+    /// Waiting for its owner to confirm their e-mail (published then).
+    pub awaiting_email: bool,
+}
+
+impl Freight {
+    /// Whether `user` may see it: published, theirs, or staff. To anyone else an unpublished
+    /// listing answers like a missing one.
+    pub fn visible_to(&self, user: Option<&SessionUser>) -> bool {
+        self.is_active || user.is_some_and(|u| u.id == self.owner_id || u.is_staff)
+    }
+
+    /// Whether `user` may change it (edit, publish, unpublish): its owner only. Someone else
+    /// is told it is missing when they may not see it, forbidden when they may.
+    pub fn may_change(&self, user: &SessionUser) -> Result<(), Denied> {
+        if !self.visible_to(Some(user)) {
+            Err(Denied::NotFound)
+        } else if self.owner_id != user.id {
+            Err(Denied::Forbidden)
+        } else {
+            Ok(())
+        }
+    }
 }
 
 /// A valid new listing.
@@ -261,7 +288,7 @@ pub fn insert(
 }
 
 const COLUMNS: &str = "id, owner_id, kind, title, description, from_country, from_city, to_country, to_city, ship_date, \
-     weight_t, volume_m3, body_type, price_minor, currency, price_usd_cents, phone, is_active";
+     weight_t, volume_m3, body_type, price_minor, currency, price_usd_cents, phone, is_active, awaiting_email";
 
 fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Freight> {
     let country = |s: String| Country::parse(&s).unwrap_or(Country::Kz);
@@ -285,6 +312,7 @@ fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Freight> {
         },
         phone: r.get(16)?,
         is_active: r.get(17)?,
+        awaiting_email: r.get(18)?,
     })
 }
 

@@ -144,3 +144,93 @@ pub fn reset(ctx: &PageCtx, form: &FormState, token: &str) -> Markup {
         },
     )
 }
+
+/// Which mailed link a page is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkKind {
+    /// The e-mail confirmation link.
+    Verify,
+    /// The password-reset link.
+    Reset,
+}
+
+/// What a visitor can do to get a new confirmation mail: a button when signed in (nothing when
+/// the address is confirmed already), else the e-mail field. `back`: where a signed-in user
+/// comes back to.
+fn resend_form(ctx: &PageCtx, form: &FormState, back: &str) -> Markup {
+    let l = ctx.lang;
+    html! {
+        @match &ctx.user {
+            Some(user) if user.email_verified => {
+                p.note #already-verified { (l.t("auth.already_verified")) }
+                p { a.btn href="/account" { (l.t("menu.account")) } }
+            }
+            Some(_) => {
+                p.muted { (l.t("auth.resend_text_user")) }
+                (general_error(l, form))
+                form.form #resend-form method="post" action="/verify-email/resend" {
+                    (csrf(ctx))
+                    input type="hidden" name="back" value=(back);
+                    button.btn.btn-wide type="submit" { (l.t("auth.resend_button")) }
+                }
+            }
+            None => {
+                p.muted { (l.t("auth.resend_text_anon")) }
+                (general_error(l, form))
+                form.form #resend-form method="post" action="/verify-email/resend" {
+                    (csrf(ctx))
+                    (field(l, form, "email", "form.email", "email", "email", true))
+                    button.btn.btn-wide type="submit" { (l.t("auth.resend_button")) }
+                }
+            }
+        }
+    }
+}
+
+/// A confirmation or reset link that no longer works (`reason`: the key saying why — used,
+/// expired, invalid), with the form that sends a new one.
+pub fn dead_link(ctx: &PageCtx, kind: LinkKind, reason: &'static str, form: &FormState) -> Markup {
+    let l = ctx.lang;
+    let title = if reason == "auth.token_invalid" {
+        l.t("auth.link_invalid_title")
+    } else {
+        l.t("auth.link_dead_title")
+    };
+    frame(
+        ctx,
+        title,
+        html! {
+            h1 #dead-link { (title) }
+            p #error-message { (l.t(reason)) }
+            @match kind {
+                LinkKind::Verify => (resend_form(ctx, form, "/account")),
+                LinkKind::Reset => {
+                    p.muted { (l.t("auth.reset_again")) }
+                    form.form #forgot-form method="post" action="/password/forgot" {
+                        (csrf(ctx))
+                        (field(l, form, "email", "form.email", "email", "email", true))
+                        button.btn.btn-wide type="submit" { (l.t("auth.forgot_button")) }
+                    }
+                }
+            }
+        },
+    )
+}
+
+/// `GET /verify-email/resend`: a new confirmation mail; `sent` after a visitor who is not
+/// signed in asked for one (the same words whether the address has an account).
+pub fn resend(ctx: &PageCtx, form: &FormState, sent: bool, back: &str) -> Markup {
+    let l = ctx.lang;
+    frame(
+        ctx,
+        l.t("auth.resend_title"),
+        html! {
+            h1 { (l.t("auth.resend_title")) }
+            @if sent {
+                p.note #resend-sent { (l.t("auth.resend_sent")) }
+            } @else {
+                (resend_form(ctx, form, back))
+            }
+        },
+    )
+}

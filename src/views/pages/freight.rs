@@ -1,9 +1,12 @@
 //! Logistics pages: the listing with route and date filters, the card, the detail, the form.
 
+use std::collections::HashMap;
+
 use maud::{Markup, html};
 
 use crate::domain::freight::{BODY_TYPES, Freight, FreightFilter, FreightKind, PAGE_SIZE};
 use crate::domain::geo::Country;
+use crate::domain::ids::FreightId;
 use crate::i18n::Lang;
 use crate::views::components::{icon, pagination};
 use crate::views::ctx::PageCtx;
@@ -17,7 +20,8 @@ fn kind_label(l: Lang, k: FreightKind) -> &'static str {
     }
 }
 
-fn route(l: Lang, f: &Freight) -> String {
+/// "Алматы, Казахстан → Ташкент, Узбекистан".
+pub fn route(l: Lang, f: &Freight) -> String {
     format!(
         "{}, {} → {}, {}",
         f.from.1,
@@ -156,10 +160,8 @@ pub fn show(ctx: &PageCtx, f: &Freight, is_owner: bool) -> Markup {
                     a.phone-number href=(format!("tel:{}", f.phone.replace(' ', ""))) { (f.phone) }
                 }
                 @if is_owner {
-                    form method="post" action=(format!("/freight/{}/delete", f.id)) {
-                        (csrf(ctx))
-                        button.btn.btn-small.btn-danger type="submit" data-confirm=(l.t("my.delete_confirm")) { (l.t("my.delete")) }
-                    }
+                    p.status #freight-status { (status(l, f)) }
+                    (owner_actions(ctx, f, &format!("/freight/{}", f.id)))
                 }
             }
         }
@@ -177,8 +179,64 @@ pub fn show(ctx: &PageCtx, f: &Freight, is_owner: bool) -> Markup {
     )
 }
 
-/// `GET /logistics/new`.
-pub fn form(ctx: &PageCtx, form: &FormState) -> Markup {
+/// Where a listing stands, as its owner reads it.
+pub fn status(l: Lang, f: &Freight) -> &'static str {
+    if f.awaiting_email {
+        l.t("my.awaiting_email")
+    } else if f.is_active {
+        l.t("my.active")
+    } else {
+        l.t("my.inactive")
+    }
+}
+
+/// The owner's buttons: edit, publish or unpublish, delete; each comes back to `back`.
+pub fn owner_actions(ctx: &PageCtx, f: &Freight, back: &str) -> Markup {
+    let l = ctx.lang;
+    // a listing waiting for the e-mail is published as far as its owner is concerned
+    let on = f.is_active || f.awaiting_email;
+    html! {
+        div.my-ad-actions {
+            a.btn.btn-small.btn-ghost href=(format!("/freight/{}/edit", f.id)) { (l.t("my.edit")) }
+            form method="post" action=(format!("/freight/{}/{}", f.id, if on { "deactivate" } else { "activate" })) {
+                (csrf(ctx))
+                input type="hidden" name="back" value=(back);
+                button.btn.btn-small.btn-ghost type="submit" { (if on { l.t("my.deactivate") } else { l.t("my.activate") }) }
+            }
+            form method="post" action=(format!("/freight/{}/delete", f.id)) {
+                (csrf(ctx))
+                @if back != format!("/freight/{}", f.id) { input type="hidden" name="back" value=(back); }
+                button.btn.btn-small.btn-danger type="submit" data-confirm=(l.t("my.freight_delete_confirm")) { (l.t("my.delete")) }
+            }
+        }
+    }
+}
+
+/// A listing's values as the form shows them (to edit it).
+pub fn values_of(f: &Freight) -> HashMap<String, String> {
+    let mut v = HashMap::new();
+    let mut put = |k: &str, s: String| {
+        v.insert(k.to_owned(), s);
+    };
+    put("kind", f.kind.code().to_owned());
+    put("title", f.title.clone());
+    put("description", f.description.clone());
+    put("from_country", f.from.0.code().to_owned());
+    put("from_city", f.from.1.clone());
+    put("to_country", f.to.0.code().to_owned());
+    put("to_city", f.to.1.clone());
+    put("ship_date", f.ship_date.clone());
+    put("weight_t", f.weight_t.map(|w| w.to_string()).unwrap_or_default());
+    put("volume_m3", f.volume_m3.map(|w| w.to_string()).unwrap_or_default());
+    put("body_type", f.body_type.clone());
+    put("price", f.price.minor.map(|m| (m / 100).to_string()).unwrap_or_default());
+    put("currency", f.price.currency.code().to_owned());
+    put("phone", f.phone.clone());
+    v
+}
+
+/// `GET /logistics/new`, and `GET /freight/{id}/edit` when `editing`.
+pub fn form(ctx: &PageCtx, form: &FormState, editing: Option<FreightId>) -> Markup {
     let l = ctx.lang;
     let select = |name: &'static str, label: &'static str, options: Vec<(String, String)>| {
         let error = form.errors.get(name);
@@ -194,15 +252,19 @@ pub fn form(ctx: &PageCtx, form: &FormState) -> Markup {
             }
         }
     };
+    let (title, action) = match editing {
+        Some(id) => (l.t("freight.edit"), format!("/freight/{id}/edit")),
+        None => (l.t("freight.post"), "/logistics/new".to_owned()),
+    };
     let countries: Vec<(String, String)> = Country::ALL
         .iter()
         .map(|c| (c.code().to_owned(), layout::country(l, *c).to_owned()))
         .collect();
     let body = html! {
         section.ad-form-card {
-            h1 { (l.t("freight.post")) }
+            h1 { (title) }
             (general_error(l, form))
-            form.form #freight-form method="post" action="/logistics/new" {
+            form.form #freight-form method="post" action=(action) {
                 (csrf(ctx))
                 fieldset {
                     (select("kind", "filter.kind", vec![("cargo".into(), l.t("freight.cargo").into()), ("truck".into(), l.t("freight.truck").into())]))
@@ -228,12 +290,12 @@ pub fn form(ctx: &PageCtx, form: &FormState) -> Markup {
                     (select("currency", "adform.currency", ["KZT", "UZS", "RUB", "BYN", "USD"].iter().map(|c| (c.to_string(), c.to_string())).collect()))
                     (field(l, form, "phone", "form.phone", "tel", "tel", true))
                 }
-                button.btn.btn-wide type="submit" { (l.t("adform.publish")) }
+                button.btn.btn-wide type="submit" { (if editing.is_some() { l.t("adform.save") } else { l.t("adform.publish") }) }
             }
         }
         (crate::views::cities::data())
     };
-    layout::page(ctx, Head { title: l.t("freight.post"), ..Head::default() }, body)
+    layout::page(ctx, Head { title, ..Head::default() }, body)
 }
 
 /// A free-text city with the country's cities offered as suggestions (a `datalist` that

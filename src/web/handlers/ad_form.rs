@@ -201,7 +201,10 @@ async fn save(
     };
     let now = ctx.now;
     let m = &state.config.moderation;
-    let review_first = if m.first_ads_review { m.first_ads_count } else { 0 };
+    let holds = actions::Holds {
+        review_first: if m.first_ads_review { m.first_ads_count } else { 0 },
+        verified_email: m.require_verified_email,
+    };
     let jobs = state.jobs.clone();
     let words = format!("{}\n{}", new_ad.title, new_ad.description);
     let saved = state
@@ -209,7 +212,7 @@ async fn save(
         .run(move |conn| {
             let saved = match ad {
                 Some(id) => actions::edit(conn, &actor, id, &new_ad, &arranged, now)?,
-                None => Ok(actions::post(conn, user, &new_ad, &arranged, review_first, now)?),
+                None => Ok(actions::post(conn, user, &new_ad, &arranged, holds, now)?),
             };
             // queued here, right after the commit, even if the visitor has gone meanwhile
             if let Ok(s) = &saved {
@@ -224,7 +227,11 @@ async fn save(
             Ok(saved)
         })
         .await??;
-    let flash = Flash(if ad.is_some() { "flash.ad_saved" } else { "flash.ad_published" });
+    let flash = Flash(match (ad, saved.awaiting_email) {
+        (Some(_), _) => "flash.ad_saved",
+        (None, true) => "flash.ad_awaiting_email",
+        (None, false) => "flash.ad_published",
+    });
     Ok((flash, Redirect::to(&format!("/ad/{}-{}", saved.id, saved.slug))).into_response())
 }
 

@@ -25,7 +25,8 @@ pub struct BackForm {
     back: String,
 }
 
-fn back_to(form: &BackForm, default: &str, flash_key: &'static str) -> Response {
+/// Back where the form says (same site only), else to `default`, with a flash.
+pub fn back_to(form: &BackForm, default: &str, flash_key: &'static str) -> Response {
     let back = Some(form.back.as_str()).filter(|b| !b.is_empty()).unwrap_or(default);
     (Flash(flash_key), Redirect::to(safe_back(Some(back)))).into_response()
 }
@@ -40,12 +41,17 @@ async fn set_active(
     form: BackForm,
 ) -> Result<Response> {
     let now = ctx.now;
-    state.db.run(move |conn| Ok(actions::set_active(conn, &user, id, active, now)?)).await??;
-    Ok(back_to(
-        &form,
-        "/my/ads",
-        if active { "flash.ad_activated" } else { "flash.ad_deactivated" },
-    ))
+    let verified_email = state.config.moderation.require_verified_email;
+    let done = state
+        .db
+        .run(move |conn| Ok(actions::set_active(conn, &user, id, active, verified_email, now)?))
+        .await??;
+    let flash = match (active, done) {
+        (true, actions::Publication::AwaitingEmail) => "flash.ad_awaiting_email",
+        (true, actions::Publication::Done) => "flash.ad_activated",
+        (false, _) => "flash.ad_deactivated",
+    };
+    Ok(back_to(&form, "/my/ads", flash))
 }
 
 /// `POST /ad/{id}/activate` (owner).
@@ -135,6 +141,14 @@ pub async fn my_ads(
     RequireUser(ctx, user): RequireUser,
 ) -> Result<Response> {
     let now = ctx.now;
-    let ads = state.db.run(move |conn| Ok(write::my_ads(conn, user.id, now)?)).await?;
-    Ok(view::my_ads(&ctx, &ads).into_response())
+    let (ads, freight) = state
+        .db
+        .run(move |conn| {
+            Ok((
+                write::my_ads(conn, user.id, now)?,
+                crate::domain::freight::my_freight(conn, user.id)?,
+            ))
+        })
+        .await?;
+    Ok(view::my_ads(&ctx, &ads, &freight).into_response())
 }

@@ -12,7 +12,7 @@ use crate::domain::accounts::{self, AccountType, FieldErrors, password, repo};
 use crate::domain::tokens::{self, Purpose, TokenError};
 use crate::jobs::Job;
 use crate::views::forms::FormState;
-use crate::views::pages::auth as view;
+use crate::views::pages::auth::{self as view, LinkKind};
 use crate::web::AppState;
 use crate::web::cookies;
 use crate::web::csrf::{ANON_COOKIE, CsrfForm};
@@ -283,13 +283,15 @@ pub async fn forgot(
     Ok(view::forgot(&ctx, &FormState::default(), true).into_response())
 }
 
-fn token_error(ctx: &PageCtx, e: TokenError) -> Error {
-    let key = match e {
-        TokenError::Invalid => "auth.token_invalid",
-        TokenError::Expired => "auth.token_expired",
-        TokenError::Used => "auth.token_used",
+/// A link that no longer works: a page that says why and offers a new one; 410 Gone for a
+/// used or expired link, 400 for one that never was.
+fn dead_link(ctx: &PageCtx, kind: LinkKind, e: TokenError) -> Response {
+    let (status, key) = match e {
+        TokenError::Invalid => (StatusCode::BAD_REQUEST, "auth.token_invalid"),
+        TokenError::Expired => (StatusCode::GONE, "auth.token_expired"),
+        TokenError::Used => (StatusCode::GONE, "auth.token_used"),
     };
-    Error::BadRequest(ctx.lang.t(key).to_owned())
+    (status, view::dead_link(ctx, kind, key, &FormState::default())).into_response()
 }
 
 /// `GET /password/reset/{token}`.
@@ -302,7 +304,9 @@ pub async fn reset_form(
     let t = token.clone();
     let checked =
         state.db.run(move |conn| Ok(tokens::check(conn, &t, Purpose::ResetPassword, now)?)).await?;
-    checked.map_err(|e| token_error(&ctx, e))?;
+    if let Err(e) = checked {
+        return Ok(dead_link(&ctx, LinkKind::Reset, e));
+    }
     Ok(view::reset(&ctx, &FormState::default(), &token).into_response())
 }
 
@@ -329,7 +333,10 @@ pub async fn reset(
         .db
         .run(move |conn| Ok(actions::reset_password(conn, &token, &hash, now, days)?))
         .await?;
-    let session = result.map_err(|e| token_error(&ctx, e))?;
+    let session = match result {
+        Ok(session) => session,
+        Err(e) => return Ok(dead_link(&ctx, LinkKind::Reset, e)),
+    };
     // every other session ended with the reset
     state.caches.forget_sessions();
     Ok(signed_in(&state, session, "/account", "flash.password_set"))
@@ -343,7 +350,98 @@ pub async fn verify_email(
 ) -> Result<Response> {
     let now = ctx.now;
     let result = state.db.run(move |conn| Ok(actions::verify_email(conn, &token, now)?)).await?;
-    result.map_err(|e| token_error(&ctx, e))?;
+    if let Err(e) = result {
+        return Ok(dead_link(&ctx, LinkKind::Verify, e));
+    }
+    // the header's banner and "my ads" change: the cached session goes
+    state.caches.forget_sessions();
     let to = if ctx.user.is_some() { "/account" } else { "/login" };
     Ok((Flash("flash.email_verified"), Redirect::to(to)).into_response())
+}
+
+/// The new-confirmation-mail form: where a signed-in user comes back to, or the address of a
+/// visitor who is not signed in.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ResendForm {
+    email: String,
+    back: String,
+}
+
+/// Query of the new-confirmation-mail page.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ResendQuery {
+    back: Option<String>,
+}
+
+/// `GET /verify-email/resend`: a new confirmation mail (the banner's and "my ads"' link).
+pub async fn resend_form(ctx: PageCtx, Q(q): Q<ResendQuery>) -> Response {
+    let back = safe_back(q.back.as_deref()).to_owned();
+    view::resend(&ctx, &FormState::default(), false, &back).into_response()
+}
+
+/// `POST /verify-email/resend`: mails a new confirmation link, limited like password resets
+/// (`auth.resets_per_ip_per_hour`). Signed in: to the user's own address, back where they
+/// were; signed out: to the typed address if it has an unconfirmed account, with the same page
+/// either way.
+pub async fn resend(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    ctx: PageCtx,
+    CsrfForm(form): CsrfForm<ResendForm>,
+) -> Result<Response> {
+    let now = ctx.now;
+    let back = safe_back(Some(&form.back)).to_owned();
+    let back = if back == "/" { "/account".to_owned() } else { back };
+    let values = HashMap::from([("email".to_owned(), form.email.clone())]);
+    let rerender = |errors, general, status: StatusCode| {
+        let fs = FormState { values: values.clone(), errors, general };
+        (status, view::resend(&ctx, &fs, false, &back)).into_response()
+    };
+    let limit = state.config.auth.resets_per_ip_per_hour;
+    if !state.throttle.resets.allow(&format!("verify:{ip}"), now, limit) {
+        return Ok(rerender(
+            FieldErrors::default(),
+            Some("auth.too_many_resends"),
+            StatusCode::TOO_MANY_REQUESTS,
+        ));
+    }
+    let email = match &ctx.user {
+        Some(_) => None,
+        None => match accounts::Email::parse(&form.email) {
+            Some(e) => Some(e),
+            None => {
+                let mut errors = FieldErrors::default();
+                errors.add("email", "form.bad_email");
+                return Ok(rerender(errors, None, StatusCode::UNPROCESSABLE_ENTITY));
+            }
+        },
+    };
+    let user = ctx.user.as_ref().map(|u| u.id);
+    let base = state.config.server.public_url.trim_end_matches('/').to_owned();
+    let lang = ctx.lang;
+    let resent = state
+        .db
+        .run(move |conn| {
+            let who = match (&email, user) {
+                (Some(e), _) => actions::Resend::Email(e),
+                (None, Some(id)) => actions::Resend::User(id),
+                (None, None) => return Ok(actions::Resent::NoAccount),
+            };
+            let mail_ctx = MailCtx { base_url: &base, lang };
+            Ok(actions::resend_verification(conn, who, mail_ctx, now)?)
+        })
+        .await?;
+    if resent == actions::Resent::Sent {
+        state.jobs.submit(Job::DeliverMail).await;
+    }
+    if ctx.user.is_none() {
+        return Ok(view::resend(&ctx, &FormState::default(), true, &back).into_response());
+    }
+    let flash = match resent {
+        actions::Resent::AlreadyVerified => "flash.already_verified",
+        _ => "flash.verify_sent",
+    };
+    Ok((Flash(flash), Redirect::to(&back)).into_response())
 }

@@ -134,6 +134,13 @@ impl<'a> World<'a> {
         r.header("location").and_then(|l| l.rsplit('/').next()?.parse().ok()).expect("id")
     }
 
+    /// A freight listing of the owner, unpublished by them.
+    pub fn paused_freight(&self) -> i64 {
+        let id = self.freight();
+        self.db.execute("UPDATE freight_ads SET is_active = 0 WHERE id = ?1", [id]).expect("pause");
+        id
+    }
+
     /// The link of a password reset mailed to the owner, asked for from another IP (the
     /// table's own asks count against loopback's hourly limit).
     pub fn reset_link(&self) -> String {
