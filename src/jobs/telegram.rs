@@ -318,6 +318,7 @@ mod tests {
             seller: None,
             hidden_reason: None,
             held: false,
+            awaiting_email: false,
         };
         let text = caption(&ad, "https://uzmat.kz/");
         let lines: Vec<&str> = text.lines().collect();

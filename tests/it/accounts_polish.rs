@@ -293,6 +293,11 @@ fn an_unconfirmed_account_posts_and_its_listings_show_once_the_email_is_confirme
     let page = owner.get(&format!("/freight/{freight}"));
     assert_eq!(page.status, 200);
     assert!(page.one("#freight-status").text.contains("Покажем после подтверждения e-mail"));
+    // the ad page tells its owner the same, with the way to a new mail
+    let own = owner.get(&location);
+    assert!(own.one("#awaiting-email").text.contains("Покажем после подтверждения e-mail"));
+    assert_eq!(own.html().attrs("#awaiting-email a", "href"), ["/verify-email/resend"]);
+    assert_eq!(own.count("form[action$=\"/deactivate\"] #toggle-active"), 1);
     app.drain();
 
     // nobody else meets either, anywhere; another signed-in user gets 404s too

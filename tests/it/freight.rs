@@ -214,7 +214,7 @@ fn freight_is_managed_from_my_ads_by_its_owner_only() {
     assert_eq!(r.header("location"), Some(format!("/freight/{id}").as_str()));
     let page = owner.get(&format!("/freight/{id}"));
     assert!(page.one(".flash").text.contains("Изменения сохранены"));
-    assert!(page.body.contains("Самарканд") && page.body.contains("2026-12-07"));
+    assert!(page.body.contains("Самарканд") && page.body.contains("7 декабря 2026"));
     assert_eq!(
         ids(&app.get("/logistics?to_city=%D1%81%D0%B0%D0%BC%D0%B0%D1%80%D0%BA%D0%B0%D0%BD%D0%B4")),
         vec![id],

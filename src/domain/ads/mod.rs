@@ -242,4 +242,6 @@ pub struct AdDetail {
     pub hidden_reason: Option<String>,
     /// Waiting for staff's review.
     pub held: bool,
+    /// Waiting for its owner to confirm their e-mail (`moderation.require_verified_email`).
+    pub awaiting_email: bool,
 }

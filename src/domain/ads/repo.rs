@@ -82,7 +82,8 @@ pub fn get_detail(conn: &Connection, id: AdId, now: i64) -> rusqlite::Result<Opt
                                                  p.position, p.id)) \
               FROM ad_photos p WHERE p.ad_id = a.id), \
              {SELLER_COLUMNS}, \
-             CASE WHEN a.blocked_at IS NOT NULL THEN a.hidden_reason END, a.review_state = 'pending' \
+             CASE WHEN a.blocked_at IS NOT NULL THEN a.hidden_reason END, a.review_state = 'pending', \
+             a.awaiting_email \
              FROM ads a JOIN users u ON u.id = a.owner_id WHERE a.id = ?2 AND a.deleted_at IS NULL"
         )
     });
@@ -124,6 +125,7 @@ pub fn get_detail(conn: &Connection, id: AdId, now: i64) -> rusqlite::Result<Opt
                 seller: seller_from_row(r, 33)?,
                 hidden_reason: r.get(41)?,
                 held: r.get(42)?,
+                awaiting_email: r.get(43)?,
             })
         })
         .optional()

@@ -185,6 +185,9 @@ pub fn page(
         }
         @if !card.is_active {
             @match (&ad.hidden_reason, ad.held, is_owner) {
+                (None, false, true) if ad.awaiting_email => p.note.warn #awaiting-email {
+                    (t("my.awaiting_email")) " · " a href="/verify-email/resend" { (t("account.verify_resend")) }
+                },
                 (Some(reason), false, true) => p.note.warn #hidden-reason { (Text(&lang.tf("ad.hidden_owner", &[("reason", reason)]))) },
                 (_, true, true) => p.note.warn #held { (t("ad.held_owner")) },
                 _ => p.note.warn { (t(if is_owner { "ad.inactive_owner" } else { "ad.inactive_staff" })) },
@@ -260,10 +263,13 @@ pub fn page(
                         p.note { (t("ad.you_own")) }
                         a.btn.btn-small.btn-ghost #edit-ad href=(format!("/ad/{}/edit", card.id)) { (t("my.edit")) }
                         a.btn.btn-small #promote-ad href=(format!("/ad/{}/promote", card.id)) { (t("promote.link")) }
-                        form method="post" action=(format!("/ad/{}/{}", card.id, if card.is_active { "deactivate" } else { "activate" })) {
+                        // an ad waiting for its owner's e-mail counts as published to them: the
+                        // button takes it down (as in "Мои объявления")
+                        @let published = card.is_active || ad.awaiting_email;
+                        form method="post" action=(format!("/ad/{}/{}", card.id, if published { "deactivate" } else { "activate" })) {
                             (crate::views::forms::csrf(ctx))
                             input type="hidden" name="back" value=(Text(&path));
-                            button.btn.btn-small.btn-ghost #toggle-active type="submit" { (if card.is_active { t("my.deactivate") } else { t("my.activate") }) }
+                            button.btn.btn-small.btn-ghost #toggle-active type="submit" { (if published { t("my.deactivate") } else { t("my.activate") }) }
                         }
                     }
                 }
