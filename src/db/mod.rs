@@ -28,6 +28,8 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (12, include_str!("migrations/0012_moderation.sql")),
     (13, include_str!("migrations/0013_telegram.sql")),
     (14, include_str!("migrations/0014_finding.sql")),
+    // 15 is reserved for work on another branch
+    (16, include_str!("migrations/0016_user_lang.sql")),
 ];
 
 /// A pooled connection.
