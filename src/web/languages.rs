@@ -7,9 +7,9 @@
 
 use axum::Router;
 use axum::extract::Request;
-use axum::http::{HeaderValue, Method, Uri, header, uri::PathAndQuery};
+use axum::http::{HeaderValue, Method, StatusCode, Uri, header, uri::PathAndQuery};
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 
 use super::AppState;
 use crate::i18n::{Lang, url};
@@ -51,8 +51,13 @@ pub async fn redirects(req: Request, next: Next) -> Response {
         return next.run(req).await;
     };
     if lang == Lang::Ru && matches!(*req.method(), Method::GET | Method::HEAD) {
-        let to = req.uri().path_and_query().map_or("/", PathAndQuery::as_str).to_owned();
-        return Redirect::permanent(&to).into_response();
+        // 301, the status search engines know best for "moved for good" (axum's permanent
+        // redirect is a 308)
+        let to = req.uri().path_and_query().map_or("/", PathAndQuery::as_str);
+        return match HeaderValue::from_str(to) {
+            Ok(to) => (StatusCode::MOVED_PERMANENTLY, [(header::LOCATION, to)]).into_response(),
+            Err(_) => StatusCode::NOT_FOUND.into_response(),
+        };
     }
     let mut resp = next.run(req).await;
     if lang != Lang::Ru && resp.status().is_redirection() {
