@@ -85,6 +85,16 @@ fn a_kazakh_ad_page_is_kazakh_and_its_other_urls_redirect_within_kazakh() {
     let login = html.one("#login-link").attr("href").expect("login link").to_owned();
     assert_eq!(login, format!("/kk/login?next=%2Fkk%2Fad%2F{id}-ad-{id}"));
     assert_eq!(app.get(&login).one("html").attr("lang"), Some("kk"));
+    // the phone asked for without a script comes back on the Kazakh page
+    assert_eq!(
+        html.one("form.phone-form").attr("action"),
+        Some(format!("/kk/ad/{id}/phone").as_str())
+    );
+    let c = Client::new(&app);
+    c.get(&format!("/kk/ad/{id}-ad-{id}"));
+    let shown = c.post(&format!("/kk/ad/{id}/phone"), &[]);
+    assert_eq!((shown.status, shown.one("html").attr("lang")), (200, Some("kk")));
+    assert!(shown.html().count("a.phone-number") == 1, "the number, shown");
     // the short URL redirects to the canonical one, keeping the language
     let r = app.get(&format!("/kk/ad/{id}"));
     assert_eq!(r.status, 308, "permanent");

@@ -219,7 +219,8 @@ pub fn page(
                         p.phone { a.phone-number href=(format!("tel:{}", phone.replace(' ', ""))) { (Text(phone)) } }
                     } @else {
                         // the number is not in the page until asked: scrapers get a button
-                        form.phone.phone-form method="post" action=(format!("/ad/{}/phone", card.id)) {
+                        // posted in the page's language: the page that comes back (no script) is in it too
+                        form.phone.phone-form method="post" action=(Href(lang, &format!("/ad/{}/phone", card.id))) {
                             (crate::views::forms::csrf(ctx))
                             button.btn type="submit" { (icon::phone()) " " (t("ad.show_phone")) }
                         }
@@ -228,7 +229,8 @@ pub fn page(
                 @if !is_owner && card.is_active {
                     div.ad-contact {
                         @if ctx.user.is_some() {
-                            form method="post" action=(format!("/ad/{}/chat", card.id)) {
+                            // posted in the page's language: the thread it opens is shown in it
+                            form method="post" action=(Href(lang, &format!("/ad/{}/chat", card.id))) {
                                 (crate::views::forms::csrf(ctx))
                                 button.btn #write-seller type="submit" { (icon::chat()) " " (t("ad.write_seller")) }
                             }
