@@ -141,7 +141,9 @@ impl App {
         };
         let hub =
             Arc::new(web::live::Hub::new(config.chat.max_sockets, config.chat.sockets_per_user));
+        let site_url = Arc::from(config.server.public_url.trim_end_matches('/'));
         let state = AppState::new(web::Shared {
+            site_url,
             db,
             jobs,
             metrics,
@@ -182,7 +184,7 @@ impl App {
         let jobs = self.state.jobs.clone();
         let hub = self.state.hub.clone();
         let limits = web::serve::Limits::new(&self.state.config.server);
-        let app = web::router(self.state);
+        let app = web::languages::app(self.state);
         let shutdown = async move {
             shutdown.await;
             // live sockets are not requests: they say goodbye at once, and browsers reconnect

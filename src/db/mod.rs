@@ -29,6 +29,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (13, include_str!("migrations/0013_telegram.sql")),
     (14, include_str!("migrations/0014_finding.sql")),
     (15, include_str!("migrations/0015_accounts.sql")),
+    (16, include_str!("migrations/0016_user_lang.sql")),
 ];
 
 /// A pooled connection.

@@ -279,7 +279,7 @@ pub fn decide(
         )?;
         let action = if approve { "badge:approve" } else { "badge:reject" };
         crate::domain::audit::record(tx, staff, action, "user", r.user.get(), &comment, now)?;
-        let lang = crate::i18n::Lang::STORED;
+        let lang = crate::domain::users::lang_of(tx, r.user)?;
         let text = if approve {
             let until = grant(tx, r.user, plans.badge_days, now)?;
             lang.tf(
@@ -312,24 +312,30 @@ pub fn decide(
 /// Users whose badge ends within 7 days and who were not reminded for this period; marks
 /// them reminded and writes the mail, in one transaction. Returns how many.
 pub fn remind(conn: &mut Connection, public_url: &str, now: i64) -> rusqlite::Result<usize> {
-    let lang = crate::i18n::Lang::STORED;
     write_tx(conn, |tx| {
-        let due: Vec<(UserId, String, String, i64)> = tx
+        let due: Vec<(UserId, String, String, i64, crate::i18n::Lang)> = tx
             .prepare_cached(
-                "SELECT id, email, name, badge_until FROM users
+                "SELECT id, email, name, badge_until, lang FROM users
                  WHERE badge_until > ?1 AND badge_until <= ?1 + 7 * 86400 AND deleted_at IS NULL
                    AND (badge_reminded_at IS NULL OR badge_reminded_at < badge_until - 8 * 86400)
                  LIMIT 500",
             )?
-            .query_map([now], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+            .query_map([now], |r| {
+                let lang = crate::domain::users::lang_column(r, 4)?;
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, lang))
+            })?
             .collect::<rusqlite::Result<_>>()?;
-        for (user, email, name, until) in &due {
+        for (user, email, name, until, lang) in &due {
+            let lang = *lang;
             let body = lang.tf(
                 "badge.reminder_body",
                 &[
                     ("name", name),
                     ("until", &lang.date(*until)),
-                    ("link", &format!("{}/badge", public_url.trim_end_matches('/'))),
+                    (
+                        "link",
+                        &format!("{}{}", public_url.trim_end_matches('/'), lang.href("/badge")),
+                    ),
                 ],
             );
             crate::domain::mail::enqueue(tx, email, lang.t("badge.reminder_subject"), &body, now)?;

@@ -163,17 +163,19 @@ pub fn deliver_batch(
             return Ok((Vec::new(), false));
         };
         let audience = Audience::parse(&audience).unwrap_or(Audience::All);
-        let users: Vec<(UserId, String)> = tx
+        let users: Vec<(UserId, String, crate::i18n::Lang)> = tx
             .prepare(&format!(
-                "SELECT u.id, u.email FROM users u WHERE u.id > ?1 AND u.deleted_at IS NULL AND u.banned_at IS NULL
+                "SELECT u.id, u.email, u.lang FROM users u WHERE u.id > ?1 AND u.deleted_at IS NULL AND u.banned_at IS NULL
                    AND {} ORDER BY u.id LIMIT {BATCH}",
                 audience.condition()
             ))?
-            .query_map((last, now, audience.country()), |r| Ok((r.get(0)?, r.get(1)?)))?
+            .query_map((last, now, audience.country()), |r| {
+                Ok((r.get(0)?, r.get(1)?, crate::domain::users::lang_column(r, 2)?))
+            })?
             .collect::<rusqlite::Result<_>>()?;
         let mut reached = Vec::with_capacity(users.len());
-        let lang = crate::i18n::Lang::STORED;
-        for (user, email) in &users {
+        // the text is staff's own; the subject is in each reader's language
+        for (user, email, lang) in &users {
             if post_system(tx, ring, staff, *user, &text, now)?.is_ok() {
                 reached.push(*user);
             }
@@ -188,7 +190,7 @@ pub fn deliver_batch(
             }
         }
         let done = (users.len() as i64) < BATCH;
-        let new_last = users.last().map_or(last, |(u, _)| u.get());
+        let new_last = users.last().map_or(last, |(u, _, _)| u.get());
         tx.execute(
             "UPDATE broadcasts SET sent = sent + ?2, last_user_id = ?3, finished_at = CASE WHEN ?4 THEN ?5 END WHERE id = ?1",
             (id, users.len() as i64, new_last, done, now),

@@ -352,7 +352,7 @@ fn hide(
         }
         resolve(tx, Target::Ad(ad), now)?;
         audit::record(tx, staff, action, "ad", ad.get(), &reason, now)?;
-        let lang = crate::i18n::Lang::STORED;
+        let lang = crate::domain::users::lang_of(tx, owner)?;
         let text =
             lang.tf("moderation.ad_hidden_message", &[("title", &title), ("reason", &reason)]);
         Ok(Ok(notify(tx, ring, staff, owner, &text, now)?))
@@ -444,7 +444,7 @@ pub fn warn(
             resolve(tx, t, now)?;
         }
         audit::record(tx, staff, "user:warn", "user", user.get(), &text, now)?;
-        let lang = crate::i18n::Lang::STORED;
+        let lang = crate::domain::users::lang_of(tx, user)?;
         let message = lang.tf("moderation.warning_message", &[("text", &text)]);
         Ok(notify(tx, ring, staff, user, &message, now)?.ok_or(Denied::NotFound))
     })

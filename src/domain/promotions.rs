@@ -202,6 +202,8 @@ pub struct EndingSoon {
     pub name: String,
     /// When the last segment ends.
     pub ends_at: i64,
+    /// The owner's language.
+    pub lang: crate::i18n::Lang,
 }
 
 /// The last segments of ads' timelines that end within a day and were not reminded of; marks
@@ -209,7 +211,7 @@ pub struct EndingSoon {
 pub fn take_ending_soon(tx: &Transaction<'_>, now: i64) -> rusqlite::Result<Vec<EndingSoon>> {
     let rows: Vec<(i64, EndingSoon)> = tx
         .prepare_cached(
-            "SELECT p.id, a.id, a.title, u.id, u.email, u.name, p.ends_at
+            "SELECT p.id, a.id, a.title, u.id, u.email, u.name, p.ends_at, u.lang
              FROM ad_promotions p JOIN ads a ON a.id = p.ad_id JOIN users u ON u.id = a.owner_id
              WHERE p.ends_at > ?1 AND p.ends_at <= ?1 + 86400 AND p.reminded_at IS NULL
                AND NOT EXISTS (SELECT 1 FROM ad_promotions n WHERE n.ad_id = p.ad_id AND n.starts_at >= p.ends_at)
@@ -226,6 +228,7 @@ pub fn take_ending_soon(tx: &Transaction<'_>, now: i64) -> rusqlite::Result<Vec<
                     email: r.get(4)?,
                     name: r.get(5)?,
                     ends_at: r.get(6)?,
+                    lang: crate::domain::users::lang_column(r, 7)?,
                 },
             ))
         })?
@@ -243,19 +246,19 @@ pub fn sweep(
     public_url: &str,
     now: i64,
 ) -> rusqlite::Result<(usize, usize)> {
-    let lang = crate::i18n::Lang::STORED;
     let base = public_url.trim_end_matches('/');
     crate::db::write_tx(conn, |tx| {
         let moved = advance(tx, now)?;
         let ending = take_ending_soon(tx, now)?;
         for e in &ending {
+            let lang = e.lang;
             let body = lang.tf(
                 "promote.reminder_body",
                 &[
                     ("name", &e.name),
                     ("title", &e.title),
                     ("until", &lang.date(e.ends_at)),
-                    ("link", &format!("{base}/ad/{}/promote", e.ad)),
+                    ("link", &format!("{base}{}", lang.href(&format!("/ad/{}/promote", e.ad)))),
                 ],
             );
             crate::domain::mail::enqueue(

@@ -74,3 +74,29 @@ pub fn seller(conn: &Connection, id: UserId, now: i64) -> rusqlite::Result<Optio
         .optional()?
         .flatten())
 }
+
+/// A user's language: the one text written while they are away (mail, system messages in
+/// their chats) is in. Russian for an unknown or deleted user.
+pub fn lang_of(conn: &Connection, id: UserId) -> rusqlite::Result<crate::i18n::Lang> {
+    let code: Option<String> =
+        conn.query_row("SELECT lang FROM users WHERE id = ?1", [id], |r| r.get(0)).optional()?;
+    Ok(code.as_deref().and_then(crate::i18n::Lang::parse).unwrap_or_default())
+}
+
+/// A `users.lang` column of a row, as a language (Russian for anything unknown).
+pub fn lang_column(r: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<crate::i18n::Lang> {
+    let code: String = r.get(at)?;
+    Ok(crate::i18n::Lang::parse(&code).unwrap_or_default())
+}
+
+/// Stores the language a signed-in user chose (`POST /prefs`).
+pub fn set_lang(
+    conn: &mut Connection,
+    id: UserId,
+    lang: crate::i18n::Lang,
+) -> rusqlite::Result<()> {
+    crate::db::write_tx(conn, |tx| {
+        tx.execute("UPDATE users SET lang = ?2 WHERE id = ?1", (id, lang.code()))?;
+        Ok(())
+    })
+}

@@ -1,6 +1,10 @@
 //! The message catalog: every UI string by language. Russian is the reference; Kazakh, Uzbek and
 //! English hold every key of it too (the tests below check), and a key one of them lacked would
-//! fall back to Russian. Also number, price and date formatting per language.
+//! fall back to Russian. Also number, price and date formatting per language, and where each
+//! language's URLs live (`url`). Text written while its reader is away (mail, system messages
+//! in chats) is in the reader's stored language (`users.lang`).
+
+pub mod url;
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -23,10 +27,6 @@ pub enum Lang {
 }
 
 impl Lang {
-    /// The language of text written while its reader is away (system messages in chats,
-    /// mail): users keep no language of their own, so it is the site's default.
-    pub const STORED: Lang = Lang::Ru;
-
     /// Every language, in menu order.
     pub const ALL: [Lang; 4] = [Lang::Ru, Lang::Kk, Lang::Uz, Lang::En];
 

@@ -7,6 +7,7 @@ use crate::domain::ids::AdId;
 use crate::i18n::Lang;
 use crate::views::assets::url;
 use crate::views::layout;
+use crate::views::text::{Href, LoginLink};
 
 /// The kind's label ("Аренда", "Продажа"…).
 pub fn kind_label(lang: Lang, kind: Kind) -> &'static str {
@@ -43,7 +44,9 @@ pub fn viewer<'a>(
     favorites: Option<&'a std::collections::HashSet<AdId>>,
 ) -> Option<Viewer<'a>> {
     match (&ctx.user, favorites) {
-        (Some(_), Some(favorites)) => Some(Viewer { csrf: &ctx.csrf, favorites, back: &ctx.path }),
+        (Some(_), Some(favorites)) => {
+            Some(Viewer { csrf: &ctx.csrf, favorites, back: ctx.here().into() })
+        }
         _ => None,
     }
 }
@@ -54,8 +57,8 @@ pub struct Viewer<'a> {
     pub csrf: &'a str,
     /// Favorited ad ids among those shown.
     pub favorites: &'a std::collections::HashSet<AdId>,
-    /// Where the no-JS form comes back to.
-    pub back: &'a str,
+    /// Where the no-JS form comes back to (the page's own URL, language prefix and all).
+    pub back: std::borrow::Cow<'a, str>,
 }
 
 /// Stands for the form token in blocks rendered once for every signed-in visitor: no token
@@ -139,7 +142,8 @@ pub fn fill_viewer_slots(
 }
 
 /// The heart on a card or ad page: a form for a signed-in viewer (a script sends it without a
-/// reload), a sign-in link for others (so cached pages carry nobody's token).
+/// reload), a sign-in link for others (so cached pages carry nobody's token). `ad_path` is the
+/// ad's path without a language prefix.
 pub fn favorite_button(
     lang: Lang,
     ad_id: AdId,
@@ -152,14 +156,14 @@ pub fn favorite_button(
             html! {
                 form.fav-form method="post" action=(format!("/ad/{ad_id}/favorite")) {
                     (crate::views::forms::CsrfField(v.csrf))
-                    input type="hidden" name="back" value=(v.back);
+                    input type="hidden" name="back" value=(v.back.as_ref());
                     button.fav-btn type="submit" aria-pressed=(if on { "true" } else { "false" })
                         title=(lang.t("fav.toggle")) aria-label=(lang.t("fav.toggle")) { (icon::heart()) (fav_state_labels(lang)) }
                 }
             }
         }
         None => html! {
-            a.fav-btn href=(crate::views::text::LoginLink(ad_path))
+            a.fav-btn href=(Href(lang, &LoginLink(&lang.href(ad_path)).to_string()))
                 title=(lang.t("fav.sign_in")) aria-label=(lang.t("fav.sign_in")) { (icon::heart()) (fav_state_labels(lang)) }
         },
     }
@@ -184,7 +188,7 @@ pub fn ad_card(lang: Lang, card: &AdCard, now: i64, viewer: Option<&Viewer<'_>>)
     html! {
         article.card.(plan_class.unwrap_or("")) data-ad-id=(card.id) {
             (favorite_button(lang, card.id, &card.path(), viewer))
-            a.card-link href=(card.path()) {
+            a.card-link href=(Href(lang, &card.path())) {
                 div.card-photo {
                     @if let Some(photo) = &card.photo {
                         img src=(MediaUrl(photo)) alt=(card.title) loading="lazy" width="320" height="240";
@@ -363,7 +367,7 @@ mod tests {
     #[test]
     fn viewer_slots_take_the_token_and_turn_on_only_the_viewers_hearts() {
         let none = std::collections::HashSet::new();
-        let slot = Viewer { csrf: TOKEN_SLOT, favorites: &none, back: "/" };
+        let slot = Viewer { csrf: TOKEN_SLOT, favorites: &none, back: "/".into() };
         let html: String = [1, 2, 1]
             .iter()
             .map(|id| favorite_button(Lang::Ru, AdId(*id), "/ad/x", Some(&slot)).into_string())
@@ -377,7 +381,7 @@ mod tests {
         let direct: String = [1, 2, 1]
             .iter()
             .map(|id| {
-                let v = Viewer { csrf: "tok_EN-1", favorites: &real, back: "/" };
+                let v = Viewer { csrf: "tok_EN-1", favorites: &real, back: "/".into() };
                 favorite_button(Lang::Ru, AdId(*id), "/ad/x", Some(&v)).into_string()
             })
             .collect();

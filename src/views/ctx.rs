@@ -37,7 +37,7 @@ pub struct PageCtx {
     pub user: Option<SessionUser>,
     /// Unread messages of the signed-in user.
     pub unread: u32,
-    /// The request's path and query, to come back to after a preference change.
+    /// The request's path and query, without a language prefix (see [`PageCtx::here`]).
     pub path: String,
     /// Unix seconds at the start of the request.
     pub now: i64,
@@ -45,4 +45,21 @@ pub struct PageCtx {
     pub flash: Option<&'static str>,
     /// The CSRF token every form of this page carries.
     pub csrf: String,
+    /// The site's public address without a trailing slash (absolute links: canonical,
+    /// hreflang).
+    pub site: std::sync::Arc<str>,
+}
+
+impl PageCtx {
+    /// `path` among the URLs of the page's language: `/catalog` → `/en/catalog` on an English
+    /// page, unchanged on a Russian one.
+    pub fn href(&self, path: &str) -> String {
+        self.lang.href(path)
+    }
+
+    /// This page's own path and query in its language's URL: where forms come back to (`back`)
+    /// and where signing in returns.
+    pub fn here(&self) -> String {
+        self.lang.href(&self.path)
+    }
 }

@@ -6,7 +6,7 @@ use crate::domain::geo::Country;
 use crate::i18n::Lang;
 use crate::views::assets::url;
 use crate::views::ctx::PageCtx;
-use crate::views::text::{LoginLink, Text};
+use crate::views::text::{Href, LoginLink, Text};
 
 /// What a page says about itself in `<head>`.
 #[derive(Default)]
@@ -44,9 +44,24 @@ fn login_comes_back(ctx: &PageCtx) -> bool {
     !auth_page && ctx.path != "/"
 }
 
+/// A public page's canonical URL (in its own language) and its alternates in every language,
+/// `x-default` being the Russian one at the root: absolute URLs, as search engines want them.
+/// `path` is the page's path without a language prefix.
+fn languages(ctx: &PageCtx, path: &str) -> Markup {
+    let url = |lang: Lang| format!("{}{}", ctx.site, lang.href(path));
+    html! {
+        link rel="canonical" href=(Text(&url(ctx.lang)));
+        @for l in Lang::ALL {
+            link rel="alternate" hreflang=(l.code()) href=(Text(&url(l)));
+        }
+        link rel="alternate" hreflang="x-default" href=(Text(&url(Lang::Ru)));
+    }
+}
+
 /// Wraps a page body in the site's frame.
 pub fn page(ctx: &PageCtx, head: Head<'_>, body: Markup) -> Markup {
     let t = |k| Text(ctx.lang.t(k));
+    let here = ctx.here();
     html! {
         (DOCTYPE)
         html lang=(ctx.lang.code()) data-theme=(ctx.theme.code()) {
@@ -55,7 +70,7 @@ pub fn page(ctx: &PageCtx, head: Head<'_>, body: Markup) -> Markup {
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { (Text(head.title)) " — Uzmat" }
                 @if let Some(d) = head.description { meta name="description" content=(Text(d)); }
-                @if let Some(c) = head.canonical { link rel="canonical" href=(Text(c)); }
+                @if let Some(c) = head.canonical { (languages(ctx, c)) }
                 meta name="color-scheme" content="dark light";
                 link rel="icon" href=(url("favicon.svg")) type="image/svg+xml";
                 link rel="stylesheet" href=(url("app.css"));
@@ -67,7 +82,7 @@ pub fn page(ctx: &PageCtx, head: Head<'_>, body: Markup) -> Markup {
             body {
                 header.site-header {
                     div.wrap.header-row {
-                        a.logo href="/" aria-label="Uzmat" {
+                        a.logo href=(Href(ctx.lang, "/")) aria-label="Uzmat" {
                             img src=(url("logo.svg")) alt="" width="32" height="32";
                             span { "Uzmat" }
                         }
@@ -77,14 +92,14 @@ pub fn page(ctx: &PageCtx, head: Head<'_>, body: Markup) -> Markup {
                         label.menu-btn for="menu-toggle" aria-hidden="true" title=(t("header.menu_button")) { span.burger {} }
                         div.header-menu #site-menu {
                             nav.main-nav aria-label=(t("nav.label")) {
-                                a href="/catalog" aria-current=[(head.nav == Some("catalog")).then_some("page")] { (t("nav.ads")) }
-                                a href="/parts" aria-current=[(head.nav == Some("parts")).then_some("page")] { (t("nav.parts")) }
-                                a href="/repair" aria-current=[(head.nav == Some("repair")).then_some("page")] { (t("nav.repair")) }
-                                a href="/logistics" aria-current=[(head.nav == Some("logistics")).then_some("page")] { (t("nav.logistics")) }
+                                a href=(Href(ctx.lang, "/catalog")) aria-current=[(head.nav == Some("catalog")).then_some("page")] { (t("nav.ads")) }
+                                a href=(Href(ctx.lang, "/parts")) aria-current=[(head.nav == Some("parts")).then_some("page")] { (t("nav.parts")) }
+                                a href=(Href(ctx.lang, "/repair")) aria-current=[(head.nav == Some("repair")).then_some("page")] { (t("nav.repair")) }
+                                a href=(Href(ctx.lang, "/logistics")) aria-current=[(head.nav == Some("logistics")).then_some("page")] { (t("nav.logistics")) }
                             }
                             div.header-tools {
                                 form.country-form method="post" action="/prefs" {
-                                    input type="hidden" name="back" value=(Text(&ctx.path));
+                                    input type="hidden" name="back" value=(here);
                                     (crate::views::forms::csrf(ctx))
                                     label.visually-hidden for="country-select" { (t("header.country")) }
                                     select #country-select name="country" data-autosubmit {
@@ -96,14 +111,14 @@ pub fn page(ctx: &PageCtx, head: Head<'_>, body: Markup) -> Markup {
                                     noscript { button.btn.btn-small type="submit" { (t("header.apply")) } }
                                 }
                                 form method="post" action="/prefs" {
-                                    input type="hidden" name="back" value=(Text(&ctx.path));
+                                    input type="hidden" name="back" value=(here);
                                     (crate::views::forms::csrf(ctx))
                                     button.icon-btn #theme-toggle type="submit" name="theme" value="toggle" title=(t("header.theme")) aria-label=(t("header.theme")) {
                                         span.theme-icon aria-hidden="true" {}
                                     }
                                 }
-                                form.lang-form method="post" action="/prefs" {
-                                    input type="hidden" name="back" value=(Text(&ctx.path));
+                                form.lang-form method="post" action="/prefs" role="group" aria-label=(t("header.language")) {
+                                    input type="hidden" name="back" value=(here);
                                     (crate::views::forms::csrf(ctx))
                                     @for l in Lang::ALL {
                                         button.lang-btn type="submit" name="lang" value=(l.code()) aria-pressed=(if l == ctx.lang { "true" } else { "false" }) title=(Text(l.name())) { (l.code().to_uppercase()) }
@@ -111,18 +126,18 @@ pub fn page(ctx: &PageCtx, head: Head<'_>, body: Markup) -> Markup {
                                 }
                                 @if ctx.user.is_none() {
                                     @if login_comes_back(ctx) {
-                                        a.btn.btn-small.btn-ghost #login-link href=(LoginLink(&ctx.path)) { (t("header.login")) }
+                                        a.btn.btn-small.btn-ghost #login-link href=(Href(ctx.lang, &LoginLink(&here).to_string())) { (t("header.login")) }
                                     } @else {
-                                        a.btn.btn-small.btn-ghost #login-link href="/login" { (t("header.login")) }
+                                        a.btn.btn-small.btn-ghost #login-link href=(Href(ctx.lang, "/login")) { (t("header.login")) }
                                     }
-                                    a.btn.btn-small #signup-link href="/signup" { (t("header.signup")) }
+                                    a.btn.btn-small #signup-link href=(Href(ctx.lang, "/signup")) { (t("header.signup")) }
                                 }
                             }
                         }
                         div.header-quick {
-                            a.btn.btn-small #post-ad-link href="/ads/new" aria-label=(t("header.post_ad")) { "+ " span.post-label { (t("header.post_ad")) } }
+                            a.btn.btn-small #post-ad-link href=(Href(ctx.lang, "/ads/new")) aria-label=(t("header.post_ad")) { "+ " span.post-label { (t("header.post_ad")) } }
                             @if let Some(user) = &ctx.user {
-                                a.chats-link #chats-link href="/chats" title=(t("menu.chats")) {
+                                a.chats-link #chats-link href=(Href(ctx.lang, "/chats")) title=(t("menu.chats")) {
                                     (crate::views::components::icon::chat())
                                     span.visually-hidden { (t("menu.chats")) }
                                     // always there (hidden at zero) so the live socket can set it
@@ -138,15 +153,15 @@ pub fn page(ctx: &PageCtx, head: Head<'_>, body: Markup) -> Markup {
                                         span.user-name { (Text(&user.name)) }
                                     }
                                     div.menu {
-                                        a href="/chats" { (t("menu.chats")) }
-                                        a href="/my/ads" { (t("menu.my_ads")) }
-                                        a href="/favorites" { (t("menu.favorites")) }
-                                        a href="/account" { (t("menu.account")) }
-                                        a href="/account/payments" { (t("menu.payments")) }
-                                        a href="/badge" { (t("menu.badge")) }
-                                        a href=(format!("/seller/{}", user.id)) { (t("menu.public_page")) }
-                                        a href="/account/password" { (t("menu.password")) }
-                                        @if user.is_staff { a href="/admin" { (t("menu.admin")) } }
+                                        a href=(Href(ctx.lang, "/chats")) { (t("menu.chats")) }
+                                        a href=(Href(ctx.lang, "/my/ads")) { (t("menu.my_ads")) }
+                                        a href=(Href(ctx.lang, "/favorites")) { (t("menu.favorites")) }
+                                        a href=(Href(ctx.lang, "/account")) { (t("menu.account")) }
+                                        a href=(Href(ctx.lang, "/account/payments")) { (t("menu.payments")) }
+                                        a href=(Href(ctx.lang, "/badge")) { (t("menu.badge")) }
+                                        a href=(ctx.href(&format!("/seller/{}", user.id))) { (t("menu.public_page")) }
+                                        a href=(Href(ctx.lang, "/account/password")) { (t("menu.password")) }
+                                        @if user.is_staff { a href=(Href(ctx.lang, "/admin")) { (t("menu.admin")) } }
                                         form method="post" action="/logout" {
                                             (crate::views::forms::csrf(ctx))
                                             button.linkish #logout type="submit" { (t("menu.logout")) }
@@ -178,12 +193,12 @@ pub fn page(ctx: &PageCtx, head: Head<'_>, body: Markup) -> Markup {
                             p.muted { (t("footer.tagline")) }
                         }
                         nav aria-label=(t("footer.nav")) {
-                            a href="/about" { (t("page.about.title")) }
-                            a href="/help" { (t("page.help.title")) }
-                            a href="/rules" { (t("page.rules.title")) }
-                            a href="/safety" { (t("page.safety.title")) }
-                            a href="/privacy" { (t("page.privacy.title")) }
-                            a href="/terms" { (t("page.terms.title")) }
+                            a href=(Href(ctx.lang, "/about")) { (t("page.about.title")) }
+                            a href=(Href(ctx.lang, "/help")) { (t("page.help.title")) }
+                            a href=(Href(ctx.lang, "/rules")) { (t("page.rules.title")) }
+                            a href=(Href(ctx.lang, "/safety")) { (t("page.safety.title")) }
+                            a href=(Href(ctx.lang, "/privacy")) { (t("page.privacy.title")) }
+                            a href=(Href(ctx.lang, "/terms")) { (t("page.terms.title")) }
                         }
                     }
                 }

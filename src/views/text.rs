@@ -38,6 +38,21 @@ impl std::fmt::Display for LoginLink<'_> {
     }
 }
 
+/// A site path among a language's URLs (`/catalog` → `/en/catalog`, see
+/// [`Lang::href`](crate::i18n::Lang::href)), escaped when spliced into a page.
+#[derive(Debug, Clone, Copy)]
+pub struct Href<'a>(pub crate::i18n::Lang, pub &'a str);
+
+impl Render for Href<'_> {
+    fn render_to(&self, buffer: &mut String) {
+        buffer.push_str(self.0.prefix());
+        if !self.1.starts_with('/') {
+            buffer.push('/');
+        }
+        escape_into(self.1, buffer);
+    }
+}
+
 /// Appends `s` to `out` with `&`, `<`, `>` and `"` escaped.
 pub fn escape_into(s: &str, out: &mut String) {
     let bytes = s.as_bytes();
@@ -148,6 +163,15 @@ mod tests {
         assert_eq!(link(path), format!(r#"<a href="/login?{expected}"></a>"#));
         // the redirect to sign in uses the same URL
         assert_eq!(LoginLink(path).to_string(), format!("/login?{expected}"));
+    }
+
+    #[test]
+    fn hrefs_carry_the_language_and_escape() {
+        use crate::i18n::Lang;
+        let link = |lang, path| html! { a href=(Href(lang, path)) {} }.into_string();
+        assert_eq!(link(Lang::Kk, "/?a=1&b=2"), r#"<a href="/kk/?a=1&amp;b=2"></a>"#);
+        assert_eq!(link(Lang::Ru, "/catalog"), r#"<a href="/catalog"></a>"#);
+        assert_eq!(link(Lang::En, "/"), r#"<a href="/en/"></a>"#);
     }
 
     #[test]

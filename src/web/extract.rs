@@ -22,21 +22,11 @@ pub use crate::views::ctx::{PageCtx, Theme};
 pub const SESSION_COOKIE: &str = super::cookies::SESSION;
 
 impl PageCtx {
-    /// Language and theme from the headers only: used for error pages.
-    pub fn from_headers(parts: &Parts) -> Self {
+    /// Language, theme and form token from the request head only (no session): used for
+    /// error pages, and as the start of every page's context.
+    pub fn from_headers(parts: &Parts, state: &AppState) -> Self {
         let jar = RequestCookies::of(parts);
-        let lang = jar
-            .lang
-            .as_deref()
-            .and_then(Lang::parse)
-            .or_else(|| {
-                parts
-                    .headers
-                    .get(header::ACCEPT_LANGUAGE)
-                    .and_then(|v| v.to_str().ok())
-                    .and_then(Lang::from_accept_language)
-            })
-            .unwrap_or_default();
+        let lang = request_lang(parts, &jar);
         let theme = match jar.theme.as_deref() {
             Some("light") => Theme::Light,
             _ => Theme::Dark,
@@ -50,6 +40,9 @@ impl PageCtx {
             .as_deref()
             .filter(|k| k.starts_with("flash.") || k.starts_with("chat."))
             .and_then(|k| lang.lookup(k));
+        let csrf = super::csrf::binding(parts)
+            .map(|b| super::csrf::token(&state.key, &b))
+            .unwrap_or_default();
         Self {
             lang,
             theme,
@@ -59,24 +52,41 @@ impl PageCtx {
             path,
             now: crate::db::now(),
             flash,
-            csrf: String::new(),
+            csrf,
+            site: state.site_url.clone(),
         }
     }
+}
 
-    /// The context with the CSRF token of this visitor.
-    pub fn with_csrf(mut self, parts: &Parts, key: &[u8; 32]) -> Self {
-        if let Some(b) = super::csrf::binding(parts) {
-            self.csrf = super::csrf::token(key, &b);
-        }
-        self
+/// The page's language: the URL's prefix (`/en/…`); else, for a robot, Russian (an
+/// unprefixed URL is the Russian page for search engines, whatever they send); else the
+/// visitor's choice (the `lang` cookie), else `Accept-Language`, else Russian.
+fn request_lang(parts: &Parts, jar: &RequestCookies) -> Lang {
+    if let Some(super::languages::UrlLang(lang)) = parts.extensions.get() {
+        return *lang;
     }
+    let ua = parts.headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok());
+    if crate::jobs::is_bot(ua) {
+        return Lang::Ru;
+    }
+    jar.lang
+        .as_deref()
+        .and_then(Lang::parse)
+        .or_else(|| {
+            parts
+                .headers
+                .get(header::ACCEPT_LANGUAGE)
+                .and_then(|v| v.to_str().ok())
+                .and_then(Lang::from_accept_language)
+        })
+        .unwrap_or_default()
 }
 
 impl FromRequestParts<AppState> for PageCtx {
     type Rejection = Error;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Error> {
-        let mut ctx = PageCtx::from_headers(parts).with_csrf(parts, &state.key);
+        let mut ctx = PageCtx::from_headers(parts, state);
         let Some(sid) = RequestCookies::of(parts).session.clone() else { return Ok(ctx) };
         if sid.len() > 128 {
             return Ok(ctx);
@@ -275,7 +285,7 @@ impl FromRequestParts<AppState> for RequireUser {
         match ctx.user.clone() {
             Some(user) => Ok(RequireUser(ctx, user)),
             None if parts.method == axum::http::Method::GET => {
-                let login = crate::views::text::LoginLink(&ctx.path).to_string();
+                let login = crate::views::text::LoginLink(&ctx.here()).to_string();
                 Err(axum::response::Redirect::to(&login).into_response())
             }
             None => Err(Error::Forbidden.into_response()),

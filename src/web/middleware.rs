@@ -117,6 +117,8 @@ pub async fn error_pages(State(state): State<AppState>, req: Request, next: Next
     // whose values share the request's buffer
     let languages: Vec<HeaderValue> =
         req.headers().get_all(header::ACCEPT_LANGUAGE).iter().cloned().collect();
+    let user_agent = req.headers().get(header::USER_AGENT).cloned();
+    let url_lang = req.extensions().get::<super::languages::UrlLang>().copied();
     let uri = req.uri().clone();
     let issued = req.extensions().get::<super::csrf::IssuedAnon>().cloned();
     let request_id = req.extensions().get::<RequestId>().copied();
@@ -141,16 +143,22 @@ pub async fn error_pages(State(state): State<AppState>, req: Request, next: Next
         for v in languages {
             h.append(header::ACCEPT_LANGUAGE, v);
         }
+        if let Some(ua) = user_agent {
+            h.insert(header::USER_AGENT, ua);
+        }
     }
     let (mut parts, ()) = match builder.body(()) {
         Ok(r) => r.into_parts(),
         Err(_) => return resp,
     };
     parts.extensions.insert(jar);
+    if let Some(l) = url_lang {
+        parts.extensions.insert(l);
+    }
     if let Some(a) = issued {
         parts.extensions.insert(a);
     }
-    let ctx = PageCtx::from_headers(&parts).with_csrf(&parts, &state.key);
+    let ctx = PageCtx::from_headers(&parts, &state);
     let message = match resp.extensions().get::<ErrorPage>() {
         // a message is a catalog key (shown translated) or text already in the visitor's terms
         Some(page) => page.message.as_deref().map(|m| ctx.lang.lookup(m).unwrap_or(m).to_owned()),

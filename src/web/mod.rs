@@ -8,6 +8,7 @@ pub mod extract;
 pub mod flash;
 pub mod handlers;
 pub mod input;
+pub mod languages;
 pub mod live;
 mod middleware;
 pub mod multipart;
@@ -79,6 +80,9 @@ pub struct Shared {
     pub click: Option<crate::domain::payments::click::Credentials>,
     /// Whether the database answers (for `/healthz`).
     pub health: Health,
+    /// `server.public_url` without its trailing slash: pages' absolute links (canonical,
+    /// hreflang) start with it.
+    pub site_url: Arc<str>,
 }
 
 /// Whether the database answers, asked at most once a second: `/healthz` stays the plaintext
@@ -216,7 +220,7 @@ impl AppState {
     }
 }
 
-/// Every route of the site.
+/// Every route of the site (behind [`languages::app`]'s edge, which strips language prefixes).
 pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/", get(handlers::home::show))
@@ -271,6 +275,7 @@ pub fn router(state: AppState) -> Router {
         .route("/freight/{id}/delete", post(handlers::freight::delete))
         .route("/my/ads", get(handlers::ad_manage::my_ads))
         .route("/sitemap.xml", get(handlers::seo::sitemap))
+        .route("/sitemaps/{file}", get(handlers::seo::sitemap_part))
         .route("/robots.txt", get(handlers::seo::robots))
         .route("/seller/{id}", get(handlers::seller::show))
         .route("/about", get(handlers::pages::about))
@@ -358,6 +363,7 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::read_only))
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::error_pages))
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::cookies))
+        .layer(axum::middleware::from_fn(languages::redirects))
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::security_headers))
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::track))
         .with_state(state)

@@ -150,6 +150,8 @@ fn every_route_by_actor() {
         get("/privacy", all),
         get("/terms", all),
         get("/sitemap.xml", all),
+        get("/sitemaps/1.xml", all),
+        get("/sitemaps/2.xml", [404; 4]),
         get("/robots.txt", all),
         get("/healthz", all),
         get("/metrics", all),

@@ -23,7 +23,8 @@ fn redirects_to_canonical_url_and_shows_specs() {
     assert!(page.body.contains("Проверен"), "seller badge");
     assert!(page.body.contains("Показать телефон"));
     assert!(page.body.contains("Hitachi"));
-    let canonical = format!("/ad/{id}-ad-{id}");
+    // absolute, as search engines want it (the hreflang alternates beside it are too)
+    let canonical = app.url(&format!("/ad/{id}-ad-{id}"));
     assert_eq!(page.one("link[rel=canonical]").attr("href"), Some(canonical.as_str()));
     // signing in from here comes back here; from the home page it needs no way back
     let back = format!("/login?next=%2Fad%2F{id}-ad-{id}");

@@ -118,9 +118,9 @@ fn reset_verify_and_change_password() {
     let mut conn = store.conn();
     let (id, token) = sign_up(&mut conn, "reset@example.kz");
     let email = Email::parse("reset@example.kz").expect("email");
-    assert!(accounts::request_reset(&mut conn, &email, MAIL, NOW).expect("db"));
+    assert!(accounts::request_reset(&mut conn, &email, MAIL.base_url, NOW).expect("db"));
     let nobody = Email::parse("nobody@example.kz").expect("email");
-    assert!(!accounts::request_reset(&mut conn, &nobody, MAIL, NOW).expect("db"));
+    assert!(!accounts::request_reset(&mut conn, &nobody, MAIL.base_url, NOW).expect("db"));
     assert_eq!(store.count("SELECT count(*) FROM outbox"), 2, "sign-up and one reset mail");
 
     let link = tokens::issue(&conn, id, Purpose::ResetPassword, NOW, 3600).expect("token");

@@ -13,7 +13,8 @@ use crate::i18n::Lang;
 
 const HOUR: i64 = 3600;
 
-/// What a mail needs to be written for its reader: the site's address and their language.
+/// What a mail needs to be written for its reader: the site's address and their language (at
+/// sign-up, the page's: it becomes the account's language).
 #[derive(Debug, Clone, Copy)]
 pub struct MailCtx<'a> {
     /// The site's public address, without a trailing slash.
@@ -29,8 +30,8 @@ pub enum SignUpError {
     EmailTaken,
 }
 
-/// Creates the account, queues the confirmation mail and opens a session, in one commit.
-/// Returns the session token.
+/// Creates the account (in the language of `mail_ctx`), queues the confirmation mail and opens
+/// a session, in one commit. Returns the session token.
 pub fn sign_up(
     conn: &mut Connection,
     s: &Signup,
@@ -40,14 +41,15 @@ pub fn sign_up(
     session_days: u32,
 ) -> rusqlite::Result<Result<String, SignUpError>> {
     write_tx(conn, |tx| {
-        let id = match repo::create(tx, &s.email, password_hash, s.account_type, &s.profile, now) {
+        let l = mail_ctx.lang;
+        let created = repo::create(tx, &s.email, password_hash, s.account_type, &s.profile, l, now);
+        let id = match created {
             Ok(id) => id,
             Err(repo::CreateError::EmailTaken) => return Ok(Err(SignUpError::EmailTaken)),
             Err(repo::CreateError::Db(e)) => return Err(e),
         };
         let token = tokens::issue(tx, id, Purpose::VerifyEmail, now, 72 * HOUR)?;
-        let link = format!("{}/verify-email/{token}", mail_ctx.base_url);
-        let l = mail_ctx.lang;
+        let link = format!("{}{}", mail_ctx.base_url, l.href(&format!("/verify-email/{token}")));
         let body = l.tf("mail.verify_body", &[("name", &s.profile.name), ("link", &link)]);
         mail::enqueue(tx, s.email.as_str(), l.t("mail.verify_subject"), &body, now)?;
         Ok(Ok(sessions::create(tx, id, now, session_days)?))
@@ -76,18 +78,19 @@ pub fn sign_out(conn: &mut Connection, token: &str) -> rusqlite::Result<()> {
     write_tx(conn, |tx| sessions::delete(tx, &secrets::hash_token(token)))
 }
 
-/// Mails a password-reset link if the address belongs to an account; says whether it did.
+/// Mails a password-reset link, in the account's language, if the address belongs to an
+/// account; says whether it did. `base_url`: the site's address without a trailing slash.
 pub fn request_reset(
     conn: &mut Connection,
     email: &Email,
-    mail_ctx: MailCtx<'_>,
+    base_url: &str,
     now: i64,
 ) -> rusqlite::Result<bool> {
     write_tx(conn, |tx| {
         let Some((id, _)) = repo::login_info(tx, email.as_str())? else { return Ok(false) };
         let token = tokens::issue(tx, id, Purpose::ResetPassword, now, HOUR)?;
-        let link = format!("{}/password/reset/{token}", mail_ctx.base_url);
-        let l = mail_ctx.lang;
+        let l = crate::domain::users::lang_of(tx, id)?;
+        let link = format!("{base_url}{}", l.href(&format!("/password/reset/{token}")));
         let body = l.tf("mail.reset_body", &[("link", &link)]);
         mail::enqueue(tx, email.as_str(), l.t("mail.reset_subject"), &body, now)?;
         Ok(true)

@@ -43,23 +43,24 @@ fn company_params(c: Option<&Company>) -> [Option<String>; 8] {
     }
 }
 
-/// Inserts a user; the e-mail's uniqueness is the database's job.
+/// Inserts a user with their language; the e-mail's uniqueness is the database's job.
 pub fn create(
     conn: &Connection,
     email: &Email,
     password_hash: &str,
     account_type: AccountType,
     p: &Profile,
+    lang: crate::i18n::Lang,
     now: i64,
 ) -> Result<UserId, CreateError> {
     let [cn, tax, dir, cp, ce, addr, legal, web] = company_params(p.company.as_ref());
     conn.execute(
         "INSERT INTO users (email, password_hash, name, account_type, phone, country, city, company_name, tax_id,
-            director, company_phone, company_email, address, legal_address, website, created_at, password_changed_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?16)",
+            director, company_phone, company_email, address, legal_address, website, created_at, password_changed_at, lang)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?16, ?17)",
         params![
             email.as_str(), password_hash, p.name, account_type.code(), p.phone, p.country.map(Country::code), p.city,
-            cn, tax, dir, cp, ce, addr, legal, web, now
+            cn, tax, dir, cp, ce, addr, legal, web, now, lang.code()
         ],
     )?;
     Ok(UserId(conn.last_insert_rowid()))

@@ -243,16 +243,22 @@ pub fn my_ads(conn: &Connection, owner: UserId, now: i64) -> rusqlite::Result<Ve
         .collect()
 }
 
-/// Active ads for the sitemap: (path, last modified), at most `limit` from `after_id`.
+/// Active ads for the sitemap: (id, slug, last modified), `limit` of them after the first
+/// `offset` in id order (a sitemap file is a slice of them).
 pub fn sitemap_ads(
     conn: &Connection,
-    after_id: i64,
+    offset: i64,
     limit: i64,
 ) -> rusqlite::Result<Vec<(i64, String, i64)>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT id, slug, updated_at FROM ads WHERE is_active = 1 AND id > ?1 ORDER BY id LIMIT ?2",
+        "SELECT id, slug, updated_at FROM ads WHERE is_active = 1 ORDER BY id LIMIT ?2 OFFSET ?1",
     )?;
-    stmt.query_map((after_id, limit), |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect()
+    stmt.query_map((offset, limit), |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect()
+}
+
+/// How many ads the sitemap lists.
+pub fn sitemap_ad_count(conn: &Connection) -> rusqlite::Result<i64> {
+    conn.prepare_cached("SELECT count(*) FROM ads WHERE is_active = 1")?.query_row([], |r| r.get(0))
 }
 
 /// Recomputes every approximate USD price from the current rates.

@@ -538,11 +538,13 @@ pub struct UnreadMail {
     pub unread: u32,
     /// The ad's title, if any.
     pub ad_title: Option<String>,
+    /// The recipient's language.
+    pub lang: crate::i18n::Lang,
 }
 
 /// Who is due a mail about unread messages (`?1` now less the wait, `?2` now less the hour).
 pub(super) const DUE_MAIL_SQL: &str =
-    "SELECT r.user_id, u.email, u.name, r.thread_id, r.unread, a.title
+    "SELECT r.user_id, u.email, u.name, r.thread_id, r.unread, a.title, u.lang
      FROM chat_reads r JOIN users u ON u.id = r.user_id
      JOIN chat_threads t ON t.id = r.thread_id LEFT JOIN ads a ON a.id = t.ad_id
      WHERE r.unread_since <= ?1 AND r.unread > 0
@@ -565,6 +567,7 @@ fn take_due_mail(tx: &Transaction<'_>, now: i64, limit: u32) -> rusqlite::Result
                     thread: r.get(3)?,
                     unread: r.get(4)?,
                     ad_title: r.get(5)?,
+                    lang: crate::domain::users::lang_column(r, 6)?,
                 },
             ))
         })?
@@ -585,11 +588,11 @@ pub fn queue_unread_mail(
     public_url: &str,
     now: i64,
 ) -> rusqlite::Result<usize> {
-    let lang = crate::i18n::Lang::STORED;
     let base = public_url.trim_end_matches('/');
     write_tx(conn, |tx| {
         let due = take_due_mail(tx, now, 500)?;
         for m in &due {
+            let lang = m.lang;
             let about = m.ad_title.as_deref().unwrap_or(lang.t("chat.support"));
             let body = lang.tf(
                 "mail.chat_body",
@@ -597,8 +600,8 @@ pub fn queue_unread_mail(
                     ("name", &m.name),
                     ("count", &m.unread.to_string()),
                     ("about", about),
-                    ("link", &format!("{base}/chats/{}", m.thread)),
-                    ("settings", &format!("{base}/account")),
+                    ("link", &format!("{base}{}", lang.href(&format!("/chats/{}", m.thread)))),
+                    ("settings", &format!("{base}{}", lang.href("/account"))),
                 ],
             );
             crate::domain::mail::enqueue(tx, &m.to, lang.t("mail.chat_subject"), &body, now)?;

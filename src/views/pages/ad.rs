@@ -13,7 +13,7 @@ use crate::views::assets::url;
 use crate::views::components::{MediaUrl, card_grid, favorite_button, icon, kind_label, viewer};
 use crate::views::ctx::PageCtx;
 use crate::views::layout::{self, Head};
-use crate::views::text::Text;
+use crate::views::text::{Href, Text};
 
 fn specs<'a>(lang: Lang, ad: &'a AdDetail) -> Vec<(&'static str, Cow<'a, str>)> {
     fn text(v: &Option<String>) -> Option<Cow<'_, str>> {
@@ -112,9 +112,9 @@ fn description_preview(description: &str) -> &str {
 }
 
 /// Open Graph tags and schema.org Product/Service data with its Offer.
-fn seo_head(ad: &AdDetail, base: &str) -> Markup {
+fn seo_head(ad: &AdDetail, lang: Lang, base: &str) -> Markup {
     let card = &ad.card;
-    let url = format!("{base}{}", card.path());
+    let url = format!("{base}{}", lang.href(&card.path()));
     let image = ad.photos.first().map(|p| format!("{base}{}", MediaUrl(&p.path)));
     let description = description_preview(&ad.description);
     let data = LdProduct {
@@ -177,10 +177,12 @@ pub fn page(
     let t = |k| Text(lang.t(k));
     let card = &ad.card;
     let path = card.path();
+    // the ad's URL in the page's language
+    let here = lang.href(&path);
     let body = html! {
         nav.breadcrumbs aria-label=(t("nav.breadcrumbs")) {
-            a href="/" { (t("nav.home")) } " / "
-            a href=(card.kind.section().path()) { (Text(kind_label(lang, card.kind))) } " / "
+            a href=(Href(lang, "/")) { (t("nav.home")) } " / "
+            a href=(Href(lang, card.kind.section().path())) { (Text(kind_label(lang, card.kind))) } " / "
             span { (Text(&card.title)) }
         }
         @if !card.is_active {
@@ -220,7 +222,8 @@ pub fn page(
                         p.phone { a.phone-number href=(format!("tel:{}", phone.replace(' ', ""))) { (Text(phone)) } }
                     } @else {
                         // the number is not in the page until asked: scrapers get a button
-                        form.phone.phone-form method="post" action=(format!("/ad/{}/phone", card.id)) {
+                        // posted in the page's language: the page that comes back (no script) is in it too
+                        form.phone.phone-form method="post" action=(Href(lang, &format!("/ad/{}/phone", card.id))) {
                             (crate::views::forms::csrf(ctx))
                             button.btn type="submit" { (icon::phone()) " " (t("ad.show_phone")) }
                         }
@@ -229,18 +232,19 @@ pub fn page(
                 @if !is_owner && card.is_active {
                     div.ad-contact {
                         @if ctx.user.is_some() {
-                            form method="post" action=(format!("/ad/{}/chat", card.id)) {
+                            // posted in the page's language: the thread it opens is shown in it
+                            form method="post" action=(Href(lang, &format!("/ad/{}/chat", card.id))) {
                                 (crate::views::forms::csrf(ctx))
                                 button.btn #write-seller type="submit" { (icon::chat()) " " (t("ad.write_seller")) }
                             }
                         } @else {
-                            a.btn #write-seller href=(crate::views::text::LoginLink(&path)) { (icon::chat()) " " (t("ad.write_seller")) }
+                            a.btn #write-seller href=(Href(lang, &crate::views::text::LoginLink(&here).to_string())) { (icon::chat()) " " (t("ad.write_seller")) }
                         }
                     }
                 }
                 @if let Some(s) = &ad.seller {
                     div.seller-card {
-                        a href=(format!("/seller/{}", s.id)) { strong { (Text(&s.name)) } }
+                        a href=(Href(lang, &format!("/seller/{}", s.id))) { strong { (Text(&s.name)) } }
                         @if s.verified { span.verified title=(t("seller.verified")) { " " (icon::verified()) " " (t("seller.verified_short")) } }
                         p.muted { (if s.is_company { t("seller.company") } else { t("seller.individual") }) }
                         p.muted { (t("seller.since")) " " (Text(&lang.month_year_since(s.created_at))) }
@@ -254,21 +258,21 @@ pub fn page(
                 div.ad-actions.fav-labelled {
                     (favorite_button(lang, card.id, &path, viewer.as_ref()))
                 }
-                (share(lang, &format!("{base}{path}"), &card.title))
+                (share(lang, &format!("{base}{here}"), &card.title))
                 @if ctx.user.is_some() && !is_owner {
-                    (crate::views::components::report_form(ctx, &format!("/ad/{}/report", card.id), &path))
+                    (crate::views::components::report_form(ctx, &format!("/ad/{}/report", card.id), &here))
                 }
                 @if is_owner {
                     div.owner-panel {
                         p.note { (t("ad.you_own")) }
-                        a.btn.btn-small.btn-ghost #edit-ad href=(format!("/ad/{}/edit", card.id)) { (t("my.edit")) }
-                        a.btn.btn-small #promote-ad href=(format!("/ad/{}/promote", card.id)) { (t("promote.link")) }
+                        a.btn.btn-small.btn-ghost #edit-ad href=(Href(lang, &format!("/ad/{}/edit", card.id))) { (t("my.edit")) }
+                        a.btn.btn-small #promote-ad href=(Href(lang, &format!("/ad/{}/promote", card.id))) { (t("promote.link")) }
                         // an ad waiting for its owner's e-mail counts as published to them: the
                         // button takes it down (as in "Мои объявления")
                         @let published = card.is_active || ad.awaiting_email;
                         form method="post" action=(format!("/ad/{}/{}", card.id, if published { "deactivate" } else { "activate" })) {
                             (crate::views::forms::csrf(ctx))
-                            input type="hidden" name="back" value=(Text(&path));
+                            input type="hidden" name="back" value=(Text(&here));
                             button.btn.btn-small.btn-ghost #toggle-active type="submit" { (if published { t("my.deactivate") } else { t("my.activate") }) }
                         }
                     }
@@ -299,7 +303,7 @@ pub fn page(
     layout::page(
         ctx,
         Head {
-            extra: Some(seo_head(ad, base)),
+            extra: Some(seo_head(ad, lang, base)),
             title: &card.title,
             description: Some(description_preview(&ad.description)),
             canonical: Some(&path),

@@ -219,7 +219,7 @@ fn text_action(
                 input type="hidden" name="back" value="/admin/reports";
             } @else {
                 // back to the page the form is on (a user's page, a search)
-                input type="hidden" name="back" value=(Text(&ctx.path));
+                input type="hidden" name="back" value=(Text(&ctx.here()));
             }
             input type="text" name="text" required minlength="3" maxlength="2000" placeholder=(l.t(placeholder)) aria-label=(l.t(placeholder));
             button.btn.btn-small.btn-danger[danger].btn-ghost[!danger] type="submit" { (l.t(button)) }
@@ -372,7 +372,7 @@ fn ads_table(ctx: &PageCtx, list: &[AdRow]) -> Markup {
                                 @if a.hidden.is_some() || a.held {
                                     form.inline-action method="post" action=(format!("/admin/ads/{}/unhide", a.id)) {
                                         (csrf(ctx))
-                                        input type="hidden" name="back" value=(Text(&ctx.path));
+                                        input type="hidden" name="back" value=(Text(&ctx.here()));
                                         button.btn.btn-small.btn-ghost type="submit" { (l.t("admin.unhide")) }
                                     }
                                 } @else {
@@ -380,7 +380,7 @@ fn ads_table(ctx: &PageCtx, list: &[AdRow]) -> Markup {
                                 }
                                 form.inline-action method="post" action=(format!("/admin/ads/{}/plan", a.id)) {
                                     (csrf(ctx))
-                                    input type="hidden" name="back" value=(Text(&ctx.path));
+                                    input type="hidden" name="back" value=(Text(&ctx.here()));
                                     select name="plan" aria-label=(l.t("payment.plan")) {
                                         option value="gold" { "GOLD" } option value="premium" { "PREMIUM" } option value="vip" { "VIP" }
                                     }

@@ -7,6 +7,7 @@ use crate::domain::geo::Country;
 use crate::views::ctx::PageCtx;
 use crate::views::forms::{FormState, csrf, field, general_error};
 use crate::views::layout::{self, Head};
+use crate::views::text::Href;
 
 fn frame(ctx: &PageCtx, title: &str, body: Markup) -> Markup {
     layout::page(ctx, Head { title, ..Head::default() }, html! { section.auth-card { (body) } })
@@ -58,11 +59,11 @@ pub fn signup(ctx: &PageCtx, form: &FormState, account_type: AccountType, next: 
         html! {
             h1 { (l.t("auth.signup_title")) }
             nav.tabs aria-label=(l.t("form.account_type")) {
-                a href="/signup" aria-current=[(!company).then_some("page")] { (l.t("form.individual")) }
-                a #company-tab href="/signup?type=company" aria-current=[company.then_some("page")] { (l.t("form.company")) }
+                a href=(Href(l, "/signup")) aria-current=[(!company).then_some("page")] { (l.t("form.individual")) }
+                a #company-tab href=(Href(l, "/signup?type=company")) aria-current=[company.then_some("page")] { (l.t("form.company")) }
             }
             (general_error(l, form))
-            form.form method="post" action="/signup" novalidate {
+            form.form method="post" action=(Href(l, "/signup")) novalidate {
                 (csrf(ctx))
                 input type="hidden" name="account_type" value=(account_type.code());
                 input type="hidden" name="next" value=(next);
@@ -76,7 +77,7 @@ pub fn signup(ctx: &PageCtx, form: &FormState, account_type: AccountType, next: 
                 @if company { (company_fields(ctx, form)) }
                 button.btn.btn-wide type="submit" { (l.t("auth.signup_button")) }
             }
-            p.muted { (l.t("auth.have_account")) " " a href="/login" { (l.t("auth.login_title")) } }
+            p.muted { (l.t("auth.have_account")) " " a href=(Href(l, "/login")) { (l.t("auth.login_title")) } }
         },
     )
 }
@@ -90,15 +91,15 @@ pub fn login(ctx: &PageCtx, form: &FormState, next: &str) -> Markup {
         html! {
             h1 { (l.t("auth.login_title")) }
             (general_error(l, form))
-            form.form method="post" action="/login" {
+            form.form method="post" action=(Href(l, "/login")) {
                 (csrf(ctx))
                 input type="hidden" name="next" value=(next);
                 (field(l, form, "email", "form.email", "email", "username", true))
                 (field(l, form, "password", "form.password", "password", "current-password", true))
                 button.btn.btn-wide type="submit" { (l.t("auth.login_button")) }
             }
-            p { a href="/password/forgot" { (l.t("auth.forgot_link")) } }
-            p.muted { (l.t("auth.no_account")) " " a href="/signup" { (l.t("auth.signup_title")) } }
+            p { a href=(Href(l, "/password/forgot")) { (l.t("auth.forgot_link")) } }
+            p.muted { (l.t("auth.no_account")) " " a href=(Href(l, "/signup")) { (l.t("auth.signup_title")) } }
         },
     )
 }
@@ -116,7 +117,7 @@ pub fn forgot(ctx: &PageCtx, form: &FormState, sent: bool) -> Markup {
             } @else {
                 p.muted { (l.t("auth.forgot_text")) }
                 (general_error(l, form))
-                form.form method="post" action="/password/forgot" {
+                form.form method="post" action=(Href(l, "/password/forgot")) {
                     (csrf(ctx))
                     (field(l, form, "email", "form.email", "email", "email", true))
                     button.btn.btn-wide type="submit" { (l.t("auth.forgot_button")) }
@@ -135,7 +136,7 @@ pub fn reset(ctx: &PageCtx, form: &FormState, token: &str) -> Markup {
         html! {
             h1 { (l.t("auth.reset_title")) }
             (general_error(l, form))
-            form.form method="post" action=(format!("/password/reset/{token}")) {
+            form.form method="post" action=(Href(l, &format!("/password/reset/{token}"))) {
                 (csrf(ctx))
                 (field(l, form, "password", "form.new_password", "password", "new-password", true))
                 p.hint { (l.t("form.password_hint")) }

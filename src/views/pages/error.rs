@@ -4,6 +4,7 @@ use maud::{Markup, html};
 
 use crate::views::ctx::PageCtx;
 use crate::views::layout::{self, Head};
+use crate::views::text::Href;
 
 /// Renders an error page; `message` is shown for 400s, 403s and 503s, `request_id` (for 500s) so the visitor
 /// can quote it.
@@ -27,7 +28,7 @@ pub fn page(ctx: &PageCtx, status: u16, message: Option<&str>, request_id: Optio
             @if let Some(id) = request_id {
                 p.request-id { (t("error.request_id")) " " code #request-id { (id) } }
             }
-            p { a.btn href="/" { (t("error.home")) } " " a.btn.btn-ghost href="/catalog" { (t("home.all_ads")) } }
+            p { a.btn href=(Href(ctx.lang, "/")) { (t("error.home")) } " " a.btn.btn-ghost href=(Href(ctx.lang, "/catalog")) { (t("home.all_ads")) } }
         }
     };
     layout::page(ctx, Head { title, ..Head::default() }, body)

@@ -12,6 +12,7 @@ use crate::views::components::{icon, pagination};
 use crate::views::ctx::PageCtx;
 use crate::views::forms::{FormState, csrf, field, general_error};
 use crate::views::layout::{self, Head};
+use crate::views::text::Href;
 
 fn kind_label(l: Lang, k: FreightKind) -> &'static str {
     match k {
@@ -62,7 +63,7 @@ fn ship_day(l: Lang, iso: &str) -> String {
 fn card(l: Lang, f: &Freight) -> Markup {
     html! {
         article.card.freight-card data-freight-id=(f.id) {
-            a.card-link href=(format!("/freight/{}", f.id)) {
+            a.card-link href=(Href(l, &format!("/freight/{}", f.id))) {
                 div.card-body {
                     span.freight-kind { (kind_label(l, f.kind)) }
                     h3.card-title { (f.title) }
@@ -86,15 +87,15 @@ fn country_options(l: Lang, selected: Option<Country>) -> Markup {
 pub fn list(ctx: &PageCtx, f: &FreightFilter, rows: &[Freight], total: i64) -> Markup {
     let l = ctx.lang;
     let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
-    let href = |n: i64| format!("/logistics?{}", f.to_query(n));
+    let href = |n: i64| l.href(&format!("/logistics?{}", f.to_query(n)));
     let body = html! {
         div.listing-head {
             h1 { (l.t("freight.title")) }
             p.result-count #result-count { (l.plural("count.ads", total)) }
-            a.btn.btn-small href="/logistics/new" { "+ " (l.t("freight.post")) }
+            a.btn.btn-small href=(Href(l, "/logistics/new")) { "+ " (l.t("freight.post")) }
         }
         div.listing {
-            form.filters method="get" action="/logistics" aria-label=(l.t("filter.label")) {
+            form.filters method="get" action=(Href(l, "/logistics")) aria-label=(l.t("filter.label")) {
                 label for="l-kind" { (l.t("filter.kind")) }
                 select #l-kind name="kind" {
                     option value="" { (l.t("filter.any")) }
@@ -112,7 +113,7 @@ pub fn list(ctx: &PageCtx, f: &FreightFilter, rows: &[Freight], total: i64) -> M
                 input #l-date-to type="date" name="date_to" value=(f.date_to.as_deref().unwrap_or(""));
                 div.filter-actions {
                     button.btn type="submit" { (l.t("filter.apply")) }
-                    a.btn.btn-ghost href="/logistics" { (l.t("filter.reset")) }
+                    a.btn.btn-ghost href=(Href(l, "/logistics")) { (l.t("filter.reset")) }
                 }
             }
             div.results {
@@ -138,7 +139,7 @@ pub fn list(ctx: &PageCtx, f: &FreightFilter, rows: &[Freight], total: i64) -> M
 pub fn show(ctx: &PageCtx, f: &Freight, is_owner: bool) -> Markup {
     let l = ctx.lang;
     let body = html! {
-        nav.breadcrumbs { a href="/logistics" { (l.t("freight.title")) } " / " span { (f.title) } }
+        nav.breadcrumbs { a href=(Href(l, "/logistics")) { (l.t("freight.title")) } " / " span { (f.title) } }
         div.ad-layout {
             section.ad-specs {
                 span.freight-kind { (kind_label(l, f.kind)) }

@@ -8,6 +8,7 @@ use crate::i18n::Lang;
 use crate::views::components::{Viewer, card_grid, icon};
 use crate::views::ctx::PageCtx;
 use crate::views::layout::{self, Head};
+use crate::views::text::Href;
 
 /// Renders the home page around its blocks (see [`blocks`]).
 pub fn page(ctx: &PageCtx, place: &Place, blocks: Markup) -> Markup {
@@ -44,18 +45,18 @@ pub fn blocks(
         section.hero {
             h1 { (t("home.title")) }
             p.muted { (t("home.subtitle")) }
-            form.search-form method="get" action="/search" role="search" {
+            form.search-form method="get" action=(Href(lang, "/search")) role="search" {
                 label.visually-hidden for="home-q" { (t("search.label")) }
                 input #home-q type="search" name="q" maxlength="200" placeholder=(t("search.placeholder"));
                 button.btn type="submit" { (t("search.button")) }
             }
             div.chips {
                 @for chip in HOME_CHIPS {
-                    a.chip href=(format!("/catalog?{}", serde_urlencoded::to_string([("q", chip)]).unwrap_or_default())) { (chip) }
+                    a.chip href=(Href(lang, &format!("/catalog?{}", serde_urlencoded::to_string([("q", chip)]).unwrap_or_default()))) { (chip) }
                 }
             }
             @if let Some(country) = place.country {
-                form.city-form method="get" action="/" {
+                form.city-form method="get" action=(Href(lang, "/")) {
                     input type="hidden" name="country" value=(country.code());
                     label for="home-city" { (t("filter.city")) }
                     select #home-city name="city" data-autosubmit {
@@ -81,7 +82,7 @@ pub fn blocks(
         section.block #fresh {
             div.block-head {
                 h2 { (t("home.fresh")) }
-                a href="/catalog" { (t("home.all_ads")) " →" }
+                a href=(Href(lang, "/catalog")) { (t("home.all_ads")) " →" }
             }
             (card_grid(lang, &home.fresh, now, "home.empty", viewer))
         }

@@ -10,7 +10,7 @@ use crate::i18n::Lang;
 use crate::views::components::{card_grid, kind_label, pagination, viewer};
 use crate::views::ctx::PageCtx;
 use crate::views::layout::{self, Head};
-use crate::views::text::Text;
+use crate::views::text::{Href, Text};
 
 /// Every currency a price range may be given in, in the order of the menu.
 const CURRENCIES: [Currency; 5] =
@@ -24,10 +24,14 @@ fn title_key(section: Section) -> &'static str {
     }
 }
 
-/// The URL of the same listing with another page number.
-fn page_href(section: Section, f: &Filter, page: i64) -> String {
+/// The URL of the same listing with another page number, in the page's language.
+fn page_href(lang: Lang, section: Section, f: &Filter, page: i64) -> String {
     let qs = f.to_query(page);
-    if qs.is_empty() { section.path().to_owned() } else { format!("{}?{qs}", section.path()) }
+    if qs.is_empty() {
+        lang.href(section.path())
+    } else {
+        lang.href(&format!("{}?{qs}", section.path()))
+    }
 }
 
 /// How many filters besides the text are set: shown on a phone's folded "Фильтры" button.
@@ -65,7 +69,7 @@ pub fn section_tabs(
     html! {
         nav.section-tabs #section-tabs aria-label=(lang.t("search.sections")) {
             @for (s, n) in counts {
-                a.section-tab href=(page_href(*s, &search::in_section(f, *s), 1)) data-section=(s.code())
+                a.section-tab href=(page_href(lang, *s, &search::in_section(f, *s), 1)) data-section=(s.code())
                     aria-current=[(current == Some(*s)).then_some("page")] {
                     (lang.t(tab_key(*s))) " " span.tab-count { (n) }
                 }
@@ -83,7 +87,7 @@ pub fn search_notes(lang: Lang, path: &str, f: &Filter, corrected: Option<&str>)
         @if let Some(better) = corrected {
             p.note.did-you-mean #did-you-mean {
                 (lang.t("search.did_you_mean")) " "
-                a href=(format!("{path}?{}", Filter { text: Some(better.to_owned()), ..f.clone() }.to_query(1))) { strong { (better) } }
+                a href=(Href(lang, &format!("{path}?{}", Filter { text: Some(better.to_owned()), ..f.clone() }.to_query(1)))) { strong { (better) } }
             }
             p.note #corrected-note {
                 (Text(&lang.tf("search.showing_corrected", &[("asked", text), ("shown", better)])))
@@ -116,12 +120,12 @@ pub fn page(
         @if section == Section::Parts {
             div.chips {
                 @for chip in PARTS_CHIPS {
-                    a.chip href=(format!("/parts?{}", serde_urlencoded::to_string([("q", chip)]).unwrap_or_default())) { (chip) }
+                    a.chip href=(Href(lang, &format!("/parts?{}", serde_urlencoded::to_string([("q", chip)]).unwrap_or_default()))) { (chip) }
                 }
             }
         }
         div.listing {
-            form.filters method="get" action=(section.path()) aria-label=(t("filter.label")) {
+            form.filters method="get" action=(Href(lang, section.path())) aria-label=(t("filter.label")) {
                 label for="f-q" { (t("search.label")) }
                 input #f-q type="search" name="q" maxlength="200" value=(f.text.as_deref().unwrap_or("")) placeholder=(t("search.placeholder"));
                 // phones fold the rest behind "Фильтры" (a checkbox: no script needed), so the
@@ -200,7 +204,7 @@ pub fn page(
                 }
                 div.filter-actions {
                     button.btn type="submit" { (t("filter.apply")) }
-                    a.btn.btn-ghost href=(section.path()) { (t("filter.reset")) }
+                    a.btn.btn-ghost href=(Href(lang, section.path())) { (t("filter.reset")) }
                 }
                 }
             }
@@ -220,7 +224,7 @@ pub fn page(
                 @if !rest.is_empty() || page.promoted.is_empty() {
                     (card_grid(lang, &rest, ctx.now, "listing.empty", viewer.as_ref()))
                 }
-                (pagination(lang, page.page, page.pages, |n| page_href(section, f, n)))
+                (pagination(lang, page.page, page.pages, |n| page_href(lang, section, f, n)))
             }
         }
         (crate::views::cities::data())

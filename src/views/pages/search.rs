@@ -10,7 +10,7 @@ use crate::views::components::{card_grid, viewer};
 use crate::views::ctx::PageCtx;
 use crate::views::layout::{self, Head};
 use crate::views::pages::listing::{search_notes, section_tabs};
-use crate::views::text::Text;
+use crate::views::text::{Href, Text};
 
 /// Cards shown per section before its "all N" link.
 pub const CARDS_PER_SECTION: usize = 8;
@@ -44,7 +44,7 @@ pub fn search_page(
             }
             p.result-count #result-count { (lang.plural("count.ads", found.total())) }
         }
-        form.search-form.search-page-form method="get" action="/search" role="search" {
+        form.search-form.search-page-form method="get" action=(Href(lang, "/search")) role="search" {
             label.visually-hidden for="search-q" { (t("search.label")) }
             input #search-q type="search" name="q" maxlength="200" value=(text) placeholder=(t("search.placeholder"));
             @if f.any_country { input type="hidden" name="country" value="all"; }
@@ -59,7 +59,7 @@ pub fn search_page(
             @if page.total > 0 {
                 @let all = search::in_section(&shown, *section);
                 @let qs = all.to_query(1);
-                @let href = if qs.is_empty() { section.path().to_owned() } else { format!("{}?{qs}", section.path()) };
+                @let href = if qs.is_empty() { lang.href(section.path()) } else { lang.href(&format!("{}?{qs}", section.path())) };
                 section.block.search-section data-section=(section.code()) {
                     h2 { a href=(href) { (t(section_title(*section))) } " " span.muted { (page.total) } }
                     @let cards: Vec<_> = page.cards.iter().take(CARDS_PER_SECTION).cloned().collect();

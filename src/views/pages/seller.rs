@@ -29,11 +29,11 @@ pub fn page(
             }
             p { (lang.plural("count.ads", ads.total)) }
             @if ctx.user.as_ref().is_some_and(|u| u.id != seller.id) {
-                (crate::views::components::report_form(ctx, &format!("/users/{}/report", seller.id), &format!("/seller/{}", seller.id)))
+                (crate::views::components::report_form(ctx, &format!("/users/{}/report", seller.id), &ctx.here()))
             }
         }
         (card_grid(lang, &ads.cards, ctx.now, "seller.empty", viewer.as_ref()))
-        (pagination(lang, ads.page, ads.pages, |n| format!("/seller/{}?page={n}", seller.id)))
+        (pagination(lang, ads.page, ads.pages, |n| lang.href(&format!("/seller/{}?page={n}", seller.id))))
     };
     let canonical = format!("/seller/{}", seller.id);
     layout::page(

@@ -270,13 +270,8 @@ pub async fn forgot(
         );
     };
     let base = state.config.server.public_url.trim_end_matches('/').to_owned();
-    let lang = ctx.lang;
-    let queued = state
-        .db
-        .run(move |conn| {
-            Ok(actions::request_reset(conn, &email, MailCtx { base_url: &base, lang }, now)?)
-        })
-        .await?;
+    let queued =
+        state.db.run(move |conn| Ok(actions::request_reset(conn, &email, &base, now)?)).await?;
     if queued {
         state.jobs.submit(Job::DeliverMail).await;
     }

@@ -56,7 +56,7 @@ pub async fn show(
                 let slot = views::components::Viewer {
                     csrf: views::components::TOKEN_SLOT,
                     favorites: &none,
-                    back: &ctx.path,
+                    back: ctx.here().into(),
                 };
                 // its slots found now, once for everyone who gets it from the cache
                 let html = Arc::new(views::components::SlottedHtml::new(

@@ -1,4 +1,5 @@
-//! `POST /prefs`: theme, language and country, kept in cookies (no account needed).
+//! `POST /prefs`: theme, language and country, kept in cookies (no account needed); a
+//! signed-in user's language is stored with the account too (their mail and notices use it).
 
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, header};
@@ -7,10 +8,12 @@ use cookie::Cookie;
 use serde::Deserialize;
 
 use crate::domain::geo::Country;
-use crate::i18n::Lang;
+use crate::domain::users;
+use crate::i18n::{Lang, url};
 use crate::web::AppState;
 use crate::web::cookies;
 use crate::web::csrf::CsrfForm;
+use crate::web::error::Result;
 use crate::web::extract::PageCtx;
 use crate::web::flash::Flash;
 
@@ -49,12 +52,13 @@ pub fn safe_back(back: Option<&str>) -> &str {
     }
 }
 
-/// Stores the chosen preferences and returns to the page the form was on.
+/// Stores the chosen preferences and returns to the page the form was on; a language change
+/// returns to that page's URL in the chosen language (`/catalog` → `/en/catalog`).
 pub async fn update(
     State(state): State<AppState>,
     ctx: PageCtx,
     CsrfForm(form): CsrfForm<PrefsForm>,
-) -> Response {
+) -> Result<Response> {
     let https = state.config.server.https;
     let pref = |name: &'static str, value: &str| cookies::preference(name, value.to_owned(), https);
     let mut headers = HeaderMap::new();
@@ -67,9 +71,14 @@ pub async fn update(
         _ => {}
     }
     let mut flash = None;
-    if let Some(lang) = form.lang.as_deref().and_then(Lang::parse) {
+    let chosen = form.lang.as_deref().and_then(Lang::parse);
+    if let Some(lang) = chosen {
         set_cookie(&mut headers, &pref("lang", lang.code()), false);
         flash = Some(Flash("flash.lang_saved"));
+        if let Some(user) = &ctx.user {
+            let id = user.id;
+            state.db.run(move |conn| Ok(users::set_lang(conn, id, lang)?)).await?;
+        }
     }
     if form.country.is_some() {
         flash = Some(Flash("flash.country_saved"));
@@ -86,7 +95,11 @@ pub async fn update(
     // a country change drops a city filter carried in the return path
     let back = safe_back(form.back.as_deref());
     let back = if form.country.is_some() { back.split('?').next().unwrap_or("/") } else { back };
-    (headers, flash, Redirect::to(back)).into_response()
+    let back = match chosen {
+        Some(lang) => lang.href(&url::strip(back)),
+        None => back.to_owned(),
+    };
+    Ok((headers, flash, Redirect::to(&back)).into_response())
 }
 
 #[cfg(test)]
