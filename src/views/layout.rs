@@ -141,6 +141,8 @@ pub fn page(ctx: &PageCtx, head: Head<'_>, body: Markup) -> Markup {
                                         a href="/chats" { (t("menu.chats")) }
                                         a href="/my/ads" { (t("menu.my_ads")) }
                                         a href="/favorites" { (t("menu.favorites")) }
+                                        a href="/my/searches" { (t("menu.my_searches")) }
+                                        a href="/requests" { (t("menu.requests")) }
                                         a href="/account" { (t("menu.account")) }
                                         a href="/account/payments" { (t("menu.payments")) }
                                         a href="/badge" { (t("menu.badge")) }

@@ -264,6 +264,17 @@ pub fn router(state: AppState) -> Router {
         .route("/freight/{id}", get(handlers::freight::show))
         .route("/freight/{id}/delete", post(handlers::freight::delete))
         .route("/my/ads", get(handlers::ad_manage::my_ads))
+        .route("/searches", post(handlers::searches::save))
+        .route("/my/searches", get(handlers::searches::mine))
+        .route("/my/searches/{id}/rename", post(handlers::searches::rename))
+        .route("/my/searches/{id}/frequency", post(handlers::searches::set_frequency))
+        .route("/my/searches/{id}/pause", post(handlers::searches::pause))
+        .route("/my/searches/{id}/resume", post(handlers::searches::resume))
+        .route("/my/searches/{id}/delete", post(handlers::searches::delete))
+        .route(
+            "/searches/{id}/unsubscribe",
+            get(handlers::searches::unsubscribe_page).post(handlers::searches::unsubscribe),
+        )
         .route("/sitemap.xml", get(handlers::seo::sitemap))
         .route("/robots.txt", get(handlers::seo::robots))
         .route("/seller/{id}", get(handlers::seller::show))

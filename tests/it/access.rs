@@ -113,6 +113,7 @@ fn every_route_by_actor() {
     let by_staff = w.message(staff_thread, 2, "Вопрос от модератора");
     let payment = w.payment();
     let badge_request = w.badge_request();
+    let (search, unsubscribe) = w.saved_search();
 
     let all = [200; 4];
     let signed_in = [303, 200, 200, 200];
@@ -312,6 +313,22 @@ fn every_route_by_actor() {
         get("/admin/broadcast", staff_only),
         post(at("/admin/broadcast"), &[("text", "Плановые работы ночью"), ("audience", "country:kz")],
              staff_acts),
+        // saved searches: saved by anyone signed in, changed by their owner only (others: 404);
+        // the unsubscribe link of an alert mail works for whoever holds it, signed in or not
+        post(at("/searches"), &[("section", "catalog"), ("query", "type=кран"), ("frequency", "daily")],
+             members),
+        get("/my/searches", signed_in),
+        post(at(format!("/my/searches/{search}/rename")), &[("name", "Краны 25 т")], [403, 303, 404, 404]),
+        post(at(format!("/my/searches/{search}/frequency")), &[("frequency", "instant")],
+             [403, 303, 404, 404]),
+        post(at(format!("/my/searches/{search}/pause")), &[], [403, 303, 404, 404]),
+        post(at(format!("/my/searches/{search}/resume")), &[], [403, 303, 404, 404]),
+        post(Target::Fresh(Box::new(|| format!("/my/searches/{}/delete", world.saved_search().0))), &[],
+             [403, 303, 404, 404]),
+        get(format!("/searches/{search}/unsubscribe?t={unsubscribe}"), all),
+        get(format!("/searches/{search}/unsubscribe?t=forged"), [400; 4]),
+        post(at(format!("/searches/{search}/unsubscribe")), &[("t", &unsubscribe), ("action", "pause")],
+             [303; 4]),
         // staff
         get("/admin", staff_only),
     ];

@@ -14,5 +14,6 @@ pub mod listing;
 pub mod my_ads;
 pub mod payments;
 pub mod search;
+pub mod searches;
 pub mod seller;
 pub mod static_pages;

@@ -182,6 +182,27 @@ impl<'a> World<'a> {
             .expect("image")
     }
 
+    /// A saved search of the owner's (made through the domain, as a save would); its id and
+    /// the unsubscribe token its alert mails carry.
+    pub fn saved_search(&self) -> (i64, String) {
+        use uzmat::domain::alerts;
+        let query = format!("q=кран{}", fastrand::u32(..));
+        let saved = alerts::actions::save(
+            &mut self.app.db(),
+            uzmat::domain::ids::UserId(self.users[0]),
+            uzmat::domain::ads::Section::Catalog,
+            &query,
+            "Краны",
+            alerts::Frequency::Daily,
+            uzmat::db::now(),
+        )
+        .expect("db")
+        .expect("saved");
+        let alerts::actions::Saved::New(id) = saved else { panic!("a new search") };
+        let search = alerts::get(&self.db, id).expect("db").expect("search");
+        (id.get(), alerts::unsubscribe_token(&self.app.state.key, &search))
+    }
+
     /// A user nobody else uses (to block and unblock).
     pub fn bystander(&self) -> i64 {
         crate::support::build::user(&self.db, "Bystander", None)
