@@ -271,6 +271,14 @@ pub fn router(state: AppState) -> Router {
         .route("/my/searches/{id}/pause", post(handlers::searches::pause))
         .route("/my/searches/{id}/resume", post(handlers::searches::resume))
         .route("/my/searches/{id}/delete", post(handlers::searches::delete))
+        .route("/requests", get(handlers::requests::list))
+        .route("/requests/new", get(handlers::requests::new_form).post(handlers::requests::create))
+        .route("/requests/{id}", get(handlers::requests::show))
+        .route("/requests/{id}/quote", post(handlers::requests::quote))
+        .route("/requests/{id}/close", post(handlers::requests::close))
+        .route("/requests/{id}/delete", post(handlers::requests::delete))
+        .route("/quotes/{id}/accept", post(handlers::requests::accept))
+        .route("/my/requests", get(handlers::requests::mine))
         .route(
             "/searches/{id}/unsubscribe",
             get(handlers::searches::unsubscribe_page).post(handlers::searches::unsubscribe),

@@ -131,3 +131,92 @@ fn a_search_saved_from_the_catalog_is_managed_on_my_searches() {
     assert!(text(&b, "#no-searches").contains("Сохранённых поисков пока нет"));
     no_console_errors(&b, "buyer");
 }
+
+/// Sets a form control's value as a person would (selects and date inputs).
+fn set(b: &Browser, css: &str, value: &str) {
+    b.eval_with(
+        "const s = document.querySelector(arguments[0]); s.value = arguments[1]; \
+         s.dispatchEvent(new Event('change', { bubbles: true })); return s.value;",
+        &[json!(css), json!(value)],
+    )
+    .unwrap_or_else(|e| panic!("{css}: {e}"));
+}
+
+#[test]
+fn a_request_posted_on_a_phone_is_quoted_and_accepted() {
+    if !should_run() {
+        return;
+    }
+    let app = spawn_app();
+    let db = app.db();
+    let buyer = user(&db, "Бекзод", None);
+    let owner = Client::new(&app);
+    owner.sign_up("Ташкентский", "owner@example.uz", PW);
+    let owner_id: i64 = db
+        .query_row("SELECT id FROM users WHERE email = 'owner@example.uz'", [], |r| r.get(0))
+        .expect("owner");
+    let mut ad = Ad::new(owner_id, "Экскаватор Hitachi ZX200 с оператором", 10);
+    ad.kind = "rent";
+    ad.country = "uz";
+    ad.city = "Ташкент";
+    ad.currency = "UZS";
+    ad.insert(&db);
+
+    let [b] = crate::support::pages::signed_in(&app, [buyer], 390, 844);
+    b.goto(&app.url("/requests")).expect("requests");
+    b.click("#new-request").expect("new request");
+    wait_url(&b, "/requests/new");
+    set(&b, "#f-equipment_type", "экскаватор");
+    set(&b, "#f-country", "uz");
+    b.type_into("#f-city", "Ташкент").expect("city");
+    let start = uzmat::domain::requests::day_of(uzmat::db::now() + 7 * 86_400);
+    set(&b, "#f-start_date", &start);
+    b.type_into("#f-days", "3").expect("days");
+    b.type_into("#f-budget", "1500000").expect("budget");
+    set(&b, "#f-currency", "UZS");
+    b.type_into("#f-body", "Нужен экскаватор на 3 дня: котлован под фундамент").expect("body");
+    assert!(!b.has_horizontal_overflow().expect("overflow"), "the form fits 390 px");
+    shot(&b, "request-form-390-dark");
+    b.click("#post-request").expect("publish");
+    wait_text(&b, ".flash", "Запрос опубликован");
+    let path = b.current_url().expect("url");
+    let path = &path[path.find("/requests/").expect("request page")..];
+    assert!(text(&b, "h1").contains("Экскаватор в аренду: Ташкент"));
+
+    // the owner hears of it and quotes over HTTP
+    app.state.jobs.enqueue(uzmat::jobs::Job::RentalRequests);
+    app.drain();
+    owner.get(path);
+    let r = owner.post(
+        &format!("{path}/quote"),
+        &[
+            ("price", "450000"),
+            ("currency", "UZS"),
+            ("unit", "day"),
+            ("available", "с понедельника"),
+            ("note", "Оператор и доставка включены"),
+        ],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+
+    // the buyer sees the quote on the phone, in both themes, and accepts it
+    b.goto(&app.url(path)).expect("request page");
+    wait_text(&b, ".quote", "450");
+    for t in ["dark", "light"] {
+        theme(&b, t);
+        assert!(!b.has_horizontal_overflow().expect("overflow"), "390 {t}");
+        shot(&b, &format!("request-390-{t}"));
+    }
+    b.eval("window.confirm = () => true;").expect("confirm");
+    b.click(".accept-btn").expect("accept");
+    wait_text(&b, ".flash", "Предложение принято");
+    assert!(text(&b, ".request-status").contains("Исполнитель выбран"));
+    assert!(text(&b, ".quote-status").contains("Принято"));
+    shot(&b, "request-accepted-390-light");
+    // the chat with the owner holds the quote and the notice
+    b.click(".quote a[href^='/chats/']").expect("to the chat");
+    wait_url(&b, "/chats/");
+    wait_text(&b, "main", "Заказчик принял ваше предложение");
+    shot(&b, "request-chat-390-light");
+    no_console_errors(&b, "buyer");
+}

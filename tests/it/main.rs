@@ -37,6 +37,7 @@ mod moderation;
 mod prefs;
 mod query_plans;
 mod read_only;
+mod requests;
 mod slow_clients;
 mod telegram;
 mod unread;

@@ -321,3 +321,32 @@ fn saved_search_queries_use_indexes() {
         assert_no_ads_scan(&format!("new ads of {query:?}"), &plan(&conn, &sql, &params));
     }
 }
+
+/// `/requests` and its filters read through an index; the owners told of a request and the
+/// unannounced requests too.
+#[test]
+fn rental_request_queries_use_indexes() {
+    use uzmat::domain::requests::{self, RequestFilter, notify};
+    let (_dir, conn) = seeded(2000);
+    let today = requests::day_of(uzmat::db::now());
+    for f in [
+        RequestFilter::default(),
+        RequestFilter { country: Some(Country::Uz), ..RequestFilter::default() },
+        RequestFilter {
+            country: Some(Country::Kz),
+            equipment_type: Some("кран".into()),
+            page: page(2),
+        },
+    ] {
+        let (select, count, params) = requests::list_sql(&f, &today);
+        for sql in [select, count] {
+            let p = plan(&conn, &sql, &params);
+            assert!(!p.lines().any(|l| l.trim() == "SCAN r"), "{f:?} scans:\n{p}");
+        }
+    }
+    let params: Vec<Box<dyn ToSql>> =
+        vec![Box::new("экскаватор"), Box::new("uz"), Box::new(1_i64), Box::new(200_i64)];
+    assert_no_ads_scan("owners of a request", &plan(&conn, notify::OWNERS_SQL, &params));
+    let p = plan(&conn, notify::UNNOTIFIED_SQL, &[Box::new(200_i64)]);
+    assert!(p.contains("rental_requests_unnotified"), "{p}");
+}
