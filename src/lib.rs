@@ -61,6 +61,11 @@ impl App {
             Arc::new(domain::chats::seal::Keyring::load_or_create(&keys_path).with_context(
                 || format!("reading or creating the chat keys {}", keys_path.display()),
             )?);
+        let key_path = config.server.data_dir.join("secret.key");
+        let key =
+            Arc::new(domain::secrets::load_or_create_key(&key_path).with_context(|| {
+                format!("reading or creating the site key {}", key_path.display())
+            })?);
         let settings = jobs::Settings {
             session_days: config.auth.session_days,
             mail: config.mail.clone(),
@@ -78,15 +83,11 @@ impl App {
             backup: config.backup.clone(),
             backup_dir: config.backup_dir(),
             read_only: config.database.read_only,
+            key: key.clone(),
         };
         let jobs =
             Jobs::start(db.clone(), config.jobs.clone(), settings, metrics.clone(), unread.clone())
                 .context("starting the job pool")?;
-        let key_path = config.server.data_dir.join("secret.key");
-        let key =
-            Arc::new(domain::secrets::load_or_create_key(&key_path).with_context(|| {
-                format!("reading or creating the site key {}", key_path.display())
-            })?);
         let hasher = domain::accounts::password::Hasher::new(
             config.auth.argon2_memory_kib,
             config.auth.argon2_iterations,

@@ -184,6 +184,8 @@ pub struct Metrics {
     pub password_checks: AtomicU64,
     /// Jobs not run because this is a read-only replica.
     pub jobs_paused: AtomicU64,
+    /// Saved-search alert mails written: instant, daily.
+    pub alerts_sent: [AtomicU64; 2],
 }
 
 #[derive(Default)]
@@ -310,6 +312,14 @@ impl Metrics {
             "# HELP uzmat_jobs_paused_total Jobs not run: this is a read-only replica.\n# TYPE uzmat_jobs_paused_total counter\nuzmat_jobs_paused_total {}",
             self.jobs_paused.load(Ordering::Relaxed)
         );
+        let _ = writeln!(
+            out,
+            "# HELP uzmat_alerts_sent_total Saved-search alert mails written.\n# TYPE uzmat_alerts_sent_total counter"
+        );
+        for (i, frequency) in ["instant", "daily"].iter().enumerate() {
+            let n = self.alerts_sent[i].load(Ordering::Relaxed);
+            let _ = writeln!(out, "uzmat_alerts_sent_total{{frequency=\"{frequency}\"}} {n}");
+        }
         let _ = writeln!(
             out,
             "# HELP uzmat_job_duration_seconds Time to run a job.\n# TYPE uzmat_job_duration_seconds histogram"

@@ -30,6 +30,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (14, include_str!("migrations/0014_finding.sql")),
     (15, include_str!("migrations/0015_accounts.sql")),
     (16, include_str!("migrations/0016_user_lang.sql")),
+    (17, include_str!("migrations/0017_saved_searches.sql")),
 ];
 
 /// A pooled connection.

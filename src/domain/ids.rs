@@ -72,6 +72,18 @@ id_type!(
     /// A chat message's id.
     MessageId
 );
+id_type!(
+    /// A saved search's id.
+    SearchId
+);
+id_type!(
+    /// A rental request's id.
+    RequestId
+);
+id_type!(
+    /// A quote's id (an owner's answer to a rental request).
+    QuoteId
+);
 
 /// A 1-based page number of a listing, at most [`PageNo::MAX`]: deep pages cost a scan, and
 /// nobody reads page 10,001.

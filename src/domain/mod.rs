@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod admin;
 pub mod ads;
+pub mod alerts;
 pub mod audit;
 pub mod badges;
 pub mod broadcast;
@@ -16,6 +17,7 @@ pub mod moderation;
 pub mod payments;
 pub mod photos;
 pub mod promotions;
+pub mod requests;
 pub mod secrets;
 pub mod sessions;
 pub mod slug;

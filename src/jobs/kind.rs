@@ -64,6 +64,10 @@ job_kinds! {
     Telegram => "telegram",
     /// `Job::Backup`.
     Backup => "backup",
+    /// `Job::Alerts`.
+    Alerts => "alerts",
+    /// `Job::RentalRequests`.
+    RentalRequests => "rental_requests",
     /// `Job::Probe`.
     Probe => "probe",
 }

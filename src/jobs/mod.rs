@@ -100,6 +100,10 @@ pub enum Job {
     Telegram,
     /// Take a scheduled backup and prune the old ones.
     Backup,
+    /// Mail the saved searches whose new ads are due (instant or daily), then deliver.
+    Alerts,
+    /// Tell owners of matching rent ads about new rental requests; close expired requests.
+    RentalRequests,
     /// A diagnostic job: does nothing, fails, or panics (used by tests of the guarantees).
     Probe(ProbeOutcome),
 }
@@ -149,6 +153,8 @@ impl Job {
             Job::Promotions => JobKind::Promotions,
             Job::Telegram => JobKind::Telegram,
             Job::Backup => JobKind::Backup,
+            Job::Alerts => JobKind::Alerts,
+            Job::RentalRequests => JobKind::RentalRequests,
             Job::Probe(_) => JobKind::Probe,
         }
     }
@@ -209,6 +215,8 @@ pub struct Settings {
     pub backup_dir: std::path::PathBuf,
     /// A read-only replica: jobs (they all write) are paused and counted, never run.
     pub read_only: bool,
+    /// The site key (signs the unsubscribe links of search alerts).
+    pub key: Arc<[u8; 32]>,
 }
 
 /// The handle handlers and the scheduler submit through. Cheap to clone.
@@ -371,6 +379,8 @@ impl Jobs {
             | Job::Promotions
             | Job::Telegram
             | Job::Backup
+            | Job::Alerts
+            | Job::RentalRequests
             | Job::SweepUploads
             | Job::RecomputeUsd => {
                 stats.coalesced.fetch_add(1, Ordering::Relaxed);

@@ -32,6 +32,9 @@ pub(super) fn run(jobs: &Jobs, stop: &Receiver<()>) {
     // promotions that ended while the server was down end now; a broadcast cut short goes on
     jobs.enqueue(Job::Promotions);
     jobs.enqueue(Job::Broadcast);
+    // alerts and request notices that fell due while the server was down go out now
+    jobs.enqueue(Job::Alerts);
+    jobs.enqueue(Job::RentalRequests);
     requeue_missing_photo_sizes(jobs);
     loop {
         let next =
@@ -65,6 +68,9 @@ pub(super) fn run(jobs: &Jobs, stop: &Receiver<()>) {
         jobs.enqueue(Job::ChatMail);
         jobs.enqueue(Job::Promotions);
         jobs.enqueue(Job::Broadcast);
+        // each search decides for itself whether its interval (15 minutes, a day) has passed
+        jobs.enqueue(Job::Alerts);
+        jobs.enqueue(Job::RentalRequests);
         jobs.shared.dedupe.sweep(crate::db::now());
         if last_sweep.elapsed() > Duration::from_secs(3600) {
             last_sweep = Instant::now();

@@ -230,6 +230,34 @@ fn run_one(shared: &Shared, conn: &mut Connection, job: &Job) -> Result<(), JobE
             Ok(())
         }
         Job::Telegram => telegram::deliver_due(conn, &shared.settings),
+        Job::Alerts => {
+            let st = &shared.settings;
+            let mailer = crate::domain::alerts::sweep::Mailer {
+                public_url: &st.public_url,
+                key: &st.key,
+                rates: &st.rates,
+            };
+            let sent = crate::domain::alerts::sweep::run(conn, mailer, crate::db::now())?;
+            shared.metrics.alerts_sent[0].fetch_add(sent.instant, Ordering::Relaxed);
+            shared.metrics.alerts_sent[1].fetch_add(sent.daily, Ordering::Relaxed);
+            if sent.instant + sent.daily > 0 {
+                tracing::info!(instant = sent.instant, daily = sent.daily, "search alerts queued");
+                mail::deliver_pending(conn, st)?;
+            }
+            Ok(())
+        }
+        Job::RentalRequests => {
+            let st = &shared.settings;
+            let (mailed, expired) =
+                crate::domain::requests::notify::run(conn, &st.public_url, crate::db::now())?;
+            if mailed + expired > 0 {
+                tracing::info!(mailed, expired, "rental requests: owners told, expired closed");
+            }
+            if mailed > 0 {
+                mail::deliver_pending(conn, st)?;
+            }
+            Ok(())
+        }
         Job::PhoneReveal { ad_id } => {
             crate::domain::ads::write::count_phone_reveal(conn, *ad_id)?;
             Ok(())

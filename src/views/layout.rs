@@ -156,6 +156,8 @@ pub fn page(ctx: &PageCtx, head: Head<'_>, body: Markup) -> Markup {
                                         a href=(Href(ctx.lang, "/chats")) { (t("menu.chats")) }
                                         a href=(Href(ctx.lang, "/my/ads")) { (t("menu.my_ads")) }
                                         a href=(Href(ctx.lang, "/favorites")) { (t("menu.favorites")) }
+                                        a href=(Href(ctx.lang, "/my/searches")) { (t("menu.my_searches")) }
+                                        a href=(Href(ctx.lang, "/requests")) { (t("menu.requests")) }
                                         a href=(Href(ctx.lang, "/account")) { (t("menu.account")) }
                                         a href=(Href(ctx.lang, "/account/payments")) { (t("menu.payments")) }
                                         a href=(Href(ctx.lang, "/badge")) { (t("menu.badge")) }

@@ -114,6 +114,8 @@ fn every_route_by_actor() {
     let by_staff = w.message(staff_thread, 2, "Вопрос от модератора");
     let payment = w.payment();
     let badge_request = w.badge_request();
+    let (search, unsubscribe) = w.saved_search();
+    let (request, _) = w.rental_request();
 
     let all = [200; 4];
     let signed_in = [303, 200, 200, 200];
@@ -331,6 +333,40 @@ fn every_route_by_actor() {
         get("/admin/broadcast", staff_only),
         post(at("/admin/broadcast"), &[("text", "Плановые работы ночью"), ("audience", "country:kz")],
              staff_acts),
+        // saved searches: saved by anyone signed in, changed by their owner only (others: 404);
+        // the unsubscribe link of an alert mail works for whoever holds it, signed in or not
+        post(at("/searches"), &[("section", "catalog"), ("query", "type=кран"), ("frequency", "daily")],
+             members),
+        get("/my/searches", signed_in),
+        post(at(format!("/my/searches/{search}/rename")), &[("name", "Краны 25 т")], [403, 303, 404, 404]),
+        post(at(format!("/my/searches/{search}/frequency")), &[("frequency", "instant")],
+             [403, 303, 404, 404]),
+        post(at(format!("/my/searches/{search}/pause")), &[], [403, 303, 404, 404]),
+        post(at(format!("/my/searches/{search}/resume")), &[], [403, 303, 404, 404]),
+        post(Target::Fresh(Box::new(|| format!("/my/searches/{}/delete", world.saved_search().0))), &[],
+             [403, 303, 404, 404]),
+        get(format!("/searches/{search}/unsubscribe?t={unsubscribe}"), all),
+        get(format!("/searches/{search}/unsubscribe?t=forged"), [400; 4]),
+        post(at(format!("/searches/{search}/unsubscribe")), &[("t", &unsubscribe), ("action", "pause")],
+             [303; 4]),
+        // rental requests: read by all, posted by anyone signed in (a bad form: 422), quoted by
+        // an owner of a matching rent ad (the other user here, once: then 422; the author 422;
+        // staff with no such ad 403), accepted, closed and deleted by their author only
+        get("/requests", all),
+        get("/requests?type=%D0%BA%D1%80%D0%B0%D0%BD&country=kz", all),
+        get(format!("/requests/{request}"), all),
+        get("/requests/new", signed_in),
+        post(at("/requests/new"), &[("equipment_type", "луноход")], [403, 422, 422, 422]),
+        get("/my/requests", signed_in),
+        post(Target::Fresh(Box::new(|| format!("/requests/{}/quote", world.rental_request().0))),
+             &[("price", "90000"), ("currency", "KZT"), ("unit", "day"), ("available", "всегда")],
+             [403, 422, 422, 403]),
+        post(Target::Fresh(Box::new(|| format!("/quotes/{}/accept", world.rental_request().1))), &[],
+             [403, 303, 404, 404]),
+        post(Target::Fresh(Box::new(|| format!("/requests/{}/close", world.rental_request().0))), &[],
+             [403, 303, 403, 403]),
+        post(Target::Fresh(Box::new(|| format!("/requests/{}/delete", world.rental_request().0))), &[],
+             [403, 303, 403, 403]),
         // staff
         get("/admin", staff_only),
     ];

@@ -287,3 +287,69 @@ fn the_telegram_outbox_is_read_through_its_indexes() {
     assert!(p.contains("USING INDEX telegram_outbox_ad (ad_id=? AND id<?)"), "{p}");
     assert!(!p.lines().any(|l| l.trim().starts_with("SCAN")), "{p}");
 }
+
+/// The alert sweep: the due searches through their index, each search's new ads through the
+/// listing's indexes (never a scan of `ads`).
+#[test]
+fn saved_search_queries_use_indexes() {
+    use uzmat::domain::alerts::{self, Frequency, SavedSearch};
+    let (_dir, conn) = seeded(2000);
+    let now = uzmat::db::now();
+    let params: Vec<Box<dyn ToSql>> =
+        vec![Box::new(now - 900), Box::new(now - 86_400), Box::new(500_i64)];
+    let p = plan(&conn, alerts::sweep::DUE_SQL, &params);
+    assert!(!p.lines().any(|l| l.trim() == "SCAN s"), "the due searches scan:\n{p}");
+    let rates = uzmat::config::CurrencyConfig::default();
+    for (section, query) in [
+        (Section::Catalog, ""),
+        (Section::Catalog, "kind=rent&country=uz&city=Ташкент&type=экскаватор"),
+        (Section::Parts, "q=фильтр&country=kz"),
+        (Section::Catalog, "brand=JCB&price_from=100&currency=USD"),
+    ] {
+        let s = SavedSearch {
+            id: uzmat::domain::ids::SearchId(1),
+            user_id: UserId(1),
+            section,
+            query: alerts::normalize(section, query, None, &rates).expect("valid").1,
+            name: String::new(),
+            frequency: Frequency::Instant,
+            paused: false,
+            last_seen_ad_id: uzmat::domain::ids::AdId(1500),
+            last_sent_at: None,
+            created_at: 0,
+        };
+        let f = s.filter(&rates).expect("parses");
+        let (cond, params) = alerts::new_ads_where(&s, &f, now);
+        let sql = format!("SELECT count(*), max(a.id) FROM ads a WHERE {cond}");
+        assert_no_ads_scan(&format!("new ads of {query:?}"), &plan(&conn, &sql, &params));
+    }
+}
+
+/// `/requests` and its filters read through an index; the owners told of a request and the
+/// unannounced requests too.
+#[test]
+fn rental_request_queries_use_indexes() {
+    use uzmat::domain::requests::{self, RequestFilter, notify};
+    let (_dir, conn) = seeded(2000);
+    let today = requests::day_of(uzmat::db::now());
+    for f in [
+        RequestFilter::default(),
+        RequestFilter { country: Some(Country::Uz), ..RequestFilter::default() },
+        RequestFilter {
+            country: Some(Country::Kz),
+            equipment_type: Some("кран".into()),
+            page: page(2),
+        },
+    ] {
+        let (select, count, params) = requests::list_sql(&f, &today);
+        for sql in [select, count] {
+            let p = plan(&conn, &sql, &params);
+            assert!(!p.lines().any(|l| l.trim() == "SCAN r"), "{f:?} scans:\n{p}");
+        }
+    }
+    let params: Vec<Box<dyn ToSql>> =
+        vec![Box::new("экскаватор"), Box::new("uz"), Box::new(1_i64), Box::new(200_i64)];
+    assert_no_ads_scan("owners of a request", &plan(&conn, notify::OWNERS_SQL, &params));
+    let p = plan(&conn, notify::UNNOTIFIED_SQL, &[Box::new(200_i64)]);
+    assert!(p.contains("rental_requests_unnotified"), "{p}");
+}

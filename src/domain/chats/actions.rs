@@ -53,6 +53,47 @@ pub fn open_ad_thread(
     })
 }
 
+/// Inside the caller's transaction: `buyer`'s thread about `ad` of `seller`, opened if it is
+/// not there yet (rental quotes open the requester's thread about the quoting owner's ad).
+pub fn ad_thread_in(
+    tx: &Transaction<'_>,
+    ad: AdId,
+    buyer: UserId,
+    seller: UserId,
+    now: i64,
+) -> rusqlite::Result<ThreadId> {
+    if let Some(id) = repo::ad_thread_of(tx, ad, buyer)? {
+        return Ok(id);
+    }
+    tx.execute(
+        "INSERT INTO chat_threads (kind, ad_id, buyer_id, seller_id, created_at, last_message_at)
+         VALUES ('ad', ?1, ?2, ?3, ?4, ?4)",
+        (ad, buyer, seller, now),
+    )?;
+    let id = ThreadId(tx.last_insert_rowid());
+    add_members(tx, id, &[buyer, seller])?;
+    Ok(id)
+}
+
+/// Inside the caller's transaction: a message of `sender` into a thread they take part in,
+/// `kind` "text" or "system" (a notice the other side reads as one), sealed and counted
+/// unread for the others like any message. The caller tells the open sockets, if any.
+pub fn post_in(
+    tx: &Transaction<'_>,
+    ring: &Keyring,
+    thread: ThreadId,
+    sender: UserId,
+    kind: &str,
+    text: &str,
+    now: i64,
+) -> rusqlite::Result<Result<MessageId, Refusal>> {
+    let Some(t) = repo::thread(tx, thread, now)? else { return Ok(Err(Denied::NotFound.into())) };
+    if !t.members().contains(&sender) {
+        return Ok(Err(Denied::Forbidden.into()));
+    }
+    Ok(Ok(insert_message(tx, ring, &t, sender, kind, text, now)?))
+}
+
 /// The user's support thread, opened on first use.
 pub fn open_support(conn: &mut Connection, user: UserId, now: i64) -> rusqlite::Result<ThreadId> {
     write_tx(conn, |tx| support_thread(tx, user, now))

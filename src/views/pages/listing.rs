@@ -116,6 +116,7 @@ pub fn page(
         div.listing-head {
             h1 { (t(title_key(section))) }
             p.result-count #result-count { (lang.plural("count.ads", page.total)) }
+            (crate::views::pages::searches::save_box(ctx, section, f))
         }
         @if section == Section::Parts {
             div.chips {

@@ -13,6 +13,8 @@ pub mod home;
 pub mod listing;
 pub mod my_ads;
 pub mod payments;
+pub mod requests;
 pub mod search;
+pub mod searches;
 pub mod seller;
 pub mod static_pages;

@@ -16,6 +16,8 @@ pub mod pages;
 pub mod payments;
 pub mod prefs;
 pub mod reports;
+pub mod requests;
+pub mod searches;
 pub mod seller;
 pub mod seo;
 pub mod system;

@@ -189,6 +189,74 @@ impl<'a> World<'a> {
             .expect("image")
     }
 
+    /// A saved search of the owner's (made through the domain, as a save would); its id and
+    /// the unsubscribe token its alert mails carry.
+    pub fn saved_search(&self) -> (i64, String) {
+        use uzmat::domain::alerts;
+        let query = format!("q=кран{}", fastrand::u32(..));
+        let saved = alerts::actions::save(
+            &mut self.app.db(),
+            uzmat::domain::ids::UserId(self.users[0]),
+            uzmat::domain::ads::Section::Catalog,
+            &query,
+            "Краны",
+            alerts::Frequency::Daily,
+            uzmat::db::now(),
+        )
+        .expect("db")
+        .expect("saved");
+        let alerts::actions::Saved::New(id) = saved else { panic!("a new search") };
+        let search = alerts::get(&self.db, id).expect("db").expect("search");
+        (id.get(), alerts::unsubscribe_token(&self.app.state.key, &search))
+    }
+
+    /// An open rental request of the owner's, and a quote on it by the other user (who gets a
+    /// matching rent ad for it); their ids.
+    pub fn rental_request(&self) -> (i64, i64) {
+        use uzmat::domain::requests;
+        let owner = uzmat::domain::ids::UserId(self.users[0]);
+        let form = |pairs: &[(&str, &str)]| -> std::collections::HashMap<String, String> {
+            pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
+        };
+        let now = uzmat::db::now();
+        let today = requests::day_of(now);
+        // five open at most: the rows before made theirs
+        self.db
+            .execute("UPDATE rental_requests SET status = 'closed' WHERE user_id = ?1", [owner])
+            .expect("close earlier requests");
+        let new = requests::parse(
+            &form(&[
+                ("equipment_type", "экскаватор"),
+                ("country", "kz"),
+                ("city", "Алматы"),
+                ("start_date", &today),
+                ("days", "2"),
+                ("body", "Нужен экскаватор"),
+            ]),
+            &today,
+        )
+        .expect("valid request");
+        let id = requests::actions::post(&mut self.app.db(), owner, &new, now)
+            .expect("db")
+            .expect("posted");
+        let mut ad = Ad::new(self.users[1], "Экскаватор в аренду", 10);
+        ad.kind = "rent";
+        ad.insert(&self.db);
+        let q = requests::parse_quote(&form(&[
+            ("price", "100000"),
+            ("currency", "KZT"),
+            ("unit", "day"),
+            ("available", "завтра"),
+        ]))
+        .expect("valid quote");
+        let ring = &self.app.state.chat_keys;
+        let uid = uzmat::domain::ids::UserId(self.users[1]);
+        let quoted = requests::actions::quote(&mut self.app.db(), ring, uid, id, &q, now)
+            .expect("db")
+            .expect("quoted");
+        (id.get(), quoted.id.get())
+    }
+
     /// A user nobody else uses (to block and unblock).
     pub fn bystander(&self) -> i64 {
         crate::support::build::user(&self.db, "Bystander", None)
