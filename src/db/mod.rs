@@ -28,6 +28,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (12, include_str!("migrations/0012_moderation.sql")),
     (13, include_str!("migrations/0013_telegram.sql")),
     (14, include_str!("migrations/0014_finding.sql")),
+    (18, include_str!("migrations/0018_stats_photos.sql")),
 ];
 
 /// A pooled connection.

@@ -19,6 +19,7 @@ pub mod promotions;
 pub mod secrets;
 pub mod sessions;
 pub mod slug;
+pub mod stats;
 pub mod stopwords;
 pub mod telegram;
 pub mod tokens;

@@ -140,6 +140,7 @@ pub fn page(ctx: &PageCtx, head: Head<'_>, body: Markup) -> Markup {
                                     div.menu {
                                         a href="/chats" { (t("menu.chats")) }
                                         a href="/my/ads" { (t("menu.my_ads")) }
+                                        a href="/my/stats" { (t("menu.stats")) }
                                         a href="/favorites" { (t("menu.favorites")) }
                                         a href="/account" { (t("menu.account")) }
                                         a href="/account/payments" { (t("menu.payments")) }

@@ -264,6 +264,7 @@ pub fn router(state: AppState) -> Router {
         .route("/freight/{id}", get(handlers::freight::show))
         .route("/freight/{id}/delete", post(handlers::freight::delete))
         .route("/my/ads", get(handlers::ad_manage::my_ads))
+        .route("/my/stats", get(handlers::stats::show))
         .route("/sitemap.xml", get(handlers::seo::sitemap))
         .route("/robots.txt", get(handlers::seo::robots))
         .route("/seller/{id}", get(handlers::seller::show))

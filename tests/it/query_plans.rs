@@ -284,3 +284,42 @@ fn the_telegram_outbox_is_read_through_its_indexes() {
     assert!(p.contains("USING INDEX telegram_outbox_ad (ad_id=? AND id<?)"), "{p}");
     assert!(!p.lines().any(|l| l.trim().starts_with("SCAN")), "{p}");
 }
+
+/// Seller statistics (issue 16): the fold's two writes read the tally by its key; the stats
+/// page seeks each (day, ad) and the seller's ads by owner.
+#[test]
+fn statistics_queries_use_indexes() {
+    let (_dir, conn) = seeded(2000);
+    let p = |sql: &str, params: Vec<Box<dyn ToSql>>| plan(&conn, sql, &params);
+    let range = || -> Vec<Box<dyn ToSql>> { vec![Box::new(0_i64), Box::new(500_i64)] };
+
+    let fold_ads = p(uzmat::jobs::FOLD_INTO_ADS, range());
+    assert!(
+        fold_ads.contains("ad_views_pending USING PRIMARY KEY (ad_id>? AND ad_id<?)"),
+        "{fold_ads}"
+    );
+    assert!(fold_ads.contains("ads USING INTEGER PRIMARY KEY (rowid=?)"), "{fold_ads}");
+    assert_no_ads_scan("fold into ads", &fold_ads);
+    let fold_days = p(uzmat::jobs::FOLD_INTO_DAYS, range());
+    assert!(fold_days.contains("USING PRIMARY KEY (ad_id>? AND ad_id<?)"), "{fold_days}");
+
+    use uzmat::domain::stats::{ADS_SQL, DAYS_SQL, PENDING_SQL};
+    let seller = || -> Vec<Box<dyn ToSql>> {
+        vec![Box::new(3_i64), Box::new(None::<i64>), Box::new(20_000_i64), Box::new(20_089_i64)]
+    };
+    let ads = p(ADS_SQL, vec![Box::new(3_i64), Box::new(None::<i64>), Box::new(1000_i64)]);
+    assert!(ads.contains("USING INDEX ads_owner (owner_id=?)"), "{ads}");
+    assert!(ads.contains("favorites_ad (ad_id=?)"), "{ads}");
+    assert!(ads.contains("chat_threads_pair (ad_id=?)"), "{ads}");
+    assert_no_ads_scan("stats ads", &ads);
+    let days = p(DAYS_SQL, seller());
+    assert!(days.contains("SEARCH v USING PRIMARY KEY (day=? AND ad_id=?)"), "{days}");
+    assert!(!days.lines().any(|l| l.trim() == "SCAN v"), "{days}");
+    assert_no_ads_scan("stats days", &days);
+    let pending = p(PENDING_SQL, seller());
+    assert!(
+        pending.contains("SEARCH v USING PRIMARY KEY (ad_id=? AND day>? AND day<?)"),
+        "{pending}"
+    );
+    assert_no_ads_scan("stats pending", &pending);
+}

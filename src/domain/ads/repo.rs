@@ -16,7 +16,7 @@ macro_rules! card_columns {
              a.currency, a.price_unit, a.price_usd_cents, ",
             $photo,
             ", CASE WHEN a.plan_until > ?1 THEN a.plan END, \
-             a.views_count + coalesce((SELECT v.views FROM ad_views_pending v WHERE v.ad_id = a.id), 0), \
+             a.views_count + coalesce((SELECT sum(v.views) FROM ad_views_pending v WHERE v.ad_id = a.id), 0), \
              a.bumped_at, coalesce(u.badge_until > ?1, 0), a.is_active"
         )
     };

@@ -16,3 +16,4 @@ pub mod payments;
 pub mod search;
 pub mod seller;
 pub mod static_pages;
+pub mod stats;

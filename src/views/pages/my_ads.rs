@@ -17,6 +17,7 @@ pub fn my_ads(ctx: &PageCtx, ads: &[MyAd]) -> Markup {
     let body = html! {
         div.listing-head {
             h1 { (l.t("my.title")) }
+            a.btn.btn-ghost #my-stats href="/my/stats" { (l.t("my.stats_link")) }
             a.btn #post-ad href="/ads/new" { (l.t("my.post")) }
         }
         @if ads.is_empty() {

@@ -18,6 +18,7 @@ pub mod prefs;
 pub mod reports;
 pub mod seller;
 pub mod seo;
+pub mod stats;
 pub mod system;
 
 use std::collections::HashSet;
