@@ -318,6 +318,7 @@ mod tests {
             seller: None,
             hidden_reason: None,
             held: false,
+            photos_elsewhere: None,
         };
         let text = caption(&ad, "https://uzmat.kz/");
         let lines: Vec<&str> = text.lines().collect();

@@ -22,6 +22,7 @@ mod click;
 mod corpus;
 mod crash;
 mod domain_actions;
+mod duplicates;
 mod errors;
 mod finding;
 mod freight;

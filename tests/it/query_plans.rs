@@ -285,10 +285,11 @@ fn the_telegram_outbox_is_read_through_its_indexes() {
     assert!(!p.lines().any(|l| l.trim().starts_with("SCAN")), "{p}");
 }
 
-/// Seller statistics (issue 16): the fold's two writes read the tally by its key; the stats
-/// page seeks each (day, ad) and the seller's ads by owner.
+/// Seller statistics and duplicate photos (issue 16): the fold's two writes read the tally by
+/// its key; the stats page seeks each (day, ad) and the seller's ads by owner; the duplicate
+/// lookup reads one band index per query; the ad page's note is one seek of `photo_matches`.
 #[test]
-fn statistics_queries_use_indexes() {
+fn statistics_and_duplicate_photo_queries_use_indexes() {
     let (_dir, conn) = seeded(2000);
     let p = |sql: &str, params: Vec<Box<dyn ToSql>>| plan(&conn, sql, &params);
     let range = || -> Vec<Box<dyn ToSql>> { vec![Box::new(0_i64), Box::new(500_i64)] };
@@ -322,4 +323,18 @@ fn statistics_queries_use_indexes() {
         "{pending}"
     );
     assert_no_ads_scan("stats pending", &pending);
+
+    for (k, sql) in uzmat::domain::ads::duplicates::CANDIDATES_SQL.iter().enumerate() {
+        let mut params: Vec<Box<dyn ToSql>> = vec![Box::new(3_i64)];
+        params.extend((0..17_i64).map(|i| Box::new(i) as Box<dyn ToSql>));
+        let c = p(sql, params);
+        assert!(c.contains(&format!("USING INDEX ad_photos_phash_b{k} (phash_b{k}=?)")), "{c}");
+        assert!(c.contains("a USING INTEGER PRIMARY KEY (rowid=?)"), "{c}");
+        assert_no_ads_scan("photo candidates", &c);
+    }
+    let note =
+        format!("SELECT {} FROM ads a WHERE a.id = ?1", uzmat::domain::ads::repo::PHOTOS_ELSEWHERE);
+    let n = p(&note, vec![Box::new(5_i64)]);
+    assert!(n.contains("SEARCH m USING PRIMARY KEY (ad_id=?)"), "{n}");
+    assert!(n.contains("SEARCH o USING INTEGER PRIMARY KEY (rowid=?)"), "{n}");
 }

@@ -1,6 +1,7 @@
 //! Ads: kinds, sections, the card and detail shapes pages show, and listing queries.
 
 pub mod actions;
+pub mod duplicates;
 pub mod favorites;
 pub mod filter;
 pub mod form;
@@ -242,4 +243,6 @@ pub struct AdDetail {
     pub hidden_reason: Option<String>,
     /// Waiting for staff's review.
     pub held: bool,
+    /// A published ad of another seller with photos like this one's.
+    pub photos_elsewhere: Option<duplicates::OtherAd>,
 }

@@ -65,6 +65,14 @@ pub fn card_from_row(r: &Row<'_>) -> rusqlite::Result<AdCard> {
     })
 }
 
+/// The ad page's note "similar photos are in another ad": the nearest published ad of another
+/// seller that a photo matched (`photo_matches`, written by the photo job), as a JSON object;
+/// for nearly every ad one seek of that table's key that finds nothing.
+pub const PHOTOS_ELSEWHERE: &str = "(SELECT json_object('id', o.id, 'slug', o.slug, 'title', o.title) \
+     FROM photo_matches m JOIN ads o ON o.id = m.other_ad_id \
+     WHERE m.ad_id = a.id AND o.is_active = 1 AND o.owner_id <> a.owner_id \
+     ORDER BY m.distance, o.id LIMIT 1)";
+
 /// One ad with everything its page shows, active or not (the caller decides who may see it).
 ///
 /// One statement: the page is the hottest read of the site. Photos come as a JSON array from a
@@ -82,7 +90,8 @@ pub fn get_detail(conn: &Connection, id: AdId, now: i64) -> rusqlite::Result<Opt
                                                  p.position, p.id)) \
               FROM ad_photos p WHERE p.ad_id = a.id), \
              {SELLER_COLUMNS}, \
-             CASE WHEN a.blocked_at IS NOT NULL THEN a.hidden_reason END, a.review_state = 'pending' \
+             CASE WHEN a.blocked_at IS NOT NULL THEN a.hidden_reason END, a.review_state = 'pending', \
+             {PHOTOS_ELSEWHERE} \
              FROM ads a JOIN users u ON u.id = a.owner_id WHERE a.id = ?2 AND a.deleted_at IS NULL"
         )
     });
@@ -124,6 +133,16 @@ pub fn get_detail(conn: &Connection, id: AdId, now: i64) -> rusqlite::Result<Opt
                 seller: seller_from_row(r, 33)?,
                 hidden_reason: r.get(41)?,
                 held: r.get(42)?,
+                photos_elsewhere: match r.get::<_, Option<String>>(43)? {
+                    Some(json) => serde_json::from_str(&json).map_err(|e| {
+                        rusqlite::Error::FromSqlConversionFailure(
+                            43,
+                            rusqlite::types::Type::Text,
+                            e.into(),
+                        )
+                    })?,
+                    None => None,
+                },
             })
         })
         .optional()
