@@ -31,6 +31,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (15, include_str!("migrations/0015_accounts.sql")),
     (16, include_str!("migrations/0016_user_lang.sql")),
     (17, include_str!("migrations/0017_saved_searches.sql")),
+    (18, include_str!("migrations/0018_stats_photos.sql")),
 ];
 
 /// A pooled connection.

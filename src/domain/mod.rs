@@ -21,6 +21,7 @@ pub mod requests;
 pub mod secrets;
 pub mod sessions;
 pub mod slug;
+pub mod stats;
 pub mod stopwords;
 pub mod telegram;
 pub mod tokens;

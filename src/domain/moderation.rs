@@ -184,6 +184,8 @@ pub struct QueueItem {
     pub comments: Vec<String>,
     /// A stop word the target matched, if flagged.
     pub flagged_word: Option<String>,
+    /// Flagged for photos like another seller's ad: that ad (id, slug, title).
+    pub similar_photos: Option<crate::domain::ads::duplicates::OtherAd>,
     /// The newest report or flag.
     pub last_at: i64,
 }
@@ -219,11 +221,33 @@ pub fn queue(conn: &Connection, ring: &Keyring, limit: i64) -> rusqlite::Result<
             .query_map((&kind, id), |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
         let flagged_word: Option<String> = conn
-            .prepare_cached("SELECT word FROM flags WHERE target_kind = ?1 AND target_id = ?2 AND resolved_at IS NULL")?
+            .prepare_cached("SELECT word FROM flags WHERE target_kind = ?1 AND target_id = ?2 AND resolved_at IS NULL AND reason = 'word'")?
             .query_row((&kind, id), |r| r.get(0))
             .optional()?;
+        let similar_photos = conn
+            .prepare_cached(
+                "SELECT a.id, a.slug, a.title FROM flags f JOIN ads a ON a.id = f.similar_ad_id
+                 WHERE f.target_kind = ?1 AND f.target_id = ?2 AND f.resolved_at IS NULL AND f.reason = 'photos'",
+            )?
+            .query_row((&kind, id), |r| {
+                Ok(crate::domain::ads::duplicates::OtherAd {
+                    id: r.get(0)?,
+                    slug: r.get(1)?,
+                    title: r.get(2)?,
+                })
+            })
+            .optional()?;
         let subject = subject(conn, ring, target)?;
-        out.push(QueueItem { target, subject, reports, reasons, comments, flagged_word, last_at });
+        out.push(QueueItem {
+            target,
+            subject,
+            reports,
+            reasons,
+            comments,
+            flagged_word,
+            similar_photos,
+            last_at,
+        });
     }
     Ok(out)
 }

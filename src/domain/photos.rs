@@ -1,6 +1,6 @@
 //! Uploaded photos (ads and avatars): read strictly, decoded within a byte bound, scaled down
 //! and re-encoded (EXIF gone, orientation applied), whatever their name or declared type; card
-//! and detail sizes made later by a job.
+//! and detail sizes made later by a job, with a perceptual hash that finds near copies.
 
 use std::io::Cursor;
 use std::path::Path;
@@ -252,10 +252,21 @@ fn cover(img: &DynamicImage, w: u32, h: u32) -> DynamicImage {
     scaled.crop_imm((sw - w) / 2, (sh - h) / 2, w, h)
 }
 
-/// Writes the card and detail sizes next to `original` (relative to `uploads`); returns their
-/// relative paths.
-pub fn make_variants(uploads: &Path, original: &str) -> std::io::Result<(String, String)> {
+/// What the photo job makes of a stored original.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Variants {
+    /// The card size, relative to the uploads folder.
+    pub card: String,
+    /// The detail size, relative to the uploads folder.
+    pub detail: String,
+    /// The original's [`dhash`].
+    pub hash: u64,
+}
+
+/// Writes the card and detail sizes next to `original` (relative to `uploads`) and hashes it.
+pub fn make_variants(uploads: &Path, original: &str) -> std::io::Result<Variants> {
     let img = image::open(uploads.join(original)).map_err(std::io::Error::other)?;
+    let hash = dhash(&img);
     let stem = original.trim_end_matches(".jpg");
     let card_path = format!("{stem}-card.jpg");
     let detail_path = format!("{stem}-detail.jpg");
@@ -273,7 +284,39 @@ pub fn make_variants(uploads: &Path, original: &str) -> std::io::Result<(String,
         uploads.join(&detail_path),
         encode(&detail, 82).map_err(|_| std::io::Error::other("encode"))?,
     )?;
-    Ok((card_path, detail_path))
+    Ok(Variants { card: card_path, detail: detail_path, hash })
+}
+
+/// Hashes at most this many bits apart are the same picture: re-encoded, resized or lightly
+/// retouched copies measure 0 to 4 in the tests below, unrelated photos around 32.
+pub const SIMILAR_BITS: u32 = 6;
+
+/// A 64-bit difference hash (dHash): the picture shrunk to 9 × 8 grey pixels by area averaging,
+/// one bit per pair of horizontal neighbours, set where the right one is brighter. It ignores
+/// size, aspect, JPEG quality and overall brightness; another picture differs in about half
+/// the bits. Hand-written (15 lines on `image`, which we have): the `image_hasher` crate adds
+/// a DCT library, base64 and serde for hashes we do not use.
+pub fn dhash(img: &DynamicImage) -> u64 {
+    let small = img.thumbnail_exact(9, 8).to_luma8();
+    let mut hash = 0u64;
+    for y in 0..8 {
+        for x in 0..8 {
+            let (left, right) = (small.get_pixel(x, y).0[0], small.get_pixel(x + 1, y).0[0]);
+            hash = (hash << 1) | u64::from(right > left);
+        }
+    }
+    hash
+}
+
+/// Bits two hashes differ in.
+pub fn distance(a: u64, b: u64) -> u32 {
+    (a ^ b).count_ones()
+}
+
+/// Whether a hash says enough to be compared: a plain picture (one colour, a smooth gradient)
+/// has nearly all its bits alike, and every other plain picture would be "similar" to it.
+pub fn is_distinctive(hash: u64) -> bool {
+    (8..=56).contains(&hash.count_ones())
 }
 
 #[cfg(test)]
@@ -365,6 +408,57 @@ mod tests {
         let small = inspect(&png(2_000, 1_000)).expect("8-bit");
         assert_eq!(small.decoded_bytes, 2_000 * 1_000 * 3);
         assert_eq!(small.cost_mib(), 54);
+    }
+
+    /// A photo-like picture: smooth shapes and some texture, different for each `seed`.
+    fn scene(w: u32, h: u32, seed: u32) -> DynamicImage {
+        let img = image::RgbImage::from_fn(w, h, |x, y| {
+            let (fx, fy) = (x as f32 / w as f32, y as f32 / h as f32);
+            let s = seed as f32;
+            let v = ((fx * (3.0 + s) + s).sin() * (fy * (2.0 + s * 0.7) - s).cos() + 1.0) * 100.0;
+            let sky = if fy < 0.4 + 0.1 * (fx * 6.0 + s).sin() { 40.0 } else { 0.0 };
+            let g = (v + sky).min(255.0) as u8;
+            image::Rgb([g, g.saturating_add(((x + y) % 7) as u8), 255 - g / 2])
+        });
+        DynamicImage::ImageRgb8(img)
+    }
+
+    fn reencoded(img: &DynamicImage, quality: u8) -> DynamicImage {
+        image::load_from_memory(&encode(img, quality).expect("encode")).expect("decode")
+    }
+
+    #[test]
+    fn near_copies_hash_close_and_other_photos_far() {
+        let original = scene(1200, 900, 1);
+        let h = dhash(&original);
+        assert!(is_distinctive(h), "{h:064b}");
+        let jpeg = dhash(&reencoded(&original, 60));
+        let smaller = dhash(&reencoded(&original.thumbnail(400, 400), 85));
+        let stretched =
+            dhash(&original.resize_exact(1000, 900, image::imageops::FilterType::Triangle));
+        let brighter = dhash(&DynamicImage::ImageRgb8(image::imageops::colorops::brighten(
+            &original.to_rgb8(),
+            20,
+        )));
+        for (what, other) in [
+            ("re-encoded", jpeg),
+            ("smaller", smaller),
+            ("stretched", stretched),
+            ("brighter", brighter),
+        ] {
+            assert!(distance(h, other) <= 4, "{what}: {} bits", distance(h, other));
+        }
+        assert_eq!(distance(h, dhash(&original)), 0, "the same picture");
+        for seed in 2..6 {
+            let d = distance(h, dhash(&scene(1200, 900, seed)));
+            assert!(d > 3 * SIMILAR_BITS, "another photo (seed {seed}) is {d} bits away");
+        }
+        let flat = DynamicImage::ImageRgb8(image::RgbImage::from_pixel(
+            64,
+            64,
+            image::Rgb([200, 200, 200]),
+        ));
+        assert!(!is_distinctive(dhash(&flat)), "a plain picture says nothing");
     }
 
     #[test]

@@ -30,6 +30,8 @@ job_kinds! {
     View => "view",
     /// `Job::FoldViews`.
     FoldViews => "view_fold",
+    /// `Job::PruneViewDays`.
+    PruneViewDays => "view_days_prune",
     /// `Job::Bump`.
     Bump => "bump",
     /// `Job::UnreadCache`.

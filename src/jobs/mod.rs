@@ -27,7 +27,7 @@ use crossbeam_channel::{Receiver, Sender, TrySendError, bounded};
 pub use kind::JobKind;
 pub use photos::rates_key;
 pub use unread_cache::UnreadCache;
-pub use views::{ViewDedupe, is_bot};
+pub use views::{FOLD_INTO_ADS, FOLD_INTO_DAYS, ViewDedupe, is_bot};
 
 use crate::config::{JobsConfig, JobsMode};
 use crate::db::Db;
@@ -39,8 +39,10 @@ use crate::metrics::Metrics;
 pub enum Job {
     /// Count a view of an ad by a client, subject to dedupe.
     View(View),
-    /// Fold the pending view counts into the ads.
+    /// Fold the pending view counts into the ads and their days.
     FoldViews,
+    /// Remove the views per day that left the sellers' statistics window.
+    PruneViewDays,
     /// Raise active ads whose last bump is old enough.
     Bump,
     /// Recompute a user's unread-message count into the cache.
@@ -136,6 +138,7 @@ impl Job {
         match self {
             Job::View(_) => JobKind::View,
             Job::FoldViews => JobKind::FoldViews,
+            Job::PruneViewDays => JobKind::PruneViewDays,
             Job::Bump => JobKind::Bump,
             Job::UnreadCache { .. } => JobKind::UnreadCache,
             Job::TouchSession { .. } => JobKind::TouchSession,
@@ -372,6 +375,7 @@ impl Jobs {
             // the next page touches again; the scheduler sweeps and delivers on its next tick
             Job::TouchSession { .. }
             | Job::SweepSessions
+            | Job::PruneViewDays
             | Job::DeliverMail
             | Job::ChatMail
             | Job::SampleMetrics { .. }

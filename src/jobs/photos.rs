@@ -5,18 +5,28 @@ use rusqlite::{Connection, OptionalExtension};
 use super::Settings;
 use super::worker::JobError;
 use crate::domain::ads::photos as ad_photos;
-use crate::domain::ads::write;
+use crate::domain::ads::{duplicates, write};
 use crate::domain::ids::AdId;
 use crate::domain::photos::make_variants;
 
-/// Makes the card and detail sizes of an ad's photos that lack them.
+/// Makes the card and detail sizes of an ad's photos that lack them, with their hashes; then
+/// looks for the new photos among other sellers' and flags the ad for staff on a match.
 pub(super) fn resize(conn: &mut Connection, settings: &Settings, ad: AdId) -> Result<(), JobError> {
+    let mut hashed = Vec::new();
     for (id, path) in ad_photos::photos_without_variants(conn, ad)? {
-        let (card, detail) = make_variants(&settings.uploads_dir, &path)
+        let v = make_variants(&settings.uploads_dir, &path)
             .map_err(|e| JobError::Files(e.to_string()))?;
-        if ad_photos::set_variants(conn, id, &card, &detail)? == 0 {
+        if ad_photos::set_variants(conn, id, &v.card, &v.detail, v.hash)? == 0 {
             // the photo went while we worked: its new files must go too
-            delete_files(settings, &[card, detail])?;
+            delete_files(settings, &[v.card, v.detail])?;
+        } else {
+            hashed.push((id, v.hash));
+        }
+    }
+    if !hashed.is_empty() {
+        let found = duplicates::check(conn, ad, &hashed, crate::db::now())?;
+        if let Some(other) = found {
+            tracing::info!(%ad, other_ad = %other, "photos like another seller's: flagged for staff");
         }
     }
     Ok(())

@@ -7,7 +7,8 @@ use crossbeam_channel::{Receiver, RecvTimeoutError};
 use super::{Job, Jobs};
 
 /// Ticks until told to stop: a bump run every `bump_check_seconds`, a view fold every
-/// `view_fold_seconds`, dedupe sweeps, and an hourly `PRAGMA optimize`.
+/// `view_fold_seconds`, dedupe sweeps, hourly sweeps (sessions, uploads, views per day out of
+/// the statistics window) and an hourly `PRAGMA optimize`.
 pub(super) fn run(jobs: &Jobs, stop: &Receiver<()>) {
     let bump_every = Duration::from_secs(jobs.shared.cfg.bump_check_seconds);
     let fold_every = Duration::from_secs(jobs.shared.cfg.view_fold_seconds);
@@ -25,6 +26,7 @@ pub(super) fn run(jobs: &Jobs, stop: &Receiver<()>) {
     // first runs right away: a server that was down for hours catches up at once
     jobs.enqueue(Job::Bump);
     jobs.enqueue(Job::SweepSessions);
+    jobs.enqueue(Job::PruneViewDays);
     jobs.enqueue(Job::DeliverMail);
     // channel posts that waited while the server was down go out now
     jobs.enqueue(Job::Telegram);
@@ -76,6 +78,7 @@ pub(super) fn run(jobs: &Jobs, stop: &Receiver<()>) {
             last_sweep = Instant::now();
             jobs.enqueue(Job::SweepSessions);
             jobs.enqueue(Job::SweepUploads);
+            jobs.enqueue(Job::PruneViewDays);
             requeue_missing_photo_sizes(jobs);
         }
         if last_optimize.elapsed() > Duration::from_secs(3600) {

@@ -319,6 +319,7 @@ mod tests {
             hidden_reason: None,
             held: false,
             awaiting_email: false,
+            photos_elsewhere: None,
         };
         let text = caption(&ad, "https://uzmat.kz/");
         let lines: Vec<&str> = text.lines().collect();

@@ -61,17 +61,18 @@ impl ViewDedupe {
     }
 }
 
-/// Adds the per-ad counts to the pending tally in one transaction, for active ads only. A
-/// statement that fails is undone alone (SQLite rolls back the statement, not the
+/// Adds the counts per (ad, day) to the pending tally in one transaction, for active ads only.
+/// A statement that fails is undone alone (SQLite rolls back the statement, not the
 /// transaction), so the others still land; an error that ends the transaction itself fails the
 /// whole batch. Returns the ads whose update failed.
 ///
 /// The tally is a narrow table of a few hundred pages, where the ads table is tens of thousands
 /// of wide rows plus a views index: a batch of views dirties far fewer pages here, and the
-/// pages' WAL copies and checkpoints were most of a view's cost.
+/// pages' WAL copies and checkpoints were most of a view's cost. Keeping the day adds a row
+/// only for an ad seen on both sides of midnight within one fold.
 pub(super) fn apply(
     conn: &mut Connection,
-    per_ad: &HashMap<AdId, i64>,
+    per_ad: &HashMap<(AdId, i64), i64>,
 ) -> Result<Vec<AdId>, JobError> {
     if per_ad.is_empty() {
         return Ok(Vec::new());
@@ -80,16 +81,16 @@ pub(super) fn apply(
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     {
         let mut update = tx.prepare_cached(
-            "INSERT INTO ad_views_pending (ad_id, views) \
-             SELECT id, ?1 FROM ads WHERE id = ?2 AND is_active = 1 \
-             ON CONFLICT (ad_id) DO UPDATE SET views = views + excluded.views",
+            "INSERT INTO ad_views_pending (ad_id, day, views) \
+             SELECT id, ?3, ?1 FROM ads WHERE id = ?2 AND is_active = 1 \
+             ON CONFLICT (ad_id, day) DO UPDATE SET views = views + excluded.views",
         )?;
-        // in id order: consecutive ads share b-tree pages, which stay hot in cache from one
+        // in key order: consecutive ads share b-tree pages, which stay hot in cache from one
         // statement to the next instead of each view touching a random page
-        let mut in_order: Vec<(AdId, i64)> = per_ad.iter().map(|(&ad, &n)| (ad, n)).collect();
+        let mut in_order: Vec<((AdId, i64), i64)> = per_ad.iter().map(|(&k, &n)| (k, n)).collect();
         in_order.sort_unstable();
-        for (ad_id, n) in in_order {
-            if let Err(e) = update.execute((n, ad_id)) {
+        for ((ad_id, day), n) in in_order {
+            if let Err(e) = update.execute((n, ad_id, day)) {
                 if tx.is_autocommit() {
                     // the transaction is gone with this error: nothing of the batch was written
                     return Err(e.into());
@@ -100,6 +101,7 @@ pub(super) fn apply(
         }
     }
     tx.commit()?;
+    failed.dedup();
     Ok(failed)
 }
 
@@ -107,9 +109,12 @@ pub(super) fn apply(
 /// so posting, favorites and view batches never queue long behind a fold.
 const FOLD_CHUNK: i64 = 2_000;
 
-/// Moves the pending tally into `ads.views_count`, a chunk of ads (by id) per transaction;
-/// returns the ads folded. Views an ad gets behind the chunk being folded wait for the next
-/// fold; none is counted twice or lost, as each chunk's UPDATE and DELETE commit together.
+/// Moves the pending tally into `ads.views_count` and into the ads' days (`ad_views_daily`), a
+/// chunk of ads (by id) per transaction; returns the ads folded. Views an ad gets behind the
+/// chunk being folded wait for the next fold; none is counted twice or lost, as each chunk's
+/// UPDATE, INSERT and DELETE commit together. Each statement reads the chunk's range of the
+/// tally's key; the days' rows of a fold are today's (and perhaps yesterday's), at the end of
+/// their table's key.
 pub(super) fn fold(conn: &mut Connection) -> Result<usize, JobError> {
     let mut folded = 0;
     let mut after = 0_i64; // ad ids start at 1
@@ -122,16 +127,25 @@ pub(super) fn fold(conn: &mut Connection) -> Result<usize, JobError> {
             |r| r.get(0),
         )?;
         let Some(upto) = upto else { return Ok(folded) };
-        folded += tx.execute(
-            "UPDATE ads SET views_count = views_count + p.views \
-             FROM ad_views_pending p WHERE ads.id = p.ad_id AND p.ad_id > ?1 AND p.ad_id <= ?2",
-            (after, upto),
-        )?;
+        folded += tx.prepare_cached(FOLD_INTO_ADS)?.execute((after, upto))?;
+        tx.prepare_cached(FOLD_INTO_DAYS)?.execute((after, upto))?;
         tx.execute("DELETE FROM ad_views_pending WHERE ad_id > ?1 AND ad_id <= ?2", (after, upto))?;
         tx.commit()?;
         after = upto;
     }
 }
+
+/// The fold's write of a chunk's views (ads `?1` < id <= `?2`) into the ads' totals.
+pub const FOLD_INTO_ADS: &str = "UPDATE ads SET views_count = views_count + p.views \
+     FROM (SELECT ad_id, sum(views) AS views FROM ad_views_pending \
+           WHERE ad_id > ?1 AND ad_id <= ?2 GROUP BY ad_id) p \
+     WHERE ads.id = p.ad_id";
+
+/// The fold's write of a chunk's views into the ads' days. Ads never leave the table (a deleted
+/// ad keeps its row), so every pending row has its ad.
+pub const FOLD_INTO_DAYS: &str = "INSERT INTO ad_views_daily (day, ad_id, views) \
+     SELECT day, ad_id, views FROM ad_views_pending WHERE ad_id > ?1 AND ad_id <= ?2 \
+     ON CONFLICT (day, ad_id) DO UPDATE SET views = views + excluded.views";
 
 /// Obvious bots by User-Agent: crawlers announce themselves, scripts send none.
 pub fn is_bot(user_agent: Option<&str>) -> bool {
@@ -210,19 +224,29 @@ mod tests {
              BEGIN SELECT RAISE(ABORT, 'refused'); END;",
         )
         .expect("schema");
-        let per_ad: HashMap<AdId, i64> =
-            [(AdId(1), 5), (AdId(2), 7), (AdId(3), 1), (AdId(4), 2)].into();
+        // ad 1 seen on two days (a batch across midnight), ad 2 refused on both
+        let per_ad: HashMap<(AdId, i64), i64> = [
+            ((AdId(1), 100), 4),
+            ((AdId(1), 101), 1),
+            ((AdId(2), 100), 7),
+            ((AdId(2), 101), 7),
+            ((AdId(3), 101), 1),
+            ((AdId(4), 101), 2),
+        ]
+        .into();
         let failed = apply(&mut conn, &per_ad).expect("batch");
-        assert_eq!(failed, vec![AdId(2)]);
+        assert_eq!(failed, vec![AdId(2)], "once, though refused on two days");
         assert!(conn.is_autocommit(), "committed");
-        apply(&mut conn, &[(AdId(1), 1)].into()).expect("second batch adds up");
+        apply(&mut conn, &[((AdId(1), 101), 1)].into()).expect("second batch adds up");
         let pending = |conn: &Connection| -> Vec<(i64, i64)> {
-            conn.prepare("SELECT ad_id, views FROM ad_views_pending ORDER BY ad_id")
-                .expect("prepare")
-                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-                .expect("query")
-                .collect::<Result<_, _>>()
-                .expect("rows")
+            conn.prepare(
+                "SELECT ad_id, sum(views) FROM ad_views_pending GROUP BY ad_id ORDER BY ad_id",
+            )
+            .expect("prepare")
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .expect("query")
+            .collect::<Result<_, _>>()
+            .expect("rows")
         };
         assert_eq!(pending(&conn), vec![(1, 6), (3, 1)], "ad 2 refused, inactive ad 4 skipped");
 
@@ -236,6 +260,23 @@ mod tests {
             .collect::<Result<_, _>>()
             .expect("rows");
         assert_eq!(counts, vec![16, 0, 1, 0]);
+        let days: Vec<(i64, i64, i64)> = conn
+            .prepare("SELECT day, ad_id, views FROM ad_views_daily ORDER BY day, ad_id")
+            .expect("prepare")
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .expect("query")
+            .collect::<Result<_, _>>()
+            .expect("rows");
+        assert_eq!(days, vec![(100, 1, 4), (101, 1, 2), (101, 3, 1)], "each view on its day");
+        // a later fold adds to a day already there
+        apply(&mut conn, &[((AdId(1), 101), 3)].into()).expect("third batch");
+        assert_eq!(fold(&mut conn).expect("fold"), 1);
+        let day_101: i64 = conn
+            .query_row("SELECT views FROM ad_views_daily WHERE day = 101 AND ad_id = 1", [], |r| {
+                r.get(0)
+            })
+            .expect("day");
+        assert_eq!(day_101, 5);
     }
 
     #[test]
@@ -249,7 +290,7 @@ mod tests {
              INSERT INTO ads (id, owner_id, kind, title, slug, country, city, currency, created_at,
                               updated_at, bumped_at, is_active, views_count)
              SELECT i, 1, 'sale', 't', 's' || i, 'kz', 'x', 'KZT', 0, 0, 0, 1, 1 FROM k;
-             INSERT INTO ad_views_pending (ad_id, views) SELECT id, id FROM ads;"
+             INSERT INTO ad_views_pending (ad_id, day, views) SELECT id, 7, id FROM ads;"
         ))
         .expect("rows");
         assert_eq!(fold(&mut conn).expect("fold"), n as usize);
@@ -262,6 +303,12 @@ mod tests {
             .expect("sums");
         assert_eq!(pending, 0);
         assert_eq!(total, n + n * (n + 1) / 2, "each ad's own 1 plus its pending id");
+        let (rows, day_total): (i64, i64) = conn
+            .query_row("SELECT count(*), sum(views) FROM ad_views_daily WHERE day = 7", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .expect("days");
+        assert_eq!((rows, day_total), (n, n * (n + 1) / 2), "every chunk's days written once");
     }
 
     #[test]

@@ -152,6 +152,13 @@ fn run_one(shared: &Shared, conn: &mut Connection, job: &Job) -> Result<(), JobE
             }
             Ok(())
         }
+        Job::PruneViewDays => {
+            let removed = crate::domain::stats::prune(conn, crate::db::now())?;
+            if removed > 0 {
+                tracing::info!(rows = removed, "views per day out of the window pruned");
+            }
+            Ok(())
+        }
         Job::Bump => {
             // whatever happens (error, panic), the next bump request must be able to run
             let _pending = ClearOnDrop(&shared.bump_pending);
@@ -268,14 +275,14 @@ fn run_one(shared: &Shared, conn: &mut Connection, job: &Job) -> Result<(), JobE
     }
 }
 
-/// Views: dedupe in memory once, then write the per-ad sums, retrying the write if busy.
+/// Views: dedupe in memory once, then write the sums per ad and day, retrying the write if busy.
 fn run_views(shared: &Shared, conn: &mut Connection, batch: &[View], started: Instant) {
-    let mut per_ad: HashMap<AdId, i64> = HashMap::new();
+    let mut per_ad: HashMap<(AdId, i64), i64> = HashMap::new();
     let mut jobs_per_ad: HashMap<AdId, u64> = HashMap::new();
     for v in batch {
         *jobs_per_ad.entry(v.ad_id).or_default() += 1;
         if shared.dedupe.admit(v) {
-            *per_ad.entry(v.ad_id).or_default() += 1;
+            *per_ad.entry((v.ad_id, crate::domain::stats::day_of(v.at))).or_default() += 1;
         }
     }
     let outcome = with_retries(shared, JobKind::View, || {

@@ -155,6 +155,7 @@ pub fn page(ctx: &PageCtx, head: Head<'_>, body: Markup) -> Markup {
                                     div.menu {
                                         a href=(Href(ctx.lang, "/chats")) { (t("menu.chats")) }
                                         a href=(Href(ctx.lang, "/my/ads")) { (t("menu.my_ads")) }
+                                        a href=(Href(ctx.lang, "/my/stats")) { (t("menu.stats")) }
                                         a href=(Href(ctx.lang, "/favorites")) { (t("menu.favorites")) }
                                         a href=(Href(ctx.lang, "/my/searches")) { (t("menu.my_searches")) }
                                         a href=(Href(ctx.lang, "/requests")) { (t("menu.requests")) }

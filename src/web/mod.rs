@@ -293,6 +293,7 @@ pub fn router(state: AppState) -> Router {
             "/searches/{id}/unsubscribe",
             get(handlers::searches::unsubscribe_page).post(handlers::searches::unsubscribe),
         )
+        .route("/my/stats", get(handlers::stats::show))
         .route("/sitemap.xml", get(handlers::seo::sitemap))
         .route("/sitemaps/{file}", get(handlers::seo::sitemap_part))
         .route("/robots.txt", get(handlers::seo::robots))

@@ -196,6 +196,10 @@ fn every_route_by_actor() {
         post(at(format!("/ad/{paused}/phone")), &[], [404, 200, 404, 200]),
         get("/favorites", signed_in),
         get("/my/ads", signed_in),
+        // statistics: the signed-in user's own ads; one ad of someone else's is not there
+        get("/my/stats", signed_in),
+        get(format!("/my/stats?ad={active}"), [303, 200, 404, 404]),
+        get(format!("/my/stats?ad={paused}"), [303, 200, 404, 404]),
         // freight
         get("/logistics/new", signed_in),
         post(at("/logistics/new"), &cargo(), members),

@@ -337,7 +337,7 @@ fn sigterm_with_ten_thousand_views_waiting_counts_them_all_and_exits_zero() {
     let db = rusqlite::Connection::open(&db_path).expect("db");
     let counted: i64 = db
         .query_row(
-            "SELECT a.views_count + coalesce((SELECT v.views FROM ad_views_pending v WHERE v.ad_id = a.id), 0)
+            "SELECT a.views_count + coalesce((SELECT sum(v.views) FROM ad_views_pending v WHERE v.ad_id = a.id), 0)
              FROM ads a WHERE a.id = ?1",
             [ad],
             |r| r.get(0),

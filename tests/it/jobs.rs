@@ -15,7 +15,7 @@ use crate::support::{BROWSER_UA, spawn_app, spawn_with};
 fn views(app: &crate::support::TestApp, id: i64) -> i64 {
     app.db()
         .query_row(
-            "SELECT views_count + coalesce((SELECT views FROM ad_views_pending WHERE ad_id = ?1), 0) \
+            "SELECT views_count + coalesce((SELECT sum(views) FROM ad_views_pending WHERE ad_id = ?1), 0) \
              FROM ads WHERE id = ?1",
             [id],
             |r| r.get(0),

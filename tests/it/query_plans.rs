@@ -353,3 +353,57 @@ fn rental_request_queries_use_indexes() {
     let p = plan(&conn, notify::UNNOTIFIED_SQL, &[Box::new(200_i64)]);
     assert!(p.contains("rental_requests_unnotified"), "{p}");
 }
+
+/// Seller statistics and duplicate photos (issue 16): the fold's two writes read the tally by
+/// its key; the stats page seeks each (day, ad) and the seller's ads by owner; the duplicate
+/// lookup reads one band index per query; the ad page's note is one seek of `photo_matches`.
+#[test]
+fn statistics_and_duplicate_photo_queries_use_indexes() {
+    let (_dir, conn) = seeded(2000);
+    let p = |sql: &str, params: Vec<Box<dyn ToSql>>| plan(&conn, sql, &params);
+    let range = || -> Vec<Box<dyn ToSql>> { vec![Box::new(0_i64), Box::new(500_i64)] };
+
+    let fold_ads = p(uzmat::jobs::FOLD_INTO_ADS, range());
+    assert!(
+        fold_ads.contains("ad_views_pending USING PRIMARY KEY (ad_id>? AND ad_id<?)"),
+        "{fold_ads}"
+    );
+    assert!(fold_ads.contains("ads USING INTEGER PRIMARY KEY (rowid=?)"), "{fold_ads}");
+    assert_no_ads_scan("fold into ads", &fold_ads);
+    let fold_days = p(uzmat::jobs::FOLD_INTO_DAYS, range());
+    assert!(fold_days.contains("USING PRIMARY KEY (ad_id>? AND ad_id<?)"), "{fold_days}");
+
+    use uzmat::domain::stats::{ADS_SQL, DAYS_SQL, PENDING_SQL};
+    let seller = || -> Vec<Box<dyn ToSql>> {
+        vec![Box::new(3_i64), Box::new(None::<i64>), Box::new(20_000_i64), Box::new(20_089_i64)]
+    };
+    let ads = p(ADS_SQL, vec![Box::new(3_i64), Box::new(None::<i64>), Box::new(1000_i64)]);
+    assert!(ads.contains("USING INDEX ads_owner (owner_id=?)"), "{ads}");
+    assert!(ads.contains("favorites_ad (ad_id=?)"), "{ads}");
+    assert!(ads.contains("chat_threads_pair (ad_id=?)"), "{ads}");
+    assert_no_ads_scan("stats ads", &ads);
+    let days = p(DAYS_SQL, seller());
+    assert!(days.contains("SEARCH v USING PRIMARY KEY (day=? AND ad_id=?)"), "{days}");
+    assert!(!days.lines().any(|l| l.trim() == "SCAN v"), "{days}");
+    assert_no_ads_scan("stats days", &days);
+    let pending = p(PENDING_SQL, seller());
+    assert!(
+        pending.contains("SEARCH v USING PRIMARY KEY (ad_id=? AND day>? AND day<?)"),
+        "{pending}"
+    );
+    assert_no_ads_scan("stats pending", &pending);
+
+    for (k, sql) in uzmat::domain::ads::duplicates::CANDIDATES_SQL.iter().enumerate() {
+        let mut params: Vec<Box<dyn ToSql>> = vec![Box::new(3_i64)];
+        params.extend((0..17_i64).map(|i| Box::new(i) as Box<dyn ToSql>));
+        let c = p(sql, params);
+        assert!(c.contains(&format!("USING INDEX ad_photos_phash_b{k} (phash_b{k}=?)")), "{c}");
+        assert!(c.contains("a USING INTEGER PRIMARY KEY (rowid=?)"), "{c}");
+        assert_no_ads_scan("photo candidates", &c);
+    }
+    let note =
+        format!("SELECT {} FROM ads a WHERE a.id = ?1", uzmat::domain::ads::repo::PHOTOS_ELSEWHERE);
+    let n = p(&note, vec![Box::new(5_i64)]);
+    assert!(n.contains("SEARCH m USING PRIMARY KEY (ad_id=?)"), "{n}");
+    assert!(n.contains("SEARCH o USING INTEGER PRIMARY KEY (rowid=?)"), "{n}");
+}

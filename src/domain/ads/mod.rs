@@ -1,6 +1,7 @@
 //! Ads: kinds, sections, the card and detail shapes pages show, and listing queries.
 
 pub mod actions;
+pub mod duplicates;
 pub mod favorites;
 pub mod filter;
 pub mod form;
@@ -244,4 +245,6 @@ pub struct AdDetail {
     pub held: bool,
     /// Waiting for its owner to confirm their e-mail (`moderation.require_verified_email`).
     pub awaiting_email: bool,
+    /// A published ad of another seller with photos like this one's.
+    pub photos_elsewhere: Option<duplicates::OtherAd>,
 }

@@ -160,16 +160,18 @@ pub fn ads_missing_photo_sizes(conn: &Connection, limit: i64) -> rusqlite::Resul
     stmt.query_map([limit], |r| r.get(0))?.collect()
 }
 
-/// Records a photo's sizes.
+/// Records a photo's sizes and its perceptual hash (stored as the signed integer with the same
+/// bits).
 pub fn set_variants(
     conn: &Connection,
     photo: i64,
     card: &str,
     detail: &str,
+    hash: u64,
 ) -> rusqlite::Result<usize> {
     conn.execute(
-        "UPDATE ad_photos SET card_path = ?2, detail_path = ?3 WHERE id = ?1",
-        (photo, card, detail),
+        "UPDATE ad_photos SET card_path = ?2, detail_path = ?3, phash = ?4 WHERE id = ?1",
+        (photo, card, detail, hash as i64),
     )
 }
 

@@ -16,7 +16,7 @@ macro_rules! card_columns {
              a.currency, a.price_unit, a.price_usd_cents, ",
             $photo,
             ", CASE WHEN a.plan_until > ?1 THEN a.plan END, \
-             a.views_count + coalesce((SELECT v.views FROM ad_views_pending v WHERE v.ad_id = a.id), 0), \
+             a.views_count + coalesce((SELECT sum(v.views) FROM ad_views_pending v WHERE v.ad_id = a.id), 0), \
              a.bumped_at, coalesce(u.badge_until > ?1, 0), a.is_active"
         )
     };
@@ -65,6 +65,14 @@ pub fn card_from_row(r: &Row<'_>) -> rusqlite::Result<AdCard> {
     })
 }
 
+/// The ad page's note "similar photos are in another ad": the nearest published ad of another
+/// seller that a photo matched (`photo_matches`, written by the photo job), as a JSON object;
+/// for nearly every ad one seek of that table's key that finds nothing.
+pub const PHOTOS_ELSEWHERE: &str = "(SELECT json_object('id', o.id, 'slug', o.slug, 'title', o.title) \
+     FROM photo_matches m JOIN ads o ON o.id = m.other_ad_id \
+     WHERE m.ad_id = a.id AND o.is_active = 1 AND o.owner_id <> a.owner_id \
+     ORDER BY m.distance, o.id LIMIT 1)";
+
 /// One ad with everything its page shows, active or not (the caller decides who may see it).
 ///
 /// One statement: the page is the hottest read of the site. Photos come as a JSON array from a
@@ -83,7 +91,8 @@ pub fn get_detail(conn: &Connection, id: AdId, now: i64) -> rusqlite::Result<Opt
               FROM ad_photos p WHERE p.ad_id = a.id), \
              {SELLER_COLUMNS}, \
              CASE WHEN a.blocked_at IS NOT NULL THEN a.hidden_reason END, a.review_state = 'pending', \
-             a.awaiting_email \
+             a.awaiting_email, \
+             {PHOTOS_ELSEWHERE} \
              FROM ads a JOIN users u ON u.id = a.owner_id WHERE a.id = ?2 AND a.deleted_at IS NULL"
         )
     });
@@ -126,6 +135,16 @@ pub fn get_detail(conn: &Connection, id: AdId, now: i64) -> rusqlite::Result<Opt
                 hidden_reason: r.get(41)?,
                 held: r.get(42)?,
                 awaiting_email: r.get(43)?,
+                photos_elsewhere: match r.get::<_, Option<String>>(44)? {
+                    Some(json) => serde_json::from_str(&json).map_err(|e| {
+                        rusqlite::Error::FromSqlConversionFailure(
+                            44,
+                            rusqlite::types::Type::Text,
+                            e.into(),
+                        )
+                    })?,
+                    None => None,
+                },
             })
         })
         .optional()

@@ -195,6 +195,12 @@ pub fn page(
                 _ => p.note.warn { (t(if is_owner { "ad.inactive_owner" } else { "ad.inactive_staff" })) },
             }
         }
+        @if let (false, Some(other)) = (is_owner, &ad.photos_elsewhere) {
+            p.note #photos-elsewhere {
+                (t("ad.photos_elsewhere")) " "
+                a href=(other.path()) { (Text(&other.title)) }
+            }
+        }
         div.ad-layout {
             section.gallery aria-label=(t("ad.photos")) {
                 @if let Some(main) = ad.photos.first() {

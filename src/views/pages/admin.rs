@@ -242,6 +242,9 @@ pub fn reports(ctx: &PageCtx, items: &[QueueItem]) -> Markup {
                     @if i.reports > 0 { strong { (Text(&l.plural("count.reports", i.reports))) } }
                     @for r in &i.reasons { span.chip { (reason_label(l, r)) } }
                     @if let Some(w) = &i.flagged_word { span.chip.flag { (l.t("admin.flagged")) ": «" (Text(w)) "»" } }
+                    @if let Some(other) = &i.similar_photos {
+                        span.chip.flag.similar-photos { (l.t("admin.similar_photos")) ": " a href=(other.path()) { (Text(&other.title)) } }
+                    }
                     span.muted { (Text(&l.ago(i.last_at, ctx.now))) }
                 }
                 div.report-subject {

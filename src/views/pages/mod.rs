@@ -18,3 +18,4 @@ pub mod search;
 pub mod searches;
 pub mod seller;
 pub mod static_pages;
+pub mod stats;

@@ -29,6 +29,7 @@ pub fn my_ads(ctx: &PageCtx, ads: &[MyAd], freight: &[Freight]) -> Markup {
         div.listing-head {
             h1 { (l.t("my.title")) }
             div.listing-head-actions {
+                a.btn.btn-ghost #my-stats href="/my/stats" { (l.t("my.stats_link")) }
                 a.btn #post-ad href="/ads/new" { (l.t("my.post")) }
                 a.btn.btn-ghost #post-freight href="/logistics/new" { (l.t("freight.post")) }
             }

@@ -20,6 +20,7 @@ pub mod requests;
 pub mod searches;
 pub mod seller;
 pub mod seo;
+pub mod stats;
 pub mod system;
 
 use std::collections::HashSet;
