@@ -135,7 +135,9 @@ pub fn page(ctx: &PageCtx, head: Head<'_>, body: Markup) -> Markup {
                             }
                         }
                         div.header-quick {
-                            a.btn.btn-small #post-ad-link href=(Href(ctx.lang, "/ads/new")) aria-label=(t("header.post_ad")) { "+ " span.post-label { (t("header.post_ad")) } }
+                            a.btn.btn-small #post-ad-link href=(Href(ctx.lang, "/ads/new")) aria-label=(t("header.post_ad")) {
+                                "+ " span.post-label.post-long { (t("header.post_ad")) } span.post-label.post-short { (t("header.post_ad_short")) }
+                            }
                             @if let Some(user) = &ctx.user {
                                 a.chats-link #chats-link href=(Href(ctx.lang, "/chats")) title=(t("menu.chats")) {
                                     (crate::views::components::icon::chat())
