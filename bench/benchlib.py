@@ -202,6 +202,12 @@ def cmd_table(results_tsv, views_tsv, out_path):
                 return r["rps"]
         return None
 
+    def cpu_per_req(route, mode):
+        for r in rows:
+            if r["route"] == route and r["mode"] == mode and r["requests"]:
+                return r["cpu"] / r["requests"]
+        return None
+
     targets = {"home": 0.3, "ad detail": 0.25, "search": 0.1}
     # signed-in visitors against anonymous ones on the same route (issue: signed-in visitors
     # as fast as anonymous ones)
@@ -222,6 +228,10 @@ def cmd_table(results_tsv, views_tsv, out_path):
                 ratio = f"{x:.2f}x anonymous"
                 if t is not None:
                     ratio += f"  (target >= {t}x: {'PASS' if x >= t else 'FAIL'})"
+            # the server's own cost per request: what the noise of a shared machine moves least
+            mine, theirs = cpu_per_req(r["route"], "signed-in"), cpu_per_req(r["route"], "background")
+            if mine and theirs:
+                ratio += f"  cpu/req {mine / theirs:.2f}x"
         elif r["route"] != "healthz" and ceiling:
             x = r["rps"] / ceiling
             ratio = f"{x:.2f}x healthz"
