@@ -131,9 +131,12 @@ pub struct Caches {
     /// The home page's blocks as data by place: signed-in visitors' pages are rendered from
     /// them with their own favorite marks, and the anonymous render starts from them too.
     pub home_blocks: crate::cache::TtlCache<String, Arc<crate::domain::ads::home::Home>>,
-    /// The similar ads under each ad page, by ad.
-    pub similar:
-        crate::cache::TtlCache<crate::domain::ids::AdId, Arc<[crate::domain::ads::AdCard]>>,
+    /// The similar ads under ad pages, by what makes them similar (type, country, price band):
+    /// kept [`SIMILAR_TTL`], as a list a little old reads the same and most ads share one.
+    pub similar: crate::cache::TtlCache<
+        crate::domain::ads::repo::SimilarKey,
+        Arc<[crate::domain::ads::AdCard]>,
+    >,
     /// Listing pages by filter.
     pub listing: crate::cache::TtlCache<String, Arc<crate::domain::ads::list::Page>>,
     /// Listing counts by filter (without page).
@@ -157,6 +160,9 @@ impl Caches {
 /// the viewer's lookup asks for).
 pub type SignedHome = (Arc<crate::views::components::SlottedHtml>, Arc<[crate::domain::ids::AdId]>);
 
+/// How long a list of similar ads is reused (unless the page cache is off).
+pub const SIMILAR_TTL: std::time::Duration = std::time::Duration::from_secs(30);
+
 impl Caches {
     /// Caches with the configured lifetimes.
     pub fn new(cfg: &crate::config::ServerConfig) -> Self {
@@ -167,7 +173,10 @@ impl Caches {
             home_blocks: crate::cache::TtlCache::new(page, 1_000),
             home_signed: crate::cache::TtlCache::new(page, 1_000),
             listing: crate::cache::TtlCache::new(page, 10_000),
-            similar: crate::cache::TtlCache::new(page, 10_000),
+            similar: crate::cache::TtlCache::new(
+                if page.is_zero() { page } else { SIMILAR_TTL },
+                10_000,
+            ),
             counts: Arc::new(crate::cache::TtlCache::new(counts, 50_000)),
             vocabulary: Arc::new(crate::cache::TtlCache::new(
                 crate::domain::ads::spelling::VOCABULARY_TTL,

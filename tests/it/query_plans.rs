@@ -199,12 +199,11 @@ fn list_and_home_queries_use_indexes() {
         {
             let params: Vec<Box<dyn ToSql>> = vec![
                 Box::new(now),
-                Box::new(1),
                 Box::new("catalog"),
                 Box::new("экскаватор"),
                 Box::new("kz"),
-                Box::new(1000),
-                Box::new(4000),
+                Box::new(1024),
+                Box::new(2048),
             ];
             let p = plan(&conn, &similar_sql(pass), &params);
             assert_no_ads_scan(&format!("similar {pass:?}"), &p);

@@ -160,30 +160,53 @@ pub fn slug_of(conn: &Connection, id: AdId) -> rusqlite::Result<Option<String>> 
 /// Similar ads shown under an ad.
 pub const SIMILAR_SHOWN: usize = 4;
 
-/// The SQL of one pass of [`similar`] (`?1` now, `?2` the ad, `?3` its section, then the
+/// What decides an ad's similar ads: its section, equipment type and country, and its price
+/// band (a power of two in US cents: $100–200, $200–400…). Ads sharing a key share one list,
+/// so the list is cached by key, not by ad.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct SimilarKey {
+    section: &'static str,
+    equipment_type: Option<String>,
+    country: Country,
+    band: Option<u32>,
+}
+
+impl SimilarKey {
+    /// The key of an ad.
+    pub fn of(ad: &AdDetail) -> Self {
+        Self {
+            section: ad.card.kind.section().code(),
+            equipment_type: ad.equipment_type.clone(),
+            country: ad.card.country,
+            band: ad.card.price.usd_cents.filter(|c| *c > 0).map(|c| 63 - c.leading_zeros()),
+        }
+    }
+}
+
+/// The SQL of one pass of [`similar`] (`?1` now, `?2` the section, `?3` the type, then the
 /// pass's own conditions), also for `EXPLAIN QUERY PLAN`.
 pub fn similar_sql(pass: SimilarPass) -> String {
     let extra = match pass {
+        // `+`: the band narrows rows met on the type's index (newest first, stops at five),
+        // it must not become the index itself (a wide band would be sorted in full)
         SimilarPass::SameTypeCountryPrice => {
-            // `+`: the band narrows rows met on the type's index (newest first, stops at four),
-            // it must not become the index itself (a wide band would be sorted in full)
-            "AND a.equipment_type IS ?4 AND a.country = ?5 AND +a.price_usd_cents BETWEEN ?6 AND ?7"
+            "AND a.country = ?4 AND +a.price_usd_cents >= ?5 AND +a.price_usd_cents < ?6"
         }
-        SimilarPass::SameTypeCountry => "AND a.equipment_type IS ?4 AND a.country = ?5",
-        SimilarPass::SameType => "AND a.equipment_type IS ?4",
+        SimilarPass::SameTypeCountry => "AND a.country = ?4",
+        SimilarPass::SameType => "",
     };
     format!(
         "SELECT {CARD_COLUMNS} FROM ads a JOIN users u ON u.id = a.owner_id \
-         WHERE a.section = ?3 AND a.is_active = 1 AND a.id <> ?2 {extra} \
-         ORDER BY a.bumped_at DESC, a.id DESC LIMIT {SIMILAR_SHOWN}"
+         WHERE a.section = ?2 AND a.is_active = 1 AND a.equipment_type IS ?3 {extra} \
+         ORDER BY a.bumped_at DESC, a.id DESC LIMIT {}",
+        SIMILAR_SHOWN + 1
     )
 }
 
 /// How close a pass of [`similar`] looks: the nearest first, wider ones fill what is left.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SimilarPass {
-    /// The same equipment type (or none, for parts and services), country and price band
-    /// (half to double the price).
+    /// The same equipment type (or none, for parts and services), country and price band.
     SameTypeCountryPrice,
     /// The same type and country, any price.
     SameTypeCountry,
@@ -191,54 +214,42 @@ pub enum SimilarPass {
     SameType,
 }
 
-/// Up to [`SIMILAR_SHOWN`] active ads like `ad`: its section and equipment type, in its country
-/// and price band first, freshest first.
-pub fn similar(conn: &Connection, ad: &AdDetail, now: i64) -> rusqlite::Result<Vec<AdCard>> {
+/// Up to [`SIMILAR_SHOWN`] + 1 active ads of `key` (one more, as the ad itself may be among
+/// them: the caller leaves it out): its country and price band first, freshest first.
+pub fn similar(conn: &Connection, key: &SimilarKey, now: i64) -> rusqlite::Result<Vec<AdCard>> {
+    let wanted = SIMILAR_SHOWN + 1;
     let mut found: Vec<AdCard> = Vec::new();
-    let usd = ad.card.price.usd_cents;
     let passes = [
-        (SimilarPass::SameTypeCountryPrice, usd.is_some()),
+        (SimilarPass::SameTypeCountryPrice, key.band.is_some()),
         (SimilarPass::SameTypeCountry, true),
         (SimilarPass::SameType, true),
     ];
     for (pass, applies) in passes {
-        if !applies || found.len() >= SIMILAR_SHOWN {
+        if !applies || found.len() >= wanted {
             continue;
         }
         let mut stmt = conn.prepare_cached(&similar_sql(pass))?;
-        let section = ad.card.kind.section().code();
-        let country = ad.card.country.code();
-        let (low, high) = usd.map_or((0, 0), |c| (c / 2, c.saturating_mul(2)));
+        let (section, country) = (key.section, key.country.code());
+        let (low, high) = key.band.map_or((0, 0), |b| (1_i64 << b, 1_i64 << (b + 1)));
         let rows: Vec<AdCard> = match pass {
             SimilarPass::SameTypeCountryPrice => stmt
                 .query_map(
-                    rusqlite::params![
-                        now,
-                        ad.card.id,
-                        section,
-                        ad.equipment_type,
-                        country,
-                        low,
-                        high
-                    ],
+                    rusqlite::params![now, section, key.equipment_type, country, low, high],
                     card_from_row,
                 )?
                 .collect::<Result<_, _>>()?,
             SimilarPass::SameTypeCountry => stmt
                 .query_map(
-                    rusqlite::params![now, ad.card.id, section, ad.equipment_type, country],
+                    rusqlite::params![now, section, key.equipment_type, country],
                     card_from_row,
                 )?
                 .collect::<Result<_, _>>()?,
             SimilarPass::SameType => stmt
-                .query_map(
-                    rusqlite::params![now, ad.card.id, section, ad.equipment_type],
-                    card_from_row,
-                )?
+                .query_map(rusqlite::params![now, section, key.equipment_type], card_from_row)?
                 .collect::<Result<_, _>>()?,
         };
         for card in rows {
-            if found.len() < SIMILAR_SHOWN && !found.iter().any(|c| c.id == card.id) {
+            if found.len() < wanted && !found.iter().any(|c| c.id == card.id) {
                 found.push(card);
             }
         }

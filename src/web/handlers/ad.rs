@@ -28,7 +28,7 @@ fn parse_id_slug(s: &str) -> Option<(AdId, &str)> {
 /// and staff's to moderate; for anyone else it is gone.
 struct Visible {
     ad: AdDetail,
-    similar: Arc<[AdCard]>,
+    similar: Vec<AdCard>,
     favorites: Option<HashSet<AdId>>,
     is_owner: bool,
 }
@@ -36,18 +36,26 @@ struct Visible {
 async fn visible(state: &AppState, ctx: &PageCtx, id: AdId) -> Result<Visible> {
     let now = ctx.now;
     let viewer = ctx.user.as_ref().map(|u| u.id);
-    // similar ads are everyone's: kept for the page cache's lifetime, like the listings
-    let cached = state.caches.similar.get(&id);
-    let computed = cached.is_none();
     // the ad, its similar ads and the viewer's favorite marks come in one trip to the database
+    let shared = state.clone();
     let found = state
         .db
         .run_here(move |conn| {
             let Some(ad) = repo::get_detail(conn, id, now)? else { return Ok(None) };
-            let similar: Arc<[AdCard]> = match cached {
-                Some(similar) => similar,
-                None if ad.card.is_active => repo::similar(conn, &ad, now)?.into(),
-                None => Arc::from([]),
+            let similar: Vec<AdCard> = if ad.card.is_active {
+                // ads of one type, country and price band share their list: cached by that key
+                let key = repo::SimilarKey::of(&ad);
+                let list = match shared.caches.similar.get(&key) {
+                    Some(list) => list,
+                    None => {
+                        let list: Arc<[AdCard]> = repo::similar(conn, &key, now)?.into();
+                        shared.caches.similar.put(key, list.clone());
+                        list
+                    }
+                };
+                list.iter().filter(|c| c.id != id).take(repo::SIMILAR_SHOWN).cloned().collect()
+            } else {
+                Vec::new()
             };
             let favorites = match viewer {
                 Some(user) => {
@@ -65,9 +73,6 @@ async fn visible(state: &AppState, ctx: &PageCtx, id: AdId) -> Result<Visible> {
     let is_staff = ctx.user.as_ref().is_some_and(|u| u.is_staff);
     if !ad.card.is_active && !is_owner && !is_staff {
         return Err(Error::NotFound);
-    }
-    if computed && ad.card.is_active {
-        state.caches.similar.put(id, similar.clone());
     }
     Ok(Visible { ad, similar, favorites, is_owner })
 }
