@@ -76,6 +76,14 @@
   var invalid = document.querySelector("form [aria-invalid=true]");
   if (invalid) { invalid.focus(); }
 
+  // The folding menus (header, filters) are checkboxes: Space toggles them natively, Enter
+  // does here too instead of sending the filters' form.
+  document.querySelectorAll("input.fold-toggle").forEach(function (box) {
+    box.addEventListener("keydown", function (ev) {
+      if (ev.key === "Enter") { ev.preventDefault(); box.click(); }
+    });
+  });
+
   // Destructive buttons ask first.
   document.querySelectorAll("button[data-confirm]").forEach(function (b) {
     b.addEventListener("click", function (ev) {
