@@ -123,6 +123,18 @@ fn a_seller_posts_a_rent_ad_with_the_keyboard_alone_fixing_the_error_it_is_shown
     assert!(back, "no error summary at {}", b.current_url().unwrap_or_default());
     assert_eq!(b.attr(".form-error", "role").expect("role").as_deref(), Some("alert"));
     assert!(b.focus_is("#f-brand").expect("focus"), "focus on {}", b.focused().unwrap_or_default());
+    // headless Chromium gives a page that came from a form post no window focus until the next
+    // key (a person's window has it): a lone Shift, then the field shows its ring
+    b.press(keys::SHIFT).expect("Shift");
+    let ring = b
+        .eval(
+            "const e = document.activeElement, s = getComputedStyle(e);\
+             return e.matches(':focus-visible') && s.outlineStyle !== 'none'\
+                 && parseFloat(s.outlineWidth) >= 2;",
+        )
+        .expect("ring");
+    assert_eq!(ring, serde_json::Value::Bool(true), "the field in error shows the focus");
+    b.screenshot(&shots_dir().join("keyboard-form-error.png")).expect("shot");
     assert_eq!(b.attr("#f-brand", "aria-invalid").expect("invalid").as_deref(), Some("true"));
     let described = b.attr("#f-brand", "aria-describedby").expect("describedby");
     assert_eq!(described.as_deref(), Some("f-brand-error"));
