@@ -70,6 +70,20 @@
     form.querySelector(".fav-btn").setAttribute("aria-pressed", data.favorite ? "true" : "false");
   });
 
+  // A form sent back with errors: the first field in error takes the focus, so the keyboard
+  // is where the fix goes and a screen reader reads the field with its error
+  // (aria-describedby); the summary above the form is a role=alert.
+  var invalid = document.querySelector("form [aria-invalid=true]");
+  if (invalid) { invalid.focus(); }
+
+  // The folding menus (header, filters) are checkboxes: Space toggles them natively, Enter
+  // does here too instead of sending the filters' form.
+  document.querySelectorAll("input.fold-toggle").forEach(function (box) {
+    box.addEventListener("keydown", function (ev) {
+      if (ev.key === "Enter") { ev.preventDefault(); box.click(); }
+    });
+  });
+
   // Destructive buttons ask first.
   document.querySelectorAll("button[data-confirm]").forEach(function (b) {
     b.addEventListener("click", function (ev) {

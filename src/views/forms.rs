@@ -61,10 +61,24 @@ pub fn field(
             label for=(id) { (lang.t(label_key)) @if required { " " span.req aria-hidden="true" { "*" } } }
             input id=(id) type=(kind) name=(name) value=(value) autocomplete=(autocomplete)
                 required[required] aria-invalid=[error.map(|_| "true")]
-                aria-describedby=[error.map(|_| format!("{id}-error"))];
-            @if let Some(e) = error {
-                p.field-error id=(format!("{id}-error")) data-field=(name) { (lang.t(e)) }
-            }
+                aria-describedby=[error.map(|_| error_id(name))];
+            (field_error(lang, name, error))
+        }
+    }
+}
+
+/// The id of a field's error text (`f-<name>-error`): what its control's `aria-describedby`
+/// names, so a screen reader reads the error with the field.
+pub fn error_id(name: &str) -> String {
+    format!("f-{name}-error")
+}
+
+/// A field's error under it, if any, with the id from [`error_id`]. Its control carries
+/// `aria-invalid` and `aria-describedby`; app.js focuses the page's first invalid control.
+pub fn field_error(lang: Lang, name: &str, error: Option<&'static str>) -> Markup {
+    html! {
+        @if let Some(e) = error {
+            p.field-error id=(error_id(name)) data-field=(name) { (lang.t(e)) }
         }
     }
 }

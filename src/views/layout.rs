@@ -80,6 +80,8 @@ pub fn page(ctx: &PageCtx, head: Head<'_>, body: Markup) -> Markup {
                 @if let Some(extra) = head.extra { (extra) }
             }
             body {
+                // the first Tab stop of every page: past the header to the page's own content
+                a.skip-link href="#main" { (t("a11y.skip_to_content")) }
                 header.site-header {
                     div.wrap.header-row {
                         a.logo href=(Href(ctx.lang, "/")) aria-label="Uzmat" {
@@ -177,7 +179,8 @@ pub fn page(ctx: &PageCtx, head: Head<'_>, body: Markup) -> Markup {
                         }
                     }
                 }
-                main.wrap {
+                // focusable from the skip link only (not a Tab stop of its own)
+                main.wrap #main tabindex="-1" {
                     @if let Some(user) = &ctx.user {
                         @if !user.email_verified {
                             p.note.verify-banner {

@@ -88,6 +88,29 @@ fn every_page_has_no_serious_or_critical_axe_violation_in_either_theme() {
         crate::freight::cargo("Тент 20 т", ("kz", "Алматы"), ("uz", "Ташкент"), "2027-01-15");
     assert_eq!(carrier.post("/logistics/new", &cargo).status, 303, "freight posted");
     let freight = one("SELECT max(id) FROM freight_ads");
+    // the pages added lately: a saved search and a rental request with a quote (the carrier's),
+    // whose quoting owner has a matching rent ad
+    let r = carrier.post(
+        "/searches",
+        &[("section", "catalog"), ("query", "q=экскаватор&country=kz"), ("frequency", "daily")],
+    );
+    assert_eq!(r.status, 303, "search saved: {}", r.body);
+    let r = crate::requests::post_request(
+        &carrier,
+        &crate::requests::request_form(&crate::requests::day_in(10)),
+    );
+    assert_eq!(r.status, 303, "request posted: {}", r.body);
+    let request = one("SELECT max(id) FROM rental_requests");
+    let owner = crate::support::client::Client::new(&app);
+    owner.sign_up("Владелец", "owner@kovsh.uz", "длинный пароль 2");
+    let owner_id = one("SELECT id FROM users WHERE email = 'owner@kovsh.uz'");
+    let mut rent = crate::support::build::Ad::new(owner_id, "Экскаватор в Ташкенте", 10);
+    (rent.kind, rent.country, rent.city) = ("rent", "uz", "Ташкент");
+    rent.insert(&db);
+    owner.get(&format!("/requests/{request}"));
+    let r = owner.post(&format!("/requests/{request}/quote"), &crate::requests::quote_form());
+    assert_eq!(r.status, 303, "quoted: {}", r.body);
+    let carrier_id = one("SELECT id FROM users WHERE email = 'carrier@kovsh.kz'");
     let (buyer, thread) = db
         .query_row("SELECT buyer_id, id FROM chat_threads WHERE kind = 'ad' LIMIT 1", [], |r| {
             Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?))
@@ -152,8 +175,43 @@ fn every_page_has_no_serious_or_critical_axe_violation_in_either_theme() {
     .map(str::to_owned)
     .into();
 
+    // new pages: at 1366 px only, in both themes (the phone layouts are the same components)
+    let recent_public: Vec<String> = [
+        "/requests".to_owned(),
+        format!("/requests/{request}"),
+        "/search?q=экскаватор".to_owned(),
+        "/en/".to_owned(),
+        "/en/catalog?q=excavator".to_owned(),
+        format!("/en/ad/{ad}"),
+        "/en/requests".to_owned(),
+        "/kk/".to_owned(),
+        "/kk/parts".to_owned(),
+        format!("/kk/ad/{part}"),
+        "/kk/login".to_owned(),
+        "/verify-email/resend".to_owned(),
+    ]
+    .into();
+    let recent_buyer: Vec<String> = [
+        "/my/stats".to_owned(),
+        "/my/searches".to_owned(),
+        "/my/requests".to_owned(),
+        "/requests/new".to_owned(),
+        format!("/requests/{request}"),
+        "/verify-email/resend".to_owned(),
+        "/en/my/stats".to_owned(),
+        "/kk/my/ads".to_owned(),
+    ]
+    .into();
+    let recent_carrier: Vec<String> = [
+        "/my/searches".to_owned(),
+        format!("/requests/{request}"),
+        "/my/requests".to_owned(),
+        "/en/my/searches".to_owned(),
+    ]
+    .into();
+
     let mut found = Vec::new();
-    let [b, staff_b] = signed_in(&app, [buyer, boss], 1366, 900);
+    let [b, staff_b, carrier_b] = signed_in(&app, [buyer, boss, carrier_id], 1366, 900);
     // anonymous: the same browser before it is given a session
     let anon = Browser::start(1366, 900).expect("browser");
     anon.goto(&app.url("/robots.txt")).expect("site");
@@ -166,6 +224,12 @@ fn every_page_has_no_serious_or_critical_axe_violation_in_either_theme() {
         check(&b, &app, &format!("signed in {w}px"), &mine, &mut found);
         check(&staff_b, &app, &format!("staff {w}px"), &console, &mut found);
     }
+    for x in [&anon, &b, &staff_b] {
+        x.set_window_size(1366, 900).expect("size");
+    }
+    check(&anon, &app, "anonymous 1366px", &recent_public, &mut found);
+    check(&b, &app, "signed in 1366px", &recent_buyer, &mut found);
+    check(&carrier_b, &app, "requester 1366px", &recent_carrier, &mut found);
     found.dedup();
     assert!(found.is_empty(), "{} axe violations:\n{}", found.len(), found.join("\n"));
 }

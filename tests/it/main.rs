@@ -17,6 +17,7 @@ mod browser_alerts;
 mod browser_chats;
 mod browser_console;
 mod browser_finding;
+mod browser_keyboard;
 mod browser_languages;
 mod browser_money;
 mod browser_my_ads;

@@ -36,11 +36,11 @@ fn ad(
     a.insert(&app.db())
 }
 
-fn day_in(days: i64) -> String {
+pub(crate) fn day_in(days: i64) -> String {
     uzmat::domain::requests::day_of(uzmat::db::now() + days * 86_400)
 }
 
-fn request_form(start: &str) -> Vec<(&'static str, String)> {
+pub(crate) fn request_form(start: &str) -> Vec<(&'static str, String)> {
     vec![
         ("equipment_type", "экскаватор".into()),
         ("country", "uz".into()),
@@ -54,13 +54,16 @@ fn request_form(start: &str) -> Vec<(&'static str, String)> {
     ]
 }
 
-fn post_request(c: &Client<'_>, form: &[(&'static str, String)]) -> crate::support::Resp {
+pub(crate) fn post_request(
+    c: &Client<'_>,
+    form: &[(&'static str, String)],
+) -> crate::support::Resp {
     c.get("/requests/new");
     let fields: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
     c.post("/requests/new", &fields)
 }
 
-fn quote_form() -> Vec<(&'static str, &'static str)> {
+pub(crate) fn quote_form() -> Vec<(&'static str, &'static str)> {
     vec![
         ("price", "450000"),
         ("currency", "UZS"),

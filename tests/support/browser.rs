@@ -44,6 +44,44 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
+/// WebDriver key codes for [`Browser::press`] (the W3C spec's table of normalized keys).
+pub mod keys {
+    /// Tab.
+    pub const TAB: &str = "\u{E004}";
+    /// Enter (the main keyboard's Return).
+    pub const ENTER: &str = "\u{E007}";
+    /// Shift (left).
+    pub const SHIFT: &str = "\u{E008}";
+    /// Escape.
+    pub const ESCAPE: &str = "\u{E00C}";
+    /// The space bar.
+    pub const SPACE: &str = "\u{E00D}";
+    /// Arrow left.
+    pub const LEFT: &str = "\u{E012}";
+    /// Arrow up.
+    pub const UP: &str = "\u{E013}";
+    /// Arrow right.
+    pub const RIGHT: &str = "\u{E014}";
+    /// Arrow down.
+    pub const DOWN: &str = "\u{E015}";
+
+    /// A key's name for messages.
+    pub fn name(key: &str) -> &str {
+        match key {
+            TAB => "Tab",
+            ENTER => "Enter",
+            SHIFT => "Shift",
+            ESCAPE => "Escape",
+            SPACE => "Space",
+            LEFT => "ArrowLeft",
+            UP => "ArrowUp",
+            RIGHT => "ArrowRight",
+            DOWN => "ArrowDown",
+            other => other,
+        }
+    }
+}
+
 /// Path of the Chromium binary (Debian's launcher script).
 pub const CHROMIUM: &str = "/usr/bin/chromium";
 /// Path of Debian's chromedriver.
@@ -398,6 +436,67 @@ impl Browser {
             let v = self.cmd("GET", &format!("/element/{id}/displayed"), None)?;
             v.as_bool().ok_or_else(|| format!("unexpected response {v}"))
         })
+    }
+
+    /// Presses and releases `key` on whatever has the focus, through the W3C Actions API (the
+    /// way a person's keyboard reaches the page: default actions, key events, focus moves).
+    /// `key` is one character or one of the [`keys`] codes.
+    pub fn press(&self, key: &str) -> Result<(), String> {
+        self.key_actions(&[("keyDown", key), ("keyUp", key)])
+            .map_err(|e| format!("press {}: {e}", keys::name(key)))
+    }
+
+    /// Presses `key` while holding `modifier` (e.g. [`keys::SHIFT`] + [`keys::TAB`]).
+    pub fn press_with(&self, modifier: &str, key: &str) -> Result<(), String> {
+        self.key_actions(&[
+            ("keyDown", modifier),
+            ("keyDown", key),
+            ("keyUp", key),
+            ("keyUp", modifier),
+        ])
+        .map_err(|e| format!("press {}+{}: {e}", keys::name(modifier), keys::name(key)))
+    }
+
+    fn key_actions(&self, steps: &[(&str, &str)]) -> Result<(), String> {
+        let actions: Vec<Value> =
+            steps.iter().map(|(kind, key)| json!({ "type": kind, "value": key })).collect();
+        let body = json!({ "actions": [{ "type": "key", "id": "keyboard", "actions": actions }] });
+        self.cmd("POST", "/actions", Some(&body)).map(drop)
+    }
+
+    /// Types `text` into the focused element (WebDriver "Element Send Keys" to the active
+    /// element: key events for each character, whatever the keyboard layout would need).
+    pub fn type_focused(&self, text: &str) -> Result<(), String> {
+        let active = self.cmd("GET", "/element/active", None)?;
+        let id = element_id(&active)
+            .ok_or_else(|| format!("type into the focused element: nothing focused ({active})"))?;
+        self.cmd("POST", &format!("/element/{id}/value"), Some(&json!({ "text": text })))
+            .map(drop)
+            .map_err(|e| format!("type into the focused element: {e}"))
+    }
+
+    /// The focused element (`document.activeElement`) described as `tag#id[name=…].class…`,
+    /// or `body` when nothing is.
+    pub fn focused(&self) -> Result<String, String> {
+        let v = self.eval(
+            "const e = document.activeElement;\
+             if (!e || e === document.body) return 'body';\
+             let s = e.tagName.toLowerCase();\
+             if (e.id) s += '#' + e.id;\
+             if (e.getAttribute('name')) s += '[name=' + e.getAttribute('name') + ']';\
+             for (const c of e.classList) s += '.' + c;\
+             return s;",
+        )?;
+        as_string(v, "focused element")
+    }
+
+    /// Whether the focused element matches `css`.
+    pub fn focus_is(&self, css: &str) -> Result<bool, String> {
+        let v = self.eval_with(
+            "const e = document.activeElement; return !!e && e.matches(arguments[0]);",
+            &[json!(css)],
+        )?;
+        v.as_bool().ok_or_else(|| format!("focus_is `{css}`: unexpected result {v}"))
     }
 
     /// Runs a synchronous script (a function body: use `return ...`) and returns its JSON value.

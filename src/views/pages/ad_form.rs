@@ -12,7 +12,7 @@ use crate::domain::photos::MAX_PER_AD;
 use crate::i18n::Lang;
 use crate::views::components::{MediaUrl, kind_label};
 use crate::views::ctx::PageCtx;
-use crate::views::forms::{FormState, csrf, field, general_error};
+use crate::views::forms::{FormState, csrf, error_id, field, field_error, general_error};
 use crate::views::layout::{self, Head};
 
 /// `GET /ads/new` without a kind.
@@ -85,13 +85,13 @@ fn select(
     html! {
         div.field.has-error[error.is_some()] {
             label for=(id) { (l.t(label)) @if required { " " span.req aria-hidden="true" { "*" } } }
-            select id=(id) name=(name) {
+            select id=(id) name=(name) aria-invalid=[error.map(|_| "true")] aria-describedby=[error.map(|_| error_id(name))] {
                 option value="" { "—" }
                 @for (value, text) in options {
                     option value=(value) selected[form.value(name) == value] { (text) }
                 }
             }
-            @if let Some(e) = error { p.field-error data-field=(name) { (l.t(e)) } }
+            (field_error(l, name, error))
         }
     }
 }
@@ -109,7 +109,7 @@ fn city_select(l: Lang, form: &FormState) -> Markup {
     html! {
         div.field.has-error[error.is_some()] {
             label for="f-city" { (l.t("form.city")) " " span.req aria-hidden="true" { "*" } }
-            select #f-city name="city" data-city-for="f-country" {
+            select #f-city name="city" data-city-for="f-country" aria-invalid=[error.map(|_| "true")] aria-describedby=[error.map(|_| error_id("city"))] {
                 option value="" { "—" }
                 @for c in &countries {
                     @if chosen.is_some() {
@@ -126,7 +126,7 @@ fn city_select(l: Lang, form: &FormState) -> Markup {
                 }
                 option value="other" data-keep selected[form.value("city") == "other"] { (l.t("adform.other_city")) }
             }
-            @if let Some(e) = error { p.field-error data-field="city" { (l.t(e)) } }
+            (field_error(l, "city", error))
         }
         (field(l, form, "city_other", "adform.city_other", "text", "address-level2", false))
     }
@@ -186,10 +186,11 @@ pub fn page(
                         Kind::Parts => (field(l, form, "part_name", "spec.part", "text", "off", true)),
                         _ => {}
                     }
-                    div.field {
+                    @let error = form.errors.get("description");
+                    div.field.has-error[error.is_some()] {
                         label for="f-description" { (l.t("ad.description")) }
-                        textarea #f-description name="description" rows="6" maxlength="5000" { (form.value("description")) }
-                        @if let Some(e) = form.errors.get("description") { p.field-error data-field="description" { (l.t(e)) } }
+                        textarea #f-description name="description" rows="6" maxlength="5000" aria-invalid=[error.map(|_| "true")] aria-describedby=[error.map(|_| error_id("description"))] { (form.value("description")) }
+                        (field_error(l, "description", error))
                     }
                 }
                 @if kind != Kind::Service {
@@ -243,14 +244,15 @@ pub fn page(
                             }
                         }
                     }
-                    div.field.has-error[form.errors.get("photos").is_some()] {
+                    @let error = form.errors.get("photos");
+                    div.field.has-error[error.is_some()] {
                         label for="f-photos" { (l.t("adform.add_photos")) }
-                        input #f-photos type="file" name="photos" accept="image/jpeg,image/png,image/webp" multiple;
+                        input #f-photos type="file" name="photos" accept="image/jpeg,image/png,image/webp" multiple aria-invalid=[error.map(|_| "true")] aria-describedby=[error.map(|_| error_id("photos"))];
                         p.hint { (l.t("adform.photos_hint")) }
                         // filled by app.js with the chosen files before they are sent
                         ol.photo-list #photo-previews hidden data-max=(MAX_PER_AD) data-main-label=(l.t("adform.main_photo")) data-first-main=(if photos.is_empty() { "1" } else { "" }) {}
                         p.field-error #photo-over hidden { (l.t("photo.too_many")) }
-                        @if let Some(e) = form.errors.get("photos") { p.field-error data-field="photos" { (l.t(e)) } }
+                        (field_error(l, "photos", error))
                     }
                 }
                 button.btn.btn-wide type="submit" { (if ad.is_some() { l.t("adform.save") } else { l.t("adform.publish") }) }

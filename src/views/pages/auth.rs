@@ -5,7 +5,7 @@ use maud::{Markup, html};
 use crate::domain::accounts::AccountType;
 use crate::domain::geo::Country;
 use crate::views::ctx::PageCtx;
-use crate::views::forms::{FormState, csrf, field, general_error};
+use crate::views::forms::{FormState, csrf, error_id, field, field_error, general_error};
 use crate::views::layout::{self, Head};
 use crate::views::text::Href;
 
@@ -20,13 +20,13 @@ pub fn country_select(ctx: &PageCtx, form: &FormState) -> Markup {
     html! {
         div.field.has-error[error.is_some()] {
             label for="f-country" { (lang.t("form.country")) }
-            select #f-country name="country" {
+            select #f-country name="country" aria-invalid=[error.map(|_| "true")] aria-describedby=[error.map(|_| error_id("country"))] {
                 option value="" { "—" }
                 @for c in Country::ALL {
                     option value=(c.code()) selected[form.value("country") == c.code()] { (layout::country(lang, c)) }
                 }
             }
-            @if let Some(e) = error { p.field-error data-field="country" { (lang.t(e)) } }
+            (field_error(lang, "country", error))
         }
     }
 }

@@ -10,7 +10,7 @@ use crate::domain::ids::FreightId;
 use crate::i18n::Lang;
 use crate::views::components::{icon, pagination};
 use crate::views::ctx::PageCtx;
-use crate::views::forms::{FormState, csrf, field, general_error};
+use crate::views::forms::{FormState, csrf, error_id, field, field_error, general_error};
 use crate::views::layout::{self, Head};
 use crate::views::text::Href;
 
@@ -245,11 +245,11 @@ pub fn form(ctx: &PageCtx, form: &FormState, editing: Option<FreightId>) -> Mark
         html! {
             div.field.has-error[error.is_some()] {
                 label for=(id) { (l.t(label)) }
-                select id=(id) name=(name) {
+                select id=(id) name=(name) aria-invalid=[error.map(|_| "true")] aria-describedby=[error.map(|_| error_id(name))] {
                     option value="" { "—" }
                     @for (v, t) in &options { option value=(v) selected[form.value(name) == v] { (t) } }
                 }
-                @if let Some(e) = error { p.field-error data-field=(name) { (l.t(e)) } }
+                (field_error(l, name, error))
             }
         }
     };
@@ -319,11 +319,11 @@ fn city_field(
         div.field.has-error[error.is_some()] {
             label for=(id) { (l.t(label)) " " span.req aria-hidden="true" { "*" } }
             input id=(id) type="text" name=(name) value=(form.value(name)) autocomplete="off" list=(list)
-                required aria-invalid=[error.map(|_| "true")];
+                required aria-invalid=[error.map(|_| "true")] aria-describedby=[error.map(|_| error_id(name))];
             datalist id=(list) data-city-for=(format!("f-{country_field}")) {
                 @for c in cities { option value=(c) {} }
             }
-            @if let Some(e) = error { p.field-error data-field=(name) { (l.t(e)) } }
+            (field_error(l, name, error))
         }
     }
 }

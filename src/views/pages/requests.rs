@@ -12,7 +12,7 @@ use crate::domain::requests::{
 use crate::i18n::Lang;
 use crate::views::components::pagination;
 use crate::views::ctx::PageCtx;
-use crate::views::forms::{FormState, csrf, field, general_error};
+use crate::views::forms::{FormState, csrf, error_id, field, field_error, general_error};
 use crate::views::layout::{self, Head};
 use crate::views::text::LoginLink;
 
@@ -142,11 +142,11 @@ fn select(
     html! {
         div.field.has-error[error.is_some()] {
             label for=(id) { (l.t(label)) }
-            select id=(id) name=(name) {
+            select id=(id) name=(name) aria-invalid=[error.map(|_| "true")] aria-describedby=[error.map(|_| error_id(name))] {
                 option value="" { "—" }
                 @for (v, t) in options { option value=(v) selected[form.value(name) == v] { (t) } }
             }
-            @if let Some(e) = error { p.field-error data-field=(name) { (l.t(e)) } }
+            (field_error(l, name, error))
         }
     }
 }
@@ -157,8 +157,8 @@ fn textarea(l: Lang, form: &FormState, name: &'static str, label: &'static str) 
     html! {
         div.field.has-error[error.is_some()] {
             label for=(id) { (l.t(label)) }
-            textarea id=(id) name=(name) rows="4" maxlength=(MAX_TEXT) { (form.value(name)) }
-            @if let Some(e) = error { p.field-error data-field=(name) { (l.t(e)) } }
+            textarea id=(id) name=(name) rows="4" maxlength=(MAX_TEXT) aria-invalid=[error.map(|_| "true")] aria-describedby=[error.map(|_| error_id(name))] { (form.value(name)) }
+            (field_error(l, name, error))
         }
     }
 }
@@ -190,11 +190,12 @@ pub fn form(ctx: &PageCtx, form: &FormState) -> Markup {
                 fieldset {
                     (select(l, form, "equipment_type", "filter.type", &types))
                     (select(l, form, "country", "form.country", &countries))
-                    div.field.has-error[form.errors.get("city").is_some()] {
+                    @let error = form.errors.get("city");
+                    div.field.has-error[error.is_some()] {
                         label for="f-city" { (l.t("form.city")) }
-                        input #f-city type="text" name="city" value=(form.value("city")) list="f-city-list" autocomplete="off" required;
+                        input #f-city type="text" name="city" value=(form.value("city")) list="f-city-list" autocomplete="off" required aria-invalid=[error.map(|_| "true")] aria-describedby=[error.map(|_| error_id("city"))];
                         datalist #f-city-list data-city-for="f-country" { @for c in cities { option value=(c) {} } }
-                        @if let Some(e) = form.errors.get("city") { p.field-error data-field="city" { (l.t(e)) } }
+                        (field_error(l, "city", error))
                     }
                     (field(l, form, "start_date", "requests.start_date", "date", "off", true))
                     (field(l, form, "days", "requests.days", "number", "off", true))
