@@ -43,6 +43,7 @@ mod lockout;
 mod moderation;
 mod prefs;
 mod query_plans;
+mod rates;
 mod read_only;
 mod requests;
 mod slow_clients;

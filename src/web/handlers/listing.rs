@@ -14,7 +14,7 @@ use crate::web::error::{Error, Result};
 use crate::web::extract::{PageCtx, Q};
 
 async fn listing(state: AppState, ctx: PageCtx, section: Section, q: ListParams) -> Result<Markup> {
-    let filter = Filter::parse(section, &q, ctx.country, &state.config.currency)
+    let filter = Filter::parse(section, &q, ctx.country, &state.rates.get())
         .map_err(|key| Error::BadRequest(key.into()))?;
     let now = ctx.now;
     let key = format!("{filter:?}");
@@ -87,7 +87,7 @@ pub async fn search(
     Q(q): Q<ListParams>,
 ) -> Result<Markup> {
     // parsed as the catalog's filter; only the text and place carry over to each section
-    let parsed = Filter::parse(Section::Catalog, &q, ctx.country, &state.config.currency)
+    let parsed = Filter::parse(Section::Catalog, &q, ctx.country, &state.rates.get())
         .map_err(|key| Error::BadRequest(key.into()))?;
     let filter = search::in_section(&parsed, Section::Catalog);
     let now = ctx.now;
