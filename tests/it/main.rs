@@ -21,6 +21,7 @@ mod browser_languages;
 mod browser_money;
 mod browser_my_ads;
 mod browser_pages;
+mod browser_rates;
 mod browser_stats;
 mod chats;
 mod cli;

@@ -1,6 +1,6 @@
 //! Currency rates against a feed on 127.0.0.1: the job fetches, stores and swaps them in, the
-//! listing's price range in sum follows the new rate, the stored USD estimates are recomputed;
-//! a bad document or a feed that does not
+//! listing's price range in sum follows the new rate, the stored USD estimates are recomputed,
+//! prices are shown in the visitor's filter currency; a bad document or a feed that does not
 //! answer changes nothing and counts as a failed job; `/admin` shows the rates to staff only.
 
 use std::io::{BufRead, BufReader, Write};
@@ -225,6 +225,28 @@ fn fetched_rates_are_stored_swapped_and_every_price_follows() {
     for currency in ["UZS", "KZT", "USD"] {
         assert_eq!(listed(&app, &format!("currency={currency}&sort=price_asc")), vec![sum, tenge]);
     }
+
+    // each card shows the price in the filter's currency too, and carries it to the ad page
+    let page = app.get("/catalog?country=all&currency=UZS").html();
+    let card = format!("article[data-ad-id=\"{tenge}\"]");
+    assert_eq!(page.one(&format!("{card} .also-in")).text, "≈ 200\u{2009}000\u{2009}000 сум");
+    let link = page.one(&format!("{card} a.card-link")).attr("href").expect("href").to_owned();
+    assert!(link.ends_with("?currency=UZS"), "{link}");
+    // the sum ad is in sum already
+    assert_eq!(page.count(&format!("article[data-ad-id=\"{sum}\"] .also-in")), 0);
+    let ad = app.get(&link);
+    assert_eq!(ad.status, 200);
+    assert_eq!(ad.html().one("#price-also").text, "≈ 200\u{2009}000\u{2009}000 сум");
+    // in roubles: $20 000 at 90 a dollar
+    let in_rub = app.get(&format!("/ad/{tenge}-ad-{tenge}?currency=rub")).html();
+    assert_eq!(in_rub.one("#price-also").text, "≈ 1\u{2009}800\u{2009}000 ₽");
+    // no currency, or the dollar: only "≈ $20 000"
+    for q in ["", "?currency=USD"] {
+        let plain = app.get(&format!("/ad/{tenge}-ad-{tenge}{q}")).html();
+        assert_eq!(plain.count("#price-also"), 0, "{q}");
+    }
+    assert_eq!(app.get(&format!("/ad/{tenge}-ad-{tenge}?currency=EUR")).status, 400);
+    assert_eq!(app.get(&format!("/ad/{tenge}-ad-{tenge}?currency=%01")).status, 400);
 }
 
 #[test]
