@@ -524,7 +524,8 @@ impl Default for JobsConfig {
     }
 }
 
-/// `[currency]`: how many US dollars one unit of each currency is worth.
+/// `[currency]`: how many US dollars one unit of each currency is worth (the rates seeded into
+/// `currency_rates` at start), and where fresher ones are fetched from.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct CurrencyConfig {
@@ -536,11 +537,26 @@ pub struct CurrencyConfig {
     pub rub_usd: f64,
     /// Belarusian rouble.
     pub byn_usd: f64,
+    /// A JSON document of rates per US dollar (`{"base":"USD","rates":{"KZT":480.5,…}}`)
+    /// fetched by the `RefreshRates` job; empty: off, the rates above are the only ones.
+    pub rates_url: String,
+    /// Hours between fetches of `rates_url` (a failed one is tried again within the hour).
+    pub refresh_hours: u64,
+    /// One fetch, connect to last byte.
+    pub timeout_seconds: u64,
 }
 
 impl Default for CurrencyConfig {
     fn default() -> Self {
-        Self { kzt_usd: 0.0020, uzs_usd: 0.000079, rub_usd: 0.011, byn_usd: 0.31 }
+        Self {
+            kzt_usd: 0.0020,
+            uzs_usd: 0.000079,
+            rub_usd: 0.011,
+            byn_usd: 0.31,
+            rates_url: String::new(),
+            refresh_hours: 12,
+            timeout_seconds: 20,
+        }
     }
 }
 
@@ -733,6 +749,19 @@ impl Config {
             if !(v.is_finite() && v > 0.0) {
                 return bad(key, "must be a positive number");
             }
+        }
+        let url = c.rates_url.trim();
+        if !(url.is_empty() || url.starts_with("http://") || url.starts_with("https://")) {
+            return bad(
+                "currency.rates_url",
+                "must be empty (off) or start with http:// or https://",
+            );
+        }
+        if !(1..=720).contains(&c.refresh_hours) {
+            return bad("currency.refresh_hours", "must be between 1 and 720");
+        }
+        if !(1..=120).contains(&c.timeout_seconds) {
+            return bad("currency.timeout_seconds", "must be between 1 and 120");
         }
         Ok(())
     }

@@ -54,6 +54,17 @@ impl App {
                 .await?
                 .with_context(|| format!("opening the database {shown}"))?
         };
+        let rates = {
+            let (db, cfg, read_only) =
+                (db.clone(), config.currency.clone(), config.database.read_only);
+            tokio::task::spawn_blocking(move || -> Result<_, db::DbError> {
+                let mut conn = db.get()?;
+                Ok(domain::rates::at_start(&mut conn, &cfg, read_only)?)
+            })
+            .await?
+            .context("reading the currency rates")?
+        };
+        let rates = Arc::new(domain::rates::Live::new(rates));
         let metrics = Arc::new(Metrics::default());
         let unread = Arc::new(UnreadCache::new(config.jobs.unread_cache_seconds));
         let keys_path = config.server.data_dir.join("chat-keys.txt");
@@ -71,7 +82,8 @@ impl App {
             mail: config.mail.clone(),
             mail_dir: config.server.data_dir.join("mail"),
             uploads_dir: config.server.data_dir.join("uploads"),
-            rates: config.currency.clone(),
+            rates: rates.clone(),
+            currency: config.currency.clone(),
             public_url: config.server.public_url.clone(),
             stop_words: Arc::new(domain::stopwords::StopWords::new(
                 config.server.data_dir.join("stopwords.txt"),
@@ -161,6 +173,7 @@ impl App {
             payments,
             click,
             health: web::Health::default(),
+            rates,
         });
         Ok(Self { listener, state })
     }

@@ -15,6 +15,7 @@ use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, 
 use crate::config::CurrencyConfig;
 use crate::db::DbError;
 use crate::domain::geo::Country;
+use crate::domain::rates::Rates;
 use crate::domain::slug::slugify;
 
 use ads::{AdMaker, Kind, Placement};
@@ -62,6 +63,8 @@ pub fn seed(
     opts: &SeedOptions,
 ) -> Result<SeedReport, DbError> {
     let started = Instant::now();
+    // the rates the server converts with: a fetched set when stored, else the configured ones
+    let rates = &crate::domain::rates::current(conn, Rates::from_config(rates))?;
     let pool = PhotoPool::new();
     // The photos are drawn on other threads while this one writes rows.
     let (report, drawn) = std::thread::scope(|s| {
@@ -132,7 +135,7 @@ fn max_id(tx: &Transaction<'_>, table: &str) -> Result<i64, rusqlite::Error> {
 fn write_all(
     conn: &mut Connection,
     pool: &PhotoPool,
-    rates: &CurrencyConfig,
+    rates: &Rates,
     opts: &SeedOptions,
 ) -> Result<SeedReport, DbError> {
     let now = crate::db::now();
@@ -154,7 +157,7 @@ fn write_all(
         // the estimates were computed with these rates: the server need not redo them at start
         tx.execute(
             "INSERT OR REPLACE INTO meta (key, value) VALUES ('usd_rates', ?1)",
-            [crate::jobs::rates_key(rates)],
+            [rates.key()],
         )?;
         bar.set_message("commit");
         tx.commit()?;
@@ -168,7 +171,7 @@ fn write_all(
 fn write_rows(
     tx: &Transaction<'_>,
     pool: &PhotoPool,
-    rates: &CurrencyConfig,
+    rates: &Rates,
     opts: &SeedOptions,
     now: i64,
     bar: &ProgressBar,
@@ -289,7 +292,7 @@ type Owners = Vec<(u32, i64)>;
 fn insert_ads(
     tx: &Transaction<'_>,
     pool: &PhotoPool,
-    rates: &CurrencyConfig,
+    rates: &Rates,
     opts: &SeedOptions,
     now: i64,
     users: &[User],

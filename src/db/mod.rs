@@ -32,6 +32,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (16, include_str!("migrations/0016_user_lang.sql")),
     (17, include_str!("migrations/0017_saved_searches.sql")),
     (18, include_str!("migrations/0018_stats_photos.sql")),
+    (19, include_str!("migrations/0019_rates.sql")),
 ];
 
 /// A pooled connection.

@@ -5,13 +5,14 @@
 
 use rusqlite::{Connection, OptionalExtension, Transaction};
 
-use crate::config::{CurrencyConfig, PlansConfig};
+use crate::config::PlansConfig;
 use crate::db::write_tx;
 use crate::domain::Denied;
 use crate::domain::chats::seal::Keyring;
 use crate::domain::geo::Currency;
 use crate::domain::ids::UserId;
 use crate::domain::payments::{self, Item, ProviderId, ledger};
+use crate::domain::rates::Rates;
 
 const DAY: i64 = 86_400;
 
@@ -180,7 +181,7 @@ pub fn request(
     currency: Currency,
     provider: ProviderId,
     plans: &PlansConfig,
-    rates: &CurrencyConfig,
+    rates: &Rates,
     now: i64,
 ) -> rusqlite::Result<Result<String, Denied>> {
     write_tx(conn, |tx| {

@@ -193,19 +193,13 @@ impl Currency {
         }
     }
 
-    /// US dollars per unit, from `[currency]`.
-    pub fn usd_rate(self, rates: &crate::config::CurrencyConfig) -> f64 {
-        match self {
-            Self::Kzt => rates.kzt_usd,
-            Self::Uzs => rates.uzs_usd,
-            Self::Rub => rates.rub_usd,
-            Self::Byn => rates.byn_usd,
-            Self::Usd => 1.0,
-        }
+    /// US dollars per unit at the rates in use.
+    pub fn usd_rate(self, rates: &crate::domain::rates::Rates) -> f64 {
+        rates.of(self)
     }
 
     /// The approximate price in US cents of `minor` units (kopeks, tiyins…) of this currency.
-    pub fn to_usd_cents(self, minor: i64, rates: &crate::config::CurrencyConfig) -> i64 {
+    pub fn to_usd_cents(self, minor: i64, rates: &crate::domain::rates::Rates) -> i64 {
         (minor as f64 * self.usd_rate(rates)).round() as i64
     }
 }

@@ -17,6 +17,7 @@ pub mod moderation;
 pub mod payments;
 pub mod photos;
 pub mod promotions;
+pub mod rates;
 pub mod requests;
 pub mod secrets;
 pub mod sessions;

@@ -227,6 +227,28 @@ impl Lang {
         Some(format!("≈ ${}", self.number((cents + 50) / 100)))
     }
 
+    /// "≈ 1 200 000 сум": the price in `target`, converted from its USD estimate at `rates` and
+    /// rounded to three significant digits (two conversions make no more exact); None when
+    /// `target` is the price's own currency or the dollar ([`Lang::price_usd`] shows that).
+    pub fn price_in(
+        self,
+        p: &Price,
+        target: Currency,
+        rates: &crate::domain::rates::Rates,
+    ) -> Option<String> {
+        if target == p.currency || target == Currency::Usd || p.minor.is_none() {
+            return None;
+        }
+        let (cents, rate) = (p.usd_cents?, rates.of(target));
+        let whole = cents as f64 / 100.0 / rate;
+        if !(whole.is_finite() && whole >= 0.0) {
+            return None;
+        }
+        let step = 10f64.powi((whole.log10().floor() as i32 - 2).max(0));
+        let rounded = ((whole / step).round() * step) as i64;
+        Some(format!("≈ {} {}", self.number(rounded), self.currency(target)))
+    }
+
     /// A currency as a price shows it: its symbol (`₸`, `₽`, `$`, `BYN`), but the Uzbek sum has
     /// no symbol, so its name in the language ("сум", "so‘m", "UZS").
     pub fn currency(self, c: Currency) -> &'static str {
@@ -285,6 +307,8 @@ const MONTHS: [&str; 12] = [
 mod tests {
     use std::collections::BTreeSet;
 
+    use crate::domain::rates::Rates;
+
     use super::*;
 
     #[test]
@@ -309,6 +333,7 @@ mod tests {
         assert_eq!(Lang::Ru.price(&p), "1\u{2009}250\u{2009}000 сум/час");
         assert_eq!(Lang::Ru.price_usd(&p).as_deref(), Some("≈ $99"));
         let none = Price { minor: None, ..p };
+        assert_eq!(Lang::Ru.price_in(&none, Currency::Kzt, &Rates::default()), None);
         assert_eq!(Lang::Ru.price(&none), "Договорная");
     }
 
@@ -506,6 +531,38 @@ mod tests {
             unit: Some("hour"),
             usd_cents: Some(9875),
         }
+    }
+
+    #[test]
+    fn a_price_in_another_currency_comes_from_its_dollar_estimate() {
+        // a tenge ad worth $12 400, seen by a visitor filtering in sum at 12 650 sum a dollar
+        let rates = Rates { uzs_usd: 1.0 / 12_650.0, ..Rates::default() };
+        let tenge = Price {
+            minor: Some(595_200_000),
+            currency: Currency::Kzt,
+            unit: None,
+            usd_cents: Some(1_240_000),
+        };
+        // 156 860 000 sum, to three digits
+        assert_eq!(
+            Lang::Ru.price_in(&tenge, Currency::Uzs, &rates).as_deref(),
+            Some("≈ 157\u{2009}000\u{2009}000 сум")
+        );
+        assert_eq!(
+            Lang::En.price_in(&tenge, Currency::Uzs, &rates).as_deref(),
+            Some("≈ 157,000,000 UZS")
+        );
+        // $12 400 at 0.011 dollars a rouble: 1 127 272 → 1 130 000
+        assert_eq!(
+            Lang::Ru.price_in(&tenge, Currency::Rub, &rates).as_deref(),
+            Some("≈ 1\u{2009}130\u{2009}000 ₽")
+        );
+        // small amounts keep their units: $3 is 9 BYN at 0.31 (9.68 → 10)
+        let cheap = Price { usd_cents: Some(300), ..tenge };
+        assert_eq!(Lang::Ru.price_in(&cheap, Currency::Byn, &rates).as_deref(), Some("≈ 10 BYN"));
+        // its own currency and the dollar are shown already
+        assert_eq!(Lang::Ru.price_in(&tenge, Currency::Kzt, &rates), None);
+        assert_eq!(Lang::Ru.price_in(&tenge, Currency::Usd, &rates), None);
     }
 
     #[test]

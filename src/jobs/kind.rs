@@ -50,6 +50,8 @@ job_kinds! {
     SweepUploads => "upload_sweep",
     /// `Job::RecomputeUsd`.
     RecomputeUsd => "usd_recompute",
+    /// `Job::RefreshRates`.
+    RefreshRates => "rates_refresh",
     /// `Job::PhoneReveal`.
     PhoneReveal => "phone_reveal",
     /// `Job::ChatMail`.

@@ -11,6 +11,7 @@ mod console;
 mod kind;
 mod mail;
 mod photos;
+mod rates;
 mod scheduler;
 mod telegram;
 pub mod unread_cache;
@@ -25,7 +26,6 @@ use std::thread::JoinHandle;
 use crossbeam_channel::{Receiver, Sender, TrySendError, bounded};
 
 pub use kind::JobKind;
-pub use photos::rates_key;
 pub use unread_cache::UnreadCache;
 pub use views::{FOLD_INTO_ADS, FOLD_INTO_DAYS, ViewDedupe, is_bot};
 
@@ -78,6 +78,8 @@ pub enum Job {
     },
     /// Recompute approximate USD prices after the rates changed.
     RecomputeUsd,
+    /// Fetch the rates from `currency.rates_url`, check and store them, and swap them in.
+    RefreshRates,
     /// Mail those whose chat messages waited unread (then deliver).
     ChatMail,
     /// Look for stop words in an ad's or a message's text; flag it for staff on a match.
@@ -149,6 +151,7 @@ impl Job {
             Job::DeleteFiles { .. } => JobKind::DeleteFiles,
             Job::SweepUploads => JobKind::SweepUploads,
             Job::RecomputeUsd => JobKind::RecomputeUsd,
+            Job::RefreshRates => JobKind::RefreshRates,
             Job::ChatMail => JobKind::ChatMail,
             Job::CheckWords { .. } => JobKind::CheckWords,
             Job::SampleMetrics { .. } => JobKind::SampleMetrics,
@@ -185,6 +188,26 @@ pub(crate) struct Shared {
     closing_tx: Mutex<Option<Sender<()>>>,
     /// The totals at the last minute's sample (the next one records the difference).
     last_sample: Mutex<Option<crate::metrics::Totals>>,
+    /// The queue, for work a job hands on (see [`Shared::follow_up`]).
+    queue: Sender<Msg>,
+}
+
+impl Shared {
+    /// Queues work a running job hands on (counted as submitted, like any). A full queue
+    /// coalesces it, as [`Jobs::enqueue`] would; inline mode runs it here and now.
+    fn follow_up(&self, job: Job) {
+        let kind = job.kind();
+        let stats = self.metrics.job(kind);
+        stats.submitted.fetch_add(1, Ordering::Relaxed);
+        if self.cfg.mode == JobsMode::Inline {
+            worker::run_batch(self, vec![job]);
+            return;
+        }
+        if self.queue.try_send(Msg::Job(job)).is_err() {
+            stats.coalesced.fetch_add(1, Ordering::Relaxed);
+            tracing::warn!(kind = kind.label(), "follow-up job not queued: the queue is full");
+        }
+    }
 }
 
 /// What jobs need beyond `[jobs]`.
@@ -198,8 +221,10 @@ pub struct Settings {
     pub mail_dir: std::path::PathBuf,
     /// The uploads folder (photos, avatars).
     pub uploads_dir: std::path::PathBuf,
-    /// Currency rates.
-    pub rates: crate::config::CurrencyConfig,
+    /// The currency rates in use (the refresh job swaps them).
+    pub rates: Arc<crate::domain::rates::Live>,
+    /// `[currency]`: the feed, how often, its timeout.
+    pub currency: crate::config::CurrencyConfig,
     /// The site's address, for links in mail.
     pub public_url: String,
     /// The stop-word list (flags ads and messages for staff).
@@ -258,6 +283,7 @@ impl Jobs {
             closing,
             closing_tx: Mutex::new(Some(closing_tx)),
             last_sample: Mutex::new(None),
+            queue: tx.clone(),
         });
         let mut threads = Vec::new();
         // Inline mode still needs no workers for views, but shares the scheduler.
@@ -386,6 +412,7 @@ impl Jobs {
             | Job::Alerts
             | Job::RentalRequests
             | Job::SweepUploads
+            | Job::RefreshRates
             | Job::RecomputeUsd => {
                 stats.coalesced.fetch_add(1, Ordering::Relaxed);
                 None

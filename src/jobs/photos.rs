@@ -48,15 +48,11 @@ pub(super) fn delete_files(settings: &Settings, paths: &[String]) -> Result<(), 
     Ok(())
 }
 
-/// How the rates the USD estimates were computed with are recorded in `meta.usd_rates`.
-pub fn rates_key(r: &crate::config::CurrencyConfig) -> String {
-    format!("{}|{}|{}|{}", r.kzt_usd, r.uzs_usd, r.rub_usd, r.byn_usd)
-}
-
-/// Recomputes USD prices when the configured rates differ from the ones last applied.
+/// Recomputes USD prices when the rates in use differ from the ones last applied (recorded in
+/// `meta.usd_rates` as [`Rates::key`](crate::domain::rates::Rates::key)).
 pub(super) fn recompute_usd(conn: &mut Connection, settings: &Settings) -> Result<(), JobError> {
-    let r = &settings.rates;
-    let current = rates_key(r);
+    let r = &settings.rates.get();
+    let current = r.key();
     let applied: Option<String> = conn
         .query_row("SELECT value FROM meta WHERE key = 'usd_rates'", [], |row| row.get(0))
         .optional()?;

@@ -8,7 +8,8 @@ use super::{Job, Jobs};
 
 /// Ticks until told to stop: a bump run every `bump_check_seconds`, a view fold every
 /// `view_fold_seconds`, dedupe sweeps, hourly sweeps (sessions, uploads, views per day out of
-/// the statistics window) and an hourly `PRAGMA optimize`.
+/// the statistics window), an hourly `PRAGMA optimize`, and a rates fetch when the stored
+/// ones are older than `currency.refresh_hours` (a failed fetch is tried again an hour later).
 pub(super) fn run(jobs: &Jobs, stop: &Receiver<()>) {
     let bump_every = Duration::from_secs(jobs.shared.cfg.bump_check_seconds);
     let fold_every = Duration::from_secs(jobs.shared.cfg.view_fold_seconds);
@@ -23,6 +24,7 @@ pub(super) fn run(jobs: &Jobs, stop: &Receiver<()>) {
     let mut last_backup = Instant::now();
     let mut last_optimize = Instant::now();
     let mut last_sweep = Instant::now();
+    let mut last_rates: Option<Instant> = None;
     // first runs right away: a server that was down for hours catches up at once
     jobs.enqueue(Job::Bump);
     jobs.enqueue(Job::SweepSessions);
@@ -30,6 +32,9 @@ pub(super) fn run(jobs: &Jobs, stop: &Receiver<()>) {
     jobs.enqueue(Job::DeliverMail);
     // channel posts that waited while the server was down go out now
     jobs.enqueue(Job::Telegram);
+    // queued before the recompute, whose submission `tests/support` takes as the sign that
+    // every first run is queued
+    refresh_rates_if_due(jobs, &mut last_rates);
     jobs.enqueue(Job::RecomputeUsd);
     // promotions that ended while the server was down end now; a broadcast cut short goes on
     jobs.enqueue(Job::Promotions);
@@ -45,6 +50,7 @@ pub(super) fn run(jobs: &Jobs, stop: &Receiver<()>) {
             Err(RecvTimeoutError::Timeout) => {}
             _ => return,
         }
+        refresh_rates_if_due(jobs, &mut last_rates);
         if !backup_every.is_zero() && last_backup.elapsed() >= backup_every {
             last_backup = Instant::now();
             jobs.enqueue(Job::Backup);
@@ -91,6 +97,28 @@ pub(super) fn run(jobs: &Jobs, stop: &Receiver<()>) {
         }
     }
 }
+
+/// Queues `RefreshRates` when the stored rates are due for a fetch and none was tried within
+/// the hour (the scheduler wakes at least once a minute, so this asks the database that often).
+fn refresh_rates_if_due(jobs: &Jobs, last: &mut Option<Instant>) {
+    if last.is_some_and(|at| at.elapsed() < RATES_RETRY) {
+        return;
+    }
+    let due = jobs.shared.db.get().map_err(|e| e.to_string()).and_then(|conn| {
+        super::rates::due(&conn, &jobs.shared, crate::db::now()).map_err(|e| e.to_string())
+    });
+    match due {
+        Ok(true) => {
+            *last = Some(Instant::now());
+            jobs.enqueue(Job::RefreshRates);
+        }
+        Ok(false) => {}
+        Err(e) => tracing::warn!(error = %e, "could not tell whether the rates are due"),
+    }
+}
+
+/// How long after a fetch the next may be tried, however it went.
+const RATES_RETRY: Duration = Duration::from_secs(3600);
 
 /// Queues the resize of every ad whose photos lack their sizes: the job queued when they were
 /// saved is lost if the process dies before it runs.

@@ -10,7 +10,7 @@ use crossbeam_channel::{Receiver, RecvTimeoutError};
 use rusqlite::Connection;
 
 use super::{
-    Job, JobKind, Msg, ProbeOutcome, Shared, View, bump, mail, photos, telegram,
+    Job, JobKind, Msg, ProbeOutcome, Shared, View, bump, mail, photos, rates, telegram,
     unread_cache as unread, views,
 };
 use crate::db::{DbError, is_busy};
@@ -126,6 +126,8 @@ pub(super) enum JobError {
     Telegram(String),
     #[error("backup: {0}")]
     Backup(String),
+    #[error("rates: {0}")]
+    Rates(String),
     #[error("panicked: {0}")]
     Panic(String),
 }
@@ -197,6 +199,7 @@ fn run_one(shared: &Shared, conn: &mut Connection, job: &Job) -> Result<(), JobE
             photos::delete_files(&shared.settings, &paths)
         }
         Job::RecomputeUsd => photos::recompute_usd(conn, &shared.settings),
+        Job::RefreshRates => rates::refresh(conn, shared),
         Job::CheckWords { kind, id, text } => {
             super::console::check_words(conn, shared, kind, *id, text)
         }
@@ -242,7 +245,7 @@ fn run_one(shared: &Shared, conn: &mut Connection, job: &Job) -> Result<(), JobE
             let mailer = crate::domain::alerts::sweep::Mailer {
                 public_url: &st.public_url,
                 key: &st.key,
-                rates: &st.rates,
+                rates: &st.rates.get(),
             };
             let sent = crate::domain::alerts::sweep::run(conn, mailer, crate::db::now())?;
             shared.metrics.alerts_sent[0].fetch_add(sent.instant, Ordering::Relaxed);

@@ -1,8 +1,8 @@
 //! One demo ad at a time: kind-specific fields, a Russian title and description, a price in the
 //! country's currency, times, promotion and photos.
 
-use crate::config::CurrencyConfig;
 use crate::domain::geo::{Country, Currency};
+use crate::domain::rates::Rates;
 
 use super::data::{self, Equipment};
 
@@ -96,7 +96,7 @@ pub struct Ad {
 }
 
 /// The approximate price in US cents, the way the site computes it.
-pub fn usd_cents(ad: &Ad, rates: &CurrencyConfig) -> Option<i64> {
+pub fn usd_cents(ad: &Ad, rates: &Rates) -> Option<i64> {
     ad.price_minor.map(|m| ad.currency.to_usd_cents(m, rates))
 }
 

@@ -31,7 +31,7 @@ fn records_the_rates_its_usd_estimates_used() {
     let key: String = conn
         .query_row("SELECT value FROM meta WHERE key = 'usd_rates'", [], |r| r.get(0))
         .expect("recorded");
-    assert_eq!(key, crate::jobs::rates_key(&CurrencyConfig::default()));
+    assert_eq!(key, crate::domain::rates::Rates::default().key());
 }
 
 #[test]

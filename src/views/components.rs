@@ -2,8 +2,10 @@
 
 use maud::{Markup, html};
 
-use crate::domain::ads::{AdCard, Kind, Plan};
+use crate::domain::ads::{AdCard, Kind, Plan, Price};
+use crate::domain::geo::Currency;
 use crate::domain::ids::AdId;
+use crate::domain::rates::Rates;
 use crate::i18n::Lang;
 use crate::views::assets::url;
 use crate::views::layout;
@@ -178,8 +180,50 @@ fn fav_state_labels(lang: Lang) -> Markup {
     }
 }
 
-/// An ad card for grids.
-pub fn ad_card(lang: Lang, card: &AdCard, now: i64, viewer: Option<&Viewer<'_>>) -> Markup {
+/// The currency a visitor filters prices in, with the rates in use: cards and the ad page show
+/// each price converted into it too ("≈ 1 200 000 сум"), at render time, so no cached page
+/// holds one visitor's currency.
+#[derive(Debug, Clone, Copy)]
+pub struct AlsoIn {
+    /// The visitor's currency.
+    pub currency: Currency,
+    /// The rates in use.
+    pub rates: Rates,
+}
+
+impl AlsoIn {
+    /// Prices in `currency` too; None for the dollar, which every price shows already.
+    pub fn new(currency: Currency, rates: Rates) -> Option<Self> {
+        (currency != Currency::Usd).then_some(Self { currency, rates })
+    }
+
+    /// "≈ 1 200 000 сум" for a price in another currency than the visitor's.
+    pub fn price(&self, lang: Lang, p: &Price) -> Option<String> {
+        lang.price_in(p, self.currency, &self.rates)
+    }
+
+    /// The ad's address carrying the currency, so its page shows the price in it too.
+    pub fn ad_path(&self, card: &AdCard) -> String {
+        format!("{}?currency={}", card.path(), self.currency.code())
+    }
+}
+
+/// "≈ 1 200 000 сум", marked up as a converted price.
+pub fn price_also(lang: Lang, converted: &str) -> Markup {
+    html! { span.also-in title=(lang.t("price.in_chosen")) { (converted) } }
+}
+
+/// An ad card for grids; `also`: the visitor's currency, when the price is shown in it too.
+pub fn ad_card(
+    lang: Lang,
+    card: &AdCard,
+    now: i64,
+    viewer: Option<&Viewer<'_>>,
+    also: Option<&AlsoIn>,
+) -> Markup {
+    let converted = also.and_then(|a| a.price(lang, &card.price).map(|text| (text, a)));
+    // the ad's page shows the converted price too
+    let href = converted.as_ref().map_or_else(|| card.path(), |(_, a)| a.ad_path(card));
     let plan_class = card.plan.map(|p| match p {
         Plan::Gold => "plan-gold",
         Plan::Premium => "plan-premium",
@@ -188,7 +232,7 @@ pub fn ad_card(lang: Lang, card: &AdCard, now: i64, viewer: Option<&Viewer<'_>>)
     html! {
         article.card.(plan_class.unwrap_or("")) data-ad-id=(card.id) {
             (favorite_button(lang, card.id, &card.path(), viewer))
-            a.card-link href=(Href(lang, &card.path())) {
+            a.card-link href=(Href(lang, &href)) {
                 div.card-photo {
                     @if let Some(photo) = &card.photo {
                         img src=(MediaUrl(photo)) alt=(card.title) loading="lazy" width="320" height="240";
@@ -210,6 +254,9 @@ pub fn ad_card(lang: Lang, card: &AdCard, now: i64, viewer: Option<&Viewer<'_>>)
                         span.amount { (lang.price(&card.price)) }
                         @if let Some(usd) = lang.price_usd(&card.price) {
                             " " span.usd { (usd) }
+                        }
+                        @if let Some((text, _)) = &converted {
+                            " " (price_also(lang, text))
                         }
                     }
                     p.card-meta {
@@ -235,13 +282,14 @@ pub fn card_grid(
     now: i64,
     empty_key: &'static str,
     viewer: Option<&Viewer<'_>>,
+    also: Option<&AlsoIn>,
 ) -> Markup {
     html! {
         @if cards.is_empty() {
             p.empty { (lang.t(empty_key)) }
         } @else {
             div.grid {
-                @for card in cards { (ad_card(lang, card, now, viewer)) }
+                @for card in cards { (ad_card(lang, card, now, viewer, also)) }
             }
         }
     }

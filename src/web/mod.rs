@@ -83,6 +83,8 @@ pub struct Shared {
     /// `server.public_url` without its trailing slash: pages' absolute links (canonical,
     /// hreflang) start with it.
     pub site_url: Arc<str>,
+    /// The currency rates in use (`currency_rates`, swapped by the refresh job).
+    pub rates: Arc<crate::domain::rates::Live>,
 }
 
 /// Whether the database answers, asked at most once a second: `/healthz` stays the plaintext

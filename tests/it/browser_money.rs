@@ -379,7 +379,7 @@ fn file_request(
         Currency::Usd,
         uzmat::domain::payments::ProviderId::Manual,
         &cfg.plans,
-        &cfg.currency,
+        &app.state.rates.get(),
         uzmat::db::now(),
     )
     .expect("db")

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use rusqlite::Connection;
-use uzmat::config::{CurrencyConfig, DatabaseConfig};
+use uzmat::config::DatabaseConfig;
 use uzmat::db::Db;
 use uzmat::domain::accounts::actions::{self as accounts, MailCtx, SignUpError};
 use uzmat::domain::accounts::{Email, parse_profile, parse_signup};
@@ -13,6 +13,7 @@ use uzmat::domain::ads::actions::Publication::{AwaitingEmail, Done};
 use uzmat::domain::ads::{Kind, form};
 use uzmat::domain::freight;
 use uzmat::domain::ids::UserId;
+use uzmat::domain::rates::Rates;
 use uzmat::domain::tokens::{self, Purpose, TokenError};
 use uzmat::domain::users::SessionUser;
 use uzmat::domain::{Denied, secrets, sessions};
@@ -85,7 +86,7 @@ fn new_ad() -> form::NewAd {
         ("phone", "+7 701 123 45 67"),
         ("condition", "used"),
     ]);
-    form::parse(Kind::Sale, &fields, &CurrencyConfig::default()).expect("valid ad")
+    form::parse(Kind::Sale, &fields, &Rates::default()).expect("valid ad")
 }
 
 #[test]
@@ -258,7 +259,7 @@ fn freight_is_posted_and_removed_by_its_owner_or_staff() {
         ("uz", "Ташкент"),
         "2026-12-05",
     ));
-    let new = freight::parse(&form, &CurrencyConfig::default()).expect("valid");
+    let new = freight::parse(&form, &Rates::default()).expect("valid");
     let (id, done) = freight::actions::post(&mut conn, owner, &new, false, NOW).expect("post");
     assert_eq!(done, Done);
     let other_u = actor(&conn, other);
@@ -318,7 +319,7 @@ fn an_unconfirmed_owners_ads_and_freight_wait_and_the_confirmation_publishes_the
         ("uz", "Ташкент"),
         "2026-12-05",
     ));
-    let new = freight::parse(&form, &CurrencyConfig::default()).expect("valid");
+    let new = freight::parse(&form, &Rates::default()).expect("valid");
     let (cargo, done) = freight::actions::post(&mut conn, owner, &new, true, NOW).expect("post");
     assert_eq!(done, AwaitingEmail);
     assert_eq!(store.count("SELECT count(*) FROM ads WHERE is_active = 1"), 0, "nothing public");
@@ -463,7 +464,7 @@ fn a_badge_extends_from_its_end_and_a_decision_needs_a_comment() {
         uzmat::domain::geo::Currency::Kzt,
         uzmat::domain::payments::ProviderId::Manual,
         &plans,
-        &CurrencyConfig::default(),
+        &Rates::default(),
         NOW,
     )
     .expect("db")

@@ -298,7 +298,7 @@ fn saved_search_queries_use_indexes() {
         vec![Box::new(now - 900), Box::new(now - 86_400), Box::new(500_i64)];
     let p = plan(&conn, alerts::sweep::DUE_SQL, &params);
     assert!(!p.lines().any(|l| l.trim() == "SCAN s"), "the due searches scan:\n{p}");
-    let rates = uzmat::config::CurrencyConfig::default();
+    let rates = uzmat::domain::rates::Rates::default();
     for (section, query) in [
         (Section::Catalog, ""),
         (Section::Catalog, "kind=rent&country=uz&city=Ташкент&type=экскаватор"),

@@ -4,9 +4,9 @@
 use serde::Deserialize;
 
 use super::{Kind, Section};
-use crate::config::CurrencyConfig;
 use crate::domain::geo::{Country, Currency, EQUIPMENT_TYPES};
 use crate::domain::ids::{PageNo, UserId, page_of};
+use crate::domain::rates::Rates;
 
 /// Longest search text accepted.
 pub const MAX_SEARCH_CHARS: usize = 200;
@@ -157,7 +157,7 @@ impl Filter {
         section: Section,
         p: &ListParams,
         chosen: Option<Country>,
-        rates: &CurrencyConfig,
+        rates: &Rates,
     ) -> Result<Filter, &'static str> {
         let kind = match non_empty(p.kind.as_deref()) {
             None | Some("all") => None,
@@ -275,7 +275,7 @@ mod tests {
 
     #[test]
     fn a_filter_writes_back_the_query_it_came_from() {
-        let rates = CurrencyConfig::default();
+        let rates = Rates::default();
         let p = params(&[
             ("kind", "rent"),
             ("country", "kz"),
@@ -304,7 +304,7 @@ mod tests {
 
     #[test]
     fn every_country_overrides_the_chosen_one_on_every_page() {
-        let rates = CurrencyConfig::default();
+        let rates = Rates::default();
         let f = Filter::parse(
             Section::Catalog,
             &params(&[("country", "all")]),
@@ -322,7 +322,7 @@ mod tests {
 
     #[test]
     fn bad_fields_name_their_message() {
-        let rates = CurrencyConfig::default();
+        let rates = Rates::default();
         let bad = |pairs: &[(&str, &str)]| {
             Filter::parse(Section::Parts, &params(pairs), None, &rates).err()
         };

@@ -4,9 +4,9 @@
 use std::collections::HashMap;
 
 use super::Kind;
-use crate::config::CurrencyConfig;
 use crate::domain::accounts::{FieldErrors, parse_phone};
 use crate::domain::geo::{Country, Currency, EQUIPMENT_TYPES};
+use crate::domain::rates::Rates;
 
 /// An ad ready to be stored.
 #[derive(Debug, Clone, PartialEq)]
@@ -140,7 +140,7 @@ impl Fields<'_> {
 pub fn parse(
     kind: Kind,
     form: &HashMap<String, String>,
-    rates: &CurrencyConfig,
+    rates: &Rates,
 ) -> Result<NewAd, FieldErrors> {
     let mut f = Fields { form, errors: FieldErrors::default() };
     let title = f.text("title", true, 5, 120);
@@ -301,7 +301,7 @@ mod tests {
 
     #[test]
     fn a_valid_rent_ad() {
-        let ad = parse(Kind::Rent, &form(&rent()), &CurrencyConfig::default()).expect("valid");
+        let ad = parse(Kind::Rent, &form(&rent()), &Rates::default()).expect("valid");
         assert_eq!(ad.price_minor, Some(1_500_000));
         assert_eq!(ad.currency, Currency::Kzt);
         assert_eq!(ad.price_usd_cents, Some(3000));
@@ -332,8 +332,7 @@ mod tests {
             let mut pairs = rent();
             pairs.retain(|(k, _)| k != field);
             pairs.push((field, value));
-            let errors =
-                parse(Kind::Rent, &form(&pairs), &CurrencyConfig::default()).expect_err(field);
+            let errors = parse(Kind::Rent, &form(&pairs), &Rates::default()).expect_err(field);
             assert_eq!(errors.get(field), Some(*key), "{field}={value}");
         }
         let mut other = rent();
@@ -341,7 +340,7 @@ mod tests {
         other.push(("city", "other"));
         other.push(("city_other", "Каскелен"));
         assert_eq!(
-            parse(Kind::Rent, &form(&other), &CurrencyConfig::default()).expect("other city").city,
+            parse(Kind::Rent, &form(&other), &Rates::default()).expect("other city").city,
             "Каскелен"
         );
     }
@@ -354,18 +353,16 @@ mod tests {
             ("city", "Ташкент"),
             ("phone", "+998 90 123 45 67"),
         ];
-        let e = parse(Kind::Service, &form(&base), &CurrencyConfig::default())
-            .expect_err("service name");
+        let e = parse(Kind::Service, &form(&base), &Rates::default()).expect_err("service name");
         assert_eq!(e.get("service_name"), Some("form.required"));
-        let e = parse(Kind::Parts, &form(&base), &CurrencyConfig::default()).expect_err("part");
+        let e = parse(Kind::Parts, &form(&base), &Rates::default()).expect_err("part");
         assert_eq!(e.get("part_name"), Some("form.required"));
         assert_eq!(e.get("condition"), Some("form.required"));
-        let e = parse(Kind::Sale, &form(&base), &CurrencyConfig::default()).expect_err("sale");
+        let e = parse(Kind::Sale, &form(&base), &Rates::default()).expect_err("sale");
         assert_eq!(e.get("equipment_type"), Some("form.required"));
         let mut ok = base.to_vec();
         ok.push(("service_name", "Ремонт гидравлики"));
-        let ad = parse(Kind::Service, &form(&ok), &CurrencyConfig::default())
-            .expect("negotiable service");
+        let ad = parse(Kind::Service, &form(&ok), &Rates::default()).expect("negotiable service");
         assert_eq!(ad.price_minor, None, "an empty price is negotiable");
     }
 }

@@ -264,7 +264,7 @@ pub fn sitemap_ad_count(conn: &Connection) -> rusqlite::Result<i64> {
 /// Recomputes every approximate USD price from the current rates.
 pub fn recompute_usd(
     conn: &Connection,
-    rates: &crate::config::CurrencyConfig,
+    rates: &crate::domain::rates::Rates,
 ) -> rusqlite::Result<usize> {
     conn.execute(
         "UPDATE ads SET price_usd_cents = CASE currency

@@ -12,10 +12,10 @@ use hmac::{Hmac, Mac};
 use rusqlite::{Connection, OptionalExtension, ToSql};
 use sha2::Sha256;
 
-use crate::config::CurrencyConfig;
 use crate::domain::ads::list::{Filter, ListParams, Sort, where_clause};
 use crate::domain::ads::{Kind, Section};
 use crate::domain::ids::{AdId, PageNo, SearchId, UserId};
+use crate::domain::rates::Rates;
 use crate::i18n::Lang;
 
 /// Saved searches a user may keep.
@@ -109,7 +109,7 @@ impl SavedSearch {
 
     /// Its filter, parsed again (`None` if the stored query no longer parses, e.g. a city
     /// list changed: such a search is skipped, never an error).
-    pub fn filter(&self, rates: &CurrencyConfig) -> Option<Filter> {
+    pub fn filter(&self, rates: &Rates) -> Option<Filter> {
         let params: ListParams = serde_urlencoded::from_str(&self.query).ok()?;
         Filter::parse(self.section, &params, None, rates).ok()
     }
@@ -127,7 +127,7 @@ pub fn normalize(
     section: Section,
     raw_query: &str,
     chosen: Option<crate::domain::geo::Country>,
-    rates: &CurrencyConfig,
+    rates: &Rates,
 ) -> Result<(Filter, String), &'static str> {
     let params: ListParams = serde_urlencoded::from_str(raw_query.trim_start_matches('?'))
         .map_err(|_| "error.bad_form")?;
@@ -256,7 +256,7 @@ pub fn new_ads_where(s: &SavedSearch, f: &Filter, now: i64) -> (String, Vec<Box<
 pub fn new_count(
     conn: &Connection,
     s: &SavedSearch,
-    rates: &CurrencyConfig,
+    rates: &Rates,
     now: i64,
 ) -> rusqlite::Result<i64> {
     let Some(f) = s.filter(rates) else { return Ok(0) };
@@ -297,7 +297,7 @@ mod tests {
 
     #[test]
     fn equal_searches_normalize_to_one_query() {
-        let rates = CurrencyConfig::default();
+        let rates = Rates::default();
         let (_, a) = normalize(
             Section::Catalog,
             "q=ковш&type=Экскаватор&country=uz&sort=price_asc&page=3",
@@ -323,7 +323,7 @@ mod tests {
 
     #[test]
     fn a_summary_reads_the_filter() {
-        let rates = CurrencyConfig::default();
+        let rates = Rates::default();
         let (f, _) = normalize(
             Section::Catalog,
             "kind=rent&type=экскаватор&brand=JCB&country=uz&city=Ташкент&price_to=500000&q=ковш",

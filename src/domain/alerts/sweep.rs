@@ -8,11 +8,11 @@
 use rusqlite::{Connection, ToSql};
 
 use super::{Frequency, MAIL_ADS, SavedSearch, get, new_ads_where, unsubscribe_token};
-use crate::config::CurrencyConfig;
 use crate::db::write_tx;
 use crate::domain::ads::AdCard;
 use crate::domain::ads::repo::{CARD_COLUMNS, card_from_row};
 use crate::domain::ids::{AdId, SearchId};
+use crate::domain::rates::Rates;
 use crate::i18n::Lang;
 
 /// Searches looked at in one sweep (the next sweep takes the rest).
@@ -26,7 +26,7 @@ pub struct Mailer<'a> {
     /// The site key (unsubscribe tokens).
     pub key: &'a [u8; 32],
     /// Currency rates (price ranges of the filters).
-    pub rates: &'a CurrencyConfig,
+    pub rates: &'a Rates,
 }
 
 /// Mails a sweep wrote, by frequency.

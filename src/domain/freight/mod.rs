@@ -13,12 +13,12 @@ use std::collections::HashMap;
 
 use rusqlite::{Connection, OptionalExtension, ToSql, params};
 
-use crate::config::CurrencyConfig;
 use crate::domain::Denied;
 use crate::domain::accounts::{FieldErrors, parse_phone};
 use crate::domain::ads::Price;
 use crate::domain::geo::{Country, Currency};
 use crate::domain::ids::{FreightId, UserId};
+use crate::domain::rates::Rates;
 use crate::domain::users::SessionUser;
 
 /// Cards per page.
@@ -193,10 +193,7 @@ fn decimal(
 }
 
 /// Parses the freight form.
-pub fn parse(
-    form: &HashMap<String, String>,
-    rates: &CurrencyConfig,
-) -> Result<NewFreight, FieldErrors> {
+pub fn parse(form: &HashMap<String, String>, rates: &Rates) -> Result<NewFreight, FieldErrors> {
     let mut errors = FieldErrors::default();
     let get = |k: &str| form.get(k).map(|s| s.trim().to_owned()).unwrap_or_default();
     let kind = FreightKind::parse(&get("kind"));

@@ -6,10 +6,11 @@
 pub mod click;
 pub mod ledger;
 
-use crate::config::{CurrencyConfig, PlansConfig};
+use crate::config::PlansConfig;
 use crate::domain::ads::Plan;
 use crate::domain::geo::Currency;
 use crate::domain::ids::{AdId, UserId};
+use crate::domain::rates::Rates;
 
 /// What a payment buys.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -218,7 +219,7 @@ pub fn plan_price(plan: Plan, currency: Currency, cfg: &PlansConfig) -> i64 {
 
 /// The badge's price in `currency`, minor units: `badge_usd` at the configured rate, rounded
 /// to a whole 1,000 (sum, tenge), 10 (roubles) or 1 (Belarusian roubles, dollars).
-pub fn badge_price(currency: Currency, cfg: &PlansConfig, rates: &CurrencyConfig) -> i64 {
+pub fn badge_price(currency: Currency, cfg: &PlansConfig, rates: &Rates) -> i64 {
     let (rate, step) = match currency {
         Currency::Uzs => (rates.uzs_usd, 1_000.0),
         Currency::Kzt => (rates.kzt_usd, 100.0),
@@ -240,7 +241,7 @@ mod tests {
         assert_eq!(plan_price(Plan::Gold, Currency::Uzs, &cfg), 3_000_000);
         assert_eq!(plan_price(Plan::Vip, Currency::Uzs, &cfg), 10_000_000);
         assert_eq!(plan_price(Plan::Gold, Currency::Usd, &cfg), 250);
-        let rates = CurrencyConfig::default();
+        let rates = Rates::default();
         // 15 USD at 0.000079 USD per sum: 189,873 sum, rounded to 190,000
         assert_eq!(badge_price(Currency::Uzs, &cfg, &rates), 19_000_000);
         assert_eq!(badge_price(Currency::Usd, &cfg, &rates), 1_500);

@@ -10,7 +10,9 @@ use crate::domain::ads::{AdCard, AdDetail, Kind};
 use crate::domain::ids::AdId;
 use crate::i18n::Lang;
 use crate::views::assets::url;
-use crate::views::components::{MediaUrl, card_grid, favorite_button, icon, kind_label, viewer};
+use crate::views::components::{
+    AlsoIn, MediaUrl, card_grid, favorite_button, icon, kind_label, price_also, viewer,
+};
 use crate::views::ctx::PageCtx;
 use crate::views::layout::{self, Head};
 use crate::views::text::{Href, Text};
@@ -160,6 +162,8 @@ pub struct AdPage<'a> {
     pub similar: &'a [AdCard],
     /// The signed-in viewer's favorites among the ad and the similar ones (None: anonymous).
     pub favorites: Option<&'a HashSet<AdId>>,
+    /// The currency the visitor filtered in (`?currency=`): prices are shown in it too.
+    pub also: Option<AlsoIn>,
 }
 
 /// Renders the ad page. `phone_shown`: the visitor asked for the number (the form's answer without JavaScript);
@@ -222,6 +226,9 @@ pub fn page(
                 h1.ad-title { (Text(&card.title)) }
                 p.ad-price #ad-price { span.amount { (Text(&lang.price(&card.price))) } }
                 @if let Some(usd) = lang.price_usd(&card.price) { p.usd { (Text(&usd)) } }
+                @if let Some(converted) = shown.also.and_then(|a| a.price(lang, &card.price)) {
+                    p.usd #price-also { (price_also(lang, &converted)) }
+                }
                 p.muted { (Text(layout::country(lang, card.country))) ", " (Text(&card.city)) }
                 @if let Some(phone) = &ad.phone {
                     @if phone_shown || is_owner {
@@ -302,7 +309,7 @@ pub fn page(
         @if !shown.similar.is_empty() {
             section.block.similar #similar {
                 h2 { (t("ad.similar")) }
-                (card_grid(lang, shown.similar, ctx.now, "home.empty", viewer.as_ref()))
+                (card_grid(lang, shown.similar, ctx.now, "home.empty", viewer.as_ref(), shown.also.as_ref()))
             }
         }
     };

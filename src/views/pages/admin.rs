@@ -67,6 +67,10 @@ pub struct Dashboard<'a> {
     pub overflow: usize,
     /// Live chat sockets.
     pub sockets: usize,
+    /// The currency rates in use.
+    pub rates: &'a [crate::domain::rates::Stored],
+    /// Where they are refreshed from.
+    pub feed: super::rates::Feed<'a>,
 }
 
 /// A line chart of one series over the last 24 hours, drawn on the server (no script needed).
@@ -185,6 +189,7 @@ pub fn dashboard(ctx: &PageCtx, d: &Dashboard<'_>) -> Markup {
                 }
             }
         }
+        (super::rates::table(ctx, d.rates, &d.feed))
     };
     layout::page(ctx, Head { title: t("admin.title"), ..Head::default() }, body)
 }

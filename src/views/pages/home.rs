@@ -71,12 +71,12 @@ pub fn blocks(
         }
         section.block #hot {
             h2 { (icon::flame()) " " (t("home.hot")) }
-            (card_grid(lang, &home.hot, now, "home.empty", viewer))
+            (card_grid(lang, &home.hot, now, "home.empty", viewer, None))
         }
         @if !home.popular.is_empty() {
             section.block #popular {
                 h2 { (icon::star()) " " (t("home.popular")) }
-                (card_grid(lang, &home.popular, now, "home.empty", viewer))
+                (card_grid(lang, &home.popular, now, "home.empty", viewer, None))
             }
         }
         section.block #fresh {
@@ -84,7 +84,7 @@ pub fn blocks(
                 h2 { (t("home.fresh")) }
                 a href=(Href(lang, "/catalog")) { (t("home.all_ads")) " →" }
             }
-            (card_grid(lang, &home.fresh, now, "home.empty", viewer))
+            (card_grid(lang, &home.fresh, now, "home.empty", viewer, None))
         }
     }
 }

@@ -6,8 +6,9 @@ use crate::domain::ads::list::{Filter, Page, Sort, Terms};
 use crate::domain::ads::{Section, search};
 use crate::domain::geo::{Country, Currency, EQUIPMENT_TYPES, PARTS_CHIPS};
 use crate::domain::ids::AdId;
+use crate::domain::rates::Rates;
 use crate::i18n::Lang;
-use crate::views::components::{card_grid, kind_label, pagination, viewer};
+use crate::views::components::{AlsoIn, card_grid, kind_label, pagination, viewer};
 use crate::views::ctx::PageCtx;
 use crate::views::layout::{self, Head};
 use crate::views::text::{Href, Text};
@@ -101,15 +102,18 @@ pub fn search_notes(lang: Lang, path: &str, f: &Filter, corrected: Option<&str>)
     }
 }
 
-/// Renders a listing page.
+/// Renders a listing page; each price is also shown in the currency the range is read in, at
+/// `rates` (the cached `page` holds no one's currency).
 pub fn page(
     ctx: &PageCtx,
     section: Section,
     f: &Filter,
     page: &Page,
     favorites: Option<&std::collections::HashSet<AdId>>,
+    rates: Rates,
 ) -> Markup {
     let viewer = viewer(ctx, favorites);
+    let also = AlsoIn::new(f.price_currency(), rates);
     let lang = ctx.lang;
     let t = |k| lang.t(k);
     let body = html! {
@@ -217,13 +221,13 @@ pub fn page(
                 @if !page.promoted.is_empty() {
                     section.promoted #promoted aria-label=(t("listing.promoted")) {
                         h2 { (t("listing.promoted")) }
-                        (card_grid(lang, &page.promoted, ctx.now, "listing.empty", viewer.as_ref()))
+                        (card_grid(lang, &page.promoted, ctx.now, "listing.empty", viewer.as_ref(), also.as_ref()))
                     }
                 }
                 // a promoted ad is shown once: in the strip above
                 @let rest: Vec<crate::domain::ads::AdCard> = page.cards.iter().filter(|c| !page.promoted.iter().any(|p| p.id == c.id)).cloned().collect();
                 @if !rest.is_empty() || page.promoted.is_empty() {
-                    (card_grid(lang, &rest, ctx.now, "listing.empty", viewer.as_ref()))
+                    (card_grid(lang, &rest, ctx.now, "listing.empty", viewer.as_ref(), also.as_ref()))
                 }
                 (pagination(lang, page.page, page.pages, |n| page_href(lang, section, f, n)))
             }

@@ -13,6 +13,7 @@ pub mod home;
 pub mod listing;
 pub mod my_ads;
 pub mod payments;
+pub mod rates;
 pub mod requests;
 pub mod search;
 pub mod searches;

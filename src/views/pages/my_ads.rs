@@ -120,7 +120,7 @@ pub fn favorites(ctx: &PageCtx, cards: &[AdCard]) -> Markup {
     let viewer = viewer(ctx, Some(&all));
     let body = html! {
         h1 { (l.t("fav.title")) }
-        (card_grid(l, cards, ctx.now, "fav.empty", viewer.as_ref()))
+        (card_grid(l, cards, ctx.now, "fav.empty", viewer.as_ref(), None))
     };
     layout::page(ctx, Head { title: l.t("fav.title"), ..Head::default() }, body)
 }

@@ -63,7 +63,7 @@ pub fn search_page(
                 section.block.search-section data-section=(section.code()) {
                     h2 { a href=(href) { (t(section_title(*section))) } " " span.muted { (page.total) } }
                     @let cards: Vec<_> = page.cards.iter().take(CARDS_PER_SECTION).cloned().collect();
-                    (card_grid(lang, &cards, ctx.now, "listing.empty", viewer.as_ref()))
+                    (card_grid(lang, &cards, ctx.now, "listing.empty", viewer.as_ref(), None))
                     @if page.total > cards.len() as i64 {
                         p.more { a.btn.btn-ghost href=(href) { (Text(&lang.tf("search.all_in_section", &[("n", &page.total.to_string())]))) " →" } }
                     }

@@ -32,7 +32,7 @@ pub fn page(
                 (crate::views::components::report_form(ctx, &format!("/users/{}/report", seller.id), &ctx.here()))
             }
         }
-        (card_grid(lang, &ads.cards, ctx.now, "seller.empty", viewer.as_ref()))
+        (card_grid(lang, &ads.cards, ctx.now, "seller.empty", viewer.as_ref(), None))
         (pagination(lang, ads.page, ads.pages, |n| lang.href(&format!("/seller/{}?page={n}", seller.id))))
     };
     let canonical = format!("/seller/{}", seller.id);

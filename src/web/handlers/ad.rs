@@ -9,13 +9,35 @@ use std::sync::Arc;
 
 use crate::domain::ads::{AdCard, AdDetail};
 use crate::domain::ads::{favorites, repo};
+use crate::domain::geo::Currency;
 use crate::domain::ids::{AdId, ParseId};
 use crate::jobs::{Job, View, is_bot};
 use crate::views;
+use crate::views::components::AlsoIn;
 use crate::web::AppState;
 use crate::web::csrf::CsrfForm;
 use crate::web::error::{Error, Result};
-use crate::web::extract::{ClientIp, IdPath, PageCtx, UserAgent, WantsJson};
+use crate::web::extract::{ClientIp, IdPath, PageCtx, Q, UserAgent, WantsJson};
+
+/// The ad page's query: the currency the visitor filtered in (a listing's card carries it),
+/// which the price is shown in too.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct AdQuery {
+    /// A currency code (`UZS`), any case.
+    pub currency: Option<String>,
+}
+
+impl AdQuery {
+    /// The currency asked for, or the message key of what is wrong.
+    fn currency(&self) -> Result<Option<Currency>> {
+        match self.currency.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+            None => Ok(None),
+            Some(c) => Currency::parse(&c.to_uppercase())
+                .map(Some)
+                .ok_or_else(|| Error::BadRequest("error.bad_currency".into())),
+        }
+    }
+}
 
 /// Splits `123-some-slug` (or `123`) into the id and the slug.
 fn parse_id_slug(s: &str) -> Option<(AdId, &str)> {
@@ -84,19 +106,30 @@ pub async fn show(
     ClientIp(ip): ClientIp,
     UserAgent(ua): UserAgent,
     Path(id_slug): Path<String>,
+    Q(q): Q<AdQuery>,
 ) -> Result<Response> {
     let (id, slug) = parse_id_slug(&id_slug).ok_or(Error::NotFound)?;
+    let currency = q.currency()?;
     let Visible { ad, similar, favorites, is_owner } = visible(&state, &ctx, id).await?;
     let now = ctx.now;
     if slug != ad.card.slug {
-        return Ok(Redirect::permanent(&ad.card.path()).into_response());
+        let to = match currency {
+            Some(c) => format!("{}?currency={}", ad.card.path(), c.code()),
+            None => ad.card.path(),
+        };
+        return Ok(Redirect::permanent(&to).into_response());
     }
     if ad.card.is_active && !is_owner && !is_bot(ua.as_deref()) {
         state.jobs.submit(Job::View(View { ad_id: id, client: ip, at: now })).await;
     }
     let base = state.config.server.public_url.trim_end_matches('/');
-    let page =
-        views::pages::ad::AdPage { ad: &ad, similar: &similar, favorites: favorites.as_ref() };
+    let also = currency.and_then(|c| AlsoIn::new(c, state.rates.get()));
+    let page = views::pages::ad::AdPage {
+        ad: &ad,
+        similar: &similar,
+        favorites: favorites.as_ref(),
+        also,
+    };
     Ok(views::pages::ad::page(&ctx, &page, is_owner, false, base).into_response())
 }
 
@@ -124,8 +157,12 @@ pub async fn phone(
             .into_response());
     }
     let base = state.config.server.public_url.trim_end_matches('/');
-    let page =
-        views::pages::ad::AdPage { ad: &ad, similar: &similar, favorites: favorites.as_ref() };
+    let page = views::pages::ad::AdPage {
+        ad: &ad,
+        similar: &similar,
+        favorites: favorites.as_ref(),
+        also: None,
+    };
     Ok(views::pages::ad::page(&ctx, &page, is_owner, true, base).into_response())
 }
 

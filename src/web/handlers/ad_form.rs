@@ -186,7 +186,7 @@ async fn save(
     if arranged.len() > MAX_PER_AD {
         errors.add("photos", "photo.too_many");
     }
-    let parsed = form::parse(kind, &form.fields, &state.config.currency);
+    let parsed = form::parse(kind, &form.fields, &state.rates.get());
     let new_ad = match parsed {
         Ok(a) if errors.is_empty() => a,
         Ok(_) => {

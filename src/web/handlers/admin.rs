@@ -57,12 +57,20 @@ pub async fn show(
     RequireStaff(ctx, _): RequireStaff,
 ) -> Result<Response> {
     let now = ctx.now;
-    let (stats, samples) = state
+    let (stats, samples, rates) = state
         .db
         .run(move |conn| {
-            Ok((crate::domain::admin::stats(conn, now)?, crate::domain::admin::samples(conn, now)?))
+            Ok((
+                crate::domain::admin::stats(conn, now)?,
+                crate::domain::admin::samples(conn, now)?,
+                crate::domain::rates::load(conn)?,
+            ))
         })
         .await?;
+    let currency = &state.config.currency;
+    let source = Some(currency.rates_url.trim())
+        .filter(|u| !u.is_empty())
+        .map(crate::domain::rates::source_of);
     let uploads = state.config.server.data_dir.join("uploads");
     let uploads_bytes =
         tokio::task::spawn_blocking(move || folder_bytes(&uploads, 200_000)).await?;
@@ -78,6 +86,11 @@ pub async fn show(
         queue,
         overflow,
         sockets: state.hub.open(),
+        rates: &rates,
+        feed: crate::views::pages::rates::Feed {
+            source: source.as_deref(),
+            hours: currency.refresh_hours,
+        },
     };
     Ok(view::dashboard(&ctx, &page).into_response())
 }

@@ -44,7 +44,7 @@ fn price(state: &AppState, ctx: &PageCtx) -> (i64, crate::domain::geo::Currency)
         .map_or(crate::domain::geo::Currency::Usd, crate::domain::payments::currency_of_country);
     let currency = state.payments.id().charges_in(wanted);
     (
-        crate::domain::payments::badge_price(currency, &state.config.plans, &state.config.currency),
+        crate::domain::payments::badge_price(currency, &state.config.plans, &state.rates.get()),
         currency,
     )
 }
@@ -126,7 +126,7 @@ pub async fn submit(
     super::media::store(&state, &path, processed.jpeg).await?;
     let (_, currency) = price(&state, &ctx);
     let (now, provider) = (ctx.now, state.payments.id());
-    let (plans, rates) = (state.config.plans.clone(), state.config.currency.clone());
+    let (plans, rates) = (state.config.plans.clone(), state.rates.get());
     let doc = path.clone();
     let filed = state
         .db

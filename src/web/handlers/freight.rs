@@ -73,7 +73,7 @@ pub async fn create(
     RequireUser(ctx, user): RequireUser,
     form: CsrfForm,
 ) -> Result<Response> {
-    let new = match freight::parse(&form.0, &state.config.currency) {
+    let new = match freight::parse(&form.0, &state.rates.get()) {
         Ok(f) => f,
         Err(errors) => return Ok(rerender(&ctx, &form, errors, None)),
     };
@@ -130,7 +130,7 @@ pub async fn update(
     form: CsrfForm,
 ) -> Result<Response> {
     owned(&state, &user, id).await?;
-    let changed = match freight::parse(&form.0, &state.config.currency) {
+    let changed = match freight::parse(&form.0, &state.rates.get()) {
         Ok(f) => f,
         Err(errors) => return Ok(rerender(&ctx, &form, errors, Some(id))),
     };

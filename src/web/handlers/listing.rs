@@ -14,14 +14,22 @@ use crate::web::error::{Error, Result};
 use crate::web::extract::{PageCtx, Q};
 
 async fn listing(state: AppState, ctx: PageCtx, section: Section, q: ListParams) -> Result<Markup> {
-    let filter = Filter::parse(section, &q, ctx.country, &state.config.currency)
+    let rates = state.rates.get();
+    let filter = Filter::parse(section, &q, ctx.country, &rates)
         .map_err(|key| Error::BadRequest(key.into()))?;
     let now = ctx.now;
     let key = format!("{filter:?}");
     let cached = match state.caches.listing.lookup(&key) {
         Lookup::Fresh(page) => {
             let favs = super::favorites_of(&state, &ctx, shown_ids(&page)).await?;
-            return Ok(views::pages::listing::page(&ctx, section, &filter, &page, favs.as_ref()));
+            return Ok(views::pages::listing::page(
+                &ctx,
+                section,
+                &filter,
+                &page,
+                favs.as_ref(),
+                rates,
+            ));
         }
         Lookup::Refresh(page) => Some(page),
         Lookup::Miss => None,
@@ -48,7 +56,7 @@ async fn listing(state: AppState, ctx: PageCtx, section: Section, q: ListParams)
     };
     state.caches.listing.put(key, page.clone());
     let favs = super::favorites_of(&state, &ctx, shown_ids(&page)).await?;
-    Ok(views::pages::listing::page(&ctx, section, &filter, &page, favs.as_ref()))
+    Ok(views::pages::listing::page(&ctx, section, &filter, &page, favs.as_ref(), rates))
 }
 
 /// The ads a listing page shows: the promoted strip and the page.
@@ -87,7 +95,7 @@ pub async fn search(
     Q(q): Q<ListParams>,
 ) -> Result<Markup> {
     // parsed as the catalog's filter; only the text and place carry over to each section
-    let parsed = Filter::parse(Section::Catalog, &q, ctx.country, &state.config.currency)
+    let parsed = Filter::parse(Section::Catalog, &q, ctx.country, &state.rates.get())
         .map_err(|key| Error::BadRequest(key.into()))?;
     let filter = search::in_section(&parsed, Section::Catalog);
     let now = ctx.now;

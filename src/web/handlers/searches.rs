@@ -41,7 +41,7 @@ pub async fn save(
     let section = alerts::section_of(&form.section)
         .ok_or_else(|| Error::BadRequest("alerts.bad_section".into()))?;
     // the query carries the country the listing showed (chosen or asked): no default here
-    let (filter, query) = alerts::normalize(section, &form.query, None, &state.config.currency)
+    let (filter, query) = alerts::normalize(section, &form.query, None, &state.rates.get())
         .map_err(|key| Error::BadRequest(key.into()))?;
     let frequency = frequency(if form.frequency.is_empty() { "daily" } else { &form.frequency })?;
     let name = if form.name.trim().is_empty() {
@@ -67,7 +67,7 @@ pub async fn mine(
     State(state): State<AppState>,
     RequireUser(ctx, user): RequireUser,
 ) -> Result<Response> {
-    let (now, rates) = (ctx.now, state.config.currency.clone());
+    let (now, rates) = (ctx.now, state.rates.get());
     let rows = state
         .db
         .run(move |conn| {

@@ -301,7 +301,7 @@ impl<'a> World<'a> {
             uzmat::domain::geo::Currency::Usd,
             uzmat::domain::payments::ProviderId::Manual,
             &cfg.plans,
-            &cfg.currency,
+            &self.app.state.rates.get(),
             now,
         )
         .expect("db")
