@@ -241,10 +241,12 @@ impl Lang {
         }
         let (cents, rate) = (p.usd_cents?, rates.of(target));
         let whole = cents as f64 / 100.0 / rate;
-        if !(whole.is_finite() && whole >= 0.0) {
+        // under one unit (a free item, a price of 0) there is nothing to convert: and the
+        // logarithm of 0 would be -inf
+        if !(whole.is_finite() && whole >= 1.0) {
             return None;
         }
-        let step = 10f64.powi((whole.log10().floor() as i32 - 2).max(0));
+        let step = 10f64.powi((whole.log10().floor() as i32).saturating_sub(2).max(0));
         let rounded = ((whole / step).round() * step) as i64;
         Some(format!("≈ {} {}", self.number(rounded), self.currency(target)))
     }
@@ -562,6 +564,9 @@ mod tests {
         assert_eq!(Lang::Ru.price_in(&cheap, Currency::Byn, &rates).as_deref(), Some("≈ 10 BYN"));
         // its own currency and the dollar are shown already
         assert_eq!(Lang::Ru.price_in(&tenge, Currency::Kzt, &rates), None);
+        // a price of 0 (the form allows it): nothing to convert, and no overflow on the way
+        let free = Price { minor: Some(0), usd_cents: Some(0), ..tenge };
+        assert_eq!(Lang::Ru.price_in(&free, Currency::Uzs, &rates), None);
         assert_eq!(Lang::Ru.price_in(&tenge, Currency::Usd, &rates), None);
     }
 

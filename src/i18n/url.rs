@@ -42,6 +42,11 @@ pub fn split(path: &str) -> Option<(Lang, &str)> {
         "en" => Lang::En,
         _ => return None,
     };
+    // `/ru//evil.com` is no language path: its tail would leave as `//evil.com`, which a
+    // browser reads as another site (an open redirect through the 301 or a `back`)
+    if tail.starts_with("//") || tail.starts_with("/\\") {
+        return None;
+    }
     Some((lang, if tail.is_empty() { "/" } else { tail }))
 }
 
@@ -69,6 +74,8 @@ mod tests {
         assert_eq!(split("/kk"), Some((Lang::Kk, "/")));
         assert_eq!(split("/uz/"), Some((Lang::Uz, "/")));
         assert_eq!(split("/ru/ad/1-x"), Some((Lang::Ru, "/ad/1-x")));
+        assert_eq!(split("/ru//evil.example"), None, "another site, not a path");
+        assert_eq!(split("/en/\\evil.example"), None);
         for plain in ["/", "/catalog", "/english", "/EN/x", "/enx/y", "", "en/x"] {
             assert_eq!(split(plain), None, "{plain}");
         }

@@ -405,3 +405,63 @@ fn another_users_search_is_not_there_for_them() {
     assert_eq!(owner.post(&format!("/my/searches/{id}/delete"), &[]).status, 303);
     assert!(searches(&app).is_empty());
 }
+
+#[test]
+fn unconfirmed_addresses_get_no_alerts_and_every_due_search_is_looked_at() {
+    let app = spawn_app();
+    let c = buyer(&app, "aziz@example.uz");
+    let seller = user(&app.db(), "Продавец", None);
+    assert_eq!(
+        save_from(&c, "/catalog?kind=rent&type=экскаватор&country=uz", "instant").status,
+        303
+    );
+    // six hundred other due searches with nothing new, all saved before this one's owner: a
+    // sweep that looked only at the first five hundred by id would never reach it
+    {
+        let db = app.db();
+        let me: i64 = db
+            .query_row("SELECT id FROM users WHERE email = 'aziz@example.uz'", [], |r| r.get(0))
+            .expect("me");
+        for i in 0..600 {
+            let other = user(&db, &format!("Другой {i}"), None);
+            db.execute(
+                "INSERT INTO saved_searches (user_id, section, query, name, frequency, created_at)
+                 VALUES (?1, 'parts', 'q=%D0%BD%D0%B8%D1%87%D0%B5%D0%B3%D0%BE', 'ничего', 'instant', 0)",
+                [other],
+            )
+            .expect("other search");
+        }
+        // this search after them by id
+        db.execute("UPDATE saved_searches SET id = 100000 WHERE user_id = ?1", [me]).expect("id");
+    }
+    excavator(&app, seller, "Экскаватор Doosan DX225");
+    run_alerts(&app);
+    let alerts = |app: &TestApp| {
+        outbox(app, "aziz@example.uz")
+            .iter()
+            .filter(|(s, _)| s.starts_with("Новые объявления"))
+            .count()
+    };
+    assert_eq!(alerts(&app), 1, "reached past the first batches");
+    // the others saw nothing new: their marks moved past the ads they read
+    let behind: i64 = app
+        .db()
+        .query_row(
+            "SELECT count(*) FROM saved_searches WHERE id < 100000 AND last_seen_ad_id < (SELECT max(id) FROM ads)",
+            [],
+            |r| r.get(0),
+        )
+        .expect("marks");
+    assert_eq!(behind, 0);
+
+    // an address nobody confirmed gets nothing, however many searches
+    app.db()
+        .execute("UPDATE users SET email_verified_at = NULL WHERE email = 'aziz@example.uz'", [])
+        .expect("unconfirm");
+    app.db()
+        .execute("UPDATE saved_searches SET last_sent_at = last_sent_at - 16 * 60", [])
+        .expect("a quarter hour later");
+    excavator(&app, seller, "Экскаватор Volvo EC210");
+    run_alerts(&app);
+    assert_eq!(alerts(&app), 1, "no mail to an unconfirmed address");
+}

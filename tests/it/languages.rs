@@ -115,6 +115,15 @@ fn ru_prefixes_go_to_the_root_and_unknown_ones_are_not_found() {
     for path in ["/de/catalog", "/english", "/EN/catalog", "/enx"] {
         assert_eq!(app.get(path).status, 404, "{path}");
     }
+    // a double slash after the prefix is no language path: never a 301 to another site
+    for path in
+        ["/ru//evil.example", "/ru//evil.example/x", "/en//evil.example", "/ru/\\evil.example"]
+    {
+        let r = app.get(path);
+        assert_ne!(r.status, 301, "{path}");
+        let to = r.header("location").unwrap_or("");
+        assert!(!to.starts_with("//") && !to.starts_with("/\\"), "{path} → {to}");
+    }
     // an error page speaks the URL's language
     let r = app.get_with("/en/nowhere", &[("accept-language", "ru")]);
     assert_eq!(r.status, 404);

@@ -295,7 +295,7 @@ fn saved_search_queries_use_indexes() {
     let (_dir, conn) = seeded(2000);
     let now = uzmat::db::now();
     let params: Vec<Box<dyn ToSql>> =
-        vec![Box::new(now - 900), Box::new(now - 86_400), Box::new(500_i64)];
+        vec![Box::new(now - 900), Box::new(now - 86_400), Box::new(500_i64), Box::new(0_i64)];
     let p = plan(&conn, alerts::sweep::DUE_SQL, &params);
     assert!(!p.lines().any(|l| l.trim() == "SCAN s"), "the due searches scan:\n{p}");
     let rates = uzmat::domain::rates::Rates::default();

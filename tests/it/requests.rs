@@ -114,6 +114,13 @@ fn matching_owners_hear_of_a_request_quote_in_a_chat_and_all_are_told_of_the_cho
     assert!(page.body.contains("Запрос опубликован"));
     assert!(page.one("h1").text.contains("Экскаватор в аренду: Ташкент"));
     assert!(page.one("#no-quotes").text.contains("Предложений пока нет"));
+    // the phone is for the author and those who may answer: not for visitors, nor for an
+    // owner without a matching ad
+    let tel = "tel:+998901234567";
+    assert!(page.body.contains(tel), "the author sees it");
+    assert!(!app.get(&path).body.contains(tel), "an anonymous visitor does not");
+    assert!(!kz.get(&path).body.contains(tel), "an owner in another country does not");
+    assert!(near.get(&path).body.contains(tel), "an owner who may quote does");
     // listed, and filtered by type and country
     let ids = |q: &str| {
         Client::new(&app)

@@ -7,6 +7,11 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
+/// Most words of a query that are corrected (see [`Vocabulary::suggest`]).
+pub const MAX_WORDS: usize = 5;
+/// Longest word looked up (letters).
+const MAX_LETTERS: usize = 30;
+
 use rusqlite::Connection;
 
 use crate::cache::{Lookup, TtlCache};
@@ -115,8 +120,13 @@ impl Vocabulary {
         self.words.is_empty()
     }
 
-    /// The query with each unknown word replaced by its nearest known word, when any was.
+    /// The query with each unknown word replaced by its nearest known word, when any was. A
+    /// query of more than [`MAX_WORDS`] words is not corrected: a search box does not hold
+    /// forty misspellings, and each word costs a pass over the vocabulary.
     pub fn suggest(&self, query: &str) -> Option<String> {
+        if query.split_whitespace().count() > MAX_WORDS {
+            return None;
+        }
         let mut changed = false;
         let words: Vec<String> = query
             .split_whitespace()
@@ -134,7 +144,10 @@ impl Vocabulary {
     fn nearest(&self, word: &str) -> Option<String> {
         let lower = word.to_lowercase();
         let letters = lower.chars().count();
-        if letters < 4 || !lower.chars().all(|c| c.is_alphabetic() || c == '-') {
+        // the longest words of the vocabulary are far shorter: a longer one is no misspelling
+        if !(4..=MAX_LETTERS).contains(&letters)
+            || !lower.chars().all(|c| c.is_alphabetic() || c == '-')
+        {
             return None;
         }
         if let Some(shown) = self.known.get(&lower) {
@@ -365,5 +378,8 @@ mod tests {
         assert_eq!(v.suggest("кран"), None);
         assert_eq!(v.suggest("абракадабра"), None, "nothing near");
         assert_eq!(v.suggest("JC"), None, "too short to guess");
+        // a long query is not corrected at all: each word would cost a pass over the words
+        assert_eq!(v.suggest("эксковатор а б в г д"), None, "six words");
+        assert_eq!(v.suggest(&"эксковатор".repeat(4)), None, "40 letters: no word of ours");
     }
 }

@@ -38,11 +38,15 @@ pub struct Sent {
     pub daily: u64,
 }
 
-/// The running searches due a look (`?1`: now less 15 minutes, `?2`: now less a day).
+/// The running searches due a look (`?1`: now less 15 minutes, `?2`: now less a day), after
+/// search `?4`, in batches of `?3`. Only confirmed, unbanned owners get mail: an address
+/// someone typed without owning it gets none.
 pub const DUE_SQL: &str = "SELECT s.id FROM saved_searches s JOIN users u ON u.id = s.user_id
      WHERE s.paused = 0 AND u.deleted_at IS NULL
+       AND u.email_verified_at IS NOT NULL AND u.banned_at IS NULL
        AND ((s.frequency = 'instant' AND coalesce(s.last_sent_at, 0) <= ?1)
          OR (s.frequency = 'daily' AND coalesce(s.last_sent_at, s.created_at) <= ?2))
+       AND s.id > ?4
      ORDER BY s.id LIMIT ?3";
 
 fn is_due(s: &SavedSearch, now: i64) -> bool {
@@ -55,19 +59,33 @@ fn is_due(s: &SavedSearch, now: i64) -> bool {
 
 /// Runs every due search and writes its mail; returns how many mails were written.
 pub fn run(conn: &mut Connection, m: Mailer<'_>, now: i64) -> rusqlite::Result<Sent> {
-    let due: Vec<SearchId> = conn
-        .prepare_cached(DUE_SQL)?
-        .query_map(
-            (now - Frequency::Instant.interval(), now - Frequency::Daily.interval(), BATCH),
-            |r| r.get(0),
-        )?
-        .collect::<rusqlite::Result<_>>()?;
+    // the newest ad there is: a search that has seen it has nothing new, without a query
+    let newest: i64 = conn.query_row("SELECT coalesce(max(id), 0) FROM ads", [], |r| r.get(0))?;
     let mut sent = Sent::default();
-    for id in due {
-        match one(conn, m, id, now)? {
-            Some(Frequency::Instant) => sent.instant += 1,
-            Some(Frequency::Daily) => sent.daily += 1,
-            None => {}
+    // every due search, a batch at a time (a search with nothing new is still due next time:
+    // batches by id, not the first few again and again)
+    let mut after = 0_i64;
+    loop {
+        let due: Vec<SearchId> = conn
+            .prepare_cached(DUE_SQL)?
+            .query_map(
+                (
+                    now - Frequency::Instant.interval(),
+                    now - Frequency::Daily.interval(),
+                    BATCH,
+                    after,
+                ),
+                |r| r.get(0),
+            )?
+            .collect::<rusqlite::Result<_>>()?;
+        let Some(last) = due.last() else { break };
+        after = last.0;
+        for id in due {
+            match one(conn, m, id, newest, now)? {
+                Some(Frequency::Instant) => sent.instant += 1,
+                Some(Frequency::Daily) => sent.daily += 1,
+                None => {}
+            }
         }
     }
     Ok(sent)
@@ -79,10 +97,14 @@ fn one(
     conn: &mut Connection,
     m: Mailer<'_>,
     id: SearchId,
+    newest_ad: i64,
     now: i64,
 ) -> rusqlite::Result<Option<Frequency>> {
     write_tx(conn, |tx| {
         let Some(s) = get(tx, id)?.filter(|s| is_due(s, now)) else { return Ok(None) };
+        if s.last_seen_ad_id.0 >= newest_ad {
+            return Ok(None);
+        }
         let Some(f) = s.filter(m.rates) else {
             tracing::warn!(search = %s.id, query = %s.query, "a saved search no longer parses; skipped");
             return Ok(None);
@@ -92,7 +114,15 @@ fn one(
         let (total, newest): (i64, Option<AdId>) = tx
             .prepare_cached(&format!("SELECT count(*), max(a.id) FROM ads a WHERE {cond}"))?
             .query_row(refs.as_slice(), |r| Ok((r.get(0)?, r.get(1)?)))?;
-        let Some(newest) = newest.filter(|_| total > 0) else { return Ok(None) };
+        let Some(newest) = newest.filter(|_| total > 0) else {
+            // none of the ads since its mark match: the mark moves past them, so the next
+            // look reads only ads newer than these
+            tx.execute(
+                "UPDATE saved_searches SET last_seen_ad_id = max(last_seen_ad_id, ?2) WHERE id = ?1",
+                (s.id, newest_ad),
+            )?;
+            return Ok(None);
+        };
         let ads: Vec<AdCard> = tx
             .prepare_cached(&format!(
                 "SELECT {CARD_COLUMNS} FROM ads a JOIN users u ON u.id = a.owner_id WHERE {cond} \

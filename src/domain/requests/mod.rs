@@ -271,7 +271,11 @@ pub fn get(conn: &Connection, id: RequestId) -> rusqlite::Result<Option<Request>
 
 /// The SQL of a page of open requests and of their count (`?1`: today).
 pub fn list_sql(f: &RequestFilter, today: &str) -> (String, String, Vec<Box<dyn ToSql>>) {
-    let mut cond = String::from("r.status = 'open' AND r.start_date >= ?1");
+    // open, and its author still here (a banned or deleted user's requests leave the list)
+    let mut cond = String::from(
+        "r.status = 'open' AND r.start_date >= ?1 \
+         AND u.deleted_at IS NULL AND u.banned_at IS NULL",
+    );
     let mut params: Vec<Box<dyn ToSql>> = vec![Box::new(today.to_owned())];
     if let Some(c) = f.country {
         params.push(Box::new(c.code()));
@@ -286,7 +290,9 @@ pub fn list_sql(f: &RequestFilter, today: &str) -> (String, String, Vec<Box<dyn 
          ORDER BY r.id DESC LIMIT {PAGE_SIZE} OFFSET {}",
         f.page.offset(PAGE_SIZE)
     );
-    let count = format!("SELECT count(*) FROM rental_requests r WHERE {cond}");
+    let count = format!(
+        "SELECT count(*) FROM rental_requests r JOIN users u ON u.id = r.user_id WHERE {cond}"
+    );
     (select, count, params)
 }
 

@@ -26,6 +26,7 @@ pub const OWNERS_SQL: &str = "SELECT DISTINCT u.id, u.email, u.name, u.lang FROM
      JOIN users u ON u.id = a.owner_id
      WHERE a.section = 'catalog' AND a.is_active = 1 AND a.kind = 'rent' AND a.deleted_at IS NULL
        AND a.equipment_type = ?1 AND a.country = ?2 AND a.owner_id <> ?3 AND u.deleted_at IS NULL
+       AND u.banned_at IS NULL
      LIMIT ?4";
 
 /// Tells owners about new requests and closes expired ones; returns (mails, closed).
@@ -48,7 +49,13 @@ pub fn run(conn: &mut Connection, public_url: &str, now: i64) -> rusqlite::Resul
         mailed += write_tx(conn, |tx| {
             let Some(r) = get(tx, id)? else { return Ok(0) };
             tx.execute("UPDATE rental_requests SET notified_at = ?2 WHERE id = ?1", (id, now))?;
-            if !r.is_open(&today) {
+            // a banned or deleted author's request is nobody's business any more
+            let author_gone: bool = tx.query_row(
+                "SELECT deleted_at IS NOT NULL OR banned_at IS NOT NULL FROM users WHERE id = ?1",
+                [r.user_id],
+                |row| row.get(0),
+            )?;
+            if !r.is_open(&today) || author_gone {
                 return Ok(0);
             }
             let owners: Vec<(UserId, String, String, Lang)> = tx

@@ -192,7 +192,7 @@ pub fn page(
         @if !card.is_active {
             @match (&ad.hidden_reason, ad.held, is_owner) {
                 (None, false, true) if ad.awaiting_email => p.note.warn #awaiting-email {
-                    (t("my.awaiting_email")) " · " a href="/verify-email/resend" { (t("account.verify_resend")) }
+                    (t("my.awaiting_email")) " · " a href=(Href(lang, "/verify-email/resend")) { (t("account.verify_resend")) }
                 },
                 (Some(reason), false, true) => p.note.warn #hidden-reason { (Text(&lang.tf("ad.hidden_owner", &[("reason", reason)]))) },
                 (_, true, true) => p.note.warn #held { (t("ad.held_owner")) },

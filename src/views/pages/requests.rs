@@ -252,6 +252,10 @@ pub fn show(
     let today = day_of(ctx.now);
     let open = r.is_open(&today);
     let is_author = ctx.user.as_ref().map(|u| u.id) == Some(r.user_id);
+    // the requester's phone is for those who may answer: its author, an owner with a matching
+    // ad, or one who has quoted (the only quotes a non-author is shown are their own); never
+    // to visitors and robots, never once the request is closed
+    let phone_shown = open && (is_author || quote_with.is_some() || !quotes.is_empty());
     let units: Vec<(String, String)> =
         QUOTE_UNITS.iter().map(|u| (u.to_string(), unit_label(l, u).to_owned())).collect();
     let body = html! {
@@ -265,7 +269,7 @@ pub fn show(
                     div { dt { (l.t("requests.start_date")) } dd { (day(l, &r.start_date)) } }
                     div { dt { (l.t("requests.days")) } dd { (r.days) } }
                     div { dt { (l.t("requests.budget")) } dd { @if let Some((m, c)) = r.budget { (money(l, m, c)) } @else { (l.t("price.negotiable")) } } }
-                    @if let Some(p) = &r.phone { div { dt { (l.t("form.phone")) } dd { a href=(format!("tel:{}", p.replace(' ', ""))) { (p) } } } }
+                    @if let Some(p) = r.phone.as_ref().filter(|_| phone_shown) { div { dt { (l.t("form.phone")) } dd { a href=(format!("tel:{}", p.replace(' ', ""))) { (p) } } } }
                     div { dt { (l.t("requests.author")) } dd { (r.author) } }
                 }
                 @for p in r.body.split("\n\n") { p.request-body { (p) } }
@@ -310,7 +314,7 @@ pub fn show(
                 } @else if ctx.user.is_some() {
                     p.note #cannot-quote { (l.tf("requests.owners_only", &[("type", &r.equipment_type), ("country", layout::country(l, r.country))])) }
                 } @else {
-                    a.btn #quote-login href=(LoginLink(&ctx.path)) { (l.t("requests.sign_in_to_quote")) }
+                    a.btn #quote-login href=(LoginLink(&ctx.here())) { (l.t("requests.sign_in_to_quote")) }
                 }
             }
         }

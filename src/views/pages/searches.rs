@@ -31,7 +31,7 @@ pub fn save_box(ctx: &PageCtx, section: Section, f: &Filter) -> Markup {
                 button.btn.btn-small #save-search-btn type="submit" { (l.t("alerts.save")) }
             }
         } @else {
-            a.btn.btn-small.btn-ghost #save-search-login href=(LoginLink(&ctx.path)) { (l.t("alerts.save_sign_in")) }
+            a.btn.btn-small.btn-ghost #save-search-login href=(LoginLink(&ctx.here())) { (l.t("alerts.save_sign_in")) }
         }
     }
 }
