@@ -139,6 +139,8 @@ pub struct Caches {
         crate::domain::ads::repo::SimilarKey,
         Arc<[crate::domain::ads::AdCard]>,
     >,
+    /// `/search` results (every section) by filter.
+    pub search: crate::cache::TtlCache<String, Arc<crate::domain::ads::search::Everywhere>>,
     /// Listing pages by filter.
     pub listing: crate::cache::TtlCache<String, Arc<crate::domain::ads::list::Page>>,
     /// Listing counts by filter (without page).
@@ -175,6 +177,7 @@ impl Caches {
             home_blocks: crate::cache::TtlCache::new(page, 1_000),
             home_signed: crate::cache::TtlCache::new(page, 1_000),
             listing: crate::cache::TtlCache::new(page, 10_000),
+            search: crate::cache::TtlCache::new(page, 2_000),
             similar: crate::cache::TtlCache::new(
                 if page.is_zero() { page } else { SIMILAR_TTL },
                 10_000,

@@ -99,16 +99,24 @@ pub async fn search(
         .map_err(|key| Error::BadRequest(key.into()))?;
     let filter = search::in_section(&parsed, Section::Catalog);
     let now = ctx.now;
-    let found = {
-        let filter = filter.clone();
-        let counts = state.caches.counts.clone();
-        let vocabulary = state.caches.vocabulary.clone();
-        state
-            .db
-            .run(move |conn| {
-                Ok(search::everywhere(conn, &filter, now, Some(&counts), &vocabulary)?)
-            })
-            .await?
+    // everyone's for the page-cache period, like a listing page (three sections, nine queries)
+    let key = format!("{filter:?}");
+    let found = match state.caches.search.get(&key) {
+        Some(found) => found,
+        None => {
+            let filter = filter.clone();
+            let counts = state.caches.counts.clone();
+            let vocabulary = state.caches.vocabulary.clone();
+            let found = state
+                .db
+                .run(move |conn| {
+                    Ok(search::everywhere(conn, &filter, now, Some(&counts), &vocabulary)?)
+                })
+                .await?;
+            let found = std::sync::Arc::new(found);
+            state.caches.search.put(key, found.clone());
+            found
+        }
     };
     let ids = found.sections.iter().flat_map(|(_, p)| p.cards.iter().map(|c| c.id)).collect();
     let favs = super::favorites_of(&state, &ctx, ids).await?;
