@@ -139,6 +139,8 @@ pub struct Caches {
         crate::domain::ads::repo::SimilarKey,
         Arc<[crate::domain::ads::AdCard]>,
     >,
+    /// The sitemap's files by number (0: `/sitemap.xml`; None: past the last part).
+    pub sitemap: crate::cache::TtlCache<i64, Option<Arc<str>>>,
     /// `/search` results (every section) by filter.
     pub search: crate::cache::TtlCache<String, Arc<crate::domain::ads::search::Everywhere>>,
     /// Listing pages by filter.
@@ -164,6 +166,9 @@ impl Caches {
 /// the viewer's lookup asks for).
 pub type SignedHome = (Arc<crate::views::components::SlottedHtml>, Arc<[crate::domain::ids::AdId]>);
 
+/// How long a sitemap file is reused (unless the page cache is off).
+pub const SITEMAP_TTL: std::time::Duration = std::time::Duration::from_secs(600);
+
 /// How long a list of similar ads is reused (unless the page cache is off).
 pub const SIMILAR_TTL: std::time::Duration = std::time::Duration::from_secs(30);
 
@@ -178,6 +183,10 @@ impl Caches {
             home_signed: crate::cache::TtlCache::new(page, 1_000),
             listing: crate::cache::TtlCache::new(page, 10_000),
             search: crate::cache::TtlCache::new(page, 2_000),
+            sitemap: crate::cache::TtlCache::new(
+                if page.is_zero() { page } else { SITEMAP_TTL },
+                1_000,
+            ),
             similar: crate::cache::TtlCache::new(
                 if page.is_zero() { page } else { SIMILAR_TTL },
                 10_000,

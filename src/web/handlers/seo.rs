@@ -38,14 +38,29 @@ fn parts_for(ads: i64, per_file: i64) -> i64 {
     ((pages + per_file - 1) / per_file).max(1)
 }
 
-/// The sitemap: every page in every language when they fit one file, else an index of parts.
-pub async fn sitemap(State(state): State<AppState>) -> Result<Response> {
+/// The sitemap file `n` (0: `/sitemap.xml` itself), rendered once per [`SITEMAP_TTL`]: a part
+/// walks every active ad before it and the count every one, on a public URL; crawlers read it
+/// hours apart.
+async fn cached(state: &AppState, n: i64) -> Result<Option<std::sync::Arc<str>>> {
+    if let Some(body) = state.caches.sitemap.get(&n) {
+        return Ok(body);
+    }
     let ads = state.db.run(|conn| Ok(write::sitemap_ad_count(conn)?)).await?;
     let parts = parts_for(ads, PAGES_PER_FILE);
-    if parts == 1 {
-        return Ok(xml(part(&state, 1, PAGES_PER_FILE).await?));
-    }
-    Ok(xml(index(&state.site_url, parts)))
+    let body: Option<std::sync::Arc<str>> = match n {
+        0 if parts == 1 => Some(part(state, 1, PAGES_PER_FILE).await?.into()),
+        0 => Some(index(&state.site_url, parts).into()),
+        n if n > parts => None,
+        n => Some(part(state, n, PAGES_PER_FILE).await?.into()),
+    };
+    state.caches.sitemap.put(n, body.clone());
+    Ok(body)
+}
+
+/// The sitemap: every page in every language when they fit one file, else an index of parts.
+pub async fn sitemap(State(state): State<AppState>) -> Result<Response> {
+    let body = cached(&state, 0).await?.ok_or(Error::NotFound)?;
+    Ok(xml(body.to_string()))
 }
 
 /// `/sitemaps/{n}.xml`: the `n`th slice of the pages, from 1; past the last one, 404.
@@ -59,11 +74,8 @@ pub async fn sitemap_part(
         .and_then(|n| n.parse::<i64>().ok())
         .filter(|n| *n >= 1)
         .ok_or(Error::NotFound)?;
-    let ads = state.db.run(|conn| Ok(write::sitemap_ad_count(conn)?)).await?;
-    if n > parts_for(ads, PAGES_PER_FILE) {
-        return Err(Error::NotFound);
-    }
-    Ok(xml(part(&state, n, PAGES_PER_FILE).await?))
+    let body = cached(&state, n).await?.ok_or(Error::NotFound)?;
+    Ok(xml(body.to_string()))
 }
 
 /// The index naming every part.
