@@ -151,6 +151,17 @@ fn write_all(
     // A bigger page cache for the bulk insert, put back afterwards.
     let cache_size: i64 = conn.pragma_query_value(None, "cache_size", |r| r.get(0))?;
     conn.pragma_update(None, "cache_size", -262_144)?;
+    // A transaction bigger than the cache spills pages; in WAL mode they go to the log, and
+    // reading one back searches the log's index segment by segment (a million ads: 2 GB of log,
+    // over ten minutes mostly in `walFindFrame`). With a rollback journal they go to the file
+    // itself and the journal keeps only the old pages (for a fresh database, none), so the
+    // transaction is as atomic as before. Left as it is when another connection has the file
+    // open (SQLite then keeps WAL).
+    let journal: String = conn.pragma_query_value(None, "journal_mode", |r| r.get(0))?;
+    let rollback = journal.eq_ignore_ascii_case("wal")
+        && conn
+            .pragma_update_and_check(None, "journal_mode", "TRUNCATE", |r| r.get::<_, String>(0))
+            .is_ok_and(|m| m.eq_ignore_ascii_case("truncate"));
     let result = (|| {
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let report = write_rows(&tx, pool, rates, opts, now, &bar)?;
@@ -164,6 +175,9 @@ fn write_all(
         Ok(report)
     })();
     conn.pragma_update(None, "cache_size", cache_size)?;
+    if rollback {
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+    }
     bar.finish_and_clear();
     result
 }
