@@ -287,9 +287,21 @@ impl SearchTriggers {
             let columns =
                 stmt.query_map([], |r| r.get::<_, String>(0))?.collect::<Result<Vec<_>, _>>()?;
             let list = columns.iter().map(|c| format!("\"{c}\"")).collect::<Vec<_>>().join(", ");
+            // FTS5 writes its pending terms out as a new segment each time they pass
+            // `hashsize` (1 MiB) and merges segments as they pile up: at a million ads most of
+            // the seed was those merges. 64 MiB of pending terms for the bulk insert (a tenth
+            // of the merging), then the default again for the server's small writes.
+            tx.execute(
+                &format!("INSERT INTO {table} ({table}, rank) VALUES ('hashsize', {BULK_HASH})"),
+                [],
+            )?;
             tx.execute(
                 &format!("INSERT INTO {table} (rowid, {list}) SELECT id, {list} FROM ads WHERE id >= ?1 ORDER BY id"),
                 [first_ad],
+            )?;
+            tx.execute(
+                &format!("INSERT INTO {table} ({table}, rank) VALUES ('hashsize', {DEFAULT_HASH})"),
+                [],
             )?;
         }
         for (_, sql) in &self.saved {
@@ -298,6 +310,10 @@ impl SearchTriggers {
         Ok(())
     }
 }
+
+/// FTS5's `hashsize` for the seed's bulk insert, and its default (what the server writes with).
+const BULK_HASH: i64 = 64 << 20;
+const DEFAULT_HASH: i64 = 1 << 20;
 
 /// Per ad, what the chats need: (owner index into `users`, created_at).
 type Owners = Vec<(u32, i64)>;
