@@ -10,6 +10,8 @@ parsing and the final table. Standard library only.
     benchlib.py metrics URL                   # the view-job counters and /ad/ 2xx count, k=v
     benchlib.py parse-wrk FILE                # req/s, p50/p99 (ms), counts from wrk output, k=v
     benchlib.py table RESULTS_TSV VIEWS_TSV OUT
+    benchlib.py proc-mem PID                  # VmRSS, RssAnon, RssFile of a process (MB), k=v
+    benchlib.py db-size DB ADS                # page_count*page_size (MB) and bytes per ad, k=v
 """
 
 import os
@@ -262,6 +264,26 @@ def cmd_table(results_tsv, views_tsv, out_path):
         f.write(text)
 
 
+def cmd_proc_mem(pid):
+    fields = {"VmRSS": "rss", "RssAnon": "rss_anon", "RssFile": "rss_file", "VmHWM": "rss_peak"}
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            name, _, value = line.partition(":")
+            if name in fields:
+                kb = int(value.split()[0])
+                print(f"{fields[name]}={kb / 1024:.1f}")
+
+
+def cmd_db_size(db, ads):
+    conn = connect(db)
+    (pages,) = conn.execute("PRAGMA page_count").fetchone()
+    (size,) = conn.execute("PRAGMA page_size").fetchone()
+    conn.close()
+    total = pages * size
+    print(f"db_mb={total / 1048576:.1f}")
+    print(f"bytes_per_ad={total / max(int(ads), 1):.0f}")
+
+
 def main():
     cmd, args = sys.argv[1], sys.argv[2:]
     fn = {
@@ -274,6 +296,8 @@ def main():
         "parse-wrk": cmd_parse_wrk,
         "table": cmd_table,
         "make-session": cmd_make_session,
+        "proc-mem": cmd_proc_mem,
+        "db-size": cmd_db_size,
     }.get(cmd)
     if fn is None:
         sys.exit(__doc__)

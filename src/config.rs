@@ -331,6 +331,9 @@ pub struct ServerConfig {
     pub session_cache_ms: u64,
     /// How long a listing's result count is reused, in seconds; 0: never.
     pub count_cache_seconds: u64,
+    /// A listing's count stops here: a filter matching more shows "10 000+" and its pages up
+    /// to the cap with a "next" link (an exact count walks every matching row).
+    pub count_cap: i64,
     /// Seconds a connection has to send a complete request head, counted from connect and again
     /// from each response (so also how long a kept-alive connection may sit idle).
     pub header_timeout_seconds: u64,
@@ -405,6 +408,7 @@ impl Default for ServerConfig {
             page_cache_ms: 2000,
             session_cache_ms: 5000,
             count_cache_seconds: 30,
+            count_cap: 10_000,
             header_timeout_seconds: 10,
             body_timeout_seconds: 20,
             body_min_bytes_per_second: 1024,
@@ -643,6 +647,9 @@ impl Config {
         // would run one at a time
         if !(64..=65_536).contains(&self.uploads.decode_budget_mib) {
             return bad("uploads.decode_budget_mib", "must be between 64 and 65536");
+        }
+        if !(1..=10_000_000).contains(&self.server.count_cap) {
+            return bad("server.count_cap", "must be between 1 and 10000000");
         }
         if self.database.pool_size == 0 {
             return bad("database.pool_size", "must be at least 1");

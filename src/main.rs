@@ -162,8 +162,13 @@ fn run_seed(
     seed_value: u64,
     progress: bool,
 ) -> Result<seed::SeedReport> {
-    let db = open(config)?;
-    let mut conn = db.get()?;
+    // migrated through the pool, then seeded on a connection of its own: with no other
+    // connection open, the bulk transaction can leave WAL mode (see `seed::seed`)
+    drop(open(config)?);
+    let path = config.database_path();
+    let mut conn = rusqlite::Connection::open(&path)
+        .with_context(|| format!("opening the database {}", path.display()))?;
+    db::apply_pragmas(&conn, config.database.busy_timeout_ms, config.database.synchronous)?;
     let uploads = config.server.data_dir.join("uploads");
     let report = seed::seed(
         &mut conn,

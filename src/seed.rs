@@ -151,6 +151,17 @@ fn write_all(
     // A bigger page cache for the bulk insert, put back afterwards.
     let cache_size: i64 = conn.pragma_query_value(None, "cache_size", |r| r.get(0))?;
     conn.pragma_update(None, "cache_size", -262_144)?;
+    // A transaction bigger than the cache spills pages; in WAL mode they go to the log, and
+    // reading one back searches the log's index segment by segment (a million ads: 2 GB of log,
+    // over ten minutes mostly in `walFindFrame`). With a rollback journal they go to the file
+    // itself and the journal keeps only the old pages (for a fresh database, none), so the
+    // transaction is as atomic as before. Left as it is when another connection has the file
+    // open (SQLite then keeps WAL).
+    let journal: String = conn.pragma_query_value(None, "journal_mode", |r| r.get(0))?;
+    let rollback = journal.eq_ignore_ascii_case("wal")
+        && conn
+            .pragma_update_and_check(None, "journal_mode", "TRUNCATE", |r| r.get::<_, String>(0))
+            .is_ok_and(|m| m.eq_ignore_ascii_case("truncate"));
     let result = (|| {
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let report = write_rows(&tx, pool, rates, opts, now, &bar)?;
@@ -164,6 +175,9 @@ fn write_all(
         Ok(report)
     })();
     conn.pragma_update(None, "cache_size", cache_size)?;
+    if rollback {
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+    }
     bar.finish_and_clear();
     result
 }
@@ -273,9 +287,21 @@ impl SearchTriggers {
             let columns =
                 stmt.query_map([], |r| r.get::<_, String>(0))?.collect::<Result<Vec<_>, _>>()?;
             let list = columns.iter().map(|c| format!("\"{c}\"")).collect::<Vec<_>>().join(", ");
+            // FTS5 writes its pending terms out as a new segment each time they pass
+            // `hashsize` (1 MiB) and merges segments as they pile up: at a million ads most of
+            // the seed was those merges. 64 MiB of pending terms for the bulk insert (a tenth
+            // of the merging), then the default again for the server's small writes.
+            tx.execute(
+                &format!("INSERT INTO {table} ({table}, rank) VALUES ('hashsize', {BULK_HASH})"),
+                [],
+            )?;
             tx.execute(
                 &format!("INSERT INTO {table} (rowid, {list}) SELECT id, {list} FROM ads WHERE id >= ?1 ORDER BY id"),
                 [first_ad],
+            )?;
+            tx.execute(
+                &format!("INSERT INTO {table} ({table}, rank) VALUES ('hashsize', {DEFAULT_HASH})"),
+                [],
             )?;
         }
         for (_, sql) in &self.saved {
@@ -284,6 +310,10 @@ impl SearchTriggers {
         Ok(())
     }
 }
+
+/// FTS5's `hashsize` for the seed's bulk insert, and its default (what the server writes with).
+const BULK_HASH: i64 = 64 << 20;
+const DEFAULT_HASH: i64 = 1 << 20;
 
 /// Per ad, what the chats need: (owner index into `users`, created_at).
 type Owners = Vec<(u32, i64)>;

@@ -183,6 +183,12 @@ fn search_finds_seeded_ads_and_triggers_survive() {
     // The index is exactly what the triggers would have built.
     conn.execute("INSERT INTO ads_fts (ads_fts, rank) VALUES ('integrity-check', 1)", [])
         .expect("fts integrity");
+    // the bulk insert's big pending-terms buffer is not left to the server's writes
+    for table in ["ads_fts", "ads_words"] {
+        let sql =
+            format!("SELECT count(*) FROM {table}_config WHERE k = 'hashsize' AND v = 1048576");
+        assert_eq!(count(&conn, &sql), 1, "{table}");
+    }
     // And the restored triggers work for ads added later.
     conn.execute_batch(
         "INSERT INTO ads (owner_id, kind, title, slug, country, city, currency, created_at, updated_at, bumped_at)

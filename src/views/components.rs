@@ -2,6 +2,7 @@
 
 use maud::{Markup, html};
 
+use crate::domain::ads::list::Count;
 use crate::domain::ads::{AdCard, Kind, Plan, Price};
 use crate::domain::geo::Currency;
 use crate::domain::ids::AdId;
@@ -321,12 +322,28 @@ pub fn report_form(ctx: &crate::views::ctx::PageCtx, action: &str, back: &str) -
 
 /// Page links; `href(n)` builds the URL of page `n`.
 pub fn pagination(lang: Lang, page: i64, pages: i64, href: impl Fn(i64) -> String) -> Markup {
-    if pages <= 1 {
+    let next = (page < pages).then(|| href(page + 1));
+    pages_nav(lang, page, pages, next, href)
+}
+
+/// Page links around `page` up to `last` (the last page counted; the current one when it is
+/// beyond), and "next" to `next` when there is one: a capped count knows neither how many
+/// pages there are nor whether a page past the cap is the last, and a deep page's next link
+/// says where it starts rather than its number, so the listing gives it.
+pub fn pages_nav(
+    lang: Lang,
+    page: i64,
+    last: i64,
+    next: Option<String>,
+    href: impl Fn(i64) -> String,
+) -> Markup {
+    let last = last.max(page);
+    if last <= 1 && next.is_none() {
         return html! {};
     }
-    let mut shown: Vec<i64> = vec![1, pages];
+    let mut shown: Vec<i64> = vec![1, last];
     for p in (page - 2)..=(page + 2) {
-        if p >= 1 && p <= pages {
+        if p >= 1 && p <= last {
             shown.push(p);
         }
     }
@@ -343,9 +360,24 @@ pub fn pagination(lang: Lang, page: i64, pages: i64, href: impl Fn(i64) -> Strin
                     a.page href=(href(*p)) { (p) }
                 }
             }
-            @if page < pages { a.page rel="next" href=(href(page + 1)) { (lang.t("pagination.next")) " ›" } }
+            @if let Some(next) = next { a.page rel="next" href=(next) { (lang.t("pagination.next")) " ›" } }
         }
     }
+}
+
+/// "1 234 объявления", or "10 000+ объявлений" for a count stopped at its cap.
+pub fn ads_count(lang: Lang, c: Count) -> String {
+    if c.capped {
+        lang.tf("count.ads_capped", &[("n", &lang.number(c.shown))])
+    } else {
+        lang.plural("count.ads", c.shown)
+    }
+}
+
+/// A bare count: "1 234", or "10 000+" for one stopped at its cap.
+pub fn count_number(lang: Lang, c: Count) -> String {
+    let n = lang.number(c.shown);
+    if c.capped { format!("{n}+") } else { n }
 }
 
 /// Small icons (fixed markup of ours, never user text), so no emoji font is needed. Each is a

@@ -238,3 +238,42 @@ fn the_city_list_and_the_currency_follow_the_country_in_place() {
     assert_eq!(offered[0], "Москва");
     no_console_errors(&b, "seller");
 }
+
+/// Shows the page in `theme` (the header's toggle), at the browser's current width.
+fn theme(b: &Browser, theme: &str) {
+    if b.attr("html", "data-theme").expect("attr").as_deref() != Some(theme) {
+        crate::support::click_in_header(b, "#theme-toggle");
+        assert!(
+            wait_for(SLOW, || b.attr("html", "data-theme").ok().flatten().as_deref()
+                == Some(theme)),
+            "theme {theme}"
+        );
+    }
+}
+
+#[test]
+fn a_capped_count_and_a_deep_page_reached_by_its_cursor() {
+    if !should_run() {
+        return;
+    }
+    let app = crate::support::spawn_with(|c| c.server.count_cap = 20);
+    let db = app.db();
+    let u = user(&db, "Seller", None);
+    let ids: Vec<i64> =
+        (0..80).map(|i| Ad::new(u, &format!("Погрузчик {i}"), 1000 - i).insert(&db)).collect();
+    let newest_first: Vec<i64> = ids.iter().rev().copied().collect();
+    for (w, h) in [(1366, 900), (390, 844)] {
+        let b = russian(&app, w, h);
+        for th in ["dark", "light"] {
+            b.goto(&app.url("/catalog?page=5")).expect("page 5");
+            theme(&b, th);
+            assert_eq!(text(&b, "#result-count"), "20+ объявлений", "{w}px");
+            b.click(".pagination a[rel=next]").expect("next");
+            wait_url(&b, "after=");
+            assert_eq!(text(&b, ".pagination .current"), "6", "{w}px {th}");
+            assert_eq!(card_ids(&b), newest_first[60..72].to_vec(), "{w}px {th}");
+            full_page_shot(&b, &shot(&format!("deep-page-{w}-{th}")), (w, h));
+        }
+        no_console_errors(&b, "visitor");
+    }
+}

@@ -105,6 +105,98 @@ fn twelve_per_page_with_count_and_pagination() {
 }
 
 #[test]
+fn counts_stop_at_the_cap_and_pages_go_on_past_it() {
+    let app = crate::support::spawn_with(|c| c.server.count_cap = 20);
+    let db = app.db();
+    let u = user(&db, "Seller", None);
+    let ids: Vec<i64> =
+        (0..30).map(|i| Ad::new(u, &format!("Погрузчик {i}"), 1000 - i).insert(&db)).collect();
+    let newest_first: Vec<i64> = ids.iter().rev().copied().collect();
+    let mut rent = Ad::new(u, "Аренда крана", 5000);
+    rent.kind = "rent";
+    let rent = rent.insert(&db);
+
+    // 31 match, the count stops at 20: "20+", pages 1-2 counted, then "next" while pages fill
+    let p1 = app.get("/catalog");
+    assert_eq!(p1.one("#result-count").text, "20+ объявлений");
+    assert_eq!(p1.ad_ids(), newest_first[..12].to_vec());
+    let links: Vec<_> =
+        p1.select(".pagination a.page:not([rel])").iter().map(|a| a.text.clone()).collect();
+    assert_eq!(links, ["2"], "pages up to what the cap allows");
+    assert_eq!(p1.one(".pagination a[rel=next]").attr("href"), Some("/catalog?page=2"));
+    let p2 = app.get("/catalog?page=2");
+    assert_eq!(p2.one("#result-count").text, "20+ объявлений");
+    assert_eq!(p2.ad_ids().len(), 12);
+    assert_eq!(
+        p2.one(".pagination a[rel=next]").attr("href"),
+        Some("/catalog?page=3"),
+        "a full page past the counted ones has a next"
+    );
+    let p3 = app.get("/catalog?page=3");
+    assert_eq!(p3.ad_ids().len(), 7, "31 ads: 12 + 12 + 7");
+    assert_eq!(p3.one(".pagination .current").text, "3");
+    assert_eq!(p3.count(".pagination a[rel=next]"), 0, "the last page has no next");
+    // under the cap the count is exact
+    let few = app.get("/catalog?kind=rent");
+    assert_eq!(few.one("#result-count").text, "1 объявление");
+    assert_eq!(few.ad_ids(), vec![rent]);
+    assert_eq!(few.count(".pagination"), 0);
+    // English says it too
+    assert_eq!(app.get("/en/catalog").one("#result-count").text, "20+ ads");
+}
+
+#[test]
+fn deep_pages_of_the_default_order_link_on_by_cursor() {
+    let app = spawn_app();
+    let db = app.db();
+    let u = user(&db, "Seller", None);
+    // 80 ads, two by two bumped at the same second: the cursor's id breaks the ties
+    let ids: Vec<i64> =
+        (0..80).map(|i| Ad::new(u, &format!("Погрузчик {i}"), 1000 - i / 2).insert(&db)).collect();
+    let newest_first: Vec<i64> = ids.iter().rev().copied().collect();
+    // up to page 5 the next link is a page number
+    let p4 = app.get("/catalog?country=kz&page=4");
+    assert_eq!(p4.one(".pagination a[rel=next]").attr("href"), Some("/catalog?country=kz&page=5"));
+    // from page 6 on it says where the page starts, and the page number is still shown
+    let p5 = app.get("/catalog?country=kz&page=5");
+    let last = newest_first[59];
+    let (bumped, id): (i64, i64) = db
+        .query_row("SELECT bumped_at, id FROM ads WHERE id = ?1", [last], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .expect("last ad of page 5");
+    let next = p5.one(".pagination a[rel=next]").attr("href").expect("href").to_owned();
+    assert_eq!(next, format!("/catalog?country=kz&page=6&after={bumped}.{id}"));
+    let p6 = app.get(&next);
+    assert_eq!(p6.status, 200);
+    assert_eq!(p6.ad_ids(), newest_first[60..72].to_vec());
+    assert_eq!(p6.one(".pagination .current").text, "6");
+    assert_eq!(p6.one("#result-count").text, "80 объявлений");
+    // the old link of the same page shows the same ads
+    assert_eq!(app.get("/catalog?country=kz&page=6").ad_ids(), newest_first[60..72].to_vec());
+    let p7 = app.get(p6.one(".pagination a[rel=next]").attr("href").expect("href"));
+    assert_eq!(p7.ad_ids(), newest_first[72..].to_vec());
+    assert_eq!(p7.count(".pagination a[rel=next]"), 0, "the last page has no next");
+    // other orders keep page numbers
+    let views = app.get("/catalog?sort=views&page=6");
+    assert_eq!(
+        views.one(".pagination a[rel=next]").attr("href"),
+        Some("/catalog?sort=views&page=7")
+    );
+    // a cursor that is not one, or on another order, is a 400 with our message
+    for bad in [
+        "/catalog?after=abc",
+        "/catalog?after=12",
+        "/catalog?after=5.0",
+        "/catalog?after=5.7&sort=views",
+    ] {
+        let r = app.get(bad);
+        assert_eq!(r.status, 400, "{bad}");
+        assert!(r.body.contains("Неверная ссылка на страницу"), "{bad}");
+    }
+}
+
+#[test]
 fn inactive_ads_are_not_listed() {
     let app = spawn_app();
     let db = app.db();

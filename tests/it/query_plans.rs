@@ -2,7 +2,7 @@
 
 use rusqlite::{Connection, ToSql};
 use uzmat::domain::ads::home::{self, BADGE, FRESH, FRESH_GOLD, MOST_VIEWED, PROMOTED, Place};
-use uzmat::domain::ads::list::{self, Filter, Sort};
+use uzmat::domain::ads::list::{self, After, Filter, Sort};
 use uzmat::domain::ids::{PageNo, UserId};
 
 fn page(n: u16) -> PageNo {
@@ -147,6 +147,31 @@ fn list_and_home_queries_use_indexes() {
         }
     }
     filters.push(Filter { owner_id: Some(UserId(1)), page: page(1), ..Filter::default() });
+    // deep pages of the default order start at their cursor: the fresh index read from it, in
+    // order, with nothing skipped
+    let after = Some(After { bumped_at: now - 3600, id: 1500 });
+    for section in [Section::Catalog, Section::Parts, Section::Repair] {
+        let deep = Filter { section: Some(section), page: page(40), after, ..Filter::default() };
+        let (select, _, params) = list::sql(&deep, now);
+        assert!(select.contains("OFFSET 0"), "{select}");
+        let p = plan(&conn, &select, &params);
+        assert!(
+            p.contains("USING INDEX ads_fresh (section=? AND is_active=? AND bumped_at<?)"),
+            "{p}"
+        );
+        assert!(!p.contains("TEMP B-TREE"), "{deep:?} sorts:\n{p}");
+        for narrowed in [
+            Filter { country: Some(Country::Kz), ..deep.clone() },
+            Filter {
+                country: Some(Country::Ru), city: Some("Москва".into()), ..deep.clone()
+            },
+            Filter { equipment_type: Some("кран".into()), ..deep.clone() },
+            Filter { brand: Some("JCB".into()), ..deep.clone() },
+        ] {
+            filters.push(narrowed);
+        }
+        filters.push(deep);
+    }
     // the price sorts read their index in order: no sort of the whole section per page
     for (sort, index) in [(Sort::PriceAsc, "ads_price_day_asc"), (Sort::PriceDesc, "ads_price_day")]
     {
@@ -173,6 +198,8 @@ fn list_and_home_queries_use_indexes() {
         let (select, count, params) = list::sql(f, now);
         assert_no_ads_scan(&format!("{f:?}"), &plan(&conn, &select, &params));
         assert_no_ads_scan(&format!("count {f:?}"), &plan(&conn, &count, &params));
+        let (capped, params) = list::capped_count_sql(f, now, 10_000);
+        assert_no_ads_scan(&format!("capped count {f:?}"), &plan(&conn, &capped, &params));
         let (promoted, params) = list::promoted_sql(f, now);
         let p = plan(&conn, &promoted, &params);
         assert_no_ads_scan(&format!("promoted {f:?}"), &p);

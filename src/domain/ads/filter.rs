@@ -37,6 +37,8 @@ pub struct ListParams {
     pub sort: Option<String>,
     /// Page number.
     pub page: Option<String>,
+    /// Where a deep page of the default order starts: `<bumped_at>.<id>` of the ad before it.
+    pub after: Option<String>,
 }
 
 fn non_empty(s: Option<&str>) -> Option<&str> {
@@ -73,6 +75,39 @@ fn parse_price(raw: Option<&str>) -> Result<Option<i64>, &'static str> {
     match cleaned.parse::<i64>() {
         Ok(v) if (0..=1_000_000_000_000).contains(&v) => Ok(Some(v)),
         _ => Err("error.bad_price"),
+    }
+}
+
+/// The first page (of the default order) whose link says where it starts (`?after=`) instead
+/// of how many rows to skip: an OFFSET walks every row before the page.
+pub const KEYSET_FROM_PAGE: i64 = 6;
+
+/// Where a page of the default order (`bumped_at DESC, id DESC`) starts: right after the ad
+/// bumped at `bumped_at` with id `id`, the last one of the page before.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct After {
+    /// The previous page's last ad's bump time.
+    pub bumped_at: i64,
+    /// The previous page's last ad's id.
+    pub id: i64,
+}
+
+impl After {
+    /// Parses `<bumped_at>.<id>`: a time of 0 or more and an id of 1 or more, digits only.
+    pub fn parse(s: &str) -> Option<After> {
+        let (b, i) = s.trim().split_once('.')?;
+        let digits =
+            |t: &str| !t.is_empty() && t.len() <= 18 && t.bytes().all(|c| c.is_ascii_digit());
+        if !digits(b) || !digits(i) {
+            return None;
+        }
+        let (bumped_at, id) = (b.parse().ok()?, i.parse().ok()?);
+        (id >= 1).then_some(After { bumped_at, id })
+    }
+
+    /// The query value.
+    pub fn code(self) -> String {
+        format!("{}.{}", self.bumped_at, self.id)
     }
 }
 
@@ -148,6 +183,9 @@ pub struct Filter {
     pub sort: Sort,
     /// The page.
     pub page: PageNo,
+    /// Where the page starts, for deep pages of the default order (`page` is then the number
+    /// shown).
+    pub after: Option<After>,
 }
 
 impl Filter {
@@ -200,6 +238,12 @@ impl Filter {
             Some(s) => Sort::parse(s).ok_or("error.bad_sort")?,
         };
         let page = page_of(p.page.as_deref())?;
+        let after = match non_empty(p.after.as_deref()) {
+            None => None,
+            // only the default order has a cursor
+            Some(_) if sort != Sort::Fresh => return Err("error.bad_after"),
+            Some(a) => Some(After::parse(a).ok_or("error.bad_after")?),
+        };
         Ok(Filter {
             section: Some(section),
             kind,
@@ -217,12 +261,21 @@ impl Filter {
             owner_id: None,
             sort,
             page,
+            after,
         })
     }
 
     /// The currency the price range is read in: as given, else the country's, else USD.
     pub fn price_currency(&self) -> Currency {
         self.currency.unwrap_or_else(|| price_currency(self.country))
+    }
+
+    /// The query string of page `page` starting after `after` (a deep page of the default
+    /// order): the filter's query with `after=`.
+    pub fn to_query_after(&self, page: i64, after: After) -> String {
+        let q = self.to_query(page);
+        let a = format!("after={}", after.code());
+        if q.is_empty() { a } else { format!("{q}&{a}") }
     }
 
     /// The query string (without `?`) that asks for this filter's page `page`.
@@ -333,5 +386,25 @@ mod tests {
         assert_eq!(bad(&[("page", "0")]), Some("error.bad_page"));
         assert_eq!(bad(&[("sort", "x")]), Some("error.bad_sort"));
         assert_eq!(bad(&[("currency", "eur")]), Some("error.bad_currency"));
+        for after in
+            ["x", "1", "1.", ".2", "1.0", "-1.2", "1.2.3", "1.2x", "99999999999999999999.1"]
+        {
+            assert_eq!(bad(&[("after", after)]), Some("error.bad_after"), "{after}");
+        }
+        assert_eq!(bad(&[("after", "5.7"), ("sort", "views")]), Some("error.bad_after"));
+    }
+
+    #[test]
+    fn a_cursor_reads_back_what_it_wrote() {
+        let rates = Rates::default();
+        let p = params(&[("page", "7"), ("after", "1764300000.42"), ("country", "kz")]);
+        let f = Filter::parse(Section::Catalog, &p, None, &rates).expect("valid");
+        assert_eq!(f.after, Some(After { bumped_at: 1_764_300_000, id: 42 }));
+        assert_eq!(f.page.get(), 7);
+        let q = f.to_query_after(8, After { bumped_at: 1_764_299_000, id: 41 });
+        assert_eq!(q, "country=kz&page=8&after=1764299000.41");
+        let next = Filter::parse(Section::Catalog, &params_of(&q), None, &rates).expect("valid");
+        assert_eq!(next.after, Some(After { bumped_at: 1_764_299_000, id: 41 }));
+        assert_eq!(f.to_query(2), "country=kz&page=2", "page links carry no cursor");
     }
 }

@@ -3,7 +3,7 @@
 use rusqlite::{Connection, ToSql};
 
 use super::AdCard;
-pub use super::filter::{Filter, ListParams, Sort};
+pub use super::filter::{After, Filter, KEYSET_FROM_PAGE, ListParams, Sort};
 use super::repo::{CARD_COLUMNS, card_from_row};
 use crate::domain::ids::PageNo;
 
@@ -15,8 +15,12 @@ pub const PAGE_SIZE: i64 = 12;
 pub struct Page {
     /// Cards on this page.
     pub cards: Vec<AdCard>,
-    /// Matching ads in all.
+    /// Matching ads in all, or the cap when `capped`.
     pub total: i64,
+    /// More than `total` ads match: counting stopped at the cap ([`Counting::cap`]).
+    pub capped: bool,
+    /// Where the next page starts, when this one is a full page of the default order.
+    pub next_after: Option<After>,
     /// 1-based page shown.
     pub page: i64,
     /// Pages in all.
@@ -28,7 +32,49 @@ pub struct Page {
     pub corrected: Option<String>,
     /// For a search, how many ads each section holds for its text and place (the section
     /// tabs); empty otherwise.
-    pub sections: Vec<(super::Section, i64)>,
+    pub sections: Vec<(super::Section, Count)>,
+}
+
+impl Page {
+    /// The count shown: `total`, and whether more match.
+    pub fn count(&self) -> Count {
+        Count { shown: self.total, capped: self.capped }
+    }
+
+    /// Whether a page follows this one: within the counted pages, or past the cap while this
+    /// page is full.
+    pub fn has_next(&self) -> bool {
+        self.page < self.pages || (self.capped && self.cards.len() as i64 == PAGE_SIZE)
+    }
+}
+
+/// How a listing's count is had: from `cache` when it holds it, else counted, stopping once
+/// more than `cap` rows match (an exact count walks every matching row: the one cost of a
+/// listing that grows with the catalog).
+#[derive(Clone, Copy, Default)]
+pub struct Counting<'a> {
+    /// Counts by filter, reused for a while.
+    pub cache: Option<&'a crate::cache::TtlCache<String, i64>>,
+    /// The highest count made exactly; `None`: no cap.
+    pub cap: Option<i64>,
+}
+
+/// A count: exact, or more than `cap` (held as `cap + 1`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Count {
+    /// Matching rows, at most the cap.
+    pub shown: i64,
+    /// More rows match than `shown`.
+    pub capped: bool,
+}
+
+impl Count {
+    fn of(n: i64, cap: Option<i64>) -> Count {
+        match cap {
+            Some(cap) if n > cap => Count { shown: cap, capped: true },
+            _ => Count { shown: n, capped: false },
+        }
+    }
 }
 
 /// Promoted ads shown above a listing's first page.
@@ -170,30 +216,46 @@ fn order_clause(sort: Sort) -> &'static str {
     }
 }
 
-/// The SQL of a listing page and of its count, for running and for `EXPLAIN QUERY PLAN`.
+/// The SQL of a listing page and of its count, for running and for `EXPLAIN QUERY PLAN`. A
+/// page of the default order with a cursor (`after`) starts at it instead of skipping rows;
+/// its two parameters come last, after the count's.
 pub fn sql(f: &Filter, now: i64) -> (String, String, Vec<Box<dyn ToSql>>) {
-    let (cond, params) = where_clause(f, now);
-    let offset = f.page.offset(PAGE_SIZE);
+    let (cond, mut params) = where_clause(f, now);
+    let count = format!("SELECT count(*) FROM ads a WHERE {cond}");
+    let (cond, offset) = match f.after.filter(|_| f.sort == Sort::Fresh) {
+        Some(after) => {
+            params.push(Box::new(after.bumped_at));
+            params.push(Box::new(after.id));
+            let n = params.len();
+            (format!("{cond} AND (a.bumped_at, a.id) < (?{}, ?{n})", n - 1), 0)
+        }
+        None => (cond, f.page.offset(PAGE_SIZE)),
+    };
     let select = format!(
         "SELECT {CARD_COLUMNS} FROM ads a JOIN users u ON u.id = a.owner_id WHERE {cond} \
          ORDER BY {} LIMIT {PAGE_SIZE} OFFSET {offset}",
         order_clause(f.sort)
     );
-    let count = format!("SELECT count(*) FROM ads a WHERE {cond}");
     (select, count, params)
 }
 
-/// Runs a listing query; counts come from `counts` when it holds them (a count walks every
-/// matching row: the one cost that grows with the catalog).
+/// The count of `sql`'s count query stopped after `cap + 1` rows.
+pub fn capped_count_sql(f: &Filter, now: i64, cap: i64) -> (String, Vec<Box<dyn ToSql>>) {
+    let (cond, params) = where_clause(f, now);
+    let limit = cap.saturating_add(1);
+    (format!("SELECT count(*) FROM (SELECT 1 FROM ads a WHERE {cond} LIMIT {limit})"), params)
+}
+
+/// Runs a listing query, its count made as `counts` says.
 pub fn list(
     conn: &Connection,
     f: &Filter,
     now: i64,
-    counts: Option<&crate::cache::TtlCache<String, i64>>,
+    counts: Counting<'_>,
 ) -> rusqlite::Result<Page> {
     let (select, _, params) = sql(f, now);
     let refs: Vec<&dyn ToSql> = params.iter().map(|p| p.as_ref()).collect();
-    let total = count(conn, f, now, counts)?;
+    let Count { shown: total, capped } = count(conn, f, now, counts)?;
     let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
     let cards = conn
         .prepare_cached(&select)?
@@ -209,9 +271,17 @@ pub fn list(
     } else {
         Vec::new()
     };
+    let next_after = match cards.last() {
+        Some(last) if f.sort == Sort::Fresh && cards.len() as i64 == PAGE_SIZE => {
+            Some(After { bumped_at: last.bumped_at, id: last.id.0 })
+        }
+        _ => None,
+    };
     Ok(Page {
         cards,
         total,
+        capped,
+        next_after,
         page: f.page.get(),
         pages,
         promoted,
@@ -220,27 +290,35 @@ pub fn list(
     })
 }
 
-/// How many ads match `f` (its page aside), from `counts` when it holds the number.
+/// How many ads match `f` (its page aside), from the cache when it holds the number, counted
+/// up to the cap otherwise.
 pub fn count(
     conn: &Connection,
     f: &Filter,
     now: i64,
-    counts: Option<&crate::cache::TtlCache<String, i64>>,
-) -> rusqlite::Result<i64> {
-    let (_, count, params) = sql(f, now);
+    counts: Counting<'_>,
+) -> rusqlite::Result<Count> {
+    let (count, params) = match counts.cap {
+        Some(cap) => capped_count_sql(f, now, cap),
+        None => {
+            let (_, count, params) = sql(f, now);
+            (count, params)
+        }
+    };
     let refs: Vec<&dyn ToSql> = params.iter().map(|p| p.as_ref()).collect();
-    let count_key = format!("{:?}", Filter { page: PageNo::FIRST, ..f.clone() });
-    if let Some(total) = counts.and_then(|c| c.get(&count_key)) {
-        return Ok(total);
+    let whole = Filter { page: PageNo::FIRST, after: None, ..f.clone() };
+    let count_key = format!("{:?}{whole:?}", counts.cap);
+    if let Some(total) = counts.cache.and_then(|c| c.get(&count_key)) {
+        return Ok(Count::of(total, counts.cap));
     }
     let mut count_stmt = conn.prepare_cached(&count)?;
     // the count has no card columns: it binds ?1 (now) only when a later parameter exists
     let n = count_stmt.parameter_count();
     let total: i64 = count_stmt.query_row(&refs[..n], |r| r.get(0))?;
-    if let Some(c) = counts {
+    if let Some(c) = counts.cache {
         c.put(count_key, total);
     }
-    Ok(total)
+    Ok(Count::of(total, counts.cap))
 }
 
 #[cfg(test)]

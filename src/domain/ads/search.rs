@@ -4,9 +4,8 @@
 use rusqlite::Connection;
 
 use super::Section;
-use super::list::{self, Filter, Page};
+use super::list::{self, Count, Counting, Filter, Page};
 use super::spelling::{self, VocabularyCache};
-use crate::cache::TtlCache;
 
 /// Runs a listing query; when its text finds nothing and the vocabulary knows a nearer
 /// spelling that finds something, returns those results marked `corrected`. A search also
@@ -15,7 +14,7 @@ pub fn list_forgiving(
     conn: &Connection,
     f: &Filter,
     now: i64,
-    counts: Option<&TtlCache<String, i64>>,
+    counts: Counting<'_>,
     vocabulary: &VocabularyCache,
 ) -> rusqlite::Result<Page> {
     let mut page = list::list(conn, f, now, counts)?;
@@ -52,8 +51,8 @@ pub fn section_counts(
     conn: &Connection,
     f: &Filter,
     now: i64,
-    counts: Option<&TtlCache<String, i64>>,
-) -> rusqlite::Result<Vec<(Section, i64)>> {
+    counts: Counting<'_>,
+) -> rusqlite::Result<Vec<(Section, Count)>> {
     Section::ALL
         .iter()
         .map(|s| Ok((*s, list::count(conn, &in_section(f, *s), now, counts)?)))
@@ -71,9 +70,10 @@ pub struct Everywhere {
 }
 
 impl Everywhere {
-    /// Matching ads in all sections.
-    pub fn total(&self) -> i64 {
-        self.sections.iter().map(|(_, p)| p.total).sum()
+    /// Matching ads in all sections (more, when a section's count stopped at its cap).
+    pub fn total(&self) -> Count {
+        let shown = self.sections.iter().map(|(_, p)| p.total).sum();
+        Count { shown, capped: self.sections.iter().any(|(_, p)| p.capped) }
     }
 }
 
@@ -82,7 +82,7 @@ pub fn everywhere(
     conn: &Connection,
     f: &Filter,
     now: i64,
-    counts: Option<&TtlCache<String, i64>>,
+    counts: Counting<'_>,
     vocabulary: &VocabularyCache,
 ) -> rusqlite::Result<Everywhere> {
     let run = |text: Option<String>| {
@@ -95,8 +95,10 @@ pub fn everywhere(
             .collect::<rusqlite::Result<Vec<_>>>()
     };
     let found = Everywhere { sections: run(f.text.clone())?, corrected: None };
-    let Some(text) = f.text.as_deref().filter(|_| found.total() == 0) else { return Ok(found) };
+    let Some(text) = f.text.as_deref().filter(|_| found.total().shown == 0) else {
+        return Ok(found);
+    };
     let Some(better) = spelling::cached(conn, vocabulary)?.suggest(text) else { return Ok(found) };
     let retry = Everywhere { sections: run(Some(better.clone()))?, corrected: Some(better) };
-    Ok(if retry.total() > 0 { retry } else { found })
+    Ok(if retry.total().shown > 0 { retry } else { found })
 }

@@ -2,13 +2,15 @@
 
 use maud::{Markup, html};
 
-use crate::domain::ads::list::{Filter, Page, Sort, Terms};
+use crate::domain::ads::list::{Count, Filter, KEYSET_FROM_PAGE, Page, Sort, Terms};
 use crate::domain::ads::{Section, search};
 use crate::domain::geo::{Country, Currency, EQUIPMENT_TYPES, PARTS_CHIPS};
 use crate::domain::ids::AdId;
 use crate::domain::rates::Rates;
 use crate::i18n::Lang;
-use crate::views::components::{AlsoIn, card_grid, kind_label, pagination, viewer};
+use crate::views::components::{
+    AlsoIn, ads_count, card_grid, count_number, kind_label, pages_nav, viewer,
+};
 use crate::views::ctx::PageCtx;
 use crate::views::layout::{self, Head};
 use crate::views::text::{Href, Text};
@@ -33,6 +35,21 @@ fn page_href(lang: Lang, section: Section, f: &Filter, page: i64) -> String {
     } else {
         lang.href(&format!("{}?{qs}", section.path()))
     }
+}
+
+/// The next page's link, if one follows: from [`KEYSET_FROM_PAGE`] on, of the default order,
+/// it says where the page starts (`after=`), so the page need not skip every row before it.
+fn next_href(lang: Lang, section: Section, f: &Filter, page: &Page) -> Option<String> {
+    if !page.has_next() {
+        return None;
+    }
+    let n = page.page + 1;
+    Some(match page.next_after {
+        Some(after) if n >= KEYSET_FROM_PAGE => {
+            lang.href(&format!("{}?{}", section.path(), f.to_query_after(n, after)))
+        }
+        _ => page_href(lang, section, f, n),
+    })
 }
 
 /// How many filters besides the text are set: shown on a phone's folded "Фильтры" button.
@@ -64,7 +81,7 @@ fn tab_key(section: Section) -> &'static str {
 pub fn section_tabs(
     lang: Lang,
     f: &Filter,
-    counts: &[(Section, i64)],
+    counts: &[(Section, Count)],
     current: Option<Section>,
 ) -> Markup {
     html! {
@@ -72,7 +89,7 @@ pub fn section_tabs(
             @for (s, n) in counts {
                 a.section-tab href=(page_href(lang, *s, &search::in_section(f, *s), 1)) data-section=(s.code())
                     aria-current=[(current == Some(*s)).then_some("page")] {
-                    (lang.t(tab_key(*s))) " " span.tab-count { (n) }
+                    (lang.t(tab_key(*s))) " " span.tab-count { (count_number(lang, *n)) }
                 }
             }
         }
@@ -119,7 +136,7 @@ pub fn page(
     let body = html! {
         div.listing-head {
             h1 { (t(title_key(section))) }
-            p.result-count #result-count { (lang.plural("count.ads", page.total)) }
+            p.result-count #result-count { (ads_count(lang, page.count())) }
             (crate::views::pages::searches::save_box(ctx, section, f))
         }
         @if section == Section::Parts {
@@ -229,7 +246,7 @@ pub fn page(
                 @if !rest.is_empty() || page.promoted.is_empty() {
                     (card_grid(lang, &rest, ctx.now, "listing.empty", viewer.as_ref(), also.as_ref()))
                 }
-                (pagination(lang, page.page, page.pages, |n| page_href(lang, section, f, n)))
+                (pages_nav(lang, page.page, page.pages, next_href(lang, section, f, page), |n| page_href(lang, section, f, n)))
             }
         }
         (crate::views::cities::data())

@@ -6,7 +6,7 @@ use maud::{Markup, html};
 use crate::domain::ads::list::Filter;
 use crate::domain::ads::search::{self, Everywhere};
 use crate::domain::ids::AdId;
-use crate::views::components::{card_grid, viewer};
+use crate::views::components::{ads_count, card_grid, count_number, viewer};
 use crate::views::ctx::PageCtx;
 use crate::views::layout::{self, Head};
 use crate::views::pages::listing::{search_notes, section_tabs};
@@ -36,13 +36,13 @@ pub fn search_page(
     let text = f.text.as_deref().unwrap_or("");
     // links into each section carry the text the results are for
     let shown = Filter { text: found.corrected.clone().or_else(|| f.text.clone()), ..f.clone() };
-    let counts: Vec<_> = found.sections.iter().map(|(s, p)| (*s, p.total)).collect();
+    let counts: Vec<_> = found.sections.iter().map(|(s, p)| (*s, p.count())).collect();
     let body = html! {
         div.listing-head {
             h1 {
                 @if text.is_empty() { (t("search.title")) } @else { (Text(&lang.tf("search.title_for", &[("q", text)]))) }
             }
-            p.result-count #result-count { (lang.plural("count.ads", found.total())) }
+            p.result-count #result-count { (ads_count(lang, found.total())) }
         }
         form.search-form.search-page-form method="get" action=(Href(lang, "/search")) role="search" {
             label.visually-hidden for="search-q" { (t("search.label")) }
@@ -52,7 +52,7 @@ pub fn search_page(
         }
         (section_tabs(lang, &shown, &counts, None))
         (search_notes(lang, "/search", f, found.corrected.as_deref()))
-        @if found.total() == 0 {
+        @if found.total().shown == 0 {
             p.empty { (t("listing.empty")) }
         }
         @for (section, page) in &found.sections {
@@ -61,11 +61,11 @@ pub fn search_page(
                 @let qs = all.to_query(1);
                 @let href = if qs.is_empty() { lang.href(section.path()) } else { lang.href(&format!("{}?{qs}", section.path())) };
                 section.block.search-section data-section=(section.code()) {
-                    h2 { a href=(href) { (t(section_title(*section))) } " " span.muted { (page.total) } }
+                    h2 { a href=(href) { (t(section_title(*section))) } " " span.muted { (count_number(lang, page.count())) } }
                     @let cards: Vec<_> = page.cards.iter().take(CARDS_PER_SECTION).cloned().collect();
                     (card_grid(lang, &cards, ctx.now, "listing.empty", viewer.as_ref(), None))
                     @if page.total > cards.len() as i64 {
-                        p.more { a.btn.btn-ghost href=(href) { (Text(&lang.tf("search.all_in_section", &[("n", &page.total.to_string())]))) " →" } }
+                        p.more { a.btn.btn-ghost href=(href) { (Text(&lang.tf("search.all_in_section", &[("n", &count_number(lang, page.count()))]))) " →" } }
                     }
                 }
             }

@@ -6,7 +6,7 @@ use maud::Markup;
 
 use crate::cache::Lookup;
 use crate::domain::ads::Section;
-use crate::domain::ads::list::{self, Filter, ListParams};
+use crate::domain::ads::list::{self, Counting, Filter, ListParams};
 use crate::domain::ads::search;
 use crate::views;
 use crate::web::AppState;
@@ -37,11 +37,13 @@ async fn listing(state: AppState, ctx: PageCtx, section: Section, q: ListParams)
     let loaded = {
         let filter = filter.clone();
         let counts = state.caches.counts.clone();
+        let cap = Some(state.config.server.count_cap);
         let vocabulary = state.caches.vocabulary.clone();
         state
             .db
             .run(move |conn| {
-                Ok(search::list_forgiving(conn, &filter, now, Some(&counts), &vocabulary)?)
+                let counting = Counting { cache: Some(&counts), cap };
+                Ok(search::list_forgiving(conn, &filter, now, counting, &vocabulary)?)
             })
             .await
     };
@@ -106,11 +108,13 @@ pub async fn search(
         None => {
             let filter = filter.clone();
             let counts = state.caches.counts.clone();
+            let cap = Some(state.config.server.count_cap);
             let vocabulary = state.caches.vocabulary.clone();
             let found = state
                 .db
                 .run(move |conn| {
-                    Ok(search::everywhere(conn, &filter, now, Some(&counts), &vocabulary)?)
+                    let counting = Counting { cache: Some(&counts), cap };
+                    Ok(search::everywhere(conn, &filter, now, counting, &vocabulary)?)
                 })
                 .await?;
             let found = std::sync::Arc::new(found);
