@@ -11,6 +11,7 @@
 #   BENCH_SECONDS    seconds per measured wrk run (default 10), after a 2 s warm-up
 #   BENCH_NO_BUILD   1 = use the existing target/release/uzmat
 #   BENCH_RESEED     1 = seed again even when target/bench-uncached/seed-N/ holds a database
+#   BENCH_BIN        the binary to measure (default target/release/uzmat; with BENCH_NO_BUILD=1)
 #   BENCH_EXTRA_TOML lines appended to the server's config (e.g. "[database]\npool_size = 4")
 #
 # Routes: healthz (ceiling), listing (bench/uncached_urls.py's URL mix through bench/urls.lua),
@@ -26,7 +27,7 @@ ADS=${BENCH_ADS:-100000}
 SECS=${BENCH_SECONDS:-10}
 WARMUP=2
 TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
-BIN=$TARGET_DIR/release/uzmat
+BIN=${BENCH_BIN:-$TARGET_DIR/release/uzmat}
 BASEDIR=$ROOT/target/bench-uncached
 SEED_DIR=$BASEDIR/seed-$ADS
 RUN=$BASEDIR/run-$ADS

@@ -428,6 +428,17 @@ pub struct DatabaseConfig {
     pub synchronous: Synchronous,
     /// Connections in the read/write pool.
     pub pool_size: u32,
+    /// `PRAGMA cache_size` of each pooled connection, in KiB: pages it keeps in its own
+    /// (anonymous) memory.
+    pub cache_size_kib: u32,
+    /// `PRAGMA mmap_size` of each pooled connection, in MiB (0: reads copy pages from the
+    /// kernel's cache instead). Each connection maps the file again, and the process's RSS
+    /// counts every mapping's resident pages.
+    pub mmap_size_mib: u32,
+    /// Whether sorts and temporary tables too big for a statement's memory live in memory
+    /// (`PRAGMA temp_store = MEMORY`) or spill to a deleted temporary file (the kernel's cache,
+    /// not the process's memory).
+    pub temp_in_memory: bool,
     /// Milliseconds a connection waits on a locked database before giving up.
     pub busy_timeout_ms: u32,
     /// Serve from a database opened read-only (a Litestream restore, a LiteFS replica): every
@@ -441,6 +452,9 @@ impl Default for DatabaseConfig {
             path: PathBuf::from("uzmat.db"),
             synchronous: Synchronous::Normal,
             pool_size: 8,
+            cache_size_kib: 16_000,
+            mmap_size_mib: 256,
+            temp_in_memory: true,
             busy_timeout_ms: 5000,
             read_only: false,
         }
@@ -653,6 +667,12 @@ impl Config {
         }
         if self.database.pool_size == 0 {
             return bad("database.pool_size", "must be at least 1");
+        }
+        if !(64..=4_194_304).contains(&self.database.cache_size_kib) {
+            return bad("database.cache_size_kib", "must be between 64 and 4194304");
+        }
+        if self.database.mmap_size_mib > 1_048_576 {
+            return bad("database.mmap_size_mib", "must be at most 1048576");
         }
         let p = &self.plans;
         for (key, days) in [

@@ -72,6 +72,22 @@ struct Pragmas {
     busy_timeout_ms: u32,
     synchronous: Synchronous,
     read_only: bool,
+    cache_size_kib: u32,
+    mmap_size_mib: u32,
+    temp_in_memory: bool,
+}
+
+impl Pragmas {
+    /// The memory a connection may use: its page cache and its mapping of the file.
+    fn memory(&self, conn: &Connection) -> Result<(), rusqlite::Error> {
+        conn.pragma_update(None, "cache_size", -i64::from(self.cache_size_kib))?;
+        conn.pragma_update(
+            None,
+            "temp_store",
+            if self.temp_in_memory { "MEMORY" } else { "FILE" },
+        )?;
+        conn.pragma_update(None, "mmap_size", i64::from(self.mmap_size_mib) << 20)
+    }
 }
 
 impl CustomizeConnection<Connection, rusqlite::Error> for Pragmas {
@@ -80,12 +96,11 @@ impl CustomizeConnection<Connection, rusqlite::Error> for Pragmas {
             // a replica's file is written by its replicator: nothing here may change it
             conn.busy_timeout(Duration::from_millis(u64::from(self.busy_timeout_ms)))?;
             conn.pragma_update(None, "query_only", "ON")?;
-            conn.pragma_update(None, "cache_size", -16_000)?;
-            conn.pragma_update(None, "mmap_size", 268_435_456)?;
             conn.set_prepared_statement_cache_capacity(64);
-            return Ok(());
+            return self.memory(conn);
         }
-        apply_pragmas(conn, self.busy_timeout_ms, self.synchronous)
+        apply_pragmas(conn, self.busy_timeout_ms, self.synchronous)?;
+        self.memory(conn)
     }
 }
 
@@ -158,6 +173,9 @@ impl Db {
                 busy_timeout_ms: cfg.busy_timeout_ms,
                 synchronous: cfg.synchronous,
                 read_only,
+                cache_size_kib: cfg.cache_size_kib,
+                mmap_size_mib: cfg.mmap_size_mib,
+                temp_in_memory: cfg.temp_in_memory,
             }))
             .build(manager)?)
     }
@@ -282,6 +300,31 @@ pub fn now() -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_pooled_connection_gets_the_configured_memory_settings() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let cfg = DatabaseConfig {
+            pool_size: 2,
+            cache_size_kib: 1234,
+            mmap_size_mib: 0,
+            temp_in_memory: false,
+            ..DatabaseConfig::default()
+        };
+        let db = Db::open(&dir.path().join("m.db"), &cfg).expect("open");
+        let conns = [db.get().expect("first"), db.get().expect("second")];
+        for conn in &conns {
+            let get = |p: &str| -> i64 { conn.pragma_query_value(None, p, |r| r.get(0)).expect(p) };
+            assert_eq!(get("cache_size"), -1234);
+            assert_eq!(get("mmap_size"), 0);
+            assert_eq!(get("temp_store"), 1, "FILE");
+        }
+        let defaults =
+            Db::open(&dir.path().join("d.db"), &DatabaseConfig::default()).expect("open");
+        let conn = defaults.get().expect("conn");
+        let mmap: i64 = conn.pragma_query_value(None, "mmap_size", |r| r.get(0)).expect("mmap");
+        assert_eq!(mmap, 256 << 20);
+    }
 
     #[test]
     fn migrations_apply_once_and_fts_folds_cyrillic_case() {
