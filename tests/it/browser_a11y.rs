@@ -4,23 +4,10 @@
 
 use crate::support::browser::{Browser, should_run};
 use crate::support::pages::{signed_in, staff};
-use crate::support::{TestApp, spawn_app};
+use crate::support::{TestApp, seeded_app};
 
 /// axe-core 4.14.1 (MPL-2.0, its licence beside it), unchanged.
 const AXE: &str = include_str!("../support/axe/axe.min.js");
-
-fn seeded_app() -> TestApp {
-    let app = spawn_app();
-    let mut conn = app.db();
-    uzmat::seed::seed(
-        &mut conn,
-        &app.dir.path().join("uploads"),
-        &app.state.config.currency,
-        &uzmat::seed::SeedOptions { users: 12, ads: 60, seed: 7, progress: false },
-    )
-    .expect("seed");
-    app
-}
 
 /// The serious and critical violations on the open page, one line each with where.
 fn violations(b: &Browser) -> Vec<String> {
@@ -75,7 +62,7 @@ fn every_page_has_no_serious_or_critical_axe_violation_in_either_theme() {
     if !should_run() {
         return;
     }
-    let app = seeded_app();
+    let app = seeded_app(12, 60, 7);
     let db = app.db();
     let one = |sql: &str| -> i64 { db.query_row(sql, [], |r| r.get(0)).expect(sql) };
     let ad = one("SELECT id FROM ads WHERE is_active = 1 AND section = 'catalog' LIMIT 1");

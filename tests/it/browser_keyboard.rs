@@ -7,7 +7,7 @@
 
 use crate::support::browser::{Browser, keys, should_run};
 use crate::support::pages::{SLOW, plain, shots_dir, signed_in, wait_for};
-use crate::support::{TestApp, build, spawn_app};
+use crate::support::{TestApp, build, seeded_app, spawn_app};
 
 /// Presses Tab until the focus is on `css`; panics with the stops visited when it never is.
 fn tab_to(b: &Browser, css: &str, limit: usize) {
@@ -343,25 +343,12 @@ fn walk(
     seen
 }
 
-fn seeded_app() -> TestApp {
-    let app = spawn_app();
-    let mut conn = app.db();
-    uzmat::seed::seed(
-        &mut conn,
-        &app.dir.path().join("uploads"),
-        &app.state.config.currency,
-        &uzmat::seed::SeedOptions { users: 6, ads: 24, seed: 3, progress: false },
-    )
-    .expect("seed");
-    app
-}
-
 #[test]
 fn every_tab_stop_shows_its_focus_and_the_skip_link_comes_first_and_leads_to_main() {
     if !should_run() {
         return;
     }
-    let app = seeded_app();
+    let app = seeded_app(6, 24, 3);
     let db = app.db();
     let ad: i64 = db
         .query_row(

@@ -5,20 +5,7 @@
 use std::path::PathBuf;
 
 use crate::support::browser::{Browser, should_run};
-use crate::support::{TestApp, spawn_app};
-
-fn seeded_app() -> TestApp {
-    let app = spawn_app();
-    let mut conn = app.db();
-    uzmat::seed::seed(
-        &mut conn,
-        &app.dir.path().join("uploads"),
-        &app.state.config.currency,
-        &uzmat::seed::SeedOptions { users: 20, ads: 150, seed: 3, progress: false },
-    )
-    .expect("seed");
-    app
-}
+use crate::support::seeded_app;
 
 fn shot(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/screenshots").join(format!("{name}.png"))
@@ -37,7 +24,7 @@ fn home_listing_and_ad_render_at_desktop_and_phone_widths() {
     if !should_run() {
         return;
     }
-    let app = seeded_app();
+    let app = seeded_app(20, 150, 3);
     let b = Browser::start(1280, 900).expect("browser");
     // Chromium asks for English, but headless Chromium names itself in its User-Agent: a
     // robot, which reads the root in Russian (browsers' Accept-Language is tested over HTTP in
@@ -91,7 +78,7 @@ fn scripts_enhance_theme_phone_and_gallery() {
     if !should_run() {
         return;
     }
-    let app = seeded_app();
+    let app = seeded_app(20, 150, 3);
     let b = Browser::start(1280, 900).expect("browser");
     b.goto(&app.url("/")).expect("home");
     let theme = |b: &Browser| b.attr("html", "data-theme").expect("attr").unwrap_or_default();
@@ -151,7 +138,7 @@ fn a_phone_sees_the_first_ad_on_the_first_screen_and_unfolds_menu_and_filters() 
     if !should_run() {
         return;
     }
-    let app = seeded_app();
+    let app = seeded_app(20, 150, 3);
     let b = Browser::start(390, 844).expect("browser");
     b.goto(&app.url("/")).expect("home");
     crate::support::choose_russian(&b);

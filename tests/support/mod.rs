@@ -94,6 +94,22 @@ fn start(dir: tempfile::TempDir, config: Config) -> TestApp {
     app
 }
 
+/// The real app on a temporary database filled with `ads` demo ads of `users` sellers
+/// (deterministic for `seed`), photos drawn and stored: pages look as a visitor sees them.
+pub fn seeded_app(users: u32, ads: u32, seed: u64) -> TestApp {
+    let app = spawn_app();
+    let mut conn = app.db();
+    uzmat::seed::seed(
+        &mut conn,
+        &app.dir.path().join("uploads"),
+        &app.state.config.currency,
+        &uzmat::seed::SeedOptions { users, ads, seed, progress: false },
+    )
+    .expect("seed");
+    drop(conn);
+    app
+}
+
 /// Starts the app with the test config.
 pub fn spawn_app() -> TestApp {
     spawn_with(|_| {})

@@ -1,6 +1,6 @@
 //! `GET/POST /ads/new` and `GET/POST /ad/{id}/edit`: the ad form of each kind, with photos.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use axum::extract::{Request, State};
 use axum::http::StatusCode;
@@ -42,21 +42,7 @@ pub async fn new_form(
         return Ok(view::choose_kind(&ctx).into_response());
     };
     // sensible defaults from the profile
-    let account =
-        state.db.run(move |conn| Ok(crate::domain::accounts::repo::get(conn, user.id)?)).await?;
-    let mut values = HashMap::new();
-    if let Some(a) = account {
-        if let Some(p) = a.profile.phone {
-            values.insert("phone".to_owned(), p);
-        }
-        if let Some(c) = a.profile.country.or(ctx.country) {
-            values.insert("country".to_owned(), c.code().to_owned());
-            values.insert("currency".to_owned(), c.currency().code().to_owned());
-        }
-        if let Some(city) = a.profile.city {
-            values.insert("city".to_owned(), city);
-        }
-    }
+    let values = super::profile_defaults(&state, &ctx, user.id, ("country", "city")).await?;
     let state_ = FormState { values, ..FormState::default() };
     Ok(view::page(&ctx, kind, None, &state_, &[]).into_response())
 }

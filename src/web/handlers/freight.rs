@@ -1,8 +1,6 @@
 //! `/logistics`: freight listings by route and date; posting, editing, publishing,
 //! unpublishing and removing them.
 
-use std::collections::HashMap;
-
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -38,21 +36,8 @@ pub async fn new_form(
     State(state): State<AppState>,
     RequireUser(ctx, user): RequireUser,
 ) -> Result<Response> {
-    let account =
-        state.db.run(move |conn| Ok(crate::domain::accounts::repo::get(conn, user.id)?)).await?;
-    let mut values = HashMap::new();
-    if let Some(a) = account {
-        if let Some(p) = a.profile.phone {
-            values.insert("phone".to_owned(), p);
-        }
-        if let Some(c) = a.profile.country.or(ctx.country) {
-            values.insert("from_country".to_owned(), c.code().to_owned());
-            values.insert("currency".to_owned(), c.currency().code().to_owned());
-        }
-        if let Some(city) = a.profile.city {
-            values.insert("from_city".to_owned(), city);
-        }
-    }
+    let values =
+        super::profile_defaults(&state, &ctx, user.id, ("from_country", "from_city")).await?;
     Ok(view::form(&ctx, &FormState { values, ..FormState::default() }, None).into_response())
 }
 

@@ -30,6 +30,32 @@ use crate::web::AppState;
 use crate::web::error::Result;
 use crate::web::extract::PageCtx;
 
+/// A new form's values from the poster's profile: the phone, the country (else the visitor's
+/// chosen one) and its currency, the city; under the form's own names for the place fields.
+pub async fn profile_defaults(
+    state: &AppState,
+    ctx: &PageCtx,
+    user: crate::domain::ids::UserId,
+    (country_field, city_field): (&str, &str),
+) -> Result<std::collections::HashMap<String, String>> {
+    let account =
+        state.db.run(move |conn| Ok(crate::domain::accounts::repo::get(conn, user)?)).await?;
+    let mut values = std::collections::HashMap::new();
+    if let Some(a) = account {
+        if let Some(p) = a.profile.phone {
+            values.insert("phone".to_owned(), p);
+        }
+        if let Some(c) = a.profile.country.or(ctx.country) {
+            values.insert(country_field.to_owned(), c.code().to_owned());
+            values.insert("currency".to_owned(), c.currency().code().to_owned());
+        }
+        if let Some(city) = a.profile.city {
+            values.insert(city_field.to_owned(), city);
+        }
+    }
+    Ok(values)
+}
+
 /// The signed-in viewer's favorites among `ids` (None for anonymous visitors).
 pub async fn favorites_of(
     state: &AppState,
