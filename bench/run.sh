@@ -40,22 +40,8 @@ command -v wrk >/dev/null || die "wrk not found (apt-get install wrk)"
 command -v python3 >/dev/null || die "python3 not found"
 python3 -c 'import sqlite3' 2>/dev/null || die "python3 lacks the sqlite3 module"
 
-# ---- the server process: always stopped on exit or interrupt --------------------------------
-SERVER_PID=""
-stop_server_hard() {
-    if [[ -n $SERVER_PID ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
-        kill -TERM "$SERVER_PID" 2>/dev/null || true
-        for _ in $(seq 50); do
-            kill -0 "$SERVER_PID" 2>/dev/null || break
-            sleep 0.1
-        done
-        kill -KILL "$SERVER_PID" 2>/dev/null || true
-        wait "$SERVER_PID" 2>/dev/null || true
-    fi
-    SERVER_PID=""
-}
-trap stop_server_hard EXIT
-trap 'echo "bench: interrupted" >&2; exit 130' INT TERM
+# the server process (SERVER_PID), stopped on exit or interrupt; server_cpu; wait_idle
+source "$ROOT/bench/server.sh"
 
 # SIGTERM, wait (at most 60 s) for the drain, and return the server's exit status.
 stop_server_clean() {
@@ -77,33 +63,12 @@ stop_server_clean() {
 }
 
 # CPU seconds (user+system) the server has used so far.
-server_cpu() {
-    local clk
-    clk=$(getconf CLK_TCK)
-    awk -v clk="$clk" '{ sub(/^.*\) /, ""); printf "%.2f\n", ($12 + $13) / clk }' "/proc/$SERVER_PID/stat"
-}
 
 # Jiffies of the whole machine: "busy total" (busy = all but idle and iowait).
 machine_cpu() {
     awk '/^cpu / { t = 0; for (i = 2; i <= NF; i++) t += $i; print t - $5 - $6, t; exit }' /proc/stat
 }
 
-# Waits until the server has been (nearly) idle for a moment, at most 90 s. wrk abandons the
-# requests in flight at its deadline but the server still finishes them: on a slow route that
-# is many seconds of CPU which would otherwise be billed to the next run.
-wait_idle() {
-    local a b
-    for _ in $(seq 300); do
-        a=$(server_cpu)
-        sleep 0.3
-        b=$(server_cpu)
-        # under 5% of one core over 0.3 s
-        if python3 -c "import sys; sys.exit(0 if $b - $a < 0.015 else 1)"; then
-            return 0
-        fi
-    done
-    echo "bench: warning: server still busy after 90 s, measuring anyway" >&2
-}
 
 # ---- build and seed --------------------------------------------------------------------------
 if [[ ${BENCH_NO_BUILD:-0} != 1 ]]; then

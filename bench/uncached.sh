@@ -42,39 +42,10 @@ die() { printf 'bench: %s\n' "$*" >&2; exit 1; }
 command -v wrk >/dev/null || die "wrk not found (apt-get install wrk)"
 python3 -c 'import sqlite3' 2>/dev/null || die "python3 lacks the sqlite3 module"
 
-SERVER_PID=""
-stop_server() {
-    if [[ -n $SERVER_PID ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
-        kill -TERM "$SERVER_PID" 2>/dev/null || true
-        for _ in $(seq 100); do
-            kill -0 "$SERVER_PID" 2>/dev/null || break
-            sleep 0.1
-        done
-        kill -KILL "$SERVER_PID" 2>/dev/null || true
-        wait "$SERVER_PID" 2>/dev/null || true
-    fi
-    SERVER_PID=""
-}
-trap stop_server EXIT
-trap 'echo "bench: interrupted" >&2; exit 130' INT TERM
+# the server process (SERVER_PID), stopped on exit or interrupt; server_cpu; wait_idle
+source "$ROOT/bench/server.sh"
 
-server_cpu() {
-    awk -v clk="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); printf "%.2f\n", ($12 + $13) / clk }' \
-        "/proc/$SERVER_PID/stat"
-}
 
-# waits (at most 60 s) until the server uses under 5% of a core: a slow route's abandoned
-# requests must not be billed to the next run
-wait_idle() {
-    local a b
-    for _ in $(seq 200); do
-        a=$(server_cpu)
-        sleep 0.3
-        b=$(server_cpu)
-        python3 -c "import sys; sys.exit(0 if $b - $a < 0.015 else 1)" && return 0
-    done
-    echo "bench: warning: server still busy, measuring anyway" >&2
-}
 
 if [[ ${BENCH_NO_BUILD:-0} != 1 ]]; then
     say "cargo build --release"
@@ -156,7 +127,7 @@ wait_idle
 
 declare -A M=() D=()
 while IFS='=' read -r k v; do M[$k]=$v; done < <("${LIB[@]}" proc-mem "$SERVER_PID")
-stop_server
+stop_server_hard
 while IFS='=' read -r k v; do D[$k]=$v; done < <("${LIB[@]}" db-size "$RUN/uzmat.db" "$ADS")
 LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)
 
