@@ -58,44 +58,53 @@ struct Visible {
 async fn visible(state: &AppState, ctx: &PageCtx, id: AdId) -> Result<Visible> {
     let now = ctx.now;
     let viewer = ctx.user.as_ref().map(|u| u.id);
-    // the ad, its similar ads and the viewer's favorite marks come in one trip to the database
+    // the ad, its similar ads when cached and the viewer's favorite marks in one trip: small
+    // indexed reads, on this thread
     let shared = state.clone();
     let found = state
         .db
         .run_here(move |conn| {
             let Some(ad) = repo::get_detail(conn, id, now)? else { return Ok(None) };
-            let similar: Vec<AdCard> = if ad.card.is_active {
-                // ads of one type, country and price band share their list: cached by that key
-                let key = repo::SimilarKey::of(&ad);
-                let list = match shared.caches.similar.get(&key) {
-                    Some(list) => list,
-                    None => {
-                        let list: Arc<[AdCard]> = repo::similar(conn, &key, now)?.into();
-                        shared.caches.similar.put(key, list.clone());
-                        list
-                    }
-                };
-                list.iter().filter(|c| c.id != id).take(repo::SIMILAR_SHOWN).cloned().collect()
-            } else {
-                Vec::new()
-            };
+            // ads of one type, country and price band share their list: cached by that key
+            let key = repo::SimilarKey::of(&ad);
+            let cached = if ad.card.is_active { shared.caches.similar.get(&key) } else { None };
             let favorites = match viewer {
                 Some(user) => {
-                    let ids: Vec<AdId> =
-                        std::iter::once(id).chain(similar.iter().map(|c| c.id)).collect();
+                    let ids: Vec<AdId> = std::iter::once(id)
+                        .chain(cached.iter().flat_map(|l| l.iter().map(|c| c.id)))
+                        .collect();
                     Some(favorites::favorite_ids(conn, user, &ids)?)
                 }
                 None => None,
             };
-            Ok(Some((ad, similar, favorites)))
+            Ok(Some((ad, key, cached, favorites)))
         })
         .await?;
-    let Some((ad, similar, favorites)) = found else { return Err(Error::NotFound) };
+    let Some((ad, key, cached, mut favorites)) = found else { return Err(Error::NotFound) };
     let is_owner = viewer == Some(ad.owner_id);
     let is_staff = ctx.user.as_ref().is_some_and(|u| u.is_staff);
     if !ad.card.is_active && !is_owner && !is_staff {
         return Err(Error::NotFound);
     }
+    let list: Arc<[AdCard]> = match cached {
+        Some(list) => list,
+        None if ad.card.is_active => {
+            // a miss walks up to three index ranges: the blocking pool's work, not this thread's
+            let list: Arc<[AdCard]> = {
+                let key = key.clone();
+                state.db.run(move |conn| Ok(repo::similar(conn, &key, now)?)).await?.into()
+            };
+            state.caches.similar.put(key, list.clone());
+            if let Some(marks) = favorites.as_mut() {
+                let ids = list.iter().map(|c| c.id).collect();
+                marks.extend(super::favorites_of(state, ctx, ids).await?.unwrap_or_default());
+            }
+            list
+        }
+        None => Arc::from([]),
+    };
+    let similar: Vec<AdCard> =
+        list.iter().filter(|c| c.id != id).take(repo::SIMILAR_SHOWN).cloned().collect();
     Ok(Visible { ad, similar, favorites, is_owner })
 }
 
