@@ -414,9 +414,14 @@ pub fn click_in_header(b: &browser::Browser, css: &str) {
 /// Chooses Russian in the header and waits for the page to come back in it (a click that
 /// submits a form returns before the next page is there).
 pub fn choose_russian(b: &browser::Browser) {
+    // the page may be Russian already (Chromium headless reads as a robot, and robots get
+    // Russian at the root): wait for the form's answer itself, a new document, not the language
+    b.eval("window.__beforeLanguage = true; return true;").expect("mark the page");
     click_in_header(b, "button.lang-btn[value=ru]");
     for _ in 0..100 {
-        if b.attr("html", "lang").ok().flatten().as_deref() == Some("ru") {
+        let fresh = b.eval("return window.__beforeLanguage !== true;").ok()
+            == Some(serde_json::Value::Bool(true));
+        if fresh && b.attr("html", "lang").ok().flatten().as_deref() == Some("ru") {
             return;
         }
         std::thread::sleep(Duration::from_millis(50));
