@@ -117,14 +117,6 @@ fn main() {
         }
     });
     println!("the same from 2 threads: moka map peak {} (sampled)", held.into_inner());
-
-    // the view dedupe's shape and bound (src/jobs/views.rs), full and churning
-    let dedupe = cache::Cache::new(Duration::from_secs(300), 900_000);
-    for i in 0..3_000_000_u32 {
-        let client = std::net::IpAddr::from(i.to_be_bytes());
-        dedupe.insert((i64::from(i % 5_000), client), 0_i64, 0);
-    }
-    println!("view dedupe, 3,000,000 clients through its 900,000 bound: {} MB", dedupe.allocated_bytes() >> 20);
 }
 RUST
 cd "$dir"

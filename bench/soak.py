@@ -11,8 +11,9 @@ backup taken in the middle. Standard library and wrk only, 127.0.0.1 only, bound
 - the server's memory (VmRSS, RssAnon) is sampled every 5 s;
 - half way, `uzmat backup` copies the live database; afterwards the copy must pass
   integrity_check and hold every ad acknowledged before the backup began.
-Prints: requests, errors (non-2xx/3xx and socket errors), latency, RSS after the first minute
-and at the end (goal: flat within 10 %), the posts, and the backup's check.
+Prints: requests, errors (non-2xx/3xx and socket errors), latency, the memory per minute
+(medians of the samples: VmRSS, RssAnon, RssFile, and the database with its WAL) and the growth
+from the second minute to the last (goal: flat within 10 %), the posts, and the backup's check.
 """
 
 import argparse
@@ -42,6 +43,12 @@ RENT = [
 ]
 
 
+def db_size(data):
+    """The database and its WAL, in bytes: what the connections may map and cache."""
+    return sum(os.path.getsize(os.path.join(data, f)) for f in ("uzmat.db", "uzmat.db-wal")
+               if os.path.exists(os.path.join(data, f)))
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -53,7 +60,7 @@ def rss(pid):
     with open(f"/proc/{pid}/status") as f:
         for line in f:
             k, _, v = line.partition(":")
-            if k in ("VmRSS", "RssAnon"):
+            if k in ("VmRSS", "RssAnon", "RssFile"):
                 out[k] = int(v.split()[0])
     return out
 
@@ -142,7 +149,9 @@ def main():
     backup = None
     started = time.time()
     while wrk.poll() is None:
-        samples.append((time.time() - started, rss(server.pid)))
+        sample = rss(server.pid)
+        sample["db"] = db_size(data)
+        samples.append((time.time() - started, sample))
         if backup is None and time.time() - started > seconds / 2:
             began = time.time()
             target = os.path.join(data, "soak-backup.db")
@@ -166,13 +175,34 @@ def main():
     p99 = grab(r"99%\s+(\S+)")
     print(f"soak: {args.minutes} min, wrk -t2 -c{args.connections}: {requests} requests, {rps} req/s, "
           f"p50 {p50}, p99 {p99}, non-2xx/3xx {non2xx}, socket errors {sock}")
-    first = [s for at, s in samples if at >= 60][:1]
-    last = samples[-1][1] if samples else {}
-    if first:
-        f0 = first[0]
+    # per minute, the median of the 5-second samples: after every write SQLite drops each
+    # reading connection's mapping of the file (pager.c, pagerBeginReadTransaction), so one
+    # sample sees each of the pool's mappings anywhere between empty and whole (RssFile swings
+    # by tens of MB from one sample to the next); the median of a minute is its level
+    def median(values):
+        values = sorted(values)
+        return values[len(values) // 2]
+
+    minutes = {}
+    for at, s in samples:
+        minutes.setdefault(int(at // 60), []).append(s)
+    levels = {m: {k: median([s[k] for s in ss]) for k in ("VmRSS", "RssAnon", "RssFile", "db")}
+              for m, ss in sorted(minutes.items())}
+    print("minute  VmRSS MiB  RssAnon  RssFile  database MiB   (medians of the minute's samples; "
+          "VmRSS min-max)")
+    for m, lv in levels.items():
+        lo = min(s["VmRSS"] for s in minutes[m]) / 1024
+        hi = max(s["VmRSS"] for s in minutes[m]) / 1024
+        print(f"{m + 1:>6}  {lv['VmRSS'] / 1024:>9.1f}  {lv['RssAnon'] / 1024:>7.1f}  {lv['RssFile'] / 1024:>7.1f}"
+              f"  {lv['db'] / 1048576:>12.1f}   ({lo:.0f}-{hi:.0f})")
+    full = [m for m in levels if m >= 1 and len(minutes[m]) >= 6]
+    if len(full) >= 2:
+        f0, last = levels[full[0]], levels[full[-1]]
         growth = (last["VmRSS"] - f0["VmRSS"]) / f0["VmRSS"] * 100
-        print(f"memory: after 1 min VmRSS {f0['VmRSS']} KiB (RssAnon {f0['RssAnon']}), at the end "
-              f"{last['VmRSS']} KiB (RssAnon {last['RssAnon']}): {growth:+.1f} % (goal: within 10 %)")
+        anon = (last["RssAnon"] - f0["RssAnon"]) / f0["RssAnon"] * 100
+        print(f"memory: minute {full[0] + 1} VmRSS {f0['VmRSS'] // 1024} MiB (RssAnon {f0['RssAnon'] // 1024}), "
+              f"minute {full[-1] + 1} {last['VmRSS'] // 1024} MiB (RssAnon {last['RssAnon'] // 1024}): "
+              f"VmRSS {growth:+.1f} %, RssAnon {anon:+.1f} % (goal: within 10 %)")
     print(f"posts: {len(acked)} acknowledged, {len(post_errors)} errors {post_errors[:5]}")
     if backup:
         began, took, target, rc, msg = backup

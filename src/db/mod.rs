@@ -4,6 +4,7 @@
 pub mod backup;
 
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
 
 use r2d2::{CustomizeConnection, Pool, PooledConnection};
@@ -35,6 +36,9 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (19, include_str!("migrations/0019_rates.sql")),
 ];
 
+/// How long a connection is waited for before the work fails.
+const CHECKOUT_TIMEOUT: Duration = Duration::from_secs(10);
+
 /// A pooled connection.
 pub type Conn = PooledConnection<SqliteConnectionManager>;
 
@@ -50,6 +54,9 @@ pub enum DbError {
     /// The blocking task panicked or was cancelled.
     #[error("database task failed")]
     Task(#[from] tokio::task::JoinError),
+    /// No turn on the blocking pool came within the pool's checkout timeout.
+    #[error("database pool: no connection free within {0:?}")]
+    Busy(Duration),
     /// A file or folder beside the database could not be made.
     #[error("{what}")]
     Io {
@@ -65,6 +72,10 @@ pub enum DbError {
 #[derive(Clone)]
 pub struct Db {
     pool: Pool<SqliteConnectionManager>,
+    // one turn per pooled connection for `run`: a request waits for its turn as a task, not as
+    // a blocking thread parked on the pool (64 busy connections made 70 threads, each keeping
+    // its allocator's pages: 200 MB)
+    turns: Arc<tokio::sync::Semaphore>,
 }
 
 #[derive(Debug)]
@@ -147,12 +158,17 @@ impl Db {
         }
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE;
         let pool = Self::pool(path, cfg, flags, false)?;
-        let db = Self { pool };
+        let db = Self::with_turns(pool);
         let mut conn = db.get()?;
         migrate(&mut conn)?;
         // gathers statistics the planner lacks (cheap: limited analysis, only where needed)
         conn.execute_batch("PRAGMA optimize = 0x10002")?;
         Ok(db)
+    }
+
+    fn with_turns(pool: Pool<SqliteConnectionManager>) -> Self {
+        let turns = Arc::new(tokio::sync::Semaphore::new(pool.max_size() as usize));
+        Self { pool, turns }
     }
 
     /// The pool of connections to `path` opened with `flags`, each with its pragmas.
@@ -166,7 +182,7 @@ impl Db {
             .with_flags(flags | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI);
         Ok(Pool::builder()
             .max_size(cfg.pool_size)
-            .connection_timeout(Duration::from_secs(10))
+            .connection_timeout(CHECKOUT_TIMEOUT)
             // a local file does not go stale: no test query on every checkout
             .test_on_check_out(false)
             .connection_customizer(Box::new(Pragmas {
@@ -191,7 +207,7 @@ impl Db {
             });
         }
         let pool = Self::pool(path, cfg, OpenFlags::SQLITE_OPEN_READ_ONLY, true)?;
-        let db = Self { pool };
+        let db = Self::with_turns(pool);
         let conn = db.get()?;
         let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
         if version != latest_version() {
@@ -219,12 +235,20 @@ impl Db {
         T: Send + 'static,
         F: FnOnce(&mut Connection) -> Result<T, DbError> + Send + 'static,
     {
+        let turn = tokio::time::timeout(CHECKOUT_TIMEOUT, self.turns.clone().acquire_owned())
+            .await
+            .map_err(|_| DbError::Busy(CHECKOUT_TIMEOUT))?
+            .map_err(|_| DbError::Busy(CHECKOUT_TIMEOUT))?; // never closed
         let pool = self.pool.clone();
-        tokio::task::spawn_blocking(move || {
+        let done = tokio::task::spawn_blocking(move || {
             let mut conn = pool.get()?;
             f(&mut conn)
         })
-        .await?
+        .await;
+        // the turn is given back once the thread is free again, so the next `run` finds it idle
+        // instead of starting another
+        drop(turn);
+        done?
     }
 
     /// Runs `f` on the calling thread when a pooled connection is free at once, else like

@@ -2,27 +2,58 @@
 //! coalesced into one UPDATE per ad per batch.
 
 use std::collections::HashMap;
-use std::net::IpAddr;
-use std::time::Duration;
+use std::hash::{BuildHasher, RandomState};
+use std::sync::Mutex;
+
+use hashbrown::HashTable;
 
 use rusqlite::{Connection, TransactionBehavior};
 
 use super::View;
 use super::worker::JobError;
-use crate::cache::{Cache, unix_ms};
 use crate::domain::ids::AdId;
 
-/// Clients remembered at most (3,000 new ones a second for the 5-minute window). Past it the
-/// client remembered longest ago goes: at worst its repeat view counts once more. Just under
-/// 7/16 of 2^21: full and churning, 2^21 slots of 56 bytes and the queue took 130 MB
-/// (`bench/cache.sh`), where a bound of 1,000,000 would double the table (see `Cache`).
+/// (ad, client) pairs remembered at most (3,000 new ones a second for the 5-minute window),
+/// half in each generation. Past it the older generation goes: at worst a repeat view of one
+/// of its clients counts once more. Each pair is a 16-byte slot (a keyed 64-bit fingerprint
+/// and its time), so two full generations take about 18 MB; a map of whole keys with an
+/// eviction queue took 130 MB at this bound and grew towards it for minutes under a soak.
 const DEDUPE_LIMIT: usize = 900_000;
 
 /// Remembers when each (ad, client) last counted, in memory (a restart forgets: at worst one
 /// extra view per client within the window).
+///
+/// Two generations of fingerprints: views are looked up in both and stored in the current
+/// one, which becomes the previous one (and the previous one is dropped) when it is a window
+/// old or holds half the limit. A pair is so remembered for at least the window unless the
+/// limit pushed it out, and the memory is two tables that stop growing once full.
 pub struct ViewDedupe {
     window: i64,
-    seen: Cache<(AdId, IpAddr), i64>,
+    // SipHash with a per-process key: the clients' addresses come from outside
+    hasher: RandomState,
+    generations: Mutex<Generations>,
+}
+
+#[derive(Default)]
+struct Generations {
+    current: HashTable<(u64, i64)>,
+    previous: HashTable<(u64, i64)>,
+    current_since: i64,
+}
+
+impl Generations {
+    fn last_seen(&self, fingerprint: u64) -> Option<i64> {
+        let eq = |e: &(u64, i64)| e.0 == fingerprint;
+        let at = |t: &HashTable<(u64, i64)>| t.find(fingerprint, eq).map(|e| e.1);
+        at(&self.current).or_else(|| at(&self.previous))
+    }
+
+    /// Starts a new generation at `now`, keeping the tables' memory for the next one.
+    fn rotate(&mut self, now: i64) {
+        std::mem::swap(&mut self.current, &mut self.previous);
+        self.current.clear();
+        self.current_since = now;
+    }
 }
 
 impl ViewDedupe {
@@ -30,34 +61,63 @@ impl ViewDedupe {
     pub fn new(window_seconds: u64) -> Self {
         Self {
             window: i64::try_from(window_seconds).unwrap_or(i64::MAX),
-            seen: Cache::new(Duration::from_secs(window_seconds), DEDUPE_LIMIT),
+            hasher: RandomState::new(),
+            generations: Mutex::new(Generations::default()),
         }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Generations> {
+        self.generations.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// Whether this view counts; if so, remembers it.
     pub fn admit(&self, v: &View) -> bool {
-        self.seen.with(&(v.ad_id, v.client), unix_ms(v.at), |e| match e.get() {
-            Some(&last) if v.at - last < self.window && v.at >= last => false,
+        let fingerprint = self.hasher.hash_one((v.ad_id, v.client));
+        let mut g = self.lock();
+        if v.at - g.current_since >= self.window || g.current.len() >= DEDUPE_LIMIT / 2 {
+            g.rotate(v.at);
+        }
+        match g.last_seen(fingerprint) {
+            Some(last) if v.at - last < self.window && v.at >= last => false,
             _ => {
-                e.set(v.at);
+                let g = &mut *g;
+                match g.current.find_mut(fingerprint, |e| e.0 == fingerprint) {
+                    Some(e) => e.1 = v.at,
+                    None => {
+                        g.current.insert_unique(fingerprint, (fingerprint, v.at), |e| e.0);
+                    }
+                }
                 true
             }
-        })
+        }
     }
 
-    /// Forgets entries older than the window (each admitted view does this too).
+    /// Forgets what is older than the window; when everything is, gives the tables' memory
+    /// back (a quiet site need not hold the peak's).
     pub fn sweep(&self, now: i64) {
-        self.seen.sweep(unix_ms(now));
+        let mut g = self.lock();
+        if now - g.current_since >= 2 * self.window {
+            *g = Generations { current_since: now, ..Generations::default() };
+        } else if now - g.current_since >= self.window {
+            g.rotate(now);
+        }
     }
 
-    /// Entries held.
+    /// Entries held (a pair seen in both generations counts twice).
     pub fn len(&self) -> usize {
-        self.seen.len()
+        let g = self.lock();
+        g.current.len() + g.previous.len()
     }
 
     /// Whether nothing is held.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+
+    /// Bytes the tables hold.
+    pub fn allocated_bytes(&self) -> usize {
+        let g = self.lock();
+        g.current.allocation_size() + g.previous.allocation_size()
     }
 }
 
@@ -172,6 +232,8 @@ pub fn is_bot(user_agent: Option<&str>) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use std::net::IpAddr;
+
     use super::*;
 
     fn view(ad: i64, ip: u8, at: i64) -> View {
@@ -198,14 +260,14 @@ mod tests {
         for i in 0..DEDUPE_LIMIT + 10 {
             assert!(d.admit(&View { ad_id: AdId(1), client: client(i), at: 1000 }));
         }
-        assert_eq!(d.len(), DEDUPE_LIMIT);
+        assert!(d.len() <= DEDUPE_LIMIT, "{} held", d.len());
         assert!(
             d.admit(&View { ad_id: AdId(1), client: client(0), at: 1001 }),
             "evicted: counts again"
         );
         let last = View { ad_id: AdId(1), client: client(DEDUPE_LIMIT + 9), at: 1001 };
         assert!(!d.admit(&last), "a recent client is still remembered");
-        assert!(d.seen.allocated_bytes() <= 80 << 20, "{} bytes", d.seen.allocated_bytes());
+        assert!(d.allocated_bytes() <= 24 << 20, "{} bytes", d.allocated_bytes());
     }
 
     #[test]

@@ -335,3 +335,59 @@ fn five_hundred_trickling_clients_do_not_delay_a_normal_request() {
     );
     assert!(p99 < Duration::from_millis(500), "p99 {p99:?}");
 }
+
+/// The process's threads, from /proc.
+fn threads_of(pid: u32) -> usize {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .unwrap_or_default()
+        .lines()
+        .find_map(|l| l.strip_prefix("Threads:"))
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(0)
+}
+
+#[test]
+fn many_clients_at_once_wait_for_a_connection_as_tasks_not_as_threads() {
+    // two pooled connections and no page cache: 48 clients at once all want one
+    let server = crate::support::server::Server::start(&[
+        ("UZMAT_DATABASE__POOL_SIZE", "2"),
+        ("UZMAT_SERVER__PAGE_CACHE_MS", "0"),
+    ]);
+    let pid = server.child.id();
+    let peak = std::sync::atomic::AtomicUsize::new(0);
+    let done = std::sync::atomic::AtomicBool::new(false);
+    std::thread::scope(|s| {
+        s.spawn(|| {
+            let until = Instant::now() + Duration::from_secs(150);
+            while !done.load(std::sync::atomic::Ordering::Relaxed) && Instant::now() < until {
+                peak.fetch_max(threads_of(pid), std::sync::atomic::Ordering::Relaxed);
+                std::thread::sleep(Duration::from_millis(10));
+            }
+        });
+        let clients: Vec<_> = (0..48)
+            .map(|c| {
+                let server = &server;
+                s.spawn(move || {
+                    for i in 0..30 {
+                        let head = format!(
+                            "GET /catalog?page={} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+                            1 + (c * 30 + i) % 90
+                        );
+                        let answer = server.raw(&head, &[]).expect("answer");
+                        assert!(answer.starts_with("HTTP/1.1 200"), "{}", &answer[..40]);
+                    }
+                })
+            })
+            .collect();
+        let answered: Vec<_> = clients.into_iter().map(|c| c.join()).collect();
+        done.store(true, std::sync::atomic::Ordering::Relaxed);
+        assert!(answered.iter().all(Result::is_ok), "a client got no 200 (see above)");
+    });
+    // async workers (one per core), blocking threads (pool 2 + password hashes 2 + 4), and the
+    // fixed ones: main, two job workers, the scheduler, three of r2d2's; tokio's default would
+    // have started a blocking thread per waiting request
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let allowed = cores + (2 + 2 + 4) + 7 + 2;
+    let peak = peak.into_inner();
+    assert!(peak <= allowed, "{peak} threads with 48 clients (allowed {allowed})");
+}
