@@ -331,7 +331,7 @@ pub struct ServerConfig {
     pub session_cache_ms: u64,
     /// How long a listing's result count is reused, in seconds; 0: never.
     pub count_cache_seconds: u64,
-    /// A listing's count stops here: a filter matching more shows "10 000+" and its pages up
+    /// A listing's count stops here: a filter matching more shows "1 000+" and its pages up
     /// to the cap with a "next" link (an exact count walks every matching row).
     pub count_cap: i64,
     /// Seconds a connection has to send a complete request head, counted from connect and again
@@ -408,7 +408,7 @@ impl Default for ServerConfig {
             page_cache_ms: 2000,
             session_cache_ms: 5000,
             count_cache_seconds: 30,
-            count_cap: 10_000,
+            count_cap: 1_000,
             header_timeout_seconds: 10,
             body_timeout_seconds: 20,
             body_min_bytes_per_second: 1024,

@@ -34,6 +34,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (17, include_str!("migrations/0017_saved_searches.sql")),
     (18, include_str!("migrations/0018_stats_photos.sql")),
     (19, include_str!("migrations/0019_rates.sql")),
+    (20, include_str!("migrations/0020_scale.sql")),
 ];
 
 /// How long a connection is waited for before the work fails.

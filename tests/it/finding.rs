@@ -85,8 +85,9 @@ fn the_home_search_covers_every_section_with_counts() {
     let db = app.db();
     let u = user(&db, "Seller", None);
     let machine = Ad::new(u, "Погрузчик с новым фильтром", 5).insert(&db);
+    // posted one after another: the later, the younger
     let parts: Vec<i64> = (0..13)
-        .map(|i| ad(&app, u, "parts", &format!("Фильтр масляный {i}"), 100 + i).insert(&db))
+        .map(|i| ad(&app, u, "parts", &format!("Фильтр масляный {i}"), 113 - i).insert(&db))
         .collect();
     ad(&app, u, "service", "Ремонт гидравлики", 7).insert(&db);
 
@@ -111,7 +112,7 @@ fn the_home_search_covers_every_section_with_counts() {
     );
     assert_eq!(page.one("#result-count").text, "14 объявлений");
     assert_eq!(page.ad_ids_in(".search-section[data-section=catalog]"), vec![machine]);
-    let newest: Vec<i64> = parts.iter().take(8).copied().collect();
+    let newest: Vec<i64> = parts.iter().rev().take(8).copied().collect();
     assert_eq!(
         page.ad_ids_in(".search-section[data-section=parts]"),
         newest,
@@ -258,4 +259,79 @@ fn city_lists_follow_the_country_without_javascript() {
     let other =
         app.get("/catalog?country=kz&city=%D0%9A%D0%B0%D1%81%D0%BA%D0%B5%D0%BB%D0%B5%D0%BD");
     assert_eq!(other.one("#f-city option[selected]").text, "Каскелен");
+}
+
+#[test]
+fn a_search_ranks_ads_with_its_words_in_the_title_first_then_the_newest() {
+    let app = spawn_app();
+    let db = app.db();
+    let u = user(&db, "Seller", None);
+    let titled_old = Ad::new(u, "Экскаватор Hitachi ZX200", 5000).insert(&db);
+    let titled_new = Ad::new(u, "Экскаватор JCB JS220", 3000).insert(&db);
+    let loader = Ad {
+        equipment_type: Some("экскаватор-погрузчик"),
+        ..Ad::new(u, "Погрузчик JCB 3CX", 100)
+    };
+    let described = loader.insert(&db);
+    db.execute("UPDATE ads SET description = 'Копает и грузит.' WHERE id = ?1", [described])
+        .expect("description");
+    let other = Ad {
+        equipment_type: Some("автокран"), ..Ad::new(u, "Автокран Ивановец", 10)
+    };
+    let other = other.insert(&db);
+
+    let page = app.get(&format!("/catalog?{}", enc("экскаватор")));
+    assert_eq!(page.status, 200);
+    assert_eq!(
+        page.ad_ids_in(".results"),
+        vec![titled_new, titled_old, described],
+        "the title's matches first, newest first; the description's after, however fresh"
+    );
+    assert!(!page.ad_ids_in(".results").contains(&other));
+    assert_eq!(page.one("#f-sort option[selected]").text, "Сначала подходящие");
+    // without text the same select says what the order is
+    assert_eq!(app.get("/catalog").one("#f-sort option[selected]").text, "Сначала новые");
+
+    // a page of the ranked order past the title's matches continues with the others
+    for i in 0..12 {
+        Ad::new(u, &format!("Экскаватор Doosan {i}"), 2000 + i).insert(&db);
+    }
+    let second = app.get(&format!("/catalog?{}&page=2", enc("экскаватор")));
+    assert_eq!(second.ad_ids_in(".results"), vec![titled_new, titled_old, described]);
+
+    // sorted by price, every match is sorted (fewer than the cap)
+    let cheap = Ad {
+        price_usd_cents: Some(100), ..Ad::new(u, "Экскаватор дешёвый", 9000)
+    };
+    let cheap = cheap.insert(&db);
+    let sorted = app.get(&format!("/catalog?{}&sort=price_asc", enc("экскаватор")));
+    assert_eq!(sorted.ad_ids_in(".results").first(), Some(&cheap));
+    assert_eq!(sorted.count("#sorted-window"), 0, "all matches counted: no window to mention");
+}
+
+#[test]
+fn a_search_sorted_by_price_past_its_capped_count_sorts_its_newest_matches_and_says_so() {
+    let app = crate::support::spawn_with(|c| c.server.count_cap = 3);
+    let db = app.db();
+    let u = user(&db, "Seller", None);
+    // the oldest is the cheapest: outside the newest three, so not on the sorted page
+    let priced = |title: &str, age: i64, cents: i64| {
+        Ad { price_usd_cents: Some(cents), ..Ad::new(u, title, age) }.insert(&db)
+    };
+    let oldest_cheapest = priced("Кран 1", 4000, 100);
+    let a = priced("Кран 2", 3000, 900);
+    let b = priced("Кран 3", 2000, 500);
+    let c = priced("Кран 4", 1000, 700);
+    let page = app.get(&format!("/catalog?{}&sort=price_asc", enc("кран")));
+    assert_eq!(page.status, 200);
+    assert_eq!(page.ad_ids_in(".results"), vec![b, c, a]);
+    assert!(!page.ad_ids_in(".results").contains(&oldest_cheapest));
+    assert!(
+        page.one("#sorted-window").text.contains("самых новых"),
+        "{}",
+        page.one("#sorted-window").text
+    );
+    // the ranked order has no window to mention
+    let ranked = app.get(&format!("/catalog?{}", enc("кран")));
+    assert_eq!(ranked.count("#sorted-window"), 0);
 }

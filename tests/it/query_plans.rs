@@ -47,7 +47,9 @@ fn assert_no_ads_scan(label: &str, plan: &str) {
         assert!(
             !(l.starts_with("SCAN a") || l.starts_with("SCAN ads"))
                 || l.starts_with("SCAN ads_fts VIRTUAL TABLE")
-                || l.starts_with("SCAN ads_words VIRTUAL TABLE"),
+                || l.starts_with("SCAN ads_words VIRTUAL TABLE")
+                // the running promotions only, in the strips' order, stopping at the few shown
+                || l.starts_with("SCAN a USING INDEX ads_promoted_order"),
             "{label}: full scan of ads:\n{plan}"
         );
     }
@@ -194,6 +196,41 @@ fn list_and_home_queries_use_indexes() {
     assert_eq!(scans.len(), 1, "{vocab}");
     assert!(scans[0].contains("ads_words_vocab VIRTUAL TABLE"), "{vocab}");
     assert!(uzmat::domain::ads::spelling::Vocabulary::load(&conn).expect("load").len() > 100);
+    // a price sort with a kind reads the kind's price index, its range bounded there too
+    for (sort, index) in
+        [(Sort::PriceAsc, "ads_kind_price_day_asc"), (Sort::PriceDesc, "ads_kind_price_day")]
+    {
+        let f = Filter {
+            section: Some(Section::Catalog),
+            kind: Some(Kind::Sale),
+            sort,
+            page: page(4),
+            price_to_usd_cents: Some(2_000_000),
+            ..Filter::default()
+        };
+        let (select, _, params) = list::sql(&f, now);
+        let p = plan(&conn, &select, &params);
+        assert!(p.contains(&format!("USING INDEX {index} (kind=? AND is_active=?")), "{f:?}:\n{p}");
+        assert!(!p.contains("TEMP B-TREE FOR ORDER BY"), "{f:?} sorts:\n{p}");
+    }
+    // a search is read from its full-text index, newest match first, each match's ad found by
+    // its id: no sort for the ranked tiers, and the sorted page sorts its window only
+    for f in filters.iter().filter(|f| f.text.is_some()) {
+        let s = list::TextSearch::of(f).expect("searchable");
+        for query in [&s.in_title, &s.elsewhere] {
+            let (sql, params) = s.tier_sql(f, now, query, 12, 24);
+            let p = plan(&conn, &sql, &params);
+            assert!(p.starts_with("SCAN f VIRTUAL TABLE"), "{f:?}:\n{p}");
+            assert!(p.contains("SEARCH a USING INTEGER PRIMARY KEY (rowid=?)"), "{f:?}:\n{p}");
+            assert!(!p.contains("TEMP B-TREE"), "{f:?} sorts:\n{p}");
+        }
+        let (sql, params) = s.count_sql(f, now, &s.all, Some(1_000));
+        let p = plan(&conn, &sql, &params);
+        assert!(p.contains("SCAN f VIRTUAL TABLE") && !p.contains("TEMP B-TREE"), "{f:?}:\n{p}");
+        for (sql, params) in [s.sorted_sql(f, now, 1_000), s.promoted_sql(f, now)] {
+            assert_no_ads_scan(&format!("{f:?}"), &plan(&conn, &sql, &params));
+        }
+    }
     for f in &filters {
         let (select, count, params) = list::sql(f, now);
         assert_no_ads_scan(&format!("{f:?}"), &plan(&conn, &select, &params));
@@ -203,6 +240,8 @@ fn list_and_home_queries_use_indexes() {
         let (promoted, params) = list::promoted_sql(f, now);
         let p = plan(&conn, &promoted, &params);
         assert_no_ads_scan(&format!("promoted {f:?}"), &p);
+        assert!(p.contains("ads_promoted_order"), "promoted {f:?}:\n{p}");
+        assert!(!p.contains("TEMP B-TREE FOR ORDER BY"), "promoted {f:?} sorts:\n{p}");
     }
     let places = [
         Place::default(),
@@ -214,6 +253,9 @@ fn list_and_home_queries_use_indexes() {
             let (sql, params) = home::block_sql(now, place, block, 16, vec![]);
             assert_no_ads_scan(&format!("home {block:?} {place:?}"), &plan(&conn, &sql, &params));
         }
+        let (sql, params) = home::block_sql(now, place, PROMOTED, 16, vec![]);
+        let p = plan(&conn, &sql, &params);
+        assert!(p.contains("ads_promoted_order") && !p.contains("TEMP B-TREE"), "{p}");
         let (sql, params) =
             home::block_sql(now, place, FRESH_GOLD, 4, vec![Box::new(now - 43_200)]);
         assert_no_ads_scan("home fresh gold", &plan(&conn, &sql, &params));

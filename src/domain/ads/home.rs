@@ -78,9 +78,12 @@ pub fn block_sql(
         params.push(p);
         extra = extra.replacen("?x", &format!("?{}", params.len()), 1);
     }
-    // badge holders are few: CROSS JOIN makes SQLite start from them (users_badge)
+    // badge holders are few: CROSS JOIN makes SQLite start from them (users_badge); promoted
+    // ads are read in plan order from their ordered index (see `list::promoted_sql`)
     let from = if extra == BADGE.0 {
         "users u CROSS JOIN ads a ON a.owner_id = u.id"
+    } else if extra == PROMOTED.0 || extra == FRESH_GOLD.0 {
+        "ads a INDEXED BY ads_promoted_order JOIN users u ON u.id = a.owner_id"
     } else {
         "ads a JOIN users u ON u.id = a.owner_id"
     };
@@ -106,7 +109,7 @@ fn query(
 /// The SQL fragments of each block, named for `EXPLAIN QUERY PLAN` tests.
 pub const PROMOTED: (&str, &str) = (
     "a.plan IS NOT NULL AND a.plan_until > ?1",
-    "a.plan_rank DESC, a.plan_started_at DESC, a.created_at DESC, a.id DESC",
+    "a.plan_rank DESC, a.plan_started_at DESC, a.id DESC",
 );
 /// Ads of sellers with a valid badge: latest badge expiry first, then bump time.
 pub const BADGE: (&str, &str) =

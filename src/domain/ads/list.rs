@@ -80,11 +80,14 @@ impl Count {
 /// Promoted ads shown above a listing's first page.
 pub const PROMOTED_SHOWN: i64 = 4;
 
-/// The SQL of the promoted ads above a listing: its filter, and a running promotion.
+/// The SQL of the promoted ads above a listing: its filter, and a running promotion. Read in
+/// order from `ads_promoted_order` (migration 20), which holds the filter's columns: the
+/// planner would rather take the smaller expiry index and sort every running promotion.
 pub fn promoted_sql(f: &Filter, now: i64) -> (String, Vec<Box<dyn ToSql>>) {
     let (cond, params) = where_clause(f, now);
     let sql = format!(
-        "SELECT {CARD_COLUMNS} FROM ads a JOIN users u ON u.id = a.owner_id \
+        "SELECT {CARD_COLUMNS} FROM ads a INDEXED BY ads_promoted_order \
+         JOIN users u ON u.id = a.owner_id \
          WHERE {cond} AND a.plan IS NOT NULL AND a.plan_until > ?1 \
          ORDER BY a.plan_rank DESC, a.plan_started_at DESC, a.id DESC LIMIT {PROMOTED_SHOWN}"
     );
@@ -148,8 +151,28 @@ fn prefix_query(terms: &Terms) -> String {
     terms.short.iter().map(|w| format!("{}*", quoted(w))).collect::<Vec<_>>().join(" ")
 }
 
-/// Builds the WHERE clause and its parameters (`?1` is reserved for "now").
+/// Builds the WHERE clause and its parameters (`?1` is reserved for "now"), the text as
+/// conditions on the full-text indexes (for saved-search alerts, whose new ads are few).
 pub fn where_clause(f: &Filter, now: i64) -> (String, Vec<Box<dyn ToSql>>) {
+    let (mut sql, mut params) = filter_clause(f, now);
+    if let Some(text) = &f.text {
+        let terms = Terms::of(text);
+        let (long, short) = (fts_query(&terms), prefix_query(&terms));
+        for (table, query) in [("ads_fts", long), ("ads_words", short)] {
+            if !query.is_empty() {
+                params.push(Box::new(query));
+                sql.push_str(&format!(
+                    " AND a.id IN (SELECT rowid FROM {table} WHERE {table} MATCH ?{})",
+                    params.len()
+                ));
+            }
+        }
+    }
+    (sql, params)
+}
+
+/// The WHERE clause of everything but the text (see [`TextSearch`] for that).
+fn filter_clause(f: &Filter, now: i64) -> (String, Vec<Box<dyn ToSql>>) {
     let mut sql = String::from("a.is_active = 1");
     let mut params: Vec<Box<dyn ToSql>> = vec![Box::new(now)];
     let mut push = |sql: &mut String, clause: &str, p: Box<dyn ToSql>| {
@@ -177,33 +200,145 @@ pub fn where_clause(f: &Filter, now: i64) -> (String, Vec<Box<dyn ToSql>>) {
     if let Some(b) = &f.brand {
         push(&mut sql, " AND a.brand = ? COLLATE NOCASE", Box::new(b.clone()));
     }
-    // a rent price is compared per day (see `price_day_usd_cents` in migration 14)
+    // a rent price is compared per day (see `price_day_usd_cents` in migration 14); cheapest
+    // first, the range is written on the ascending key, so the index that sorts also bounds
+    // (a negotiable ad's key is i64::MAX: above any upper bound, and kept out by hand below)
+    let column = if f.sort == Sort::PriceAsc { "price_day_asc" } else { "price_day_usd_cents" };
     if let Some(p) = f.price_from_usd_cents {
-        push(&mut sql, " AND a.price_day_usd_cents >= ?", Box::new(p));
+        push(&mut sql, &format!(" AND a.{column} >= ?"), Box::new(p));
+        if f.sort == Sort::PriceAsc && f.price_to_usd_cents.is_none() {
+            sql.push_str(" AND a.price_day_asc < 9223372036854775807");
+        }
     }
     if let Some(p) = f.price_to_usd_cents {
-        push(&mut sql, " AND a.price_day_usd_cents <= ?", Box::new(p));
-    }
-    if let Some(text) = &f.text {
-        let terms = Terms::of(text);
-        let (long, short) = (fts_query(&terms), prefix_query(&terms));
-        if !long.is_empty() {
-            push(
-                &mut sql,
-                " AND a.id IN (SELECT rowid FROM ads_fts WHERE ads_fts MATCH ?)",
-                Box::new(long),
-            );
-        }
-        if !short.is_empty() {
-            push(
-                &mut sql,
-                " AND a.id IN (SELECT rowid FROM ads_words WHERE ads_words MATCH ?)",
-                Box::new(short),
-            );
-        }
+        push(&mut sql, &format!(" AND a.{column} <= ?"), Box::new(p));
     }
     (sql, params)
 }
+
+/// How a listing with search text is read: from a full-text index, newest match first, each
+/// match's ad checked against the other filters. FTS5 hands its matches out lazily in rowid
+/// order, so a first page reads a few dozen of them; the old form (`a.id IN (SELECT rowid
+/// ...)` then a sort by bump time) read every match first: 105,074 for "экскаватор" at a
+/// million ads, six times a page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TextSearch {
+    /// The index that drives: `ads_fts` (trigrams) when a word has 3+ letters, else `ads_words`.
+    pub table: &'static str,
+    /// Every word, anywhere in the ad.
+    pub all: String,
+    /// Every word in the title: the first tier of the ranked order.
+    pub in_title: String,
+    /// Every word, not all in the title: the second tier.
+    pub elsewhere: String,
+    /// The short words as word prefixes, when the trigrams drive (a condition on `ads_words`).
+    pub prefixes: Option<String>,
+}
+
+impl TextSearch {
+    /// The search of `f`'s text; `None` without text, or when no word can be searched.
+    pub fn of(f: &Filter) -> Option<TextSearch> {
+        let terms = Terms::of(f.text.as_deref()?);
+        let (long, short) = (fts_query(&terms), prefix_query(&terms));
+        let (table, all, prefixes) = match (long.is_empty(), short.is_empty()) {
+            (false, true) => ("ads_fts", long, None),
+            (false, false) => ("ads_fts", long, Some(short)),
+            (true, false) => ("ads_words", short, None),
+            (true, true) => return None,
+        };
+        let in_title = format!("title : ({all})");
+        let elsewhere = format!("({all}) NOT ({in_title})");
+        Some(TextSearch { table, all, in_title, elsewhere, prefixes })
+    }
+
+    /// The FROM and WHERE of the matches of `query` (one of this search's MATCH texts) that
+    /// pass `f`'s other filters, the index driving (CROSS JOIN keeps it the outer loop), and
+    /// the parameters.
+    fn matches(&self, f: &Filter, now: i64, query: &str, cards: bool) -> Query {
+        let (cond, mut params) = filter_clause(f, now);
+        let table = self.table;
+        let users = if cards { " JOIN users u ON u.id = a.owner_id" } else { "" };
+        params.push(Box::new(query.to_owned()));
+        let mut sql = format!(
+            "{table} f CROSS JOIN ads a ON a.id = f.rowid{users} WHERE {table} MATCH ?{} AND {cond}",
+            params.len()
+        );
+        if let Some(prefixes) = &self.prefixes {
+            params.push(Box::new(prefixes.clone()));
+            sql.push_str(&format!(
+                " AND a.id IN (SELECT rowid FROM ads_words WHERE ads_words MATCH ?{})",
+                params.len()
+            ));
+        }
+        (sql, params)
+    }
+
+    /// The ids of the newest `limit` matches.
+    fn ids_sql(&self, f: &Filter, now: i64, limit: i64) -> Query {
+        let (from_where, params) = self.matches(f, now, &self.all, false);
+        let sql = format!("SELECT a.id FROM {from_where} ORDER BY f.rowid DESC LIMIT {limit}");
+        (sql, params)
+    }
+
+    /// One tier's page of the ranked order: cards of the newest matches of `query`.
+    pub fn tier_sql(&self, f: &Filter, now: i64, query: &str, limit: i64, offset: i64) -> Query {
+        let (from_where, params) = self.matches(f, now, query, true);
+        let sql = format!(
+            "SELECT {CARD_COLUMNS} FROM {from_where} ORDER BY f.rowid DESC \
+             LIMIT {limit} OFFSET {offset}"
+        );
+        (sql, params)
+    }
+
+    /// A page in another order (price, views): the newest `window` matches, sorted.
+    pub fn sorted_sql(&self, f: &Filter, now: i64, window: i64) -> Query {
+        let (ids, params) = self.ids_sql(f, now, window);
+        let sql = format!(
+            "SELECT {CARD_COLUMNS} FROM ({ids}) w CROSS JOIN ads a ON a.id = w.id \
+             JOIN users u ON u.id = a.owner_id ORDER BY {} LIMIT {PAGE_SIZE} OFFSET {}",
+            order_clause(f.sort),
+            f.page.offset(PAGE_SIZE)
+        );
+        (sql, params)
+    }
+
+    /// The promoted strip above a search: the promoted among the newest [`PROMOTED_WINDOW`]
+    /// matches, in plan order.
+    pub fn promoted_sql(&self, f: &Filter, now: i64) -> Query {
+        let (ids, params) = self.ids_sql(f, now, PROMOTED_WINDOW);
+        let sql = format!(
+            "SELECT {CARD_COLUMNS} FROM ({ids}) w CROSS JOIN ads a ON a.id = w.id \
+             JOIN users u ON u.id = a.owner_id \
+             WHERE a.plan IS NOT NULL AND a.plan_until > ?1 \
+             ORDER BY a.plan_rank DESC, a.plan_started_at DESC, a.id DESC LIMIT {PROMOTED_SHOWN}"
+        );
+        (sql, params)
+    }
+
+    /// The count of matches, stopped after `cap + 1` when there is a cap.
+    pub fn count_sql(&self, f: &Filter, now: i64, query: &str, cap: Option<i64>) -> Query {
+        let (from_where, params) = self.matches(f, now, query, false);
+        let sql = match cap {
+            Some(cap) => format!(
+                "SELECT count(*) FROM (SELECT 1 FROM {from_where} LIMIT {})",
+                cap.saturating_add(1)
+            ),
+            None => format!("SELECT count(*) FROM {from_where}"),
+        };
+        (sql, params)
+    }
+}
+
+/// An SQL text and its parameters.
+pub type Query = (String, Vec<Box<dyn ToSql>>);
+
+/// Matches a search sorts by price or views when its count has no cap: the newest this many.
+/// With a cap, the cap: a page that says "1 000+" sorts those 1,000, so it costs the same
+/// whatever the word, and a narrower search sorts every match.
+pub const SORTED_WINDOW: i64 = 1_000;
+
+/// Matches the promoted strip above a search looks among (newest first).
+pub const PROMOTED_WINDOW: i64 = 500;
 
 fn order_clause(sort: Sort) -> &'static str {
     match sort {
@@ -246,33 +381,38 @@ pub fn capped_count_sql(f: &Filter, now: i64, cap: i64) -> (String, Vec<Box<dyn 
     (format!("SELECT count(*) FROM (SELECT 1 FROM ads a WHERE {cond} LIMIT {limit})"), params)
 }
 
-/// Runs a listing query, its count made as `counts` says.
+/// Runs a listing query, its count made as `counts` says. A search's default order is ranked:
+/// ads with every word in the title first, then the others, each newest first.
 pub fn list(
     conn: &Connection,
     f: &Filter,
     now: i64,
     counts: Counting<'_>,
 ) -> rusqlite::Result<Page> {
-    let (select, _, params) = sql(f, now);
-    let refs: Vec<&dyn ToSql> = params.iter().map(|p| p.as_ref()).collect();
     let Count { shown: total, capped } = count(conn, f, now, counts)?;
     let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
-    let cards = conn
-        .prepare_cached(&select)?
-        .query_map(refs.as_slice(), card_from_row)?
-        .collect::<Result<Vec<_>, _>>()?;
+    let search = TextSearch::of(f);
+    let cards = match &search {
+        None => {
+            let (select, _, params) = sql(f, now);
+            cards_of(conn, &(select, params))?
+        }
+        Some(s) if f.sort == Sort::Fresh => ranked_page(conn, s, f, now)?,
+        Some(s) => cards_of(conn, &s.sorted_sql(f, now, counts.cap.unwrap_or(SORTED_WINDOW)))?,
+    };
     // promoted ads lead the first page of a section (a seller's own page lists them in place)
     let promoted = if f.page == PageNo::FIRST && f.owner_id.is_none() {
-        let (sql, params) = promoted_sql(f, now);
-        let refs: Vec<&dyn ToSql> = params.iter().map(|p| p.as_ref()).collect();
-        conn.prepare_cached(&sql)?
-            .query_map(refs.as_slice(), card_from_row)?
-            .collect::<Result<Vec<_>, _>>()?
+        match &search {
+            None => cards_of(conn, &promoted_sql(f, now))?,
+            Some(s) => cards_of(conn, &s.promoted_sql(f, now))?,
+        }
     } else {
         Vec::new()
     };
     let next_after = match cards.last() {
-        Some(last) if f.sort == Sort::Fresh && cards.len() as i64 == PAGE_SIZE => {
+        Some(last)
+            if f.sort == Sort::Fresh && search.is_none() && cards.len() as i64 == PAGE_SIZE =>
+        {
             Some(After { bumped_at: last.bumped_at, id: last.id.0 })
         }
         _ => None,
@@ -290,6 +430,37 @@ pub fn list(
     })
 }
 
+fn cards_of(conn: &Connection, (sql, params): &Query) -> rusqlite::Result<Vec<AdCard>> {
+    let refs: Vec<&dyn ToSql> = params.iter().map(|p| p.as_ref()).collect();
+    conn.prepare_cached(sql)?.query_map(refs.as_slice(), card_from_row)?.collect()
+}
+
+/// A page of a search's ranked order: the title tier, then the rest where the title tier ends.
+fn ranked_page(
+    conn: &Connection,
+    s: &TextSearch,
+    f: &Filter,
+    now: i64,
+) -> rusqlite::Result<Vec<AdCard>> {
+    let offset = f.page.offset(PAGE_SIZE);
+    let mut cards = cards_of(conn, &s.tier_sql(f, now, &s.in_title, PAGE_SIZE, offset))?;
+    if cards.len() as i64 == PAGE_SIZE {
+        return Ok(cards);
+    }
+    // the title tier ends before this page does: how many it holds says where the rest starts
+    let in_title = if cards.is_empty() {
+        let (sql, params) = s.count_sql(f, now, &s.in_title, Some(offset));
+        let refs: Vec<&dyn ToSql> = params.iter().map(|p| p.as_ref()).collect();
+        let n: i64 = conn.prepare_cached(&sql)?.query_row(refs.as_slice(), |r| r.get(0))?;
+        n.min(offset)
+    } else {
+        offset + cards.len() as i64
+    };
+    let rest = PAGE_SIZE - cards.len() as i64;
+    cards.extend(cards_of(conn, &s.tier_sql(f, now, &s.elsewhere, rest, offset - in_title))?);
+    Ok(cards)
+}
+
 /// How many ads match `f` (its page aside), from the cache when it holds the number, counted
 /// up to the cap otherwise.
 pub fn count(
@@ -298,9 +469,10 @@ pub fn count(
     now: i64,
     counts: Counting<'_>,
 ) -> rusqlite::Result<Count> {
-    let (count, params) = match counts.cap {
-        Some(cap) => capped_count_sql(f, now, cap),
-        None => {
+    let (count, params) = match (TextSearch::of(f), counts.cap) {
+        (Some(s), cap) => s.count_sql(f, now, &s.all, cap),
+        (None, Some(cap)) => capped_count_sql(f, now, cap),
+        (None, None) => {
             let (_, count, params) = sql(f, now);
             (count, params)
         }

@@ -4,8 +4,9 @@
 use rusqlite::Connection;
 
 use super::Section;
-use super::list::{self, Count, Counting, Filter, Page};
+use super::list::{self, Count, Counting, Filter, Page, Sort};
 use super::spelling::{self, VocabularyCache};
+use crate::domain::ids::PageNo;
 
 /// Runs a listing query; when its text finds nothing and the vocabulary knows a nearer
 /// spelling that finds something, returns those results marked `corrected`. A search also
@@ -29,7 +30,7 @@ pub fn list_forgiving(
         }
     }
     let counted = Filter { text: page.corrected.clone().or_else(|| f.text.clone()), ..f.clone() };
-    page.sections = section_counts(conn, &counted, now, counts)?;
+    page.sections = section_counts(conn, &counted, now, counts, page.count())?;
     Ok(page)
 }
 
@@ -46,16 +47,37 @@ pub fn in_section(f: &Filter, section: Section) -> Filter {
     }
 }
 
-/// How many ads each section holds for `f`'s text and place, in menu order.
+/// How many ads each section holds for `f`'s text and place, in menu order; `f`'s own
+/// section is `counted` already when `f` has no filter but its text and place.
 pub fn section_counts(
     conn: &Connection,
     f: &Filter,
     now: i64,
     counts: Counting<'_>,
+    counted: Count,
 ) -> rusqlite::Result<Vec<(Section, Count)>> {
+    // what a count depends on: not the page or the order
+    let whole = |g: &Filter| {
+        format!(
+            "{:?}",
+            Filter {
+                page: PageNo::FIRST,
+                after: None,
+                sort: Sort::Fresh,
+                currency: None,
+                ..g.clone()
+            }
+        )
+    };
     Section::ALL
         .iter()
-        .map(|s| Ok((*s, list::count(conn, &in_section(f, *s), now, counts)?)))
+        .map(|s| {
+            let g = in_section(f, *s);
+            if Some(*s) == f.section && whole(&g) == whole(f) {
+                return Ok((*s, counted));
+            }
+            Ok((*s, list::count(conn, &g, now, counts)?))
+        })
         .collect()
 }
 

@@ -220,7 +220,8 @@ pub fn page(
                 }
                 label for="f-sort" { (t("filter.sort")) }
                 select #f-sort name="sort" {
-                    @for (s, key) in [(Sort::Fresh, "sort.fresh"), (Sort::PriceAsc, "sort.price_asc"), (Sort::PriceDesc, "sort.price_desc"), (Sort::Views, "sort.views")] {
+                    // a search's default order is ranked (`list::list`): best match first
+                    @for (s, key) in [(Sort::Fresh, if f.text.is_some() { "sort.relevance" } else { "sort.fresh" }), (Sort::PriceAsc, "sort.price_asc"), (Sort::PriceDesc, "sort.price_desc"), (Sort::Views, "sort.views")] {
                         option value=(s.code()) selected[f.sort == s] { (t(key)) }
                     }
                 }
@@ -235,6 +236,12 @@ pub fn page(
                     (section_tabs(lang, f, &page.sections, Some(section)))
                 }
                 (search_notes(lang, section.path(), f, page.corrected.as_deref()))
+                // a search sorted by price or views past its capped count sorts the newest matches
+                @if f.text.is_some() && f.sort != Sort::Fresh && page.capped {
+                    p.note #sorted-window {
+                        (lang.tf("search.sorted_window", &[("n", &lang.number(page.total))]))
+                    }
+                }
                 @if !page.promoted.is_empty() {
                     section.promoted #promoted aria-label=(t("listing.promoted")) {
                         h2 { (t("listing.promoted")) }
