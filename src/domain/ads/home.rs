@@ -73,11 +73,6 @@ pub fn block_sql(
 ) -> (String, Vec<Box<dyn ToSql>>) {
     let mut params: Vec<Box<dyn ToSql>> = vec![Box::new(now)];
     let base = base_where(place, &mut params, extra == FRESH.0);
-    let mut extra = extra.to_owned();
-    for p in extra_params {
-        params.push(p);
-        extra = extra.replacen("?x", &format!("?{}", params.len()), 1);
-    }
     // badge holders are few: CROSS JOIN makes SQLite start from them (users_badge); promoted
     // ads are read in plan order from their ordered index (see `list::promoted_sql`)
     let from = if extra == BADGE.0 {
@@ -87,6 +82,11 @@ pub fn block_sql(
     } else {
         "ads a JOIN users u ON u.id = a.owner_id"
     };
+    let mut extra = extra.to_owned();
+    for p in extra_params {
+        params.push(p);
+        extra = extra.replacen("?x", &format!("?{}", params.len()), 1);
+    }
     let sql = format!(
         "SELECT {CARD_COLUMNS} FROM {from} WHERE {base} AND {extra} ORDER BY {order} LIMIT {limit}"
     );
