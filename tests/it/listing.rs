@@ -229,3 +229,66 @@ fn public_listings_are_reused_for_the_configured_moment() {
     assert_eq!(sorted.ad_ids().len(), 2, "a new filter reads the database");
     assert_eq!(app.get("/catalog?kind=sale").ad_ids(), vec![second, first]);
 }
+
+#[test]
+fn a_wide_price_range_and_a_narrow_one_list_the_same_ads_as_the_filter_says() {
+    // enough catalog ads that a wide range passes `WIDE_PRICE_RANGE`
+    let app = crate::support::seeded_app(200, 9_000, 3);
+    let db = app.db();
+    let wide: i64 = db
+        .query_row(
+            "SELECT count(*) FROM ads WHERE section = 'catalog' AND is_active = 1 \
+             AND price_day_usd_cents BETWEEN 100 AND 100000000",
+            [],
+            |r| r.get(0),
+        )
+        .expect("count");
+    assert!(wide >= uzmat::domain::ads::list::WIDE_PRICE_RANGE, "{wide} in the wide range");
+    let f = |from: i64, to: i64, sort: uzmat::domain::ads::list::Sort| {
+        uzmat::domain::ads::list::Filter {
+            section: Some(uzmat::domain::ads::Section::Catalog),
+            price_from_usd_cents: Some(from),
+            price_to_usd_cents: Some(to),
+            sort,
+            ..Default::default()
+        }
+    };
+    use uzmat::domain::ads::list::{Sort, price_is_wide};
+    assert!(price_is_wide(&db, &f(100, 100_000_000, Sort::Fresh)).expect("probe"));
+    assert!(!price_is_wide(&db, &f(100, 100_000_000, Sort::PriceAsc)).expect("probe"));
+    // the narrowest range holding a few ads: the dearest few percent of a cent band
+    let (lo, hi): (i64, i64) = db
+        .query_row(
+            "SELECT min(p), max(p) FROM (SELECT price_day_usd_cents AS p FROM ads \
+             WHERE section = 'catalog' AND is_active = 1 AND p IS NOT NULL ORDER BY p DESC LIMIT 30)",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .expect("band");
+    // in whole dollars, as the form asks
+    let (lo, hi) = (lo - lo % 100, hi + (100 - hi % 100) % 100);
+    assert!(!price_is_wide(&db, &f(lo, hi, Sort::Views)).expect("probe"));
+    for (from_cents, to_cents) in [(100, 100_000_000), (lo, hi)] {
+        for (sort, order) in
+            [("fresh", "bumped_at DESC, id DESC"), ("views", "views_count DESC, id DESC")]
+        {
+            let expected: Vec<i64> = db
+                .prepare(&format!(
+                    "SELECT id FROM ads WHERE section = 'catalog' AND is_active = 1 \
+                     AND price_day_usd_cents BETWEEN ?1 AND ?2 ORDER BY {order} LIMIT 12 OFFSET 12"
+                ))
+                .expect("prepare")
+                .query_map([from_cents, to_cents], |r| r.get(0))
+                .expect("query")
+                .collect::<Result<_, _>>()
+                .expect("ids");
+            let page = app.get(&format!(
+                "/catalog?price_from={}&price_to={}&currency=USD&sort={sort}&page=2&country=all",
+                from_cents / 100,
+                to_cents / 100
+            ));
+            assert_eq!(page.status, 200);
+            assert_eq!(page.ad_ids_in(".results"), expected, "{sort} {from_cents}-{to_cents}");
+        }
+    }
+}

@@ -213,6 +213,21 @@ fn list_and_home_queries_use_indexes() {
         assert!(p.contains(&format!("USING INDEX {index} (kind=? AND is_active=?")), "{f:?}:\n{p}");
         assert!(!p.contains("TEMP B-TREE FOR ORDER BY"), "{f:?} sorts:\n{p}");
     }
+    // a wide price range in another order: the order's index drives, the price read per row
+    for (sort, index) in [(Sort::Fresh, "ads_fresh"), (Sort::Views, "ads_views")] {
+        let f = Filter {
+            section: Some(Section::Catalog),
+            sort,
+            page: page(2),
+            price_from_usd_cents: Some(100),
+            price_to_usd_cents: Some(100_000_000),
+            ..Filter::default()
+        };
+        let (select, _, params) = list::page_sql(&f, now, true);
+        let p = plan(&conn, &select, &params);
+        assert!(p.contains(&format!("USING INDEX {index} (section=? AND is_active=?)")), "{p}");
+        assert!(!p.contains("TEMP B-TREE"), "{f:?} sorts:\n{p}");
+    }
     // a search is read from its full-text index, newest match first, each match's ad found by
     // its id: no sort for the ranked tiers, and the sorted page sorts its window only
     for f in filters.iter().filter(|f| f.text.is_some()) {
@@ -233,6 +248,9 @@ fn list_and_home_queries_use_indexes() {
     }
     for f in &filters {
         let (select, count, params) = list::sql(f, now);
+        // the ads drive a page: never every user's ads, sorted
+        let p = plan(&conn, &select, &params);
+        assert!(p.starts_with("SEARCH a ") || p.starts_with("SCAN a "), "{f:?}:\n{p}");
         assert_no_ads_scan(&format!("{f:?}"), &plan(&conn, &select, &params));
         assert_no_ads_scan(&format!("count {f:?}"), &plan(&conn, &count, &params));
         let (capped, params) = list::capped_count_sql(f, now, 10_000);

@@ -74,13 +74,14 @@ pub fn block_sql(
     let mut params: Vec<Box<dyn ToSql>> = vec![Box::new(now)];
     let base = base_where(place, &mut params, extra == FRESH.0);
     // badge holders are few: CROSS JOIN makes SQLite start from them (users_badge); promoted
-    // ads are read in plan order from their ordered index (see `list::promoted_sql`)
+    // ads are read in plan order from their ordered index (see `list::promoted_sql`); the
+    // other blocks start from the ads too (see `list::sql`)
     let from = if extra == BADGE.0 {
         "users u CROSS JOIN ads a ON a.owner_id = u.id"
     } else if extra == PROMOTED.0 || extra == FRESH_GOLD.0 {
-        "ads a INDEXED BY ads_promoted_order JOIN users u ON u.id = a.owner_id"
+        "ads a INDEXED BY ads_promoted_order CROSS JOIN users u ON u.id = a.owner_id"
     } else {
-        "ads a JOIN users u ON u.id = a.owner_id"
+        "ads a CROSS JOIN users u ON u.id = a.owner_id"
     };
     let mut extra = extra.to_owned();
     for p in extra_params {

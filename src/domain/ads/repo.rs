@@ -196,7 +196,7 @@ pub fn similar_sql(pass: SimilarPass) -> String {
         SimilarPass::SameType => "",
     };
     format!(
-        "SELECT {CARD_COLUMNS} FROM ads a JOIN users u ON u.id = a.owner_id \
+        "SELECT {CARD_COLUMNS} FROM ads a CROSS JOIN users u ON u.id = a.owner_id \
          WHERE a.section = ?2 AND a.is_active = 1 AND a.equipment_type IS ?3 {extra} \
          ORDER BY a.bumped_at DESC, a.id DESC LIMIT {}",
         SIMILAR_SHOWN + 1
