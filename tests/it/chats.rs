@@ -14,15 +14,6 @@ use crate::support::{TestApp, spawn_app, spawn_with};
 use uzmat::domain::chats::actions;
 use uzmat::domain::ids::{MessageId, ThreadId};
 
-/// A visitor signed in as `user` (a session made in the database).
-fn signed_in(app: &TestApp, user: i64) -> Client<'_> {
-    let c = Client::new(app);
-    let cookie = session(&app.db(), user);
-    let (name, value) = cookie.split_once('=').expect("cookie");
-    c.cookies.borrow_mut().insert(name.to_owned(), value.to_owned());
-    c
-}
-
 /// A seller with a published ad and a buyer.
 fn market(app: &TestApp) -> (i64, i64, i64) {
     let db = app.db();
@@ -75,7 +66,7 @@ fn assert_counters_exact(db: &Connection) {
 fn a_buyer_writes_the_seller_answers_and_each_reads_through_the_pages() {
     let app = spawn_app();
     let (seller, buyer, ad) = market(&app);
-    let (s, b) = (signed_in(&app, seller), signed_in(&app, buyer));
+    let (s, b) = (Client::signed_in(&app, seller), Client::signed_in(&app, buyer));
 
     // the ad page offers the buyer a way to write; the seller cannot write to themself
     let page = b.get(&format!("/ad/{ad}"));
@@ -215,14 +206,14 @@ fn counters_stay_exact_with_eight_concurrent_senders_into_fifty_threads() {
     let total: u32 = db
         .query_row("SELECT chat_unread FROM users WHERE id = ?1", [buyer], |r| r.get(0))
         .expect("total");
-    assert_eq!(badge(&signed_in(&app, buyer).get("/about")), total);
+    assert_eq!(badge(&Client::signed_in(&app, buyer).get("/about")), total);
 }
 
 #[test]
 fn message_text_is_sealed_at_rest_and_opens_with_older_keys_after_rotation() {
     let app = spawn_app();
     let (seller, buyer, ad) = market(&app);
-    let b = signed_in(&app, buyer);
+    let b = Client::signed_in(&app, buyer);
     let thread = chat_thread(&mut app.db(), ad, buyer);
     let phrase = "секретная-фраза-7Q2 выезд на объект в 9:00";
     assert_eq!(send_text(&b, thread, phrase).status, 303);
@@ -247,7 +238,7 @@ fn message_text_is_sealed_at_rest_and_opens_with_older_keys_after_rotation() {
     let new = uzmat::domain::chats::seal::Keyring::rotate(&key_file).expect("rotate");
     assert_eq!(new, 2);
     let app = app.restart();
-    let s = signed_in(&app, seller);
+    let s = Client::signed_in(&app, seller);
     assert_eq!(send_text(&s, thread, "после смены ключа").status, 303);
     let keys: Vec<i64> = app
         .db()
@@ -267,7 +258,7 @@ fn images_go_through_the_photo_pipeline_and_out_to_participants_only() {
     let app = spawn_app();
     let (seller, buyer, ad) = market(&app);
     let stranger = user(&app.db(), "Чужой", None);
-    let b = signed_in(&app, buyer);
+    let b = Client::signed_in(&app, buyer);
     let thread = chat_thread(&mut app.db(), ad, buyer);
     b.get(&format!("/chats/{thread}"));
     let photo = jpeg(640, 480, 90);
@@ -277,7 +268,7 @@ fn images_go_through_the_photo_pipeline_and_out_to_participants_only() {
         &[("images", "a.jpg", "image/jpeg", &photo), ("images", "b.jpg", "image/jpeg", &photo)],
     );
     assert_eq!(r.status, 303, "{}", r.body);
-    let page = signed_in(&app, seller).get(&format!("/chats/{thread}"));
+    let page = Client::signed_in(&app, seller).get(&format!("/chats/{thread}"));
     let srcs: Vec<String> = page
         .html()
         .select(".message-images img")
@@ -285,14 +276,14 @@ fn images_go_through_the_photo_pipeline_and_out_to_participants_only() {
         .filter_map(|i| i.attr("src").map(str::to_owned))
         .collect();
     assert_eq!(srcs.len(), 2, "both images shown");
-    let seller_view = signed_in(&app, seller).get(&srcs[0]);
+    let seller_view = Client::signed_in(&app, seller).get(&srcs[0]);
     assert_eq!(seller_view.status, 200);
     assert_eq!(seller_view.header("content-type"), Some("image/jpeg"));
     assert!(seller_view.header("cache-control").is_some_and(|c| c.starts_with("private")));
     let length: usize =
         seller_view.header("content-length").and_then(|l| l.parse().ok()).expect("length");
     assert!(length > 1_000, "a re-encoded JPEG");
-    assert_eq!(signed_in(&app, stranger).get(&srcs[0]).status, 404, "not a participant");
+    assert_eq!(Client::signed_in(&app, stranger).get(&srcs[0]).status, 404, "not a participant");
     assert_eq!(app.get(&srcs[0]).status, 303, "anonymous: to sign in");
     let name = srcs[0].rsplit('/').next().expect("name");
     assert_eq!(app.get(&format!("/media/chats/{name}")).status, 404, "never public media");
@@ -325,7 +316,7 @@ fn images_go_through_the_photo_pipeline_and_out_to_participants_only() {
 
 /// A visitor signed in as `user` whose requests ask for JSON, as the page script does.
 fn script(app: &TestApp, user: i64) -> Client<'_> {
-    let mut c = signed_in(app, user);
+    let mut c = Client::signed_in(app, user);
     c.headers.push(("accept".into(), "application/json".into()));
     c
 }
@@ -334,7 +325,7 @@ fn script(app: &TestApp, user: i64) -> Client<'_> {
 fn a_blocked_buyer_is_told_and_nothing_is_sent() {
     let app = spawn_app();
     let (seller, buyer, ad) = market(&app);
-    let (s, b) = (signed_in(&app, seller), signed_in(&app, buyer));
+    let (s, b) = (Client::signed_in(&app, seller), Client::signed_in(&app, buyer));
     let thread = chat_thread(&mut app.db(), ad, buyer);
     assert_eq!(send_text(&b, thread, "Первый вопрос").status, 303);
     s.get(&format!("/chats/{thread}"));
@@ -359,7 +350,7 @@ fn a_blocked_buyer_is_told_and_nothing_is_sent() {
 fn sending_is_rate_limited_per_user_and_text_is_bounded() {
     let app = spawn_with(|c| c.chat.messages_per_minute = 3);
     let (_, buyer, ad) = market(&app);
-    let b = signed_in(&app, buyer);
+    let b = Client::signed_in(&app, buyer);
     let thread = chat_thread(&mut app.db(), ad, buyer);
     for i in 0..3 {
         assert_eq!(send_text(&b, thread, &format!("сообщение {i}")).status, 303);
@@ -369,7 +360,7 @@ fn sending_is_rate_limited_per_user_and_text_is_bounded() {
     assert!(page.body.contains("слишком часто"), "the sender is told to wait");
     let app2 = spawn_app();
     let (_, buyer, ad) = market(&app2);
-    let b = signed_in(&app2, buyer);
+    let b = Client::signed_in(&app2, buyer);
     let thread = chat_thread(&mut app2.db(), ad, buyer);
     let long = "ж".repeat(5_001);
     let r = send_text(&b, thread, &long);
@@ -384,7 +375,7 @@ fn sending_is_rate_limited_per_user_and_text_is_bounded() {
 fn a_deleted_account_or_ad_leaves_the_thread_readable_and_closed() {
     let app = spawn_app();
     let (seller, buyer, ad) = market(&app);
-    let (s, b) = (signed_in(&app, seller), signed_in(&app, buyer));
+    let (s, b) = (Client::signed_in(&app, seller), Client::signed_in(&app, buyer));
     let thread = chat_thread(&mut app.db(), ad, buyer);
     assert_eq!(send_text(&b, thread, "Добрый день").status, 303);
     assert_eq!(send_text(&s, thread, "Здравствуйте").status, 303);
@@ -410,7 +401,7 @@ fn support_threads_reach_staff_and_their_answers_reach_the_user() {
     let u = user(&db, "Клиент", None);
     let staff = user(&db, "Модератор", None);
     db.execute("UPDATE users SET is_staff = 1 WHERE id = ?1", [staff]).expect("staff");
-    let (c, st) = (signed_in(&app, u), signed_in(&app, staff));
+    let (c, st) = (Client::signed_in(&app, u), Client::signed_in(&app, staff));
     c.get("/chats");
     let r = c.post("/support", &[]);
     let thread: i64 =
@@ -433,7 +424,7 @@ fn support_threads_reach_staff_and_their_answers_reach_the_user() {
     let page = c.get(&format!("/chats/{thread}"));
     assert!(page.body.contains("Поддержка Uzmat"), "staff answer as the support team");
     // other users do not see it
-    let other = signed_in(&app, user(&db, "Другой", None));
+    let other = Client::signed_in(&app, user(&db, "Другой", None));
     assert_eq!(other.get(&format!("/chats/{thread}")).status, 404);
 }
 
@@ -449,7 +440,7 @@ fn reports_are_one_open_per_reporter_and_message() {
         seller,
         "Переведите предоплату на карту",
     );
-    let b = signed_in(&app, buyer);
+    let b = Client::signed_in(&app, buyer);
     b.get(&format!("/chats/{thread}"));
     let r = b.post(
         &format!("/messages/{id}/report"),
@@ -521,7 +512,7 @@ fn the_live_socket_checks_its_origin_and_carries_messages_reads_and_counts() {
     assert_eq!(hello["user"], seller);
     assert_eq!(hello["unread"], 0);
 
-    let b = signed_in(&app, buyer);
+    let b = Client::signed_in(&app, buyer);
     let thread = chat_thread(&mut app.db(), ad, buyer);
     let started = Instant::now();
     assert_eq!(send_text(&b, thread, "Живое сообщение").status, 303);
@@ -595,7 +586,7 @@ fn unread_messages_are_mailed_once_per_wait_and_at_most_hourly_unless_turned_off
     assert_eq!(queue(&mut db, now + 50 * 60), 0, "within the hour of the last mail");
     assert_eq!(queue(&mut db, now + 80 * 60), 1, "an hour on");
     // turned off in the settings: no more
-    let s = signed_in(&app, seller);
+    let s = Client::signed_in(&app, seller);
     s.get("/account");
     assert_eq!(s.post("/account", &[("name", "Продавец"), ("notifications", "1")]).status, 303);
     let on: bool = db
@@ -655,7 +646,7 @@ fn a_ban_or_a_sign_out_everywhere_ends_the_users_live_sockets() {
     let staff = user(&app.db(), "Модератор", None);
     app.db().execute("UPDATE users SET is_staff = 1 WHERE id = ?1", [staff]).expect("staff");
     let origin = format!("http://{}", app.addr);
-    let st = signed_in(&app, staff);
+    let st = Client::signed_in(&app, staff);
     st.get("/admin");
     for (path, form) in [("sign-out", vec![]), ("ban", vec![("text", "мошенничество")])]
     {

@@ -5,7 +5,7 @@
 use md5::{Digest, Md5};
 use serde_json::Value;
 
-use crate::support::build::{Ad, session, user};
+use crate::support::build::{Ad, user};
 use crate::support::client::Client;
 use crate::support::{TestApp, spawn_with};
 
@@ -98,10 +98,7 @@ fn order(app: &TestApp) -> (i64, String) {
     let db = app.db();
     let owner = user(&db, "Владелец", None);
     let ad = Ad::new(owner, "Экскаватор Hyundai R210", 4).insert(&db);
-    let c = Client::new(app);
-    let cookie = session(&db, owner);
-    let (name, value) = cookie.split_once('=').expect("cookie");
-    c.cookies.borrow_mut().insert(name.to_owned(), value.to_owned());
+    let c = Client::signed_in(app, owner);
     c.get(&format!("/ad/{ad}/promote"));
     let r = c.post(&format!("/ad/{ad}/promote"), &[("plan", "gold")]);
     assert_eq!(r.status, 303, "{}", r.body);

@@ -5,7 +5,7 @@
 
 use base64::Engine;
 
-use crate::support::build::{Ad, session, user};
+use crate::support::build::{Ad, user};
 use crate::support::client::Client;
 use crate::support::{TestApp, spawn_app};
 
@@ -22,14 +22,6 @@ fn ads(app: &TestApp, n: usize) -> Vec<i64> {
             ad.insert(&db)
         })
         .collect()
-}
-
-fn signed_in(app: &TestApp, user: i64) -> Client<'_> {
-    let c = Client::new(app);
-    let cookie = session(&app.db(), user);
-    let (name, value) = cookie.split_once('=').expect("cookie");
-    c.cookies.borrow_mut().insert(name.to_owned(), value.to_owned());
-    c
 }
 
 #[test]
@@ -196,7 +188,7 @@ fn public_pages_name_their_alternates_in_every_language() {
         }
     }
     // a private page names none
-    let c = signed_in(&app, user(&app.db(), "Частный", None));
+    let c = Client::signed_in(&app, user(&app.db(), "Частный", None));
     let account = c.get("/en/account").html();
     assert_eq!(account.one("html").attr("lang"), Some("en"));
     assert!(alternates(&account).is_empty() && account.count("link[rel=canonical]") == 0);
@@ -260,7 +252,7 @@ fn choosing_a_language_returns_to_the_same_page_in_its_url_and_is_stored() {
     // a signed-in user's choice is kept with the account
     let db = app.db();
     let id = user(&db, "Айгүл", None);
-    let u = signed_in(&app, id);
+    let u = Client::signed_in(&app, id);
     u.get("/about");
     assert_eq!(u.post("/prefs", &[("lang", "kk"), ("back", "/about")]).status, 303);
     let stored: String =
@@ -404,7 +396,7 @@ fn a_user_who_chose_kazakh_reads_their_reset_mail_and_notices_in_kazakh() {
     // a moderator, whose own pages are Russian, warns them: the notice is Kazakh
     let staff = user(&db, "Модератор", None);
     db.execute("UPDATE users SET is_staff = 1 WHERE id = ?1", [staff]).expect("staff");
-    let st = signed_in(&app, staff);
+    let st = Client::signed_in(&app, staff);
     st.get(&format!("/admin/users/{id}"));
     let r = st.post(&format!("/admin/users/{id}/warn"), &[("text", "Не публикуйте дубли")]);
     assert_eq!(r.status, 303, "{}", r.body);

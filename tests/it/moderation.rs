@@ -2,25 +2,17 @@
 //! pre-moderation, stop words, the append-only audit log, broadcasts and the dashboard.
 
 use crate::ads_posting::rent_fields;
-use crate::support::build::{Ad, session, user};
+use crate::support::build::{Ad, user};
 use crate::support::client::Client;
 use crate::support::{TestApp, spawn_app, spawn_with};
 
 const PW: &str = "ковш и стрела 2024";
 
-fn signed_in(app: &TestApp, user: i64) -> Client<'_> {
-    let c = Client::new(app);
-    let cookie = session(&app.db(), user);
-    let (name, value) = cookie.split_once('=').expect("cookie");
-    c.cookies.borrow_mut().insert(name.to_owned(), value.to_owned());
-    c
-}
-
 fn staff(app: &TestApp) -> (i64, Client<'_>) {
     let db = app.db();
     let id = user(&db, "Модератор", None);
     db.execute("UPDATE users SET is_staff = 1 WHERE id = ?1", [id]).expect("staff");
-    let c = signed_in(app, id);
+    let c = Client::signed_in(app, id);
     c.get("/admin");
     (id, c)
 }
@@ -42,7 +34,7 @@ fn a_reported_ad_is_hidden_its_owner_told_why_and_it_returns_after_an_edit_and_r
     let owner = user(&db, "Владелец", None);
     let buyer = user(&db, "Покупатель", None);
     let ad = rent_ad(&app, owner, "Экскаватор за полцены, предоплата");
-    let b = signed_in(&app, buyer);
+    let b = Client::signed_in(&app, buyer);
     b.get("/about");
     let r = b.post(
         &format!("/ad/{ad}/report"),
@@ -81,7 +73,7 @@ fn a_reported_ad_is_hidden_its_owner_told_why_and_it_returns_after_an_edit_and_r
     );
 
     // the owner reads why, on the ad and in the support thread, and cannot publish it again
-    let o = signed_in(&app, owner);
+    let o = Client::signed_in(&app, owner);
     let page = o.get(&format!("/ad/{ad}"));
     let page = if page.status == 301 || page.status == 308 {
         o.get(page.header("location").expect("slug"))
@@ -197,7 +189,7 @@ fn with_pre_moderation_a_new_sellers_first_ad_waits_for_staff() {
         c.moderation.first_ads_count = 1;
     });
     let owner = user(&app.db(), "Новичок", None);
-    let o = signed_in(&app, owner);
+    let o = Client::signed_in(&app, owner);
     o.get("/ads/new?kind=rent");
     let post = |o: &Client<'_>| {
         let r = o.post_multipart("/ads/new?kind=rent", &rent_fields(), &[]);
@@ -232,7 +224,7 @@ fn stop_words_flag_ads_and_messages_for_staff_and_the_list_is_read_again_when_ch
     std::fs::write(app.dir.path().join("stopwords.txt"), "# обход сайта\nпишите в whatsapp\n")
         .expect("list");
     let owner = user(&app.db(), "Продавец", None);
-    let o = signed_in(&app, owner);
+    let o = Client::signed_in(&app, owner);
     o.get("/ads/new?kind=rent");
     let mut fields = rent_fields();
     fields.retain(|(k, _)| *k != "description");
@@ -262,7 +254,7 @@ fn stop_words_flag_ads_and_messages_for_staff_and_the_list_is_read_again_when_ch
     std::thread::sleep(std::time::Duration::from_millis(1100));
     let buyer = user(&app.db(), "Покупатель", None);
     let t2 = {
-        let b = signed_in(&app, buyer);
+        let b = Client::signed_in(&app, buyer);
         let t = crate::support::build::chat_thread(&mut app.db(), ad, buyer);
         b.get(&format!("/chats/{t}"));
         let r = b.post_multipart(
@@ -354,7 +346,7 @@ fn a_broadcast_reaches_its_audience_in_batches_and_resumes_after_a_restart() {
         0,
         "not the audience"
     );
-    let page = signed_in(&app, staff_id).get("/admin/broadcast");
+    let page = Client::signed_in(&app, staff_id).get("/admin/broadcast");
     assert!(page.body.contains("250 / 250"));
 }
 

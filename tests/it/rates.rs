@@ -12,7 +12,7 @@ use std::time::Duration;
 use uzmat::domain::rates::Rates;
 use uzmat::jobs::{Job, JobKind};
 
-use crate::support::build::{Ad, session, user};
+use crate::support::build::{Ad, user};
 use crate::support::client::Client;
 use crate::support::{TestApp, spawn_app, spawn_with};
 
@@ -310,14 +310,6 @@ fn a_bad_document_or_a_silent_feed_changes_nothing_and_counts_a_failure() {
     assert_eq!(feed.hits(), hits, "fresh rates are not fetched again at start");
 }
 
-fn signed_in(app: &TestApp, user: i64) -> Client<'_> {
-    let c = Client::new(app);
-    let cookie = session(&app.db(), user);
-    let (name, value) = cookie.split_once('=').expect("cookie");
-    c.cookies.borrow_mut().insert(name.to_owned(), value.to_owned());
-    c
-}
-
 #[test]
 fn the_dashboard_shows_the_rates_their_source_and_age_to_staff_only() {
     let feed = Feed::start(Answer::json(GOOD));
@@ -328,7 +320,7 @@ fn the_dashboard_shows_the_rates_their_source_and_age_to_staff_only() {
         db.execute("UPDATE users SET is_staff = 1 WHERE id = ?1", [staff]).expect("staff");
         (staff, user(&db, "Покупатель", None))
     };
-    let page = signed_in(&app, staff).get("/admin");
+    let page = Client::signed_in(&app, staff).get("/admin");
     assert_eq!(page.status, 200);
     assert!(!page.body.contains("SECRET-KEY"), "the feed's key is never shown");
     let html = page.html();
@@ -342,7 +334,7 @@ fn the_dashboard_shows_the_rates_their_source_and_age_to_staff_only() {
     assert!(html.one("#rates-feed").text.contains(&feed.source()));
     assert!(uzs.contains("только что"), "its age: {uzs}");
     assert!(html.one("#rates-feed").text.contains("каждые 12 ч"));
-    for (who, c) in [("anonymous", Client::new(&app)), ("a user", signed_in(&app, other))] {
+    for (who, c) in [("anonymous", Client::new(&app)), ("a user", Client::signed_in(&app, other))] {
         let r = c.get("/admin");
         assert_eq!(r.status, 404, "{who}");
         assert!(!r.body.contains("rates-feed"), "{who}");
@@ -353,7 +345,7 @@ fn the_dashboard_shows_the_rates_their_source_and_age_to_staff_only() {
     assert!(stored(&plain).iter().all(|(_, _, source, _)| source == "config"));
     let staff = user(&plain.db(), "Модератор", None);
     plain.db().execute("UPDATE users SET is_staff = 1 WHERE id = ?1", [staff]).expect("staff");
-    let html = signed_in(&plain, staff).get("/admin").html();
+    let html = Client::signed_in(&plain, staff).get("/admin").html();
     assert!(html.one("#rates-feed").text.contains("rates_url"));
     assert!(html.one("#rates tr[data-currency=\"KZT\"]").text.contains("500.00"));
 }

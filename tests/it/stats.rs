@@ -21,15 +21,6 @@ fn daily(app: &TestApp, ad: i64) -> Vec<(i64, i64)> {
         .expect("rows")
 }
 
-/// A client signed in as `user` through a session made in the database.
-fn signed_in(app: &TestApp, user: i64) -> Client<'_> {
-    let c = Client::new(app);
-    let cookie = session(&app.db(), user);
-    let (name, value) = cookie.split_once('=').expect("cookie");
-    c.cookies.borrow_mut().insert(name.to_owned(), value.to_owned());
-    c
-}
-
 fn number(s: &str) -> i64 {
     s.chars().filter(char::is_ascii_digit).collect::<String>().parse().expect("a number")
 }
@@ -86,7 +77,7 @@ fn views_land_on_their_day_and_the_page_shows_every_number() {
     chat_thread(&mut db, crane, third);
     app.drain();
 
-    let c = signed_in(&app, owner);
+    let c = Client::signed_in(&app, owner);
     let page = c.get("/my/stats");
     assert_eq!(page.status, 200);
     let sums = |id: &str| number(&page.one(&format!("#{id}")).text);
@@ -134,7 +125,7 @@ fn another_users_ad_is_not_there_and_bad_input_is_refused() {
     let deleted_mine = Ad::new(owner, "Удалённый", 10).insert(&db);
     db.execute("UPDATE ads SET deleted_at = 1, is_active = 0 WHERE id = ?1", [deleted_mine])
         .expect("deleted");
-    let c = signed_in(&app, owner);
+    let c = Client::signed_in(&app, owner);
     assert_eq!(c.get(&format!("/my/stats?ad={mine}")).status, 200);
     let live_theirs = Ad::new(other, "Чужой живой кран", 10).insert(&db);
     for ad in [live_theirs, theirs, deleted_mine, 999_999, 0, -3] {
@@ -149,11 +140,11 @@ fn another_users_ad_is_not_there_and_bad_input_is_refused() {
     let page = c.get("/my/stats");
     assert_eq!(page.count(".stat-ad"), 1);
     // a user without ads is told so; an anonymous visitor is sent to sign in
-    let others = signed_in(&app, other).get("/my/stats");
+    let others = Client::signed_in(&app, other).get("/my/stats");
     assert_eq!(others.status, 200);
     assert_eq!(others.count(".stat-ad"), 1, "the other user's live ad only");
     let nobody = user(&db, "Без объявлений", None);
-    assert_eq!(signed_in(&app, nobody).get("/my/stats").count("#no-ads"), 1);
+    assert_eq!(Client::signed_in(&app, nobody).get("/my/stats").count("#no-ads"), 1);
     assert_eq!(Client::new(&app).get("/my/stats").status, 303);
 }
 
@@ -173,7 +164,7 @@ fn days_out_of_the_window_are_pruned_by_the_job() {
         .expect("day");
     }
     // the page reads the window only, whatever the table still holds
-    let c = signed_in(&app, owner);
+    let c = Client::signed_in(&app, owner);
     assert_eq!(number(&c.get("/my/stats").one("#sum-window").text), 4);
     app.state.jobs.enqueue(Job::PruneViewDays);
     app.drain();

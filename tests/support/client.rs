@@ -22,6 +22,15 @@ impl<'a> Client<'a> {
         Client { app, cookies: RefCell::default(), csrf: RefCell::default(), headers: Vec::new() }
     }
 
+    /// A visitor signed in as `user` through a session made in the database.
+    pub fn signed_in(app: &'a TestApp, user: i64) -> Self {
+        let c = Self::new(app);
+        let cookie = super::build::session(&app.db(), user);
+        let (name, value) = cookie.split_once('=').expect("cookie");
+        c.cookies.borrow_mut().insert(name.to_owned(), value.to_owned());
+        c
+    }
+
     /// A new visitor coming from this IP (through the trusted proxy).
     pub fn from_ip(app: &'a TestApp, ip: &str) -> Self {
         let mut c = Self::new(app);
