@@ -475,6 +475,15 @@ pub fn price_is_wide(conn: &Connection, f: &Filter) -> rusqlite::Result<bool> {
     Ok(n >= WIDE_PRICE_RANGE)
 }
 
+/// The one number a count query selects. A count has no card columns: it names ?1 (now) only
+/// when a later parameter exists, so only the parameters it names are bound.
+fn number_of(conn: &Connection, (sql, params): &Query) -> rusqlite::Result<i64> {
+    let mut stmt = conn.prepare_cached(sql)?;
+    let refs: Vec<&dyn ToSql> =
+        params.iter().take(stmt.parameter_count()).map(|p| p.as_ref()).collect();
+    stmt.query_row(refs.as_slice(), |r| r.get(0))
+}
+
 fn cards_of(conn: &Connection, (sql, params): &Query) -> rusqlite::Result<Vec<AdCard>> {
     let refs: Vec<&dyn ToSql> = params.iter().map(|p| p.as_ref()).collect();
     conn.prepare_cached(sql)?.query_map(refs.as_slice(), card_from_row)?.collect()
@@ -494,10 +503,7 @@ fn ranked_page(
     }
     // the title tier ends before this page does: how many it holds says where the rest starts
     let in_title = if cards.is_empty() {
-        let (sql, params) = s.count_sql(f, now, &s.in_title, Some(offset));
-        let refs: Vec<&dyn ToSql> = params.iter().map(|p| p.as_ref()).collect();
-        let n: i64 = conn.prepare_cached(&sql)?.query_row(refs.as_slice(), |r| r.get(0))?;
-        n.min(offset)
+        number_of(conn, &s.count_sql(f, now, &s.in_title, Some(offset)))?.min(offset)
     } else {
         offset + cards.len() as i64
     };
@@ -514,7 +520,12 @@ pub fn count(
     now: i64,
     counts: Counting<'_>,
 ) -> rusqlite::Result<Count> {
-    let (count, params) = match (TextSearch::of(f), counts.cap) {
+    let whole = Filter { page: PageNo::FIRST, after: None, ..f.clone() };
+    let count_key = format!("{:?}{whole:?}", counts.cap);
+    if let Some(total) = counts.cache.and_then(|c| c.get(&count_key)) {
+        return Ok(Count::of(total, counts.cap));
+    }
+    let query = match (TextSearch::of(f), counts.cap) {
         (Some(s), cap) => s.count_sql(f, now, &s.all, cap),
         (None, Some(cap)) => capped_count_sql(f, now, cap),
         (None, None) => {
@@ -522,16 +533,7 @@ pub fn count(
             (count, params)
         }
     };
-    let refs: Vec<&dyn ToSql> = params.iter().map(|p| p.as_ref()).collect();
-    let whole = Filter { page: PageNo::FIRST, after: None, ..f.clone() };
-    let count_key = format!("{:?}{whole:?}", counts.cap);
-    if let Some(total) = counts.cache.and_then(|c| c.get(&count_key)) {
-        return Ok(Count::of(total, counts.cap));
-    }
-    let mut count_stmt = conn.prepare_cached(&count)?;
-    // the count has no card columns: it binds ?1 (now) only when a later parameter exists
-    let n = count_stmt.parameter_count();
-    let total: i64 = count_stmt.query_row(&refs[..n], |r| r.get(0))?;
+    let total = number_of(conn, &query)?;
     if let Some(c) = counts.cache {
         c.put(count_key, total);
     }
