@@ -253,7 +253,7 @@ fn categories(tx: &Transaction<'_>) -> Result<Categories, rusqlite::Error> {
     Ok(Categories { catalog, parts, repair })
 }
 
-/// The FTS triggers on `ads` (of `ads_fts` and `ads_words`), dropped for the bulk insert (one
+/// The FTS triggers on `ads` (of `ads_find` and `ads_words`), dropped for the bulk insert (one
 /// index pass instead of one per row) and recreated from their own stored SQL.
 struct SearchTriggers {
     saved: Vec<(String, String)>,
@@ -264,7 +264,7 @@ impl SearchTriggers {
         let mut stmt = tx.prepare(
             "SELECT name, sql FROM sqlite_master
              WHERE type = 'trigger' AND tbl_name = 'ads'
-               AND (sql LIKE '%ads_fts%' OR sql LIKE '%ads_words%') ORDER BY name",
+               AND (sql LIKE '%ads_find%' OR sql LIKE '%ads_words%') ORDER BY name",
         )?;
         let saved = stmt
             .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
@@ -281,8 +281,9 @@ impl SearchTriggers {
         if self.saved.is_empty() {
             return Ok(());
         }
-        for table in ["ads_fts", "ads_words"] {
-            // External-content FTS columns carry the names of the `ads` columns they index.
+        // each index's rows: `ads_words` names the `ads` columns it indexes (external content),
+        // `ads_find` reads its own view of them (migration 21)
+        for (table, rows) in [("ads_find", "ads_find_rows"), ("ads_words", "ads")] {
             let mut stmt = tx.prepare(&format!("SELECT name FROM pragma_table_info('{table}')"))?;
             let columns =
                 stmt.query_map([], |r| r.get::<_, String>(0))?.collect::<Result<Vec<_>, _>>()?;
@@ -296,7 +297,7 @@ impl SearchTriggers {
                 [],
             )?;
             tx.execute(
-                &format!("INSERT INTO {table} (rowid, {list}) SELECT id, {list} FROM ads WHERE id >= ?1 ORDER BY id"),
+                &format!("INSERT INTO {table} (rowid, {list}) SELECT id, {list} FROM {rows} WHERE id >= ?1 ORDER BY id"),
                 [first_ad],
             )?;
             tx.execute(

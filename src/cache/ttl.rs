@@ -73,6 +73,33 @@ impl<K: Eq + Hash + Clone, V: Clone> TtlCache<K, V> {
         })
     }
 
+    /// The value of `key`, loaded when missing and loaded again when expired; a failed
+    /// reload keeps serving the old value (and says so in the log), a failed first load fails.
+    pub fn get_or_load<E: std::fmt::Display>(
+        &self,
+        key: &K,
+        load: impl FnOnce() -> Result<V, E>,
+    ) -> Result<V, E> {
+        match self.lookup(key) {
+            Lookup::Fresh(v) => Ok(v),
+            Lookup::Refresh(old) => match load() {
+                Ok(v) => {
+                    self.put(key.clone(), v.clone());
+                    Ok(v)
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "cache refresh failed; keeping the old value");
+                    Ok(old)
+                }
+            },
+            Lookup::Miss => {
+                let v = load()?;
+                self.put(key.clone(), v.clone());
+                Ok(v)
+            }
+        }
+    }
+
     /// Stores a value.
     pub fn put(&self, key: K, value: V) {
         self.put_at(key, value, now());

@@ -35,6 +35,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (18, include_str!("migrations/0018_stats_photos.sql")),
     (19, include_str!("migrations/0019_rates.sql")),
     (20, include_str!("migrations/0020_scale.sql")),
+    (21, include_str!("migrations/0021_word_search.sql")),
 ];
 
 /// How long a connection is waited for before the work fails.
@@ -367,12 +368,12 @@ mod tests {
         .expect("insert");
         let n: i64 = conn
             .query_row(
-                "SELECT count(*) FROM ads_fts WHERE ads_fts MATCH '\"экскав\"'",
+                "SELECT count(*) FROM ads_find WHERE ads_find MATCH 'title : \"экскаватор\" AND tags : (scatalog krent ckz)'",
                 [],
                 |r| r.get(0),
             )
             .expect("match");
-        assert_eq!(n, 1, "lower-case Cyrillic substring finds upper-case title");
+        assert_eq!(n, 1, "a lower-case Cyrillic word finds an upper-case title, with its filters");
         let section: String =
             conn.query_row("SELECT section FROM ads", [], |r| r.get(0)).expect("section");
         assert_eq!(section, "catalog");

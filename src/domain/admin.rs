@@ -225,7 +225,7 @@ pub fn search_ads(
     let words: String = q
         .split_whitespace()
         .filter(|w| w.chars().count() >= 3)
-        .map(|w| format!("\"{}\"", w.replace('"', "\"\"")))
+        .map(|w| format!("\"{}\"*", w.replace('"', "\"\"")))
         .collect::<Vec<_>>()
         .join(" ");
     if words.is_empty() {
@@ -239,7 +239,8 @@ pub fn search_ads(
     }
     conn.prepare_cached(&format!(
         "SELECT {AD_COLUMNS} FROM ads a JOIN users u ON u.id = a.owner_id
-         WHERE a.id IN (SELECT rowid FROM ads_fts WHERE ads_fts MATCH :q) AND a.deleted_at IS NULL
+         WHERE a.id IN (SELECT rowid FROM ads_find WHERE ads_find MATCH '{{title body}} : (' || :q || ')')
+           AND a.deleted_at IS NULL
          ORDER BY a.id DESC LIMIT :limit"
     ))?
     .query_map(rusqlite::named_params! { ":q": words, ":limit": limit, ":now": now }, ad_row)?

@@ -173,18 +173,40 @@ fn search_finds_seeded_ads_and_triggers_survive() {
         0
     );
     assert!(count(&conn, "SELECT sum(active_ads) FROM users") > 0);
-    assert!(count(&conn, "SELECT count(*) FROM ads_fts WHERE ads_fts MATCH '\"экскаватор\"'") > 0);
+    assert!(
+        count(&conn, "SELECT count(*) FROM ads_find WHERE ads_find MATCH '\"экскаватор\"'") > 0
+    );
     // the word index was filled in the same pass, exactly as the content says (FTS5's own check
     // of an external-content index against its table)
     assert!(count(&conn, "SELECT count(*) FROM ads_words WHERE ads_words MATCH '\"эк\"*'") > 0);
     conn.execute("INSERT INTO ads_words (ads_words, rank) VALUES ('integrity-check', 1)", [])
         .expect("the word index matches the ads");
-    assert!(count(&conn, "SELECT count(*) FROM ads_fts WHERE ads_fts MATCH '\"hitachi\"'") > 0);
-    // The index is exactly what the triggers would have built.
-    conn.execute("INSERT INTO ads_fts (ads_fts, rank) VALUES ('integrity-check', 1)", [])
+    assert!(count(&conn, "SELECT count(*) FROM ads_find WHERE ads_find MATCH '\"hitachi\"'") > 0);
+    // The search index holds every ad once, with its filters as the triggers write them (it
+    // keeps no content to check itself against: FTS5 checks its own structure).
+    conn.execute("INSERT INTO ads_find (ads_find, rank) VALUES ('integrity-check', 1)", [])
         .expect("fts integrity");
+    assert_eq!(
+        count(&conn, "SELECT count(*) FROM ads_find"),
+        count(&conn, "SELECT count(*) FROM ads")
+    );
+    for (tag, filter) in [
+        ("sparts", "section = 'parts' AND is_active = 1"),
+        ("hparts", "section = 'parts' AND is_active = 0"),
+        ("krent", "kind = 'rent'"),
+        ("cuz", "country = 'uz'"),
+    ] {
+        assert_eq!(
+            count(
+                &conn,
+                &format!("SELECT count(*) FROM ads_find WHERE ads_find MATCH 'tags : {tag}'")
+            ),
+            count(&conn, &format!("SELECT count(*) FROM ads WHERE {filter}")),
+            "{tag}"
+        );
+    }
     // the bulk insert's big pending-terms buffer is not left to the server's writes
-    for table in ["ads_fts", "ads_words"] {
+    for table in ["ads_find", "ads_words"] {
         let sql =
             format!("SELECT count(*) FROM {table}_config WHERE k = 'hashsize' AND v = 1048576");
         assert_eq!(count(&conn, &sql), 1, "{table}");
@@ -196,7 +218,10 @@ fn search_finds_seeded_ads_and_triggers_survive() {
     )
     .expect("insert");
     assert_eq!(
-        count(&conn, "SELECT count(*) FROM ads_fts WHERE ads_fts MATCH '\"уникальныйзаголовок\"'"),
+        count(
+            &conn,
+            "SELECT count(*) FROM ads_find WHERE ads_find MATCH '\"уникальныйзаголовок\"'"
+        ),
         1
     );
     let ok: String = conn

@@ -149,6 +149,9 @@ pub struct Caches {
     pub counts: Arc<crate::cache::TtlCache<String, i64>>,
     /// The words search corrects typos towards, read again every ten minutes.
     pub vocabulary: Arc<crate::domain::ads::spelling::VocabularyCache>,
+    /// The search index's words, for a search word inside longer ones, read again every ten
+    /// minutes.
+    pub lexicon: Arc<crate::domain::ads::lexicon::LexiconCache>,
     /// Signed-in visitors by session token, for `server.session_cache_ms`: a page skips the
     /// session read. Cleared whenever a session may have ended or its user changed rights.
     pub sessions: crate::cache::Cache<String, crate::domain::users::SessionUser>,
@@ -194,6 +197,10 @@ impl Caches {
             counts: Arc::new(crate::cache::TtlCache::new(counts, 50_000)),
             vocabulary: Arc::new(crate::cache::TtlCache::new(
                 crate::domain::ads::spelling::VOCABULARY_TTL,
+                1,
+            )),
+            lexicon: Arc::new(crate::cache::TtlCache::new(
+                crate::domain::ads::lexicon::LEXICON_TTL,
                 1,
             )),
             sessions: crate::cache::Cache::new(

@@ -335,3 +335,141 @@ fn a_search_sorted_by_price_past_its_capped_count_sorts_its_newest_matches_and_s
     let ranked = app.get(&format!("/catalog?{}", enc("кран")));
     assert_eq!(ranked.count("#sorted-window"), 0);
 }
+
+#[test]
+fn a_word_is_found_inside_longer_ones_and_a_word_new_to_the_index_at_once() {
+    let app = spawn_app();
+    let db = app.db();
+    let u = user(&db, "Seller", None);
+    let typed = |title: &str, t: &'static str, age: i64| {
+        Ad { equipment_type: Some(t), brand: None, ..Ad::new(u, title, age) }.insert(&db)
+    };
+    let crane = typed("Автокран Ивановец КС-45717", "автокран", 30);
+    let cranes = typed("Краны башенные", "кран", 20);
+    let digger = typed("Экскаватор Hitachi", "экскаватор", 10);
+    let ids = |q: &str| app.get(&format!("/catalog?{}", enc(q))).ad_ids();
+    let sorted = |mut v: Vec<i64>| {
+        v.sort();
+        v
+    };
+    // "кран" inside "автокран", at the start of "краны": the index's words that hold it
+    assert_eq!(sorted(ids("кран")), sorted(vec![crane, cranes]));
+    assert_eq!(ids("ватор"), vec![digger], "inside a word");
+    assert_eq!(ids("КС-45717"), vec![crane], "a word the index splits: its parts in a row");
+    assert_eq!(ids("кс-457"), vec![crane], "the last part a prefix");
+    assert_eq!(ids("45717 кс-"), vec![crane]);
+    assert!(ids("ранкс").is_empty(), "never across two words");
+    // the index's words were read by the first search; a word posted since is found whole
+    let fresh = typed("Бетоносмеситель Liebherr", "миксер", 5);
+    assert_eq!(ids("бетоносмеситель"), vec![fresh]);
+    assert_eq!(ids("LIEBHERR"), vec![fresh]);
+}
+
+#[test]
+fn an_ad_whose_kind_or_country_changes_moves_between_the_searches_of_each() {
+    let app = spawn_app();
+    let db = app.db();
+    let u = user(&db, "Seller", None);
+    let id = ad(&app, u, "rent", "Погрузчик фронтальный", 10).insert(&db);
+    let ids = |query: &str| app.get(&format!("/catalog?{}&{query}", enc("погрузчик"))).ad_ids();
+    assert_eq!(ids("kind=rent&country=kz"), vec![id]);
+    assert!(ids("kind=sale&country=kz").is_empty());
+    db.execute(
+        "UPDATE ads SET kind = 'sale', country = 'uz', city = 'Ташкент' WHERE id = ?1",
+        [id],
+    )
+    .expect("update");
+    assert!(ids("kind=rent&country=kz").is_empty(), "the index's filters follow the ad");
+    assert_eq!(ids("kind=sale&country=uz"), vec![id]);
+    // moved to parts, it leaves the catalog's search for the parts' one
+    db.execute("UPDATE ads SET kind = 'parts' WHERE id = ?1", [id]).expect("update");
+    assert!(ids("country=uz").is_empty());
+    let parts = app.get(&format!("/parts?{}&country=uz", enc("погрузчик")));
+    assert_eq!(parts.ad_ids(), vec![id]);
+    db.execute("DELETE FROM ads WHERE id = ?1", [id]).expect("delete");
+    assert!(app.get(&format!("/parts?{}", enc("погрузчик"))).ad_ids().is_empty());
+}
+
+#[test]
+fn a_search_with_filters_finds_exactly_what_the_filters_and_the_word_select() {
+    let app = spawn_app();
+    let db = app.db();
+    let u = user(&db, "Seller", None);
+    // every mix of kind, place, type, brand and listed-or-not; the word in the title or the type
+    let places = [("kz", "Алматы"), ("kz", "Астана"), ("uz", "Ташкент")];
+    let types = [Some("фронтальный погрузчик"), Some("экскаватор-погрузчик"), None];
+    let brands = [Some("JCB"), Some("Амкодор"), None];
+    let mut age = 0;
+    for kind in ["rent", "sale"] {
+        for (country, city) in places {
+            for equipment_type in types {
+                for brand in brands {
+                    for (title, active) in
+                        [("Погрузчик", true), ("Каток", true), ("Погрузчик", false)]
+                    {
+                        age += 1;
+                        let base = Ad::new(u, &format!("{title} {age}"), age);
+                        Ad { kind, country, city, equipment_type, brand, active, ..base }
+                            .insert(&db);
+                    }
+                }
+            }
+        }
+    }
+    let filters = [
+        "",
+        "kind=rent",
+        "country=kz",
+        "country=kz&city=Астана",
+        "type=фронтальный погрузчик",
+        "type=экскаватор-погрузчик&country=uz",
+        "brand=jcb",
+        "brand=JCB&kind=sale&country=kz&city=Алматы",
+        "brand=Амкодор",
+        "kind=sale&type=фронтальный погрузчик&brand=JCB",
+    ];
+    for query in filters {
+        let params: Vec<(&str, &str)> =
+            query.split('&').filter(|p| !p.is_empty()).filter_map(|p| p.split_once('=')).collect();
+        let mut sql = String::from(
+            "SELECT id FROM ads WHERE is_active = 1 AND section = 'catalog' \
+             AND (title LIKE 'Погрузчик%' OR equipment_type LIKE '%погрузчик%')",
+        );
+        let mut values: Vec<String> = Vec::new();
+        for (k, v) in &params {
+            let column = match *k {
+                "kind" => "kind",
+                "country" => "country",
+                "city" => "city",
+                "type" => "equipment_type",
+                _ => "brand",
+            };
+            values.push((*v).to_owned());
+            sql.push_str(&format!(" AND {column} = ?{} COLLATE NOCASE", values.len()));
+        }
+        // the ranked order: the word in the title first, each tier newest first
+        sql.push_str(" ORDER BY title LIKE 'Погрузчик%' DESC, id DESC");
+        let mut expected: Vec<i64> = db
+            .prepare(&sql)
+            .expect("sql")
+            .query_map(rusqlite::params_from_iter(values.iter()), |r| r.get(0))
+            .expect("query")
+            .collect::<Result<_, _>>()
+            .expect("ids");
+        let url = format!(
+            "/catalog?{}",
+            serde_urlencoded::to_string(
+                std::iter::once(("q", "погрузчик"))
+                    .chain(params.iter().copied())
+                    .collect::<Vec<_>>()
+            )
+            .expect("encode")
+        );
+        let page = app.get(&url);
+        assert_eq!(page.status, 200, "{url}");
+        let count = page.one("#result-count").text;
+        assert!(count.starts_with(&format!("{} ", expected.len())), "{query}: {count}");
+        expected.truncate(12);
+        assert_eq!(page.ad_ids_in(".results"), expected, "{query}");
+    }
+}

@@ -46,7 +46,7 @@ fn assert_no_ads_scan(label: &str, plan: &str) {
         let l = line.trim();
         assert!(
             !(l.starts_with("SCAN a") || l.starts_with("SCAN ads"))
-                || l.starts_with("SCAN ads_fts VIRTUAL TABLE")
+                || l.starts_with("SCAN ads_find VIRTUAL TABLE")
                 || l.starts_with("SCAN ads_words VIRTUAL TABLE")
                 // the running promotions only, in the strips' order, stopping at the few shown
                 || l.starts_with("SCAN a USING INDEX ads_promoted_order"),
@@ -230,8 +230,11 @@ fn list_and_home_queries_use_indexes() {
     }
     // a search is read from its full-text index, newest match first, each match's ad found by
     // its id: no sort for the ranked tiers, and the sorted page sorts its window only
-    for f in filters.iter().filter(|f| f.text.is_some()) {
-        let s = list::TextSearch::of(f).expect("searchable");
+    // (with the index's words, each word is an OR of the words holding it; without, a prefix)
+    let lexicon = uzmat::domain::ads::lexicon::Lexicon::new(["экскаватора", "миниэкскаватор"]);
+    let searches = filters.iter().filter(|f| f.text.is_some());
+    for (f, lexicon) in searches.flat_map(|f| [(f, None), (f, Some(&lexicon))]) {
+        let s = list::TextSearch::of(f, lexicon).expect("searchable");
         for query in [&s.in_title, &s.elsewhere] {
             let (sql, params) = s.tier_sql(f, now, query, 12, 24);
             let p = plan(&conn, &sql, &params);
@@ -241,7 +244,9 @@ fn list_and_home_queries_use_indexes() {
         }
         let (sql, params) = s.count_sql(f, now, &s.all, Some(1_000));
         let p = plan(&conn, &sql, &params);
-        assert!(p.contains("SCAN f VIRTUAL TABLE") && !p.contains("TEMP B-TREE"), "{f:?}:\n{p}");
+        assert!(p.contains("VIRTUAL TABLE INDEX") && !p.contains("TEMP B-TREE"), "{f:?}:\n{p}");
+        // with no filter but those the index holds, the index alone is read
+        assert_eq!(s.in_index, !p.contains("SEARCH a "), "{f:?}:\n{p}");
         for (sql, params) in [s.sorted_sql(f, now, 1_000), s.promoted_sql(f, now)] {
             assert_no_ads_scan(&format!("{f:?}"), &plan(&conn, &sql, &params));
         }

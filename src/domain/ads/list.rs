@@ -4,6 +4,7 @@ use rusqlite::{Connection, ToSql};
 
 use super::AdCard;
 pub use super::filter::{After, Filter, KEYSET_FROM_PAGE, ListParams, Sort};
+use super::lexicon::{Lexicon, MAX_FORMS};
 use super::repo::{CARD_COLUMNS, card_from_row};
 use crate::domain::ids::PageNo;
 
@@ -17,7 +18,7 @@ pub struct Page {
     pub cards: Vec<AdCard>,
     /// Matching ads in all, or the cap when `capped`.
     pub total: i64,
-    /// More than `total` ads match: counting stopped at the cap ([`Counting::cap`]).
+    /// More than `total` ads match: counting stopped at the cap ([`Reading::cap`]).
     pub capped: bool,
     /// Where the next page starts, when this one is a full page of the default order.
     pub next_after: Option<After>,
@@ -48,15 +49,18 @@ impl Page {
     }
 }
 
-/// How a listing's count is had: from `cache` when it holds it, else counted, stopping once
-/// more than `cap` rows match (an exact count walks every matching row: the one cost of a
-/// listing that grows with the catalog).
+/// What a listing is read with besides its filter. Its count is had from `cache` when it holds
+/// it, else counted, stopping once more than `cap` rows match (an exact count walks every
+/// matching row: the one cost of a listing that grows with the catalog); its search words are
+/// found inside longer ones through `lexicon`.
 #[derive(Clone, Copy, Default)]
-pub struct Counting<'a> {
+pub struct Reading<'a> {
     /// Counts by filter, reused for a while.
     pub cache: Option<&'a crate::cache::TtlCache<String, i64>>,
     /// The highest count made exactly; `None`: no cap.
     pub cap: Option<i64>,
+    /// The search index's words; without it a search word is a word prefix.
+    pub lexicon: Option<&'a Lexicon>,
 }
 
 /// A count: exact, or more than `cap` (held as `cap + 1`).
@@ -104,7 +108,7 @@ const STOP_WORDS: &[&str] = &[
 /// A search text split the way the indexes can read it.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Terms {
-    /// Words of 3+ characters: substrings through the trigram index (`ads_fts`).
+    /// Words of 3+ characters: through the search index (`ads_find`), inside longer words too.
     pub long: Vec<String>,
     /// Words of 1-2 characters: word prefixes through the word index (`ads_words`).
     pub short: Vec<String>,
@@ -141,14 +145,65 @@ fn quoted(w: &str) -> String {
     format!("\"{}\"", w.replace('"', "\"\""))
 }
 
-/// The trigram FTS5 query of the long words: a phrase per word, all required.
-fn fts_query(terms: &Terms) -> String {
-    terms.long.iter().map(|w| quoted(w)).collect::<Vec<_>>().join(" ")
+/// The search index's query of the long words, all required, each of them any word of the
+/// index that holds it: its [`Lexicon::forms`] with a lexicon, a word prefix without one. A word
+/// the index splits in several ("КС-45717") is a phrase of its parts.
+fn words_query(terms: &Terms, lexicon: Option<&Lexicon>) -> String {
+    let group = |w: &String| {
+        let parts: Vec<String> = w
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|p| !p.is_empty())
+            .map(str::to_lowercase)
+            .collect();
+        match (parts.as_slice(), lexicon) {
+            ([one], Some(l)) => {
+                let forms = l.forms(one, MAX_FORMS);
+                format!("({})", forms.iter().map(|f| quoted(f)).collect::<Vec<_>>().join(" OR "))
+            }
+            ([.., last], Some(l)) if l.knows(last) => quoted(&parts.join(" ")),
+            _ => format!("{}*", quoted(&parts.join(" "))),
+        }
+    };
+    // FTS5 reads two phrases side by side as AND, but not two parenthesized groups
+    terms.long.iter().map(group).collect::<Vec<_>>().join(" AND ")
 }
 
 /// The word-index FTS5 query of the short words: a prefix per word, all required.
 fn prefix_query(terms: &Terms) -> String {
     terms.short.iter().map(|w| format!("{}*", quoted(w))).collect::<Vec<_>>().join(" ")
+}
+
+/// The filters the search index holds as words of its `tags` column (migration 21), as a
+/// condition to AND to its query, so FTS5 intersects the text's rows with the filter's instead
+/// of reading every match's ad; and whether they are all of `f`'s filters (no price range, no
+/// seller), so the index alone answers which ads match. The section's word is had only by
+/// listed ads: it is always asked.
+fn tags_query(f: &Filter) -> (String, bool) {
+    let hex = |t: char, v: &str| {
+        let hex: String = v.bytes().map(|b| format!("{b:02X}")).collect();
+        format!("{t}{hex}")
+    };
+    let section = match f.section {
+        Some(s) => quoted(&format!("s{}", s.code())),
+        None => "(\"scatalog\" OR \"sparts\" OR \"srepair\")".to_owned(),
+    };
+    let place = f.country.map(|c| (c, f.city.as_deref()));
+    let tags = [
+        f.kind.map(|k| format!("k{}", k.code())),
+        place.map(|(c, _)| format!("c{}", c.code())),
+        f.equipment_type.as_deref().map(|t| hex('t', t)),
+        // NOCASE folds ASCII letters only, as SQLite's lower() in the index's tags does
+        f.brand.as_deref().map(|b| hex('b', &b.to_ascii_lowercase())),
+        place.and_then(|(_, city)| city).map(|c| hex('y', c)),
+    ];
+    let words: Vec<String> =
+        std::iter::once(section).chain(tags.into_iter().flatten().map(|t| quoted(&t))).collect();
+    let empty = [&f.equipment_type, &f.brand, &f.city].iter().any(|v| v.as_deref() == Some(""));
+    let covered = f.price_from_usd_cents.is_none()
+        && f.price_to_usd_cents.is_none()
+        && f.owner_id.is_none()
+        && !empty;
+    (format!(" AND tags : ({})", words.join(" ")), covered)
 }
 
 /// Builds the WHERE clause and its parameters (`?1` is reserved for "now"), the text as
@@ -159,11 +214,10 @@ pub fn where_clause(f: &Filter, now: i64) -> (String, Vec<Box<dyn ToSql>>) {
 
 fn where_clause_with(f: &Filter, now: i64, price_by_row: bool) -> Query {
     let (mut sql, mut params) = filter_clause(f, now, price_by_row);
-    if let Some(text) = &f.text {
-        let terms = Terms::of(text);
-        let (long, short) = (fts_query(&terms), prefix_query(&terms));
-        for (table, query) in [("ads_fts", long), ("ads_words", short)] {
-            if !query.is_empty() {
+    if let Some(s) = TextSearch::of(f, None) {
+        let searches = [(s.table, Some(s.all)), ("ads_words", s.prefixes)];
+        for (table, query) in searches {
+            if let Some(query) = query {
                 params.push(Box::new(query));
                 sql.push_str(&format!(
                     " AND a.id IN (SELECT rowid FROM {table} WHERE {table} MATCH ?{})",
@@ -227,10 +281,11 @@ fn filter_clause(f: &Filter, now: i64, price_by_row: bool) -> Query {
 /// match's ad checked against the other filters. FTS5 hands its matches out lazily in rowid
 /// order, so a first page reads a few dozen of them; the old form (`a.id IN (SELECT rowid
 /// ...)` then a sort by bump time) read every match first: 105,074 for "экскаватор" at a
-/// million ads, six times a page.
+/// million ads, six times a page. The section, kind and country are words of the index
+/// (`tags_query`), so a common word asked in a section it is rare in costs no more.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TextSearch {
-    /// The index that drives: `ads_fts` (trigrams) when a word has 3+ letters, else `ads_words`.
+    /// The index that drives: `ads_find` (words) when a word has 3+ letters, else `ads_words`.
     pub table: &'static str,
     /// Every word, anywhere in the ad.
     pub all: String,
@@ -238,24 +293,40 @@ pub struct TextSearch {
     pub in_title: String,
     /// Every word, not all in the title: the second tier.
     pub elsewhere: String,
-    /// The short words as word prefixes, when the trigrams drive (a condition on `ads_words`).
+    /// The short words as word prefixes, when the long ones drive (a condition on `ads_words`).
     pub prefixes: Option<String>,
+    /// The index's query holds every filter: which ads match is read from it alone.
+    pub in_index: bool,
 }
 
 impl TextSearch {
-    /// The search of `f`'s text; `None` without text, or when no word can be searched.
-    pub fn of(f: &Filter) -> Option<TextSearch> {
+    /// The search of `f`'s text, each word found inside longer ones through `lexicon` (as a
+    /// word prefix without one); `None` without text, or when no word can be searched.
+    pub fn of(f: &Filter, lexicon: Option<&Lexicon>) -> Option<TextSearch> {
         let terms = Terms::of(f.text.as_deref()?);
-        let (long, short) = (fts_query(&terms), prefix_query(&terms));
-        let (table, all, prefixes) = match (long.is_empty(), short.is_empty()) {
-            (false, true) => ("ads_fts", long, None),
-            (false, false) => ("ads_fts", long, Some(short)),
-            (true, false) => ("ads_words", short, None),
-            (true, true) => return None,
-        };
-        let in_title = format!("title : ({all})");
-        let elsewhere = format!("({all}) NOT ({in_title})");
-        Some(TextSearch { table, all, in_title, elsewhere, prefixes })
+        let (long, short) = (words_query(&terms, lexicon), prefix_query(&terms));
+        if long.is_empty() {
+            if short.is_empty() {
+                return None;
+            }
+            return Some(TextSearch {
+                table: "ads_words",
+                in_title: format!("title : ({short})"),
+                elsewhere: format!("({short}) NOT (title : ({short}))"),
+                all: short,
+                prefixes: None,
+                in_index: false,
+            });
+        }
+        let (tags, covered) = tags_query(f);
+        Some(TextSearch {
+            table: "ads_find",
+            all: format!("{{title body}} : ({long}){tags}"),
+            in_title: format!("title : ({long}){tags}"),
+            elsewhere: format!("(({{title body}} : ({long})) NOT (title : ({long}))){tags}"),
+            in_index: covered && short.is_empty(),
+            prefixes: (!short.is_empty()).then_some(short),
+        })
     }
 
     /// The FROM and WHERE of the matches of `query` (one of this search's MATCH texts) that
@@ -282,9 +353,21 @@ impl TextSearch {
 
     /// The ids of the newest `limit` matches.
     fn ids_sql(&self, f: &Filter, now: i64, limit: i64) -> Query {
+        if self.in_index {
+            let rest = format!("ORDER BY rowid DESC LIMIT {limit}");
+            return self.index_only(now, "rowid AS id", &self.all, &rest);
+        }
         let (from_where, params) = self.matches(f, now, &self.all, false);
         let sql = format!("SELECT a.id FROM {from_where} ORDER BY f.rowid DESC LIMIT {limit}");
         (sql, params)
+    }
+
+    /// A query of the index alone (when it holds every filter: `in_index`), its parameters
+    /// numbered as every listing query's: `?1` the time (for a query around it), `?2` the text.
+    fn index_only(&self, now: i64, columns: &str, query: &str, rest: &str) -> Query {
+        let table = self.table;
+        let params: Vec<Box<dyn ToSql>> = vec![Box::new(now), Box::new(query.to_owned())];
+        (format!("SELECT {columns} FROM {table} WHERE {table} MATCH ?2 {rest}"), params)
     }
 
     /// One tier's page of the ranked order: cards of the newest matches of `query`.
@@ -324,6 +407,15 @@ impl TextSearch {
 
     /// The count of matches, stopped after `cap + 1` when there is a cap.
     pub fn count_sql(&self, f: &Filter, now: i64, query: &str, cap: Option<i64>) -> Query {
+        if self.in_index {
+            let (sql, params) = match cap {
+                Some(cap) => {
+                    self.index_only(now, "1", query, &format!("LIMIT {}", cap.saturating_add(1)))
+                }
+                None => self.index_only(now, "1", query, ""),
+            };
+            return (format!("SELECT count(*) FROM ({sql})"), params);
+        }
         let (from_where, params) = self.matches(f, now, query, false);
         let sql = match cap {
             Some(cap) => format!(
@@ -397,24 +489,24 @@ pub fn capped_count_sql(f: &Filter, now: i64, cap: i64) -> (String, Vec<Box<dyn 
     (format!("SELECT count(*) FROM (SELECT 1 FROM ads a WHERE {cond} LIMIT {limit})"), params)
 }
 
-/// Runs a listing query, its count made as `counts` says. A search's default order is ranked:
+/// Runs a listing query, its count made as `reading` says. A search's default order is ranked:
 /// ads with every word in the title first, then the others, each newest first.
 pub fn list(
     conn: &Connection,
     f: &Filter,
     now: i64,
-    counts: Counting<'_>,
+    reading: Reading<'_>,
 ) -> rusqlite::Result<Page> {
-    let Count { shown: total, capped } = count(conn, f, now, counts)?;
+    let Count { shown: total, capped } = count(conn, f, now, reading)?;
     let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
-    let search = TextSearch::of(f);
+    let search = TextSearch::of(f, reading.lexicon);
     let cards = match &search {
         None => {
             let (select, _, params) = page_sql(f, now, price_is_wide(conn, f)?);
             cards_of(conn, &(select, params))?
         }
         Some(s) if f.sort == Sort::Fresh => ranked_page(conn, s, f, now)?,
-        Some(s) => cards_of(conn, &s.sorted_sql(f, now, counts.cap.unwrap_or(SORTED_WINDOW)))?,
+        Some(s) => cards_of(conn, &s.sorted_sql(f, now, reading.cap.unwrap_or(SORTED_WINDOW)))?,
     };
     // promoted ads lead the first page of a section (a seller's own page lists them in place)
     let promoted = if f.page == PageNo::FIRST && f.owner_id.is_none() {
@@ -518,14 +610,14 @@ pub fn count(
     conn: &Connection,
     f: &Filter,
     now: i64,
-    counts: Counting<'_>,
+    reading: Reading<'_>,
 ) -> rusqlite::Result<Count> {
     let whole = Filter { page: PageNo::FIRST, after: None, ..f.clone() };
-    let count_key = format!("{:?}{whole:?}", counts.cap);
-    if let Some(total) = counts.cache.and_then(|c| c.get(&count_key)) {
-        return Ok(Count::of(total, counts.cap));
+    let count_key = format!("{:?}{whole:?}", reading.cap);
+    if let Some(total) = reading.cache.and_then(|c| c.get(&count_key)) {
+        return Ok(Count::of(total, reading.cap));
     }
-    let query = match (TextSearch::of(f), counts.cap) {
+    let query = match (TextSearch::of(f, reading.lexicon), reading.cap) {
         (Some(s), cap) => s.count_sql(f, now, &s.all, cap),
         (None, Some(cap)) => capped_count_sql(f, now, cap),
         (None, None) => {
@@ -534,10 +626,10 @@ pub fn count(
         }
     };
     let total = number_of(conn, &query)?;
-    if let Some(c) = counts.cache {
+    if let Some(c) = reading.cache {
         c.put(count_key, total);
     }
-    Ok(Count::of(total, counts.cap))
+    Ok(Count::of(total, reading.cap))
 }
 
 #[cfg(test)]
@@ -550,10 +642,24 @@ mod tests {
         assert_eq!(t.long, ["кран"]);
         assert_eq!(t.short, ["25", "JC"]);
         assert_eq!(t.ignored, ["т", "в"]);
-        assert_eq!(fts_query(&t), "\"кран\"");
+        assert_eq!(words_query(&t, None), "\"кран\"*");
+        let lexicon = Lexicon::new(["крана", "автокран"]);
+        assert_eq!(words_query(&t, Some(&lexicon)), "(\"кран\" OR \"крана\" OR \"автокран\")");
+        let model = Terms::of("КС-45717 кс-457");
+        assert_eq!(words_query(&model, None), "\"кс 45717\"* AND \"кс 457\"*");
+        let known = Lexicon::new(["45717"]);
+        assert_eq!(
+            words_query(&model, Some(&known)),
+            "\"кс 45717\" AND \"кс 457\"*",
+            "a known last part whole"
+        );
         assert_eq!(prefix_query(&t), "\"25\"* \"JC\"*");
         let quotes = Terms::of("a\"b\"c J\"");
-        assert_eq!(fts_query(&quotes), "\"a\"\"b\"\"c\"");
+        assert_eq!(
+            words_query(&quotes, None),
+            "\"a b c\"*",
+            "quotes split words as the index does"
+        );
         assert_eq!(prefix_query(&quotes), "\"J\"\"\"*");
         // alone, a short word is what the visitor wants found, even a single letter
         assert_eq!(Terms::of("ab").short, ["ab"]);

@@ -6,6 +6,7 @@ pub mod favorites;
 pub mod filter;
 pub mod form;
 pub mod home;
+pub mod lexicon;
 pub mod list;
 pub mod photos;
 pub mod repo;

@@ -4,8 +4,9 @@
 use rusqlite::Connection;
 
 use super::Section;
-use super::list::{self, Count, Counting, Filter, Page, Sort};
-use super::spelling::{self, VocabularyCache};
+use super::list::{self, Count, Filter, Page, Reading, Sort};
+use super::spelling;
+pub use super::spelling::VocabularyCache;
 use crate::domain::ids::PageNo;
 
 /// Runs a listing query; when its text finds nothing and the vocabulary knows a nearer
@@ -15,22 +16,22 @@ pub fn list_forgiving(
     conn: &Connection,
     f: &Filter,
     now: i64,
-    counts: Counting<'_>,
+    reading: Reading<'_>,
     vocabulary: &VocabularyCache,
 ) -> rusqlite::Result<Page> {
-    let mut page = list::list(conn, f, now, counts)?;
+    let mut page = list::list(conn, f, now, reading)?;
     let Some(text) = f.text.as_deref() else { return Ok(page) };
     if page.total == 0
         && let Some(better) = spelling::cached(conn, vocabulary)?.suggest(text)
     {
         let retry = Filter { text: Some(better.clone()), ..f.clone() };
-        let found = list::list(conn, &retry, now, counts)?;
+        let found = list::list(conn, &retry, now, reading)?;
         if found.total > 0 {
             page = Page { corrected: Some(better), ..found };
         }
     }
     let counted = Filter { text: page.corrected.clone().or_else(|| f.text.clone()), ..f.clone() };
-    page.sections = section_counts(conn, &counted, now, counts, page.count())?;
+    page.sections = section_counts(conn, &counted, now, reading, page.count())?;
     Ok(page)
 }
 
@@ -53,7 +54,7 @@ pub fn section_counts(
     conn: &Connection,
     f: &Filter,
     now: i64,
-    counts: Counting<'_>,
+    reading: Reading<'_>,
     counted: Count,
 ) -> rusqlite::Result<Vec<(Section, Count)>> {
     // what a count depends on: not the page or the order
@@ -76,7 +77,7 @@ pub fn section_counts(
             if Some(*s) == f.section && whole(&g) == whole(f) {
                 return Ok((*s, counted));
             }
-            Ok((*s, list::count(conn, &g, now, counts)?))
+            Ok((*s, list::count(conn, &g, now, reading)?))
         })
         .collect()
 }
@@ -104,7 +105,7 @@ pub fn everywhere(
     conn: &Connection,
     f: &Filter,
     now: i64,
-    counts: Counting<'_>,
+    reading: Reading<'_>,
     vocabulary: &VocabularyCache,
 ) -> rusqlite::Result<Everywhere> {
     let run = |text: Option<String>| {
@@ -112,7 +113,7 @@ pub fn everywhere(
             .iter()
             .map(|s| {
                 let f = Filter { text: text.clone(), ..in_section(f, *s) };
-                Ok((*s, list::list(conn, &f, now, counts)?))
+                Ok((*s, list::list(conn, &f, now, reading)?))
             })
             .collect::<rusqlite::Result<Vec<_>>>()
     };

@@ -14,7 +14,7 @@ const MAX_LETTERS: usize = 30;
 
 use rusqlite::Connection;
 
-use crate::cache::{Lookup, TtlCache};
+use crate::cache::TtlCache;
 use crate::domain::geo::EQUIPMENT_TYPES;
 
 /// How long a vocabulary serves before it is read again (words of new ads join within it).
@@ -177,25 +177,7 @@ impl Vocabulary {
 
 /// The vocabulary from `cache`, read again when it has expired (a failed read keeps the old).
 pub fn cached(conn: &Connection, cache: &VocabularyCache) -> rusqlite::Result<Arc<Vocabulary>> {
-    match cache.lookup(&()) {
-        Lookup::Fresh(v) => Ok(v),
-        Lookup::Refresh(old) => match Vocabulary::load(conn) {
-            Ok(v) => {
-                let v = Arc::new(v);
-                cache.put((), v.clone());
-                Ok(v)
-            }
-            Err(e) => {
-                tracing::warn!(error = %e, "vocabulary refresh failed; keeping the old one");
-                Ok(old)
-            }
-        },
-        Lookup::Miss => {
-            let v = Arc::new(Vocabulary::load(conn)?);
-            cache.put((), v.clone());
-            Ok(v)
-        }
-    }
+    cache.get_or_load(&(), || Vocabulary::load(conn).map(Arc::new))
 }
 
 /// The optimal-string-alignment distance (insert, delete, substitute, swap neighbours) of `a`

@@ -6,12 +6,45 @@ use maud::Markup;
 
 use crate::cache::Lookup;
 use crate::domain::ads::Section;
-use crate::domain::ads::list::{self, Counting, Filter, ListParams};
+use crate::domain::ads::lexicon;
+use crate::domain::ads::list::{self, Filter, ListParams, Reading};
 use crate::domain::ads::search;
 use crate::views;
 use crate::web::AppState;
 use crate::web::error::{Error, Result};
 use crate::web::extract::{PageCtx, Q};
+
+/// Runs `read` on a pooled connection with what a listing is read with: the count cache and
+/// cap, the search index's words when `filter` has text (read only then: a page without text
+/// never waits for them), and the spelling vocabulary.
+async fn read<T: Send + 'static>(
+    state: &AppState,
+    filter: Filter,
+    read: impl FnOnce(
+        &rusqlite::Connection,
+        &Filter,
+        Reading<'_>,
+        &search::VocabularyCache,
+    ) -> rusqlite::Result<T>
+    + Send
+    + 'static,
+) -> std::result::Result<T, crate::db::DbError> {
+    let counts = state.caches.counts.clone();
+    let cap = Some(state.config.server.count_cap);
+    let lexicons = state.caches.lexicon.clone();
+    let vocabulary = state.caches.vocabulary.clone();
+    state
+        .db
+        .run(move |conn| {
+            let lexicon = match filter.text {
+                Some(_) => Some(lexicon::cached(conn, &lexicons)?),
+                None => None,
+            };
+            let reading = Reading { cache: Some(&counts), cap, lexicon: lexicon.as_deref() };
+            Ok(read(conn, &filter, reading, &vocabulary)?)
+        })
+        .await
+}
 
 async fn listing(state: AppState, ctx: PageCtx, section: Section, q: ListParams) -> Result<Markup> {
     let rates = state.rates.get();
@@ -34,19 +67,10 @@ async fn listing(state: AppState, ctx: PageCtx, section: Section, q: ListParams)
         Lookup::Refresh(page) => Some(page),
         Lookup::Miss => None,
     };
-    let loaded = {
-        let filter = filter.clone();
-        let counts = state.caches.counts.clone();
-        let cap = Some(state.config.server.count_cap);
-        let vocabulary = state.caches.vocabulary.clone();
-        state
-            .db
-            .run(move |conn| {
-                let counting = Counting { cache: Some(&counts), cap };
-                Ok(search::list_forgiving(conn, &filter, now, counting, &vocabulary)?)
-            })
-            .await
-    };
+    let loaded = read(&state, filter.clone(), move |conn, f, reading, vocabulary| {
+        search::list_forgiving(conn, f, now, reading, vocabulary)
+    })
+    .await;
     let page = match (loaded, cached) {
         (Ok(page), _) => std::sync::Arc::new(page),
         // a failed refresh keeps serving what we had
@@ -106,17 +130,10 @@ pub async fn search(
     let found = match state.caches.search.get(&key) {
         Some(found) => found,
         None => {
-            let filter = filter.clone();
-            let counts = state.caches.counts.clone();
-            let cap = Some(state.config.server.count_cap);
-            let vocabulary = state.caches.vocabulary.clone();
-            let found = state
-                .db
-                .run(move |conn| {
-                    let counting = Counting { cache: Some(&counts), cap };
-                    Ok(search::everywhere(conn, &filter, now, counting, &vocabulary)?)
-                })
-                .await?;
+            let found = read(&state, filter.clone(), move |conn, f, reading, vocabulary| {
+                search::everywhere(conn, f, now, reading, vocabulary)
+            })
+            .await?;
             let found = std::sync::Arc::new(found);
             state.caches.search.put(key, found.clone());
             found

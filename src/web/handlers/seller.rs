@@ -32,7 +32,7 @@ pub async fn show(
         .run(move |conn| {
             let Some(seller) = users::seller(conn, id, now)? else { return Ok(None) };
             let filter = Filter { owner_id: Some(id), page, ..Filter::default() };
-            Ok(Some((seller, list::list(conn, &filter, now, list::Counting::default())?)))
+            Ok(Some((seller, list::list(conn, &filter, now, list::Reading::default())?)))
         })
         .await?;
     let (seller, ads) = found.ok_or(Error::NotFound)?;
