@@ -193,6 +193,7 @@ fn search_finds_seeded_ads_and_triggers_survive() {
     for (tag, filter) in [
         ("sparts", "section = 'parts' AND is_active = 1"),
         ("hparts", "section = 'parts' AND is_active = 0"),
+        ("spartscuz", "section = 'parts' AND country = 'uz' AND is_active = 1"),
         ("krent", "kind = 'rent'"),
         ("cuz", "country = 'uz'"),
     ] {

@@ -6,7 +6,9 @@
 -- the price as words of their own, so FTS5 intersects the word's rows with the filter's
 -- instead of reading every match's ad: 5-10 ms for the worst of those words, and 186 MB. The
 -- section's word says the ad is listed too ("scatalog"; "hcatalog" when hidden), so a
--- search without a price range is counted in the index alone; the type, brand and city are
+-- search without a price range is counted in the index alone; the section and country, the
+-- commonest pair, are one word too ("scatalogckz": a word's rows are intersected with one
+-- list a quarter the length of the two); the type, brand and city are
 -- one word each whatever they hold (hex of the value; the brand lower-cased as NOCASE
 -- compares it). `list::tags_query` writes the same words. A word inside another ("кран" in
 -- "автокран") is found through the index's own term list (`ads_find_vocab`, see
@@ -18,6 +20,7 @@ SELECT id,
        concat_ws(' ', description, brand, model, equipment_type, part_name, service_name) AS body,
        concat_ws(' ',
            iif(is_active = 1, 's', 'h') || section, 'k' || kind, 'c' || country,
+           iif(is_active = 1, 's' || section || 'c' || country, NULL),
            't' || nullif(hex(equipment_type), ''), 'b' || nullif(hex(lower(brand)), ''),
            'y' || nullif(hex(city), '')
        ) AS tags

@@ -183,14 +183,16 @@ fn tags_query(f: &Filter) -> (String, bool) {
         let hex: String = v.bytes().map(|b| format!("{b:02X}")).collect();
         format!("{t}{hex}")
     };
-    let section = match f.section {
-        Some(s) => quoted(&format!("s{}", s.code())),
-        None => "(\"scatalog\" OR \"sparts\" OR \"srepair\")".to_owned(),
-    };
     let place = f.country.map(|c| (c, f.city.as_deref()));
+    // a section in a country is one word of its own: a shorter list than either
+    let section = match (f.section, place) {
+        (Some(s), Some((c, _))) => quoted(&format!("s{}c{}", s.code(), c.code())),
+        (Some(s), None) => quoted(&format!("s{}", s.code())),
+        (None, _) => "(\"scatalog\" OR \"sparts\" OR \"srepair\")".to_owned(),
+    };
     let tags = [
         f.kind.map(|k| format!("k{}", k.code())),
-        place.map(|(c, _)| format!("c{}", c.code())),
+        place.filter(|_| f.section.is_none()).map(|(c, _)| format!("c{}", c.code())),
         f.equipment_type.as_deref().map(|t| hex('t', t)),
         // NOCASE folds ASCII letters only, as SQLite's lower() in the index's tags does
         f.brand.as_deref().map(|b| hex('b', &b.to_ascii_lowercase())),
@@ -500,7 +502,11 @@ pub fn list(
     let Count { shown: total, capped } = count(conn, f, now, reading)?;
     let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
     let search = TextSearch::of(f, reading.lexicon);
+    // nothing matches: no page to read (for a word absent from a section, each query would
+    // walk the word's rows and the section's to find none)
+    let nothing = total == 0 && !capped;
     let cards = match &search {
+        _ if nothing => Vec::new(),
         None => {
             let (select, _, params) = page_sql(f, now, price_is_wide(conn, f)?);
             cards_of(conn, &(select, params))?
@@ -509,7 +515,7 @@ pub fn list(
         Some(s) => cards_of(conn, &s.sorted_sql(f, now, reading.cap.unwrap_or(SORTED_WINDOW)))?,
     };
     // promoted ads lead the first page of a section (a seller's own page lists them in place)
-    let promoted = if f.page == PageNo::FIRST && f.owner_id.is_none() {
+    let promoted = if f.page == PageNo::FIRST && f.owner_id.is_none() && !nothing {
         match &search {
             None => cards_of(conn, &promoted_sql(f, now))?,
             Some(s) => cards_of(conn, &s.promoted_sql(f, now))?,
@@ -594,7 +600,9 @@ fn ranked_page(
         return Ok(cards);
     }
     // the title tier ends before this page does: how many it holds says where the rest starts
-    let in_title = if cards.is_empty() {
+    let in_title = if offset == 0 {
+        0
+    } else if cards.is_empty() {
         number_of(conn, &s.count_sql(f, now, &s.in_title, Some(offset)))?.min(offset)
     } else {
         offset + cards.len() as i64
