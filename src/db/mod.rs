@@ -36,6 +36,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (19, include_str!("migrations/0019_rates.sql")),
     (20, include_str!("migrations/0020_scale.sql")),
     (21, include_str!("migrations/0021_word_search.sql")),
+    (22, include_str!("migrations/0022_sorted_filters.sql")),
 ];
 
 /// How long a connection is waited for before the work fails.

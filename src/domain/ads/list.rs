@@ -476,10 +476,14 @@ pub fn page_sql(f: &Filter, now: i64, price_by_row: bool) -> (String, String, Ve
         }
         None => (cond, f.page.offset(PAGE_SIZE)),
     };
+    // the page's ids first, the cards of those twelve after: a card's columns (its seller,
+    // first photo, views today) were read for every row the sort saw (122 ms for a type's
+    // page 12 by views at a million ads)
+    let order = order_clause(f.sort);
     let select = format!(
-        "SELECT {CARD_COLUMNS} FROM ads a CROSS JOIN users u ON u.id = a.owner_id WHERE {cond} \
-         ORDER BY {} LIMIT {PAGE_SIZE} OFFSET {offset}",
-        order_clause(f.sort)
+        "SELECT {CARD_COLUMNS} FROM (SELECT a.id FROM ads a WHERE {cond} \
+         ORDER BY {order} LIMIT {PAGE_SIZE} OFFSET {offset}) p \
+         CROSS JOIN ads a ON a.id = p.id CROSS JOIN users u ON u.id = a.owner_id ORDER BY {order}"
     );
     (select, count, params)
 }
