@@ -451,8 +451,8 @@ impl Default for DatabaseConfig {
         Self {
             path: PathBuf::from("uzmat.db"),
             synchronous: Synchronous::Normal,
-            pool_size: 8,
-            cache_size_kib: 16_000,
+            pool_size: 4,
+            cache_size_kib: 4_000,
             mmap_size_mib: 256,
             temp_in_memory: true,
             busy_timeout_ms: 5000,

@@ -103,6 +103,8 @@ enum AdminCommand {
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
+    // first, before any SQLite call (it may not change allocators once running)
+    let sqlite_on_mimalloc = uzmat::alloc::sqlite_uses_mimalloc();
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("UZMAT_LOG")
@@ -111,6 +113,11 @@ fn main() -> ExitCode {
         .with_writer(std::io::stderr)
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
+    if sqlite_on_mimalloc {
+        tracing::debug!("SQLite allocates from mimalloc");
+    } else {
+        tracing::warn!("SQLite keeps its own allocator");
+    }
     let cli = Cli::parse();
     let config = match Config::load(cli.config.as_deref(), std::env::vars()) {
         Ok(c) => c,

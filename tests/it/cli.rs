@@ -162,3 +162,19 @@ fn backup_and_restore_from_the_command_line() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(String::from_utf8_lossy(&out.stdout).contains("free pages"));
 }
+
+#[test]
+fn the_server_runs_sqlite_on_the_programs_own_allocator() {
+    let server = crate::support::server::Server::start(&[("UZMAT_LOG", "info,uzmat=debug")]);
+    // a search: SQLite allocates its page cache, statements and the index's word list
+    let page = server
+        .raw(
+            "GET /catalog?q=%D0%BA%D1%80%D0%B0%D0%BD HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+            &[],
+        )
+        .expect("search");
+    assert!(page.starts_with("HTTP/1.1 200"), "{}", &page[..page.len().min(200)]);
+    let log = server.log();
+    assert!(log.contains("SQLite allocates from mimalloc"), "{log}");
+    assert!(!log.contains("SQLite keeps its own allocator"), "{log}");
+}
