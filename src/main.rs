@@ -102,6 +102,19 @@ enum AdminCommand {
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+// The allocator's setting must be in place before its first arena is made, and the Rust
+// runtime allocates before `main`: so it runs as a constructor (`.init_array`, run by the
+// loader before the runtime starts).
+#[cfg(target_os = "linux")]
+#[used]
+#[unsafe(link_section = ".init_array")]
+static COMMIT_ON_DEMAND: extern "C" fn() = {
+    extern "C" fn commit_on_demand() {
+        uzmat::alloc::commit_on_demand();
+    }
+    commit_on_demand
+};
+
 fn main() -> ExitCode {
     // first, before any SQLite call (it may not change allocators once running)
     let sqlite_on_mimalloc = uzmat::alloc::sqlite_uses_mimalloc();
