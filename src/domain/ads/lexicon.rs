@@ -23,7 +23,7 @@ pub const LEXICON_WORDS: i64 = 200_000;
 /// word's forms and compounds, few enough that the index's OR stays cheap.
 pub const MAX_FORMS: usize = 24;
 
-/// The lexicon, read at most once per [`LEXICON_TTL`].
+/// The lexicon, read again after [`LEXICON_TTL`] (in the background: `web::handlers::listing`).
 pub type LexiconCache = TtlCache<(), Arc<Lexicon>>;
 
 /// The index's words, commonest first, in one string ("\nкран\nкрана\n…\n").
@@ -52,7 +52,7 @@ impl Lexicon {
 
     /// Reads the [`LEXICON_WORDS`] commonest words of the titles and bodies (not the filter
     /// tags, nor numbers: a number is found whole) from the index's own term list, which walks
-    /// the index (0.4-0.5 s at a million ads, once per [`LEXICON_TTL`]).
+    /// the index (0.7 s at a million ads, once per [`LEXICON_TTL`]).
     pub fn load(conn: &Connection) -> rusqlite::Result<Self> {
         let mut stmt = conn.prepare_cached(
             "SELECT term FROM ads_find_vocab WHERE col <> 'tags' AND term GLOB '*[^0-9]*'
@@ -107,11 +107,6 @@ impl Lexicon {
         }
         found
     }
-}
-
-/// The lexicon from `cache`, read again when it has expired (a failed read keeps the old).
-pub fn cached(conn: &Connection, cache: &LexiconCache) -> rusqlite::Result<Arc<Lexicon>> {
-    cache.get_or_load(&(), || Lexicon::load(conn).map(Arc::new))
 }
 
 #[cfg(test)]
