@@ -253,7 +253,7 @@ fn categories(tx: &Transaction<'_>) -> Result<Categories, rusqlite::Error> {
     Ok(Categories { catalog, parts, repair })
 }
 
-/// The FTS triggers on `ads` (of `ads_find` and `ads_words`), dropped for the bulk insert (one
+/// The FTS triggers on `ads` (of `ads_find_*` and `ads_words`), dropped for the bulk insert (one
 /// index pass instead of one per row) and recreated from their own stored SQL.
 struct SearchTriggers {
     saved: Vec<(String, String)>,
@@ -282,8 +282,15 @@ impl SearchTriggers {
             return Ok(());
         }
         // each index's rows: `ads_words` names the `ads` columns it indexes (external content),
-        // `ads_find` reads its own view of them (migration 21)
-        for (table, rows) in [("ads_find", "ads_find_rows"), ("ads_words", "ads")] {
+        // a section's `ads_find_*` reads its own view of them (migrations 21 and 23)
+        let find = |s: &str| format!("(SELECT * FROM ads_find_rows WHERE section = '{s}')");
+        let tables = [
+            ("ads_find_catalog", find("catalog")),
+            ("ads_find_parts", find("parts")),
+            ("ads_find_repair", find("repair")),
+            ("ads_words", "ads".to_owned()),
+        ];
+        for (table, rows) in tables {
             let mut stmt = tx.prepare(&format!("SELECT name FROM pragma_table_info('{table}')"))?;
             let columns =
                 stmt.query_map([], |r| r.get::<_, String>(0))?.collect::<Result<Vec<_>, _>>()?;

@@ -37,6 +37,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (20, include_str!("migrations/0020_scale.sql")),
     (21, include_str!("migrations/0021_word_search.sql")),
     (22, include_str!("migrations/0022_sorted_filters.sql")),
+    (23, include_str!("migrations/0023_search_by_section.sql")),
 ];
 
 /// How long a connection is waited for before the work fails.
@@ -369,7 +370,7 @@ mod tests {
         .expect("insert");
         let n: i64 = conn
             .query_row(
-                "SELECT count(*) FROM ads_find WHERE ads_find MATCH 'title : \"экскаватор\" AND tags : (scatalog krent ckz)'",
+                "SELECT count(*) FROM ads_find_catalog WHERE ads_find_catalog MATCH 'title : \"экскаватор\" AND tags : (scatalog krent ckz)'",
                 [],
                 |r| r.get(0),
             )

@@ -239,7 +239,10 @@ pub fn search_ads(
     }
     conn.prepare_cached(&format!(
         "SELECT {AD_COLUMNS} FROM ads a JOIN users u ON u.id = a.owner_id
-         WHERE a.id IN (SELECT rowid FROM ads_find WHERE ads_find MATCH '{{title body}} : (' || :q || ')')
+         WHERE a.id IN (
+             SELECT rowid FROM ads_find_catalog WHERE ads_find_catalog MATCH '{{title body}} : (' || :q || ')'
+             UNION ALL SELECT rowid FROM ads_find_parts WHERE ads_find_parts MATCH '{{title body}} : (' || :q || ')'
+             UNION ALL SELECT rowid FROM ads_find_repair WHERE ads_find_repair MATCH '{{title body}} : (' || :q || ')')
            AND a.deleted_at IS NULL
          ORDER BY a.id DESC LIMIT :limit"
     ))?

@@ -173,41 +173,44 @@ fn search_finds_seeded_ads_and_triggers_survive() {
         0
     );
     assert!(count(&conn, "SELECT sum(active_ads) FROM users") > 0);
-    assert!(
-        count(&conn, "SELECT count(*) FROM ads_find WHERE ads_find MATCH '\"экскаватор\"'") > 0
-    );
+    let find = |section: &str, query: &str| {
+        let t = format!("ads_find_{section}");
+        count(&conn, &format!("SELECT count(*) FROM {t} WHERE {t} MATCH '{query}'"))
+    };
+    assert!(find("catalog", "\"экскаватор\"") > 0);
     // the word index was filled in the same pass, exactly as the content says (FTS5's own check
     // of an external-content index against its table)
     assert!(count(&conn, "SELECT count(*) FROM ads_words WHERE ads_words MATCH '\"эк\"*'") > 0);
     conn.execute("INSERT INTO ads_words (ads_words, rank) VALUES ('integrity-check', 1)", [])
         .expect("the word index matches the ads");
-    assert!(count(&conn, "SELECT count(*) FROM ads_find WHERE ads_find MATCH '\"hitachi\"'") > 0);
-    // The search index holds every ad once, with its filters as the triggers write them (it
-    // keeps no content to check itself against: FTS5 checks its own structure).
-    conn.execute("INSERT INTO ads_find (ads_find, rank) VALUES ('integrity-check', 1)", [])
-        .expect("fts integrity");
-    assert_eq!(
-        count(&conn, "SELECT count(*) FROM ads_find"),
-        count(&conn, "SELECT count(*) FROM ads")
-    );
-    for (tag, filter) in [
-        ("sparts", "section = 'parts' AND is_active = 1"),
-        ("hparts", "section = 'parts' AND is_active = 0"),
-        ("spartscuz", "section = 'parts' AND country = 'uz' AND is_active = 1"),
-        ("krent", "kind = 'rent'"),
-        ("cuz", "country = 'uz'"),
+    assert!(find("catalog", "\"hitachi\"") > 0);
+    // Each section's search index holds each of its ads once, with its filters as the triggers
+    // write them (it keeps no content to check itself against: FTS5 checks its structure).
+    for section in ["catalog", "parts", "repair"] {
+        let t = format!("ads_find_{section}");
+        conn.execute(&format!("INSERT INTO {t} ({t}, rank) VALUES ('integrity-check', 1)"), [])
+            .expect("fts integrity");
+        assert_eq!(
+            count(&conn, &format!("SELECT count(*) FROM {t}")),
+            count(&conn, &format!("SELECT count(*) FROM ads WHERE section = '{section}'")),
+            "{t}"
+        );
+    }
+    for (section, tag, filter) in [
+        ("parts", "sparts", "section = 'parts' AND is_active = 1"),
+        ("parts", "hparts", "section = 'parts' AND is_active = 0"),
+        ("parts", "spartscuz", "section = 'parts' AND country = 'uz' AND is_active = 1"),
+        ("catalog", "krent", "kind = 'rent'"),
+        ("repair", "cuz", "section = 'repair' AND country = 'uz'"),
     ] {
         assert_eq!(
-            count(
-                &conn,
-                &format!("SELECT count(*) FROM ads_find WHERE ads_find MATCH 'tags : {tag}'")
-            ),
+            find(section, &format!("tags : {tag}")),
             count(&conn, &format!("SELECT count(*) FROM ads WHERE {filter}")),
             "{tag}"
         );
     }
     // the bulk insert's big pending-terms buffer is not left to the server's writes
-    for table in ["ads_find", "ads_words"] {
+    for table in ["ads_find_catalog", "ads_find_parts", "ads_find_repair", "ads_words"] {
         let sql =
             format!("SELECT count(*) FROM {table}_config WHERE k = 'hashsize' AND v = 1048576");
         assert_eq!(count(&conn, &sql), 1, "{table}");
@@ -218,13 +221,7 @@ fn search_finds_seeded_ads_and_triggers_survive() {
          VALUES (1, 'sale', 'Уникальныйзаголовок', 'u-1', 'kz', 'Алматы', 'KZT', 0, 0, 0)",
     )
     .expect("insert");
-    assert_eq!(
-        count(
-            &conn,
-            "SELECT count(*) FROM ads_find WHERE ads_find MATCH '\"уникальныйзаголовок\"'"
-        ),
-        1
-    );
+    assert_eq!(find("catalog", "\"уникальныйзаголовок\""), 1);
     let ok: String = conn
         .query_row("PRAGMA foreign_key_check", [], |r| r.get(0))
         .unwrap_or_else(|_| "ok".into());

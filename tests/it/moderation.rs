@@ -389,3 +389,32 @@ fn the_dashboard_counts_and_draws_the_last_day_from_minute_samples() {
         page.body.contains("uzmat_jobs") || html.first("tr[data-kind='metrics_sample']").is_some()
     );
 }
+
+#[test]
+fn the_console_finds_ads_by_title_words_in_every_section_hidden_ones_too() {
+    let app = spawn_app();
+    let owner = user(&app.db(), "Продавец", None);
+    let digger = rent_ad(&app, owner, "Экскаватор Volvo EC210");
+    let part =
+        Ad {
+            kind: "parts", equipment_type: None, ..Ad::new(owner, "Ковш экскаваторный", 3)
+        };
+    let part = part.insert(&app.db());
+    let crane = Ad {
+        kind: "rent",
+        equipment_type: Some("автокран"),
+        ..Ad::new(owner, "Автокран Ивановец", 4)
+    };
+    let crane = crane.insert(&app.db());
+    app.db().execute("UPDATE ads SET is_active = 0 WHERE id = ?1", [digger]).expect("hide");
+    let (_, st) = staff(&app);
+    let found = st.get("/admin/ads?q=%D1%8D%D0%BA%D1%81%D0%BA%D0%B0%D0%B2");
+    assert_eq!(found.status, 200);
+    // "экскав": a word's start, in a catalog title and a parts title; the hidden one too
+    assert!(found.body.contains("Экскаватор Volvo EC210"), "{}", found.body);
+    assert!(found.body.contains("Ковш экскаваторный"));
+    assert!(!found.body.contains("Автокран Ивановец"));
+    let by_model = st.get("/admin/ads?q=EC210");
+    assert!(by_model.body.contains("Экскаватор Volvo EC210") && !by_model.body.contains("Ковш"));
+    let _ = (part, crane);
+}

@@ -1,4 +1,4 @@
-//! The words of the search index (`ads_find`, migration 21), for finding a query's word inside
+//! The words of the search indexes (`ads_find_*`, migrations 21 and 23), for finding a query's word inside
 //! longer ones: the index matches whole words, and a visitor who types "кран" wants the ads
 //! that say "автокран" and "крана" too. Each word of a query becomes the words of the index
 //! that hold it, most common first, so the index still matches whole words (fast: no prefix
@@ -51,11 +51,15 @@ impl Lexicon {
     }
 
     /// Reads the [`LEXICON_WORDS`] commonest words of the titles and bodies (not the filter
-    /// tags, nor numbers: a number is found whole) from the index's own term list, which walks
+    /// tags, nor numbers: a number is found whole) from the indexes' own term lists, which walk
     /// the index (0.7 s at a million ads, once per [`LEXICON_TTL`]).
     pub fn load(conn: &Connection) -> rusqlite::Result<Self> {
         let mut stmt = conn.prepare_cached(
-            "SELECT term FROM ads_find_vocab WHERE col <> 'tags' AND term GLOB '*[^0-9]*'
+            "SELECT term FROM (
+                 SELECT term, doc, col FROM ads_find_catalog_vocab
+                 UNION ALL SELECT term, doc, col FROM ads_find_parts_vocab
+                 UNION ALL SELECT term, doc, col FROM ads_find_repair_vocab)
+             WHERE col <> 'tags' AND term GLOB '*[^0-9]*'
              GROUP BY term ORDER BY sum(doc) DESC, term LIMIT ?1",
         )?;
         let words = stmt

@@ -108,7 +108,8 @@ const STOP_WORDS: &[&str] = &[
 /// A search text split the way the indexes can read it.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Terms {
-    /// Words of 3+ characters: through the search index (`ads_find`), inside longer words too.
+    /// Words of 3+ characters: through the section's search index (`ads_find_*`), inside
+    /// longer words too.
     pub long: Vec<String>,
     /// Words of 1-2 characters: word prefixes through the word index (`ads_words`).
     pub short: Vec<String>,
@@ -143,6 +144,15 @@ impl Terms {
 
 fn quoted(w: &str) -> String {
     format!("\"{}\"", w.replace('"', "\"\""))
+}
+
+/// The search index of a section (migration 23).
+pub fn find_table(section: super::Section) -> &'static str {
+    match section {
+        super::Section::Catalog => "ads_find_catalog",
+        super::Section::Parts => "ads_find_parts",
+        super::Section::Repair => "ads_find_repair",
+    }
 }
 
 /// The search index's query of the long words, all required, each of them any word of the
@@ -287,7 +297,8 @@ fn filter_clause(f: &Filter, now: i64, price_by_row: bool) -> Query {
 /// (`tags_query`), so a common word asked in a section it is rare in costs no more.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TextSearch {
-    /// The index that drives: `ads_find` (words) when a word has 3+ letters, else `ads_words`.
+    /// The index that drives: the section's `ads_find_*` (words) when a word has 3+ letters,
+    /// else `ads_words`.
     pub table: &'static str,
     /// Every word, anywhere in the ad.
     pub all: String,
@@ -305,29 +316,45 @@ impl TextSearch {
     /// The search of `f`'s text, each word found inside longer ones through `lexicon` (as a
     /// word prefix without one); `None` without text, or when no word can be searched.
     pub fn of(f: &Filter, lexicon: Option<&Lexicon>) -> Option<TextSearch> {
-        let terms = Terms::of(f.text.as_deref()?);
+        let mut terms = Terms::of(f.text.as_deref()?);
+        // the search indexes are per section; a filter with text always has one (a listing's,
+        // a tab's), and without, its words are read as prefixes of the short fields
+        let Some(section) = f.section else {
+            let mut long = std::mem::take(&mut terms.long);
+            terms.short.append(&mut long);
+            return TextSearch::of_words(&terms);
+        };
         let (long, short) = (words_query(&terms, lexicon), prefix_query(&terms));
         if long.is_empty() {
             if short.is_empty() {
                 return None;
             }
-            return Some(TextSearch {
-                table: "ads_words",
-                in_title: format!("title : ({short})"),
-                elsewhere: format!("({short}) NOT (title : ({short}))"),
-                all: short,
-                prefixes: None,
-                in_index: false,
-            });
+            return TextSearch::of_words(&terms);
         }
         let (tags, covered) = tags_query(f);
         Some(TextSearch {
-            table: "ads_find",
+            table: find_table(section),
             all: format!("{{title body}} : ({long}){tags}"),
             in_title: format!("title : ({long}){tags}"),
             elsewhere: format!("(({{title body}} : ({long})) NOT (title : ({long}))){tags}"),
             in_index: covered && short.is_empty(),
             prefixes: (!short.is_empty()).then_some(short),
+        })
+    }
+
+    /// The search of the short words alone, through the word index of the short fields.
+    fn of_words(terms: &Terms) -> Option<TextSearch> {
+        let short = prefix_query(terms);
+        if short.is_empty() {
+            return None;
+        }
+        Some(TextSearch {
+            table: "ads_words",
+            in_title: format!("title : ({short})"),
+            elsewhere: format!("({short}) NOT (title : ({short}))"),
+            all: short,
+            prefixes: None,
+            in_index: false,
         })
     }
 
