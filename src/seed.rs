@@ -199,8 +199,13 @@ fn write_rows(
     bar.set_message("ads");
     let first_ad = max_id(tx, "ads")? + 1;
     let triggers = SearchTriggers::suspend(tx)?;
+    // the listing indexes are built after the rows (sorted once each) instead of grown a row
+    // at a time in random order; the unique ones stay, to refuse a duplicate slug at once
+    let indexes = Suspended::drop(tx, "index", "sql NOT LIKE 'CREATE UNIQUE%'")?;
     let (owners, photo_rows) =
         insert_ads(tx, pool, rates, opts, now, &users, &categories, first_ad, bar)?;
+    bar.set_message("listing indexes");
+    indexes.recreate(tx)?;
     bar.set_message("search index");
     triggers.restore(tx, first_ad)?;
 
@@ -253,32 +258,52 @@ fn categories(tx: &Transaction<'_>) -> Result<Categories, rusqlite::Error> {
     Ok(Categories { catalog, parts, repair })
 }
 
-/// The FTS triggers on `ads` (of `ads_find_*` and `ads_words`), dropped for the bulk insert (one
-/// index pass instead of one per row) and recreated from their own stored SQL.
-struct SearchTriggers {
+/// Schema objects on `ads` dropped for the bulk insert and made again from their stored SQL,
+/// inside the seed's transaction (no reader ever sees them missing).
+struct Suspended {
     saved: Vec<(String, String)>,
 }
 
-impl SearchTriggers {
-    fn suspend(tx: &Transaction<'_>) -> Result<Self, rusqlite::Error> {
-        let mut stmt = tx.prepare(
+impl Suspended {
+    /// Drops the objects of `kind` (`trigger`, `index`) on `ads` whose SQL passes `which`, kept
+    /// in the order they were made: without statistics the planner breaks ties between indexes
+    /// by that order.
+    fn drop(tx: &Transaction<'_>, kind: &str, which: &str) -> Result<Self, rusqlite::Error> {
+        let mut stmt = tx.prepare(&format!(
             "SELECT name, sql FROM sqlite_master
-             WHERE type = 'trigger' AND tbl_name = 'ads'
-               AND (sql LIKE '%ads_find%' OR sql LIKE '%ads_words%') ORDER BY name",
-        )?;
+             WHERE type = ?1 AND tbl_name = 'ads' AND sql IS NOT NULL AND ({which}) ORDER BY rowid"
+        ))?;
         let saved = stmt
-            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
+            .query_map([kind], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
             .collect::<Result<Vec<_>, _>>()?;
         for (name, _) in &saved {
-            tx.execute_batch(&format!("DROP TRIGGER \"{}\"", name.replace('"', "\"\"")))?;
+            let name = name.replace('"', "\"\"");
+            tx.execute_batch(&format!("DROP {} \"{name}\"", kind.to_uppercase()))?;
         }
         Ok(Self { saved })
+    }
+
+    fn recreate(self, tx: &Transaction<'_>) -> Result<(), rusqlite::Error> {
+        for (_, sql) in &self.saved {
+            tx.execute_batch(sql)?;
+        }
+        Ok(())
+    }
+}
+
+/// The FTS triggers on `ads` (of `ads_find_*` and `ads_words`), dropped for the bulk insert (one
+/// index pass instead of one per row) and recreated from their own stored SQL.
+struct SearchTriggers(Suspended);
+
+impl SearchTriggers {
+    fn suspend(tx: &Transaction<'_>) -> Result<Self, rusqlite::Error> {
+        Suspended::drop(tx, "trigger", "sql LIKE '%ads_find%' OR sql LIKE '%ads_words%'").map(Self)
     }
 
     /// Indexes the ads from `first_ad` on, the way the insert trigger would, and recreates the
     /// triggers; all inside the caller's transaction, so no reader ever sees them missing.
     fn restore(self, tx: &Transaction<'_>, first_ad: i64) -> Result<(), rusqlite::Error> {
-        if self.saved.is_empty() {
+        if self.0.saved.is_empty() {
             return Ok(());
         }
         // each index's rows: `ads_words` names the `ads` columns it indexes (external content),
@@ -312,10 +337,7 @@ impl SearchTriggers {
                 [],
             )?;
         }
-        for (_, sql) in &self.saved {
-            tx.execute_batch(sql)?;
-        }
-        Ok(())
+        self.0.recreate(tx)
     }
 }
 
