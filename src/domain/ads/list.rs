@@ -183,33 +183,31 @@ fn prefix_query(terms: &Terms) -> String {
     terms.short.iter().map(|w| format!("{}*", quoted(w))).collect::<Vec<_>>().join(" ")
 }
 
-/// The filters the search index holds as words of its `tags` column (migration 21), as a
-/// condition to AND to its query, so FTS5 intersects the text's rows with the filter's instead
-/// of reading every match's ad; and whether they are all of `f`'s filters (no price range, no
-/// seller), so the index alone answers which ads match. The section's word is had only by
-/// listed ads: it is always asked.
-fn tags_query(f: &Filter) -> (String, bool) {
+/// The filters a section's search index holds as words of its `tags` column (migration 21),
+/// as a condition to AND to its query, so FTS5 intersects the text's rows with the filter's
+/// instead of reading every match's ad; and whether they are all of `f`'s filters (no price
+/// range, no seller), so the index alone answers which ads match. The section's word is had
+/// only by listed ads: it is always asked, alone or with the country.
+fn tags_query(f: &Filter, section: super::Section) -> (String, bool) {
     let hex = |t: char, v: &str| {
         let hex: String = v.bytes().map(|b| format!("{b:02X}")).collect();
         format!("{t}{hex}")
     };
-    let place = f.country.map(|c| (c, f.city.as_deref()));
-    // a section in a country is one word of its own: a shorter list than either
-    let section = match (f.section, place) {
-        (Some(s), Some((c, _))) => quoted(&format!("s{}c{}", s.code(), c.code())),
-        (Some(s), None) => quoted(&format!("s{}", s.code())),
-        (None, _) => "(\"scatalog\" OR \"sparts\" OR \"srepair\")".to_owned(),
+    // the index has no word for an empty value (nor the filter, as parsed): checked per row
+    let given = |v: &Option<String>| v.clone().filter(|v| !v.is_empty());
+    let listed = match f.country {
+        Some(c) => format!("s{}c{}", section.code(), c.code()),
+        None => format!("s{}", section.code()),
     };
     let tags = [
+        Some(listed),
         f.kind.map(|k| format!("k{}", k.code())),
-        place.filter(|_| f.section.is_none()).map(|(c, _)| format!("c{}", c.code())),
-        f.equipment_type.as_deref().map(|t| hex('t', t)),
+        given(&f.equipment_type).map(|t| hex('t', &t)),
         // NOCASE folds ASCII letters only, as SQLite's lower() in the index's tags does
-        f.brand.as_deref().map(|b| hex('b', &b.to_ascii_lowercase())),
-        place.and_then(|(_, city)| city).map(|c| hex('y', c)),
+        given(&f.brand).map(|b| hex('b', &b.to_ascii_lowercase())),
+        f.country.and(given(&f.city)).map(|c| hex('y', &c)),
     ];
-    let words: Vec<String> =
-        std::iter::once(section).chain(tags.into_iter().flatten().map(|t| quoted(&t))).collect();
+    let words: Vec<String> = tags.into_iter().flatten().map(|t| quoted(&t)).collect();
     let empty = [&f.equipment_type, &f.brand, &f.city].iter().any(|v| v.as_deref() == Some(""));
     let covered = f.price_from_usd_cents.is_none()
         && f.price_to_usd_cents.is_none()
@@ -331,7 +329,7 @@ impl TextSearch {
             }
             return TextSearch::of_words(&terms);
         }
-        let (tags, covered) = tags_query(f);
+        let (tags, covered) = tags_query(f, section);
         Some(TextSearch {
             table: find_table(section),
             all: format!("{{title body}} : ({long}){tags}"),
