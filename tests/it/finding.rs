@@ -471,5 +471,25 @@ fn a_search_with_filters_finds_exactly_what_the_filters_and_the_word_select() {
         assert!(count.starts_with(&format!("{} ", expected.len())), "{query}: {count}");
         expected.truncate(12);
         assert_eq!(page.ad_ids_in(".results"), expected, "{query}");
+        // without the word: counted from the index's filter words when two or more are given
+        let listed: i64 = db
+            .query_row(
+                &sql.replace(
+                    " AND (title LIKE 'Погрузчик%' OR equipment_type LIKE '%погрузчик%')",
+                    "",
+                )
+                .replace("SELECT id FROM", "SELECT count(*) FROM")
+                .replace(" ORDER BY title LIKE 'Погрузчик%' DESC, id DESC", ""),
+                rusqlite::params_from_iter(values.iter()),
+                |r| r.get(0),
+            )
+            .expect("count");
+        let url = format!(
+            "/catalog?{}",
+            serde_urlencoded::to_string(params.iter().copied().collect::<Vec<_>>())
+                .expect("encode")
+        );
+        let count = app.get(&url).one("#result-count").text;
+        assert!(count.starts_with(&format!("{listed} ")), "{query} without text: {count}");
     }
 }

@@ -236,6 +236,22 @@ fn list_and_home_queries_use_indexes() {
             assert!(!p.contains("TEMP B-TREE FOR ORDER BY"), "{f:?} sorts:\n{p}");
         }
     }
+    // a listing of two filters or more (no price range) is counted in its section's word
+    // index alone: its tags intersected, no ad read
+    let two = Filter {
+        section: Some(Section::Catalog),
+        country: Some(Country::Uz),
+        city: Some("Ташкент".into()),
+        brand: Some("SANY".into()),
+        ..Filter::default()
+    };
+    let (count, params) = list::tags_count_sql(&two, now, Some(1_000)).expect("by tags");
+    let p = plan(&conn, &count, &params);
+    assert!(p.contains("ads_find_catalog VIRTUAL TABLE") && !p.contains(" a "), "{p}");
+    let one = Filter { city: None, brand: None, ..two.clone() };
+    let priced = Filter { price_to_usd_cents: Some(1_000), ..two.clone() };
+    assert!(list::tags_count_sql(&one, now, Some(1_000)).is_none(), "one filter: the ads' index");
+    assert!(list::tags_count_sql(&priced, now, Some(1_000)).is_none(), "a price: checked per ad");
     // a wide price range in another order: the order's index drives, the price read per row
     for (sort, index) in [(Sort::Fresh, "ads_fresh"), (Sort::Views, "ads_views")] {
         let f = Filter {

@@ -213,7 +213,29 @@ fn tags_query(f: &Filter, section: super::Section) -> (String, bool) {
         && f.price_to_usd_cents.is_none()
         && f.owner_id.is_none()
         && !empty;
-    (format!(" AND tags : ({})", words.join(" ")), covered)
+    (format!("tags : ({})", words.join(" ")), covered)
+}
+
+/// The count of a listing without text of two filters or more besides its section and no
+/// price range or seller, from the section's word index alone (its tags hold them all): the
+/// ads' indexes read one filter's rows and checked the others in each ad (SANY in Tashkent:
+/// 20,000 rows, 97 ms at a million ads), the word index intersects the filters' lists (2 ms).
+/// `None` for a listing the ads' indexes count well.
+pub fn tags_count_sql(f: &Filter, now: i64, cap: Option<i64>) -> Option<Query> {
+    let section = f.section.filter(|_| f.text.is_none())?;
+    let filters = [f.kind.is_some(), f.country.is_some(), f.equipment_type.is_some()]
+        .into_iter()
+        .chain([f.brand.is_some(), f.country.is_some() && f.city.is_some()])
+        .filter(|given| *given)
+        .count();
+    let (tags, covered) = tags_query(f, section);
+    if !covered || filters < 2 {
+        return None;
+    }
+    let table = find_table(section);
+    let limit = cap.map_or(String::new(), |cap| format!(" LIMIT {}", cap.saturating_add(1)));
+    let sql = format!("SELECT count(*) FROM (SELECT 1 FROM {table} WHERE {table} MATCH ?2{limit})");
+    Some((sql, vec![Box::new(now), Box::new(tags)]))
 }
 
 /// Builds the WHERE clause and its parameters (`?1` is reserved for "now"), the text as
@@ -330,6 +352,7 @@ impl TextSearch {
             return TextSearch::of_words(&terms);
         }
         let (tags, covered) = tags_query(f, section);
+        let tags = format!(" AND {tags}");
         Some(TextSearch {
             table: find_table(section),
             all: format!("{{title body}} : ({long}){tags}"),
@@ -654,10 +677,13 @@ pub fn count(
     if let Some(total) = reading.cache.and_then(|c| c.get(&count_key)) {
         return Ok(Count::of(total, reading.cap));
     }
-    let query = match (TextSearch::of(f, reading.lexicon), reading.cap) {
-        (Some(s), cap) => s.count_sql(f, now, &s.all, cap),
-        (None, Some(cap)) => capped_count_sql(f, now, cap),
-        (None, None) => {
+    let search = TextSearch::of(f, reading.lexicon);
+    let by_tags = tags_count_sql(f, now, reading.cap);
+    let query = match (by_tags, search, reading.cap) {
+        (Some(by_tags), _, _) => by_tags,
+        (None, Some(s), cap) => s.count_sql(f, now, &s.all, cap),
+        (None, None, Some(cap)) => capped_count_sql(f, now, cap),
+        (None, None, None) => {
             let (_, count, params) = sql(f, now);
             (count, params)
         }
