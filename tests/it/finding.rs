@@ -484,11 +484,7 @@ fn a_search_with_filters_finds_exactly_what_the_filters_and_the_word_select() {
                 |r| r.get(0),
             )
             .expect("count");
-        let url = format!(
-            "/catalog?{}",
-            serde_urlencoded::to_string(params.iter().copied().collect::<Vec<_>>())
-                .expect("encode")
-        );
+        let url = format!("/catalog?{}", serde_urlencoded::to_string(&params).expect("encode"));
         let count = app.get(&url).one("#result-count").text;
         assert!(count.starts_with(&format!("{listed} ")), "{query} without text: {count}");
     }
