@@ -35,28 +35,27 @@ async fn read<T: Send + 'static>(
     let cap = Some(state.config.server.count_cap);
     let lexicons = state.caches.lexicon.clone();
     let vocabulary = state.caches.vocabulary.clone();
-    // the words in hand, or `Miss`: none yet, read with the page
-    let words = match filter.text {
-        None => Lookup::Fresh(None),
+    // the words in hand; none yet for a search: read with its page
+    let (words, read_here) = match filter.text {
+        None => (None, false),
         Some(_) => match lexicons.lookup(&()) {
-            Lookup::Fresh(l) => Lookup::Fresh(Some(l)),
+            Lookup::Fresh(l) => (Some(l), false),
             Lookup::Refresh(old) => {
                 refresh_lexicon(state);
-                Lookup::Fresh(Some(old))
+                (Some(old), false)
             }
-            Lookup::Miss => Lookup::Miss,
+            Lookup::Miss => (None, true),
         },
     };
     state
         .db
         .run(move |conn| {
-            let lexicon = match words {
-                Lookup::Fresh(l) | Lookup::Refresh(l) => l,
-                Lookup::Miss => {
-                    let l = Arc::new(Lexicon::load(conn)?);
-                    lexicons.put((), l.clone());
-                    Some(l)
-                }
+            let lexicon = if read_here {
+                let l = Arc::new(Lexicon::load(conn)?);
+                lexicons.put((), l.clone());
+                Some(l)
+            } else {
+                words
             };
             let reading = Reading { cache: Some(&counts), cap, lexicon: lexicon.as_deref() };
             Ok(read(conn, &filter, reading, &vocabulary)?)
