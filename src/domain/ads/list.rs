@@ -189,10 +189,6 @@ fn prefix_query(terms: &Terms) -> String {
 /// range, no seller), so the index alone answers which ads match. The section's word is had
 /// only by listed ads: it is always asked, alone or with the country.
 fn tags_query(f: &Filter, section: super::Section) -> (String, bool) {
-    let hex = |t: char, v: &str| {
-        let hex: String = v.bytes().map(|b| format!("{b:02X}")).collect();
-        format!("{t}{hex}")
-    };
     // the index has no word for an empty value (nor the filter, as parsed): checked per row
     let given = |v: &Option<String>| v.clone().filter(|v| !v.is_empty());
     let listed = match f.country {
@@ -202,10 +198,10 @@ fn tags_query(f: &Filter, section: super::Section) -> (String, bool) {
     let tags = [
         Some(listed),
         f.kind.map(|k| format!("k{}", k.code())),
-        given(&f.equipment_type).map(|t| hex('t', &t)),
+        given(&f.equipment_type).map(|t| hex_tag('t', &t)),
         // NOCASE folds ASCII letters only, as SQLite's lower() in the index's tags does
-        given(&f.brand).map(|b| hex('b', &b.to_ascii_lowercase())),
-        f.country.and(given(&f.city)).map(|c| hex('y', &c)),
+        given(&f.brand).map(|b| hex_tag('b', &b.to_ascii_lowercase())),
+        f.country.and(given(&f.city)).map(|c| hex_tag('y', &c)),
     ];
     let words: Vec<String> = tags.into_iter().flatten().map(|t| quoted(&t)).collect();
     let empty = [&f.equipment_type, &f.brand, &f.city].iter().any(|v| v.as_deref() == Some(""));
@@ -216,26 +212,192 @@ fn tags_query(f: &Filter, section: super::Section) -> (String, bool) {
     (format!("tags : ({})", words.join(" ")), covered)
 }
 
-/// The count of a listing without text of two filters or more besides its section and no
-/// price range or seller, from the section's word index alone (its tags hold them all): the
-/// ads' indexes read one filter's rows and checked the others in each ad (SANY in Tashkent:
-/// 20,000 rows, 97 ms at a million ads), the word index intersects the filters' lists (2 ms).
-/// `None` for a listing the ads' indexes count well.
-pub fn tags_count_sql(f: &Filter, now: i64, cap: Option<i64>) -> Option<Query> {
-    let section = f.section.filter(|_| f.text.is_none())?;
-    let filters = [f.kind.is_some(), f.country.is_some(), f.equipment_type.is_some()]
+/// The index's word of a value: its letter, then its bytes in hex (migration 21).
+fn hex_tag(letter: char, value: &str) -> String {
+    let hex: String = value.bytes().map(|b| format!("{b:02X}")).collect();
+    format!("{letter}{hex}")
+}
+
+/// A listing without text of two filters or more besides its section (kind, country, type,
+/// brand, city), one of them a type, brand or city, no seller: read through its section's word
+/// index, whose tags intersect those few filters' lists (1.7-4.4 ms at a million ads) where an
+/// ads' index walked one filter's rows checking the others in each ad's row (SANY in Tashkent:
+/// 20,000 rows, 97 ms). When few ads carry the tags ([`FEW_BY_TAGS`]) the count and page are
+/// read from them alone, each ad's kind, listing, price and order keys through
+/// `ads_sort_keys` (migration 24), whatever the order and page; above, the ads' indexes read
+/// the page in order, and the tags count it when they hold every filter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ByTags {
+    /// The section's word index.
+    pub table: &'static str,
+    /// Its query of the filters' tags.
+    pub tags: String,
+    /// The tags are every filter (a country's, no kind, no price range): no ad is read to
+    /// count.
+    pub covered: bool,
+}
+
+/// A listing whose filters' tags match at most this many ads is read from them: an ad's keys
+/// cost about 0.4 µs (92,000 sorted in 38-44 ms), so these at most 4-5 ms besides the lists.
+/// (At 2,000, 48 of the bench's 1,200 listing URLs took over 15 ms at a million ads; at
+/// 10,000, 34.)
+pub const FEW_BY_TAGS: i64 = 10_000;
+
+impl ByTags {
+    /// How `f` is read by its tags; `None` for a listing one index reads well (text, a seller,
+    /// one filter) or one the tags cannot say (an empty type, brand or city).
+    pub fn of(f: &Filter) -> Option<ByTags> {
+        let section = f.section.filter(|_| f.text.is_none() && f.owner_id.is_none())?;
+        fn given(v: &Option<String>) -> Option<&str> {
+            v.as_deref().filter(|v| !v.is_empty())
+        }
+        let (place, city) = match f.country {
+            Some(c) => (Some(c), given(&f.city)),
+            None => (None, None),
+        };
+        // the words of few ads: a type, a brand, a city, and a country's listed ads. The kind's
+        // and the section's listed words are each held by most of the section (a list of
+        // 350,000 and 600,000 ids at a million ads, 9-15 ms to read): the kind and whether the
+        // ad is listed are read with its keys instead
+        let tags: Vec<String> = [
+            place.map(|c| format!("s{}c{}", section.code(), c.code())),
+            given(&f.equipment_type).map(|t| hex_tag('t', t)),
+            // NOCASE folds ASCII letters only, as SQLite's lower() in the index's tags does
+            given(&f.brand).map(|b| hex_tag('b', &b.to_ascii_lowercase())),
+            city.map(|c| hex_tag('y', c)),
+        ]
         .into_iter()
-        .chain([f.brand.is_some(), f.country.is_some() && f.city.is_some()])
-        .filter(|given| *given)
-        .count();
-    let (tags, covered) = tags_query(f, section);
-    if !covered || filters < 2 {
-        return None;
+        .flatten()
+        .map(|t| quoted(&t))
+        .collect();
+        // a type, brand or city at least (a kind in a country is most of the country), and
+        // two filters or more (one is read in order from its own index)
+        let few_words = tags.len() - usize::from(place.is_some());
+        let filters = tags.len() + usize::from(f.kind.is_some());
+        let empty = [&f.equipment_type, &f.brand, &f.city].iter().any(|v| v.as_deref() == Some(""));
+        // a city newest first or by views is read in order from its own index
+        let place_alone = f.kind.is_none()
+            && f.equipment_type.is_none()
+            && f.brand.is_none()
+            && matches!(f.sort, Sort::Fresh | Sort::Views);
+        if few_words == 0 || filters < 2 || empty || place_alone {
+            return None;
+        }
+        let covered = place.is_some()
+            && f.kind.is_none()
+            && f.price_from_usd_cents.is_none()
+            && f.price_to_usd_cents.is_none();
+        Some(ByTags {
+            table: find_table(section),
+            tags: format!("tags : ({})", tags.join(" ")),
+            covered,
+        })
     }
-    let table = find_table(section);
-    let limit = cap.map_or(String::new(), |cap| format!(" LIMIT {}", cap.saturating_add(1)));
-    let sql = format!("SELECT count(*) FROM (SELECT 1 FROM {table} WHERE {table} MATCH ?2{limit})");
-    Some((sql, vec![Box::new(now), Box::new(tags)]))
+
+    /// How many ads carry the tags, stopped after `cap + 1` when there is a cap.
+    pub fn tagged_sql(&self, now: i64, cap: Option<i64>) -> Query {
+        let table = self.table;
+        let limit = cap.map_or(String::new(), |cap| format!(" LIMIT {}", cap.saturating_add(1)));
+        let sql =
+            format!("SELECT count(*) FROM (SELECT 1 FROM {table} WHERE {table} MATCH ?2{limit})");
+        (sql, vec![Box::new(now), Box::new(self.tags.clone())])
+    }
+
+    /// The FROM and WHERE of the tagged ads listed, of `f`'s kind and in its price range, each
+    /// read from `ads_sort_keys` by its id (the tags hold every other filter).
+    fn matches(&self, f: &Filter, now: i64) -> Query {
+        let (cond, mut params) = filter_clause(&keys_filter(f), now, false);
+        params.push(Box::new(self.tags.clone()));
+        let table = self.table;
+        let sql = format!(
+            "{table} f CROSS JOIN ads a INDEXED BY ads_sort_keys ON a.id = f.rowid \
+             WHERE {table} MATCH ?{} AND {cond}",
+            params.len()
+        );
+        (sql, params)
+    }
+
+    /// The count of `f`: the tags' when they are every filter, else of the tagged ads in its
+    /// price range; stopped after `cap + 1` when there is a cap.
+    pub fn count_sql(&self, f: &Filter, now: i64, cap: Option<i64>) -> Query {
+        if self.covered {
+            return self.tagged_sql(now, cap);
+        }
+        let (from_where, params) = self.matches(f, now);
+        let limit = cap.map_or(String::new(), |cap| format!(" LIMIT {}", cap.saturating_add(1)));
+        (format!("SELECT count(*) FROM (SELECT 1 FROM {from_where}{limit})"), params)
+    }
+
+    /// `f`'s page: the tagged ads in its price range sorted by its order, then the cards of
+    /// twelve; newest first, a page with a cursor starts at it.
+    pub fn page_sql(&self, f: &Filter, now: i64) -> Query {
+        let (from_where, mut params) = self.matches(f, now);
+        let (after, offset) = match f.after.filter(|_| f.sort == Sort::Fresh) {
+            Some(after) => {
+                params.push(Box::new(after.bumped_at));
+                params.push(Box::new(after.id));
+                let n = params.len();
+                (format!(" AND (a.bumped_at, a.id) < (?{}, ?{n})", n - 1), 0)
+            }
+            None => (String::new(), f.page.offset(PAGE_SIZE)),
+        };
+        let order = order_clause(f.sort);
+        let sql = format!(
+            "SELECT {CARD_COLUMNS} FROM (SELECT a.id FROM {from_where}{after} \
+             ORDER BY {order} LIMIT {PAGE_SIZE} OFFSET {offset}) p \
+             CROSS JOIN ads a ON a.id = p.id CROSS JOIN users u ON u.id = a.owner_id ORDER BY {order}"
+        );
+        (sql, params)
+    }
+}
+
+/// A listing read by its tags (see [`ByTags`]) and how many ads carry them, at most
+/// `FEW_BY_TAGS + 1`.
+#[derive(Debug)]
+struct Tagged {
+    read: ByTags,
+    n: i64,
+}
+
+impl Tagged {
+    /// `f`'s tagged ads counted (or had from the count cache), when it is read by its tags.
+    fn of(
+        conn: &Connection,
+        f: &Filter,
+        now: i64,
+        reading: Reading<'_>,
+    ) -> rusqlite::Result<Option<Tagged>> {
+        let Some(read) = ByTags::of(f) else { return Ok(None) };
+        let key = format!("{}:{}", read.table, read.tags);
+        let n = match reading.cache.and_then(|c| c.get(&key)) {
+            Some(n) => n,
+            None => {
+                let n = number_of(conn, &read.tagged_sql(now, Some(FEW_BY_TAGS)))?;
+                if let Some(c) = reading.cache {
+                    c.put(key, n);
+                }
+                n
+            }
+        };
+        Ok(Some(Tagged { read, n }))
+    }
+
+    /// Whether few enough ads carry the tags to read them all.
+    fn few(&self) -> bool {
+        self.n <= FEW_BY_TAGS
+    }
+}
+
+/// The part of `f` checked in `ads_sort_keys` (migration 24) when the word index's tags hold
+/// the rest: its kind and price range (and the listing, as every filter's).
+fn keys_filter(f: &Filter) -> Filter {
+    Filter {
+        kind: f.kind,
+        price_from_usd_cents: f.price_from_usd_cents,
+        price_to_usd_cents: f.price_to_usd_cents,
+        sort: f.sort,
+        ..Filter::default()
+    }
 }
 
 /// Builds the WHERE clause and its parameters (`?1` is reserved for "now"), the text as
@@ -330,6 +492,9 @@ pub struct TextSearch {
     pub prefixes: Option<String>,
     /// The index's query holds every filter: which ads match is read from it alone.
     pub in_index: bool,
+    /// The index's query holds every filter but the price: a match is checked through
+    /// `ads_sort_keys` (migration 24), not its row.
+    pub keyed: bool,
 }
 
 impl TextSearch {
@@ -353,12 +518,14 @@ impl TextSearch {
         }
         let (tags, covered) = tags_query(f, section);
         let tags = format!(" AND {tags}");
+        let empty = [&f.equipment_type, &f.brand, &f.city].iter().any(|v| v.as_deref() == Some(""));
         Some(TextSearch {
             table: find_table(section),
             all: format!("{{title body}} : ({long}){tags}"),
             in_title: format!("title : ({long}){tags}"),
             elsewhere: format!("(({{title body}} : ({long})) NOT (title : ({long}))){tags}"),
             in_index: covered && short.is_empty(),
+            keyed: f.owner_id.is_none() && !empty,
             prefixes: (!short.is_empty()).then_some(short),
         })
     }
@@ -376,19 +543,23 @@ impl TextSearch {
             all: short,
             prefixes: None,
             in_index: false,
+            keyed: false,
         })
     }
 
     /// The FROM and WHERE of the matches of `query` (one of this search's MATCH texts) that
-    /// pass `f`'s other filters, the index driving (CROSS JOIN keeps it the outer loop), and
-    /// the parameters.
-    fn matches(&self, f: &Filter, now: i64, query: &str, cards: bool) -> Query {
-        let (cond, mut params) = filter_clause(f, now, false);
+    /// pass `f`'s other filters, the index driving (CROSS JOIN keeps it the outer loop), each
+    /// match's ad read through `ads_sort_keys` when `keyed`; and the parameters.
+    fn matches(&self, f: &Filter, now: i64, query: &str) -> Query {
+        let (ads, (cond, mut params)) = if self.keyed {
+            ("ads a INDEXED BY ads_sort_keys", filter_clause(&keys_filter(f), now, false))
+        } else {
+            ("ads a", filter_clause(f, now, false))
+        };
         let table = self.table;
-        let users = if cards { " CROSS JOIN users u ON u.id = a.owner_id" } else { "" };
         params.push(Box::new(query.to_owned()));
         let mut sql = format!(
-            "{table} f CROSS JOIN ads a ON a.id = f.rowid{users} WHERE {table} MATCH ?{} AND {cond}",
+            "{table} f CROSS JOIN {ads} ON a.id = f.rowid WHERE {table} MATCH ?{} AND {cond}",
             params.len()
         );
         if let Some(prefixes) = &self.prefixes {
@@ -407,7 +578,7 @@ impl TextSearch {
             let rest = format!("ORDER BY rowid DESC LIMIT {limit}");
             return self.index_only(now, "rowid AS id", &self.all, &rest);
         }
-        let (from_where, params) = self.matches(f, now, &self.all, false);
+        let (from_where, params) = self.matches(f, now, &self.all);
         let sql = format!("SELECT a.id FROM {from_where} ORDER BY f.rowid DESC LIMIT {limit}");
         (sql, params)
     }
@@ -421,22 +592,26 @@ impl TextSearch {
     }
 
     /// One tier's page of the ranked order: cards of the newest matches of `query`.
+    /// Its ids first: a deep page's matches before it are each checked, not made cards.
     pub fn tier_sql(&self, f: &Filter, now: i64, query: &str, limit: i64, offset: i64) -> Query {
-        let (from_where, params) = self.matches(f, now, query, true);
+        let (from_where, params) = self.matches(f, now, query);
         let sql = format!(
-            "SELECT {CARD_COLUMNS} FROM {from_where} ORDER BY f.rowid DESC \
-             LIMIT {limit} OFFSET {offset}"
+            "SELECT {CARD_COLUMNS} FROM (SELECT a.id FROM {from_where} ORDER BY f.rowid DESC \
+             LIMIT {limit} OFFSET {offset}) p CROSS JOIN ads a ON a.id = p.id \
+             CROSS JOIN users u ON u.id = a.owner_id ORDER BY a.id DESC"
         );
         (sql, params)
     }
 
-    /// A page in another order (price, views): the newest `window` matches, sorted.
+    /// A page in another order (price, views): the newest `window` matches, sorted, their ids
+    /// first (a card's columns were read for every match sorted).
     pub fn sorted_sql(&self, f: &Filter, now: i64, window: i64) -> Query {
         let (ids, params) = self.ids_sql(f, now, window);
+        let order = order_clause(f.sort);
         let sql = format!(
-            "SELECT {CARD_COLUMNS} FROM ({ids}) w CROSS JOIN ads a ON a.id = w.id \
-             CROSS JOIN users u ON u.id = a.owner_id ORDER BY {} LIMIT {PAGE_SIZE} OFFSET {}",
-            order_clause(f.sort),
+            "SELECT {CARD_COLUMNS} FROM (SELECT a.id FROM ({ids}) w CROSS JOIN ads a ON a.id = w.id \
+             ORDER BY {order} LIMIT {PAGE_SIZE} OFFSET {}) p CROSS JOIN ads a ON a.id = p.id \
+             CROSS JOIN users u ON u.id = a.owner_id ORDER BY {order}",
             f.page.offset(PAGE_SIZE)
         );
         (sql, params)
@@ -466,7 +641,7 @@ impl TextSearch {
             };
             return (format!("SELECT count(*) FROM ({sql})"), params);
         }
-        let (from_where, params) = self.matches(f, now, query, false);
+        let (from_where, params) = self.matches(f, now, query);
         let sql = match cap {
             Some(cap) => format!(
                 "SELECT count(*) FROM (SELECT 1 FROM {from_where} LIMIT {})",
@@ -528,12 +703,28 @@ pub fn page_sql(f: &Filter, now: i64, price_by_row: bool) -> (String, String, Ve
     // first photo, views today) were read for every row the sort saw (122 ms for a type's
     // page 12 by views at a million ads)
     let order = order_clause(f.sort);
+    let ads = kind_price_index(f).map_or("ads a".to_owned(), |i| format!("ads a INDEXED BY {i}"));
     let select = format!(
-        "SELECT {CARD_COLUMNS} FROM (SELECT a.id FROM ads a WHERE {cond} \
+        "SELECT {CARD_COLUMNS} FROM (SELECT a.id FROM {ads} WHERE {cond} \
          ORDER BY {order} LIMIT {PAGE_SIZE} OFFSET {offset}) p \
          CROSS JOIN ads a ON a.id = p.id CROSS JOIN users u ON u.id = a.owner_id ORDER BY {order}"
     );
     (select, count, params)
+}
+
+/// The index a price order with a kind reads, when no type or brand has its own: the cheapest
+/// catalog ads are all rents (a day's price) and the dearest all sales, so through a country's
+/// price index "rents, dearest first" passed over every sale of the country (page 21 in
+/// Uzbekistan: 125 ms at a million ads), and SQLite, blind to that, prefers the country's.
+fn kind_price_index(f: &Filter) -> Option<&'static str> {
+    if f.kind.is_none() || f.equipment_type.is_some() || f.brand.is_some() {
+        return None;
+    }
+    match f.sort {
+        Sort::PriceAsc => Some("ads_kind_price_day_asc"),
+        Sort::PriceDesc => Some("ads_kind_price_day"),
+        Sort::Fresh | Sort::Views => None,
+    }
 }
 
 /// The count of `sql`'s count query stopped after `cap + 1` rows.
@@ -551,20 +742,24 @@ pub fn list(
     now: i64,
     reading: Reading<'_>,
 ) -> rusqlite::Result<Page> {
-    let Count { shown: total, capped } = count(conn, f, now, reading)?;
+    let tags = Tagged::of(conn, f, now, reading)?;
+    let Count { shown: total, capped } = count_of(conn, f, now, reading, tags.as_ref())?;
     let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
     let search = TextSearch::of(f, reading.lexicon);
     // nothing matches: no page to read (for a word absent from a section, each query would
     // walk the word's rows and the section's to find none)
     let nothing = total == 0 && !capped;
-    let cards = match &search {
+    let cards = match (&search, &tags) {
         _ if nothing => Vec::new(),
-        None => {
+        (None, Some(t)) if t.few() => cards_of(conn, &t.read.page_sql(f, now))?,
+        (None, _) => {
             let (select, _, params) = page_sql(f, now, price_is_wide(conn, f)?);
             cards_of(conn, &(select, params))?
         }
-        Some(s) if f.sort == Sort::Fresh => ranked_page(conn, s, f, now)?,
-        Some(s) => cards_of(conn, &s.sorted_sql(f, now, reading.cap.unwrap_or(SORTED_WINDOW)))?,
+        (Some(s), _) if f.sort == Sort::Fresh => ranked_page(conn, s, f, now)?,
+        (Some(s), _) => {
+            cards_of(conn, &s.sorted_sql(f, now, reading.cap.unwrap_or(SORTED_WINDOW)))?
+        }
     };
     // promoted ads lead the first page of a section (a seller's own page lists them in place)
     let promoted = if f.page == PageNo::FIRST && f.owner_id.is_none() && !nothing {
@@ -672,23 +867,42 @@ pub fn count(
     now: i64,
     reading: Reading<'_>,
 ) -> rusqlite::Result<Count> {
+    count_of(conn, f, now, reading, Tagged::of(conn, f, now, reading)?.as_ref())
+}
+
+/// [`count`], `f`'s tags already counted when it is read by them.
+fn count_of(
+    conn: &Connection,
+    f: &Filter,
+    now: i64,
+    reading: Reading<'_>,
+    tags: Option<&Tagged>,
+) -> rusqlite::Result<Count> {
     let whole = Filter { page: PageNo::FIRST, after: None, ..f.clone() };
     let count_key = format!("{:?}{whole:?}", reading.cap);
     if let Some(total) = reading.cache.and_then(|c| c.get(&count_key)) {
         return Ok(Count::of(total, reading.cap));
     }
-    let search = TextSearch::of(f, reading.lexicon);
-    let by_tags = tags_count_sql(f, now, reading.cap);
-    let query = match (by_tags, search, reading.cap) {
-        (Some(by_tags), _, _) => by_tags,
-        (None, Some(s), cap) => s.count_sql(f, now, &s.all, cap),
-        (None, None, Some(cap)) => capped_count_sql(f, now, cap),
-        (None, None, None) => {
-            let (_, count, params) = sql(f, now);
-            (count, params)
+    // the tags alone say how many, when they are every filter and were counted far enough
+    let beyond_cap = |t: &Tagged| reading.cap.is_some_and(|cap| cap < t.n);
+    let total = match tags {
+        Some(t) if t.read.covered && (t.few() || beyond_cap(t)) => t.n,
+        // every filter a tag, or few ads to check the price of
+        Some(t) if t.read.covered || t.few() => {
+            number_of(conn, &t.read.count_sql(f, now, reading.cap))?
+        }
+        _ => {
+            let query = match (TextSearch::of(f, reading.lexicon), reading.cap) {
+                (Some(s), cap) => s.count_sql(f, now, &s.all, cap),
+                (None, Some(cap)) => capped_count_sql(f, now, cap),
+                (None, None) => {
+                    let (_, count, params) = sql(f, now);
+                    (count, params)
+                }
+            };
+            number_of(conn, &query)?
         }
     };
-    let total = number_of(conn, &query)?;
     if let Some(c) = reading.cache {
         c.put(count_key, total);
     }
