@@ -225,9 +225,9 @@ fn list_and_home_queries_use_indexes() {
         assert!(p.contains(&format!("USING INDEX {index} (kind=? AND is_active=?")), "{f:?}:\n{p}");
         assert!(!p.contains("TEMP B-TREE FOR ORDER BY"), "{f:?} sorts:\n{p}");
     }
-    // the other orders within a country, a type or a brand read that pair's index in order
-    // (migrations 22 and 24): only ties of the sort key are sorted, not every ad of the
-    // country, type or brand
+    // the other orders within a country, a city, a type or a brand read that pair's index in
+    // order (migrations 22 and 24): only ties of the sort key are sorted, not every ad of the
+    // country, city, type or brand
     for (sort, key) in
         [(Sort::PriceAsc, "price_day_asc"), (Sort::PriceDesc, "price_day"), (Sort::Views, "views")]
     {
@@ -235,7 +235,10 @@ fn list_and_home_queries_use_indexes() {
         let typed =
             Filter { equipment_type: Some("экскаватор".into()), ..Filter::default() };
         let branded = Filter { brand: Some("SANY".into()), ..Filter::default() };
-        for (f, index) in [(country, "country"), (typed, "type"), (branded, "brand")] {
+        let place = Filter { city: Some("Ташкент".into()), ..country.clone() };
+        for (f, index) in
+            [(country, "country"), (typed, "type"), (branded, "brand"), (place, "place")]
+        {
             let f = Filter { section: Some(Section::Catalog), sort, page: page(48), ..f };
             let (select, _, params) = list::sql(&f, now);
             let p = page_part(&plan(&conn, &select, &params));

@@ -11,3 +11,8 @@ CREATE INDEX ads_sort_keys ON ads (id, is_active, kind, price_day_usd_cents, pri
 CREATE INDEX ads_brand_price_day_asc ON ads (section, is_active, brand COLLATE NOCASE, price_day_asc);
 CREATE INDEX ads_brand_price_day ON ads (section, is_active, brand COLLATE NOCASE, price_day_usd_cents);
 CREATE INDEX ads_brand_views ON ads (section, is_active, brand COLLATE NOCASE, views_count);
+
+-- A city's listing by price: through its country's price index every other city's ads were
+-- passed over (a city of one ad in ten, page 11: 27 ms at a million ads).
+CREATE INDEX ads_place_price_day_asc ON ads (section, is_active, country, city, price_day_asc);
+CREATE INDEX ads_place_price_day ON ads (section, is_active, country, city, price_day_usd_cents);

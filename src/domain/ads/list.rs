@@ -275,11 +275,8 @@ impl ByTags {
         let few_words = tags.len() - usize::from(place.is_some());
         let filters = tags.len() + usize::from(f.kind.is_some());
         let empty = [&f.equipment_type, &f.brand, &f.city].iter().any(|v| v.as_deref() == Some(""));
-        // a city newest first or by views is read in order from its own index
-        let place_alone = f.kind.is_none()
-            && f.equipment_type.is_none()
-            && f.brand.is_none()
-            && matches!(f.sort, Sort::Fresh | Sort::Views);
+        // a city alone is read in order from its own indexes, in every order
+        let place_alone = f.kind.is_none() && f.equipment_type.is_none() && f.brand.is_none();
         if few_words == 0 || filters < 2 || empty || place_alone {
             return None;
         }
