@@ -225,6 +225,19 @@ fn check(config: &Config) -> Result<()> {
     if skewed > 0 {
         bail!("users.active_ads: the stored ad counts of {skewed} sellers differ from their ads");
     }
+    // the listing's narrow copy of each ad's keys (migration 24), kept by triggers too
+    let stale: i64 = conn.query_row(
+        "SELECT count(*) FROM ads a LEFT JOIN ad_sort_keys k ON k.id = a.id \
+         WHERE k.id IS NULL OR k.is_active IS NOT a.is_active OR k.kind IS NOT a.kind \
+         OR k.price_day_usd_cents IS NOT a.price_day_usd_cents \
+         OR k.price_day_asc IS NOT a.price_day_asc OR k.bumped_at IS NOT a.bumped_at \
+         OR k.views_count IS NOT a.views_count",
+        [],
+        |r| r.get(0),
+    )?;
+    if stale > 0 {
+        bail!("ad_sort_keys: the listing keys of {stale} ads differ from their ads");
+    }
     // what an operator watches: the WAL's size (a checkpoint that cannot keep up), pages free
     // for reuse (VACUUM would give them back), and how old the last scheduled backup is
     let wal = std::fs::metadata(format!("{}-wal", config.database_path().display()))

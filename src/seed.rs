@@ -291,13 +291,19 @@ impl Suspended {
     }
 }
 
-/// The FTS triggers on `ads` (of `ads_find_*` and `ads_words`), dropped for the bulk insert (one
-/// index pass instead of one per row) and recreated from their own stored SQL.
+/// The triggers on `ads` that copy each ad into the FTS indexes (`ads_find_*`, `ads_words`) and
+/// `ad_sort_keys`, dropped for the bulk insert (one pass each instead of one per row) and
+/// recreated from their own stored SQL.
 struct SearchTriggers(Suspended);
 
 impl SearchTriggers {
     fn suspend(tx: &Transaction<'_>) -> Result<Self, rusqlite::Error> {
-        Suspended::drop(tx, "trigger", "sql LIKE '%ads_find%' OR sql LIKE '%ads_words%'").map(Self)
+        Suspended::drop(
+            tx,
+            "trigger",
+            "sql LIKE '%ads_find%' OR sql LIKE '%ads_words%' OR sql LIKE '%ad_sort_keys%'",
+        )
+        .map(Self)
     }
 
     /// Indexes the ads from `first_ad` on, the way the insert trigger would, and recreates the
@@ -337,6 +343,11 @@ impl SearchTriggers {
                 [],
             )?;
         }
+        tx.execute(
+            "INSERT INTO ad_sort_keys SELECT id, is_active, kind, price_day_usd_cents, \
+             price_day_asc, bumped_at, views_count FROM ads WHERE id >= ?1 ORDER BY id",
+            [first_ad],
+        )?;
         self.0.recreate(tx)
     }
 }

@@ -195,9 +195,8 @@ pub(super) fn fold(conn: &mut Connection) -> Result<usize, JobError> {
     }
 }
 
-/// The fold's write of a chunk's views (ads `?1` < id <= `?2`) into the ads' totals, each ad
-/// found by its rowid (NOT INDEXED: `ads_sort_keys` starts with the id, and holds no row).
-pub const FOLD_INTO_ADS: &str = "UPDATE ads NOT INDEXED SET views_count = views_count + p.views \
+/// The fold's write of a chunk's views (ads `?1` < id <= `?2`) into the ads' totals.
+pub const FOLD_INTO_ADS: &str = "UPDATE ads SET views_count = views_count + p.views \
      FROM (SELECT ad_id, sum(views) AS views FROM ad_views_pending \
            WHERE ad_id > ?1 AND ad_id <= ?2 GROUP BY ad_id) p \
      WHERE ads.id = p.ad_id";

@@ -153,9 +153,9 @@ fn search_finds_seeded_ads_and_triggers_survive() {
     );
     assert_eq!(
         before.len(),
-        11,
+        14,
         "three triggers per search index (two), three seller-count triggers, two keeping the \
-         audit log append-only"
+         audit log append-only, three keeping the listing's keys copy"
     );
     run(&mut conn, 10, 300, 5);
     let after = strings(
@@ -173,6 +173,22 @@ fn search_finds_seeded_ads_and_triggers_survive() {
         0
     );
     assert!(count(&conn, "SELECT sum(active_ads) FROM users") > 0);
+    // the listing's keys copy was filled in the same pass, one row per ad, equal to it
+    assert_eq!(
+        count(
+            &conn,
+            "SELECT count(*) FROM ads a JOIN ad_sort_keys k ON k.id = a.id \
+             WHERE k.is_active IS a.is_active AND k.kind IS a.kind \
+             AND k.price_day_usd_cents IS a.price_day_usd_cents \
+             AND k.price_day_asc IS a.price_day_asc AND k.bumped_at IS a.bumped_at \
+             AND k.views_count IS a.views_count"
+        ),
+        count(&conn, "SELECT count(*) FROM ads")
+    );
+    assert_eq!(
+        count(&conn, "SELECT count(*) FROM ad_sort_keys"),
+        count(&conn, "SELECT count(*) FROM ads")
+    );
     let find = |section: &str, query: &str| {
         let t = format!("ads_find_{section}");
         count(&conn, &format!("SELECT count(*) FROM {t} WHERE {t} MATCH '{query}'"))

@@ -41,6 +41,20 @@ fn check_finds_skewed_seller_counts() {
     let out = uzmat(dir.path(), &["check"], &[]);
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("stored ad counts of 1 sellers differ"));
+    // the listing's copy of the ads' keys, seeded in bulk and kept by triggers after
+    let db = rusqlite::Connection::open(dir.path().join("data/uzmat.db")).expect("db");
+    db.execute("UPDATE users SET active_ads = active_ads - 1 WHERE id = 1", []).expect("mend");
+    db.execute("UPDATE ads SET views_count = views_count + 3, bumped_at = bumped_at + 1", [])
+        .expect("through the triggers");
+    drop(db);
+    let out = uzmat(dir.path(), &["check"], &[]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let db = rusqlite::Connection::open(dir.path().join("data/uzmat.db")).expect("db");
+    db.execute("UPDATE ad_sort_keys SET views_count = 0 WHERE id <= 2", []).expect("skew");
+    drop(db);
+    let out = uzmat(dir.path(), &["check"], &[]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("listing keys of 2 ads differ"));
 }
 
 #[test]

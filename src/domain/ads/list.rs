@@ -224,7 +224,7 @@ fn hex_tag(letter: char, value: &str) -> String {
 /// ads' index walked one filter's rows checking the others in each ad's row (SANY in Tashkent:
 /// 20,000 rows, 97 ms). When few ads carry the tags ([`FEW_BY_TAGS`]) the count and page are
 /// read from them alone, each ad's kind, listing, price and order keys through
-/// `ads_sort_keys` (migration 24), whatever the order and page; above, the ads' indexes read
+/// `ad_sort_keys` (migration 24), whatever the order and page; above, the ads' indexes read
 /// the page in order, and the tags count it when they hold every filter.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ByTags {
@@ -301,13 +301,13 @@ impl ByTags {
     }
 
     /// The FROM and WHERE of the tagged ads listed, of `f`'s kind and in its price range, each
-    /// read from `ads_sort_keys` by its id (the tags hold every other filter).
+    /// read from `ad_sort_keys` by its id (the tags hold every other filter).
     fn matches(&self, f: &Filter, now: i64) -> Query {
         let (cond, mut params) = filter_clause(&keys_filter(f), now, false);
         params.push(Box::new(self.tags.clone()));
         let table = self.table;
         let sql = format!(
-            "{table} f CROSS JOIN ads a INDEXED BY ads_sort_keys ON a.id = f.rowid \
+            "{table} f CROSS JOIN ad_sort_keys a ON a.id = f.rowid \
              WHERE {table} MATCH ?{} AND {cond}",
             params.len()
         );
@@ -385,7 +385,7 @@ impl Tagged {
     }
 }
 
-/// The part of `f` checked in `ads_sort_keys` (migration 24) when the word index's tags hold
+/// The part of `f` checked in `ad_sort_keys` (migration 24) when the word index's tags hold
 /// the rest: its kind and price range (and the listing, as every filter's).
 fn keys_filter(f: &Filter) -> Filter {
     Filter {
@@ -490,7 +490,7 @@ pub struct TextSearch {
     /// The index's query holds every filter: which ads match is read from it alone.
     pub in_index: bool,
     /// The index's query holds every filter but the price: a match is checked through
-    /// `ads_sort_keys` (migration 24), not its row.
+    /// `ad_sort_keys` (migration 24), not its row.
     pub keyed: bool,
 }
 
@@ -546,10 +546,10 @@ impl TextSearch {
 
     /// The FROM and WHERE of the matches of `query` (one of this search's MATCH texts) that
     /// pass `f`'s other filters, the index driving (CROSS JOIN keeps it the outer loop), each
-    /// match's ad read through `ads_sort_keys` when `keyed`; and the parameters.
+    /// match's ad read through `ad_sort_keys` when `keyed`; and the parameters.
     fn matches(&self, f: &Filter, now: i64, query: &str) -> Query {
         let (ads, (cond, mut params)) = if self.keyed {
-            ("ads a INDEXED BY ads_sort_keys", filter_clause(&keys_filter(f), now, false))
+            ("ad_sort_keys a", filter_clause(&keys_filter(f), now, false))
         } else {
             ("ads a", filter_clause(f, now, false))
         };
@@ -605,8 +605,9 @@ impl TextSearch {
     pub fn sorted_sql(&self, f: &Filter, now: i64, window: i64) -> Query {
         let (ids, params) = self.ids_sql(f, now, window);
         let order = order_clause(f.sort);
+        let keys = if self.keyed { "ad_sort_keys" } else { "ads" };
         let sql = format!(
-            "SELECT {CARD_COLUMNS} FROM (SELECT a.id FROM ({ids}) w CROSS JOIN ads a ON a.id = w.id \
+            "SELECT {CARD_COLUMNS} FROM (SELECT a.id FROM ({ids}) w CROSS JOIN {keys} a ON a.id = w.id \
              ORDER BY {order} LIMIT {PAGE_SIZE} OFFSET {}) p CROSS JOIN ads a ON a.id = p.id \
              CROSS JOIN users u ON u.id = a.owner_id ORDER BY {order}",
             f.page.offset(PAGE_SIZE)
