@@ -1,6 +1,7 @@
 //! Ads: kinds, sections, the card and detail shapes pages show, and listing queries.
 
 pub mod actions;
+pub mod by_tags;
 pub mod duplicates;
 pub mod favorites;
 pub mod filter;

@@ -1,0 +1,189 @@
+//! A listing of several filters read from its section's word index by their tags, the few
+//! ads that carry them sorted through `ad_sort_keys` (migration 24); see [`ByTags`].
+
+use rusqlite::Connection;
+
+use super::list::{
+    Filter, PAGE_SIZE, Query, Reading, Sort, filter_clause, find_table, hex_tag, number_of,
+    order_clause, quoted,
+};
+use super::repo::CARD_COLUMNS;
+
+/// A listing without text of two filters or more besides its section (kind, country, type,
+/// brand, city), one of them a type, brand or city, no seller: read through its section's word
+/// index, whose tags intersect those few filters' lists (1.7-4.4 ms at a million ads) where an
+/// ads' index walked one filter's rows checking the others in each ad's row (SANY in Tashkent:
+/// 20,000 rows, 97 ms). When few ads carry the tags ([`FEW_BY_TAGS`]) the count and page are
+/// read from them alone, each ad's kind, listing, price and order keys through
+/// `ad_sort_keys` (migration 24), whatever the order and page; above, the ads' indexes read
+/// the page in order, and the tags count it when they hold every filter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ByTags {
+    /// The section's word index.
+    pub table: &'static str,
+    /// Its query of the filters' tags.
+    pub tags: String,
+    /// The tags are every filter (a country's, no kind, no price range): no ad is read to
+    /// count.
+    pub covered: bool,
+}
+
+/// A listing whose filters' tags match at most this many ads is read from them: an ad's keys
+/// cost about 0.4 µs (92,000 sorted in 38-44 ms), so these at most 4-5 ms besides the lists.
+/// (At 2,000, 48 of the bench's 1,200 listing URLs took over 15 ms at a million ads; at
+/// 10,000, 34.)
+pub const FEW_BY_TAGS: i64 = 10_000;
+
+impl ByTags {
+    /// How `f` is read by its tags; `None` for a listing one index reads well (text, a seller,
+    /// one filter) or one the tags cannot say (an empty type, brand or city).
+    pub fn of(f: &Filter) -> Option<ByTags> {
+        let section = f.section.filter(|_| f.text.is_none() && f.owner_id.is_none())?;
+        fn given(v: &Option<String>) -> Option<&str> {
+            v.as_deref().filter(|v| !v.is_empty())
+        }
+        let (place, city) = match f.country {
+            Some(c) => (Some(c), given(&f.city)),
+            None => (None, None),
+        };
+        // the words of few ads: a type, a brand, a city, and a country's listed ads. The kind's
+        // and the section's listed words are each held by most of the section (a list of
+        // 350,000 and 600,000 ids at a million ads, 9-15 ms to read): the kind and whether the
+        // ad is listed are read with its keys instead
+        let tags: Vec<String> = [
+            place.map(|c| format!("s{}c{}", section.code(), c.code())),
+            given(&f.equipment_type).map(|t| hex_tag('t', t)),
+            // NOCASE folds ASCII letters only, as SQLite's lower() in the index's tags does
+            given(&f.brand).map(|b| hex_tag('b', &b.to_ascii_lowercase())),
+            city.map(|c| hex_tag('y', c)),
+        ]
+        .into_iter()
+        .flatten()
+        .map(|t| quoted(&t))
+        .collect();
+        // a type, brand or city at least (a kind in a country is most of the country), and
+        // two filters or more (one is read in order from its own index)
+        let few_words = tags.len() - usize::from(place.is_some());
+        let filters = tags.len() + usize::from(f.kind.is_some());
+        let empty = [&f.equipment_type, &f.brand, &f.city].iter().any(|v| v.as_deref() == Some(""));
+        // a city alone is read in order from its own indexes, in every order
+        let place_alone = f.kind.is_none() && f.equipment_type.is_none() && f.brand.is_none();
+        if few_words == 0 || filters < 2 || empty || place_alone {
+            return None;
+        }
+        let covered = place.is_some()
+            && f.kind.is_none()
+            && f.price_from_usd_cents.is_none()
+            && f.price_to_usd_cents.is_none();
+        Some(ByTags {
+            table: find_table(section),
+            tags: format!("tags : ({})", tags.join(" ")),
+            covered,
+        })
+    }
+
+    /// How many ads carry the tags, stopped after `cap + 1` when there is a cap.
+    pub fn tagged_sql(&self, now: i64, cap: Option<i64>) -> Query {
+        let table = self.table;
+        let limit = cap.map_or(String::new(), |cap| format!(" LIMIT {}", cap.saturating_add(1)));
+        let sql =
+            format!("SELECT count(*) FROM (SELECT 1 FROM {table} WHERE {table} MATCH ?2{limit})");
+        (sql, vec![Box::new(now), Box::new(self.tags.clone())])
+    }
+
+    /// The FROM and WHERE of the tagged ads listed, of `f`'s kind and in its price range, each
+    /// read from `ad_sort_keys` by its id (the tags hold every other filter).
+    fn matches(&self, f: &Filter, now: i64) -> Query {
+        let (cond, mut params) = filter_clause(&keys_filter(f), now, false);
+        params.push(Box::new(self.tags.clone()));
+        let table = self.table;
+        let sql = format!(
+            "{table} f CROSS JOIN ad_sort_keys a ON a.id = f.rowid \
+             WHERE {table} MATCH ?{} AND {cond}",
+            params.len()
+        );
+        (sql, params)
+    }
+
+    /// The count of `f`: the tags' when they are every filter, else of the tagged ads in its
+    /// price range; stopped after `cap + 1` when there is a cap.
+    pub fn count_sql(&self, f: &Filter, now: i64, cap: Option<i64>) -> Query {
+        if self.covered {
+            return self.tagged_sql(now, cap);
+        }
+        let (from_where, params) = self.matches(f, now);
+        let limit = cap.map_or(String::new(), |cap| format!(" LIMIT {}", cap.saturating_add(1)));
+        (format!("SELECT count(*) FROM (SELECT 1 FROM {from_where}{limit})"), params)
+    }
+
+    /// `f`'s page: the tagged ads in its price range sorted by its order, then the cards of
+    /// twelve; newest first, a page with a cursor starts at it.
+    pub fn page_sql(&self, f: &Filter, now: i64) -> Query {
+        let (from_where, mut params) = self.matches(f, now);
+        let (after, offset) = match f.after.filter(|_| f.sort == Sort::Fresh) {
+            Some(after) => {
+                params.push(Box::new(after.bumped_at));
+                params.push(Box::new(after.id));
+                let n = params.len();
+                (format!(" AND (a.bumped_at, a.id) < (?{}, ?{n})", n - 1), 0)
+            }
+            None => (String::new(), f.page.offset(PAGE_SIZE)),
+        };
+        let order = order_clause(f.sort);
+        let sql = format!(
+            "SELECT {CARD_COLUMNS} FROM (SELECT a.id FROM {from_where}{after} \
+             ORDER BY {order} LIMIT {PAGE_SIZE} OFFSET {offset}) p \
+             CROSS JOIN ads a ON a.id = p.id CROSS JOIN users u ON u.id = a.owner_id ORDER BY {order}"
+        );
+        (sql, params)
+    }
+}
+
+/// A listing read by its tags (see [`ByTags`]) and how many ads carry them, at most
+/// `FEW_BY_TAGS + 1`.
+#[derive(Debug)]
+pub(super) struct Tagged {
+    pub(super) read: ByTags,
+    pub(super) n: i64,
+}
+
+impl Tagged {
+    /// `f`'s tagged ads counted (or had from the count cache), when it is read by its tags.
+    pub(super) fn of(
+        conn: &Connection,
+        f: &Filter,
+        now: i64,
+        reading: Reading<'_>,
+    ) -> rusqlite::Result<Option<Tagged>> {
+        let Some(read) = ByTags::of(f) else { return Ok(None) };
+        let key = format!("{}:{}", read.table, read.tags);
+        let n = match reading.cache.and_then(|c| c.get(&key)) {
+            Some(n) => n,
+            None => {
+                let n = number_of(conn, &read.tagged_sql(now, Some(FEW_BY_TAGS)))?;
+                if let Some(c) = reading.cache {
+                    c.put(key, n);
+                }
+                n
+            }
+        };
+        Ok(Some(Tagged { read, n }))
+    }
+
+    /// Whether few enough ads carry the tags to read them all.
+    pub(super) fn few(&self) -> bool {
+        self.n <= FEW_BY_TAGS
+    }
+}
+
+/// The part of `f` checked in `ad_sort_keys` (migration 24) when the word index's tags hold
+/// the rest: its kind and price range (and the listing, as every filter's).
+pub(super) fn keys_filter(f: &Filter) -> Filter {
+    Filter {
+        kind: f.kind,
+        price_from_usd_cents: f.price_from_usd_cents,
+        price_to_usd_cents: f.price_to_usd_cents,
+        sort: f.sort,
+        ..Filter::default()
+    }
+}
