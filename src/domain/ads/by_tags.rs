@@ -4,8 +4,8 @@
 use rusqlite::Connection;
 
 use super::list::{
-    Filter, PAGE_SIZE, Query, Reading, Sort, filter_clause, find_table, hex_tag, number_of,
-    order_clause, quoted,
+    Filter, PAGE_SIZE, Query, Reading, asks_empty_value, filter_clause, find_table, hex_tag,
+    number_of, order_clause, page_start, quoted,
 };
 use super::repo::CARD_COLUMNS;
 
@@ -65,7 +65,7 @@ impl ByTags {
         // two filters or more (one is read in order from its own index)
         let few_words = tags.len() - usize::from(place.is_some());
         let filters = tags.len() + usize::from(f.kind.is_some());
-        let empty = [&f.equipment_type, &f.brand, &f.city].iter().any(|v| v.as_deref() == Some(""));
+        let empty = asks_empty_value(f);
         // a city alone is read in order from its own indexes, in every order
         let place_alone = f.kind.is_none() && f.equipment_type.is_none() && f.brand.is_none();
         if few_words == 0 || filters < 2 || empty || place_alone {
@@ -120,15 +120,7 @@ impl ByTags {
     /// twelve; newest first, a page with a cursor starts at it.
     pub fn page_sql(&self, f: &Filter, now: i64) -> Query {
         let (from_where, mut params) = self.matches(f, now);
-        let (after, offset) = match f.after.filter(|_| f.sort == Sort::Fresh) {
-            Some(after) => {
-                params.push(Box::new(after.bumped_at));
-                params.push(Box::new(after.id));
-                let n = params.len();
-                (format!(" AND (a.bumped_at, a.id) < (?{}, ?{n})", n - 1), 0)
-            }
-            None => (String::new(), f.page.offset(PAGE_SIZE)),
-        };
+        let (after, offset) = page_start(f, &mut params);
         let order = order_clause(f.sort);
         let sql = format!(
             "SELECT {CARD_COLUMNS} FROM (SELECT a.id FROM {from_where}{after} \

@@ -206,7 +206,7 @@ fn tags_query(f: &Filter, section: super::Section) -> (String, bool) {
         f.country.and(given(&f.city)).map(|c| hex_tag('y', &c)),
     ];
     let words: Vec<String> = tags.into_iter().flatten().map(|t| quoted(&t)).collect();
-    let empty = [&f.equipment_type, &f.brand, &f.city].iter().any(|v| v.as_deref() == Some(""));
+    let empty = asks_empty_value(f);
     let covered = f.price_from_usd_cents.is_none()
         && f.price_to_usd_cents.is_none()
         && f.owner_id.is_none()
@@ -338,7 +338,7 @@ impl TextSearch {
         }
         let (tags, covered) = tags_query(f, section);
         let tags = format!(" AND {tags}");
-        let empty = [&f.equipment_type, &f.brand, &f.city].iter().any(|v| v.as_deref() == Some(""));
+        let empty = asks_empty_value(f);
         Some(TextSearch {
             table: find_table(section),
             all: format!("{{title body}} : ({long}){tags}"),
@@ -511,15 +511,8 @@ pub fn page_sql(f: &Filter, now: i64, price_by_row: bool) -> (String, String, Ve
     let (cond, _) = where_clause_with(f, now, price_by_row);
     let (count_cond, mut params) = where_clause(f, now);
     let count = format!("SELECT count(*) FROM ads a WHERE {count_cond}");
-    let (cond, offset) = match f.after.filter(|_| f.sort == Sort::Fresh) {
-        Some(after) => {
-            params.push(Box::new(after.bumped_at));
-            params.push(Box::new(after.id));
-            let n = params.len();
-            (format!("{cond} AND (a.bumped_at, a.id) < (?{}, ?{n})", n - 1), 0)
-        }
-        None => (cond, f.page.offset(PAGE_SIZE)),
-    };
+    let (after, offset) = page_start(f, &mut params);
+    let cond = format!("{cond}{after}");
     // the page's ids first, the cards of those twelve after: a card's columns (its seller,
     // first photo, views today) were read for every row the sort saw (122 ms for a type's
     // page 12 by views at a million ads)
@@ -546,6 +539,26 @@ fn kind_price_index(f: &Filter) -> Option<&'static str> {
         Sort::PriceDesc => Some("ads_kind_price_day"),
         Sort::Fresh | Sort::Views => None,
     }
+}
+
+/// Where a page of `f` starts: after its cursor (a condition on the default order's key, its
+/// two parameters pushed onto `params`, no rows skipped), else at its page's offset.
+pub(super) fn page_start(f: &Filter, params: &mut Vec<Box<dyn ToSql>>) -> (String, i64) {
+    match f.after.filter(|_| f.sort == Sort::Fresh) {
+        Some(after) => {
+            params.push(Box::new(after.bumped_at));
+            params.push(Box::new(after.id));
+            let n = params.len();
+            (format!(" AND (a.bumped_at, a.id) < (?{}, ?{n})", n - 1), 0)
+        }
+        None => (String::new(), f.page.offset(PAGE_SIZE)),
+    }
+}
+
+/// Whether `f` asks for an empty type, brand or city: the word index has no word for an empty
+/// value, so such a filter is checked in each ad's row.
+pub(super) fn asks_empty_value(f: &Filter) -> bool {
+    [&f.equipment_type, &f.brand, &f.city].iter().any(|v| v.as_deref() == Some(""))
 }
 
 /// The count of `sql`'s count query stopped after `cap + 1` rows.
