@@ -39,6 +39,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (22, include_str!("migrations/0022_sorted_filters.sql")),
     (23, include_str!("migrations/0023_search_by_section.sql")),
     (24, include_str!("migrations/0024_sort_keys.sql")),
+    (25, include_str!("migrations/0025_covering_filters.sql")),
 ];
 
 /// How long a connection is waited for before the work fails.

@@ -536,6 +536,10 @@ fn a_listing_of_several_filters_reads_every_order_and_page_as_the_filters_select
         "country=uz&type=каток",
         "kind=rent&country=kz&price_from=100&price_to=3000&currency=USD",
         "brand=jcb&type=экскаватор&price_from=1500&currency=USD",
+        // one type, brand or city: its index, within the kind's prices in a price order
+        "kind=rent&type=экскаватор",
+        "kind=sale&country=kz&city=Алматы",
+        "kind=sale&brand=JCB&price_to=4000&currency=USD",
     ];
     let orders = [
         ("fresh", "bumped_at DESC, id DESC"),
@@ -583,6 +587,12 @@ fn a_listing_of_several_filters_reads_every_order_and_page_as_the_filters_select
                     .expect("ids");
                 assert!(expected.len() > 12, "{query}: two pages at least ({})", expected.len());
                 let url = format!("/catalog?{query}&sort={sort}");
+                // the last page (the ads without a price end the price orders) and one past it
+                let pages = expected.len().div_ceil(12);
+                let last = app.get(&format!("{url}&page={pages}"));
+                assert_eq!(last.ad_ids_in(".results"), expected[(pages - 1) * 12..], "{url} last");
+                let past = app.get(&format!("{url}&page={}", pages + 1));
+                assert!(past.ad_ids_in(".results").is_empty(), "{url}: a page past the last");
                 let first = app.get(&url);
                 assert_eq!(first.status, 200, "{url}");
                 let count = first.one("#result-count").text;

@@ -195,8 +195,10 @@ pub fn similar_sql(pass: SimilarPass) -> String {
         SimilarPass::SameTypeCountry => "AND a.country = ?4",
         SimilarPass::SameType => "",
     };
+    // the type's index named: since it holds the country (migration 25) SQLite weighed it
+    // as the wider one and chose the country's, which passes over every other type
     format!(
-        "SELECT {CARD_COLUMNS} FROM ads a CROSS JOIN users u ON u.id = a.owner_id \
+        "SELECT {CARD_COLUMNS} FROM ads a INDEXED BY ads_type CROSS JOIN users u ON u.id = a.owner_id \
          WHERE a.section = ?2 AND a.is_active = 1 AND a.equipment_type IS ?3 {extra} \
          ORDER BY a.bumped_at DESC, a.id DESC LIMIT {}",
         SIMILAR_SHOWN + 1
