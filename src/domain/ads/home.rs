@@ -2,9 +2,12 @@
 
 use rusqlite::{Connection, ToSql};
 
+use std::collections::HashMap;
+
 use super::AdCard;
 use super::repo::{CARD_COLUMNS, card_from_row};
 use crate::domain::geo::Country;
+use crate::domain::ids::AdId;
 
 /// Hot offers shown at most.
 pub const HOT_LIMIT: usize = 16;
@@ -63,7 +66,8 @@ fn base_where(place: &Place, params: &mut Vec<Box<dyn ToSql>>, by_section: bool)
     sql
 }
 
-/// The SQL of one block and its parameters (`?1` is "now"), also for `EXPLAIN QUERY PLAN`.
+/// The SQL of one block's ids and its parameters (`?1` is "now"), also for `EXPLAIN QUERY
+/// PLAN`.
 pub fn block_sql(
     now: i64,
     place: &Place,
@@ -88,9 +92,8 @@ pub fn block_sql(
         params.push(p);
         extra = extra.replacen("?x", &format!("?{}", params.len()), 1);
     }
-    let sql = format!(
-        "SELECT {CARD_COLUMNS} FROM {from} WHERE {base} AND {extra} ORDER BY {order} LIMIT {limit}"
-    );
+    let sql =
+        format!("SELECT a.id FROM {from} WHERE {base} AND {extra} ORDER BY {order} LIMIT {limit}");
     (sql, params)
 }
 
@@ -101,10 +104,25 @@ fn query(
     (extra, order): (&str, &str),
     limit: usize,
     extra_params: Vec<Box<dyn ToSql>>,
-) -> rusqlite::Result<Vec<AdCard>> {
+) -> rusqlite::Result<Vec<AdId>> {
     let (sql, params) = block_sql(now, place, (extra, order), limit, extra_params);
-    let refs: Vec<&dyn ToSql> = params.iter().map(|p| p.as_ref()).collect();
-    conn.prepare_cached(&sql)?.query_map(refs.as_slice(), card_from_row)?.collect()
+    let mut stmt = conn.prepare_cached(&sql)?;
+    // an ids query names `?1` (now) only when its block's condition does
+    let refs: Vec<&dyn ToSql> =
+        params.iter().take(stmt.parameter_count()).map(|p| p.as_ref()).collect();
+    stmt.query_map(refs.as_slice(), |r| Ok(AdId(r.get(0)?)))?.collect()
+}
+
+/// The cards of `ids`, by id (an ad gone since its id was read is left out).
+fn cards(conn: &Connection, now: i64, ids: &[AdId]) -> rusqlite::Result<HashMap<AdId, AdCard>> {
+    let list = ids.iter().map(|id| id.0.to_string()).collect::<Vec<_>>().join(",");
+    let sql = format!(
+        "SELECT {CARD_COLUMNS} FROM json_each(?2) j CROSS JOIN ads a ON a.id = j.value \
+         CROSS JOIN users u ON u.id = a.owner_id"
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map((now, format!("[{list}]")), card_from_row)?;
+    rows.map(|card| card.map(|c| (c.id, c))).collect()
 }
 
 /// The SQL fragments of each block, named for `EXPLAIN QUERY PLAN` tests.
@@ -125,27 +143,45 @@ pub const FRESH: (&str, &str) = ("1", "a.bumped_at DESC, a.id DESC");
 /// Most viewed ads: what fills popular's rows after the promoted and verified.
 pub const MOST_VIEWED: (&str, &str) = ("1", "a.views_count DESC, a.id DESC");
 
-fn push_unique(into: &mut Vec<AdCard>, from: Vec<AdCard>, limit: usize, skip: &[AdCard]) {
-    for card in from {
+fn push_unique(into: &mut Vec<AdId>, from: Vec<AdId>, limit: usize, skip: &[AdId]) {
+    for id in from {
         if into.len() >= limit {
             break;
         }
-        if !into.iter().chain(skip).any(|c| c.id == card.id) {
-            into.push(card);
+        if !into.iter().chain(skip).any(|c| *c == id) {
+            into.push(id);
         }
     }
 }
 
 /// Whole rows: a block of four or more is cut to a multiple of [`ROW`], so it does not end on
 /// a lone card (fewer than four make one row, short but not ragged).
-fn whole_rows(block: &mut Vec<AdCard>) {
+fn whole_rows<T>(block: &mut Vec<T>) {
     if block.len() >= ROW {
         block.truncate(block.len() - block.len() % ROW);
     }
 }
 
-/// Loads the three blocks. Hot and popular never show the same ad.
+/// Loads the three blocks. Hot and popular never show the same ad. Each block's candidates
+/// are read as ids (up to 28 a block, five blocks) and the cards of the 48 shown at most
+/// after, in one read transaction: a card's photo, views and seller were read for every
+/// candidate.
 pub fn load(conn: &Connection, now: i64, place: &Place) -> rusqlite::Result<Home> {
+    let read = conn.unchecked_transaction()?;
+    let (hot, popular, fresh) = load_ids(conn, now, place)?;
+    let shown: Vec<AdId> = hot.iter().chain(&popular).chain(&fresh).copied().collect();
+    let cards = cards(conn, now, &shown)?;
+    read.commit()?;
+    let of = |ids: Vec<AdId>| ids.iter().filter_map(|id| cards.get(id).cloned()).collect();
+    Ok(Home { hot: of(hot), popular: of(popular), fresh: of(fresh) })
+}
+
+/// The ids of the three blocks, in order.
+fn load_ids(
+    conn: &Connection,
+    now: i64,
+    place: &Place,
+) -> rusqlite::Result<(Vec<AdId>, Vec<AdId>, Vec<AdId>)> {
     let promoted = query(conn, now, place, PROMOTED, HOT_LIMIT + POPULAR_LIMIT, vec![])?;
     let badge = query(conn, now, place, BADGE, HOT_LIMIT + POPULAR_LIMIT, vec![])?;
     let fresh = query(conn, now, place, FRESH, FRESH_LIMIT, vec![])?;
@@ -184,5 +220,5 @@ pub fn load(conn: &Connection, now: i64, place: &Place) -> rusqlite::Result<Home
     whole_rows(&mut popular);
 
     // fresh is the newest FRESH_LIMIT (whole rows when the catalog has that many)
-    Ok(Home { hot, popular, fresh })
+    Ok((hot, popular, fresh))
 }
