@@ -13,18 +13,21 @@
 #   BENCH_RESEED     1 = seed again even when target/bench-uncached/seed-N/ holds a database
 #   BENCH_BIN        the binary to measure (default target/release/uzmat; with BENCH_NO_BUILD=1)
 #   BENCH_EXTRA_TOML lines appended to the server's config (e.g. "[database]\npool_size = 4")
+#   BENCH_CONNECTIONS wrk's connections (default 8: a request waits for about four others on
+#                    2 cores; 2 gives each core one, the latency of a request not queued)
 #
 # Routes: healthz (ceiling), listing (bench/uncached_urls.py's URL mix through bench/urls.lua),
 # search (text searches only), home (/ with varying ?country=&city=), ad detail (random active
-# ads, bench/ad_detail.lua). wrk -t2 -c8 on 127.0.0.1 only. After the runs: the server's RSS,
-# RssAnon and RssFile (/proc/PID/status) and the database size. Table on stdout, also in
-# target/bench-uncached/results-N.txt.
+# ads, bench/ad_detail.lua). wrk -t2 -c8 (BENCH_CONNECTIONS) on 127.0.0.1 only. After the
+# runs: the server's RSS, RssAnon and RssFile (/proc/PID/status) and the database size. Table
+# on stdout, also in target/bench-uncached/results-N.txt.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 ADS=${BENCH_ADS:-100000}
 SECS=${BENCH_SECONDS:-10}
+CONNS=${BENCH_CONNECTIONS:-8}
 WARMUP=2
 TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
 BIN=${BENCH_BIN:-$TARGET_DIR/release/uzmat}
@@ -39,6 +42,7 @@ die() { printf 'bench: %s\n' "$*" >&2; exit 1; }
 
 [[ $ADS =~ ^[0-9]+$ && $ADS -ge 1000 ]] || die "BENCH_ADS must be an integer >= 1000"
 [[ $SECS =~ ^[0-9]+$ && $SECS -ge 1 ]] || die "BENCH_SECONDS must be a positive integer"
+[[ $CONNS =~ ^[0-9]+$ && $CONNS -ge 2 ]] || die "BENCH_CONNECTIONS must be an integer >= 2"
 command -v wrk >/dev/null || die "wrk not found (apt-get install wrk)"
 python3 -c 'import sqlite3' 2>/dev/null || die "python3 lacks the sqlite3 module"
 
@@ -100,12 +104,12 @@ measure() {
     local route=$1 tag=${1// /-}
     shift
     wait_idle
-    wrk -t2 -c8 --timeout 10s -d"${WARMUP}s" "$@" >"$RUN/wrk-$tag-warmup.txt" 2>&1 ||
+    wrk -t2 -c"$CONNS" --timeout 10s -d"${WARMUP}s" "$@" >"$RUN/wrk-$tag-warmup.txt" 2>&1 ||
         die "wrk failed: $(cat "$RUN/wrk-$tag-warmup.txt")"
     wait_idle
     local c0 c1
     c0=$(server_cpu)
-    wrk -t2 -c8 --timeout 10s --latency -d"${SECS}s" "$@" >"$RUN/wrk-$tag.txt" 2>&1 ||
+    wrk -t2 -c"$CONNS" --timeout 10s --latency -d"${SECS}s" "$@" >"$RUN/wrk-$tag.txt" 2>&1 ||
         die "wrk failed: $(cat "$RUN/wrk-$tag.txt")"
     c1=$(server_cpu)
     local -A r=()
@@ -132,7 +136,7 @@ while IFS='=' read -r k v; do D[$k]=$v; done < <("${LIB[@]}" db-size "$RUN/uzmat
 LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)
 
 {
-    echo "uncached, $ADS ads (seed: $SEED_TIME), wrk -t2 -c8 ${SECS}s per route, $(nproc) cores; load at end: $LOAD_END"
+    echo "uncached, $ADS ads (seed: $SEED_TIME), wrk -t2 -c$CONNS ${SECS}s per route, $(nproc) cores; load at end: $LOAD_END"
     printf '%-10s %9s %9s %9s %7s %9s %s\n' route req/s p50 p99 errors cpu/req "x healthz"
     HZ=$(awk -F'\t' '$1 == "healthz" { print $2 }' "$TSV")
     while IFS=$'\t' read -r route rps p50 p99 errors cpu; do
