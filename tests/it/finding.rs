@@ -540,6 +540,7 @@ fn a_listing_of_several_filters_reads_every_order_and_page_as_the_filters_select
         "kind=rent&type=экскаватор",
         "kind=sale&country=kz&city=Алматы",
         "kind=sale&brand=JCB&price_to=4000&currency=USD",
+        "kind=rent&type=экскаватор&price_from=1500&currency=USD",
     ];
     let orders = [
         ("fresh", "bumped_at DESC, id DESC"),

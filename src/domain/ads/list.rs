@@ -542,7 +542,8 @@ fn page_sql_within(
 /// and the day's price besides (migration 25): every other filter is checked in its entries,
 /// no ad's row read. Named, as without statistics SQLite weighs the narrower country's index
 /// the same and would check each ad's type in its row. `None` with two of them (read by
-/// their tags, [`ByTags`]), a seller's ads, or a price range another order's index bounds.
+/// their tags, [`ByTags`], when few carry them; else as SQLite plans), a seller's ads, or a
+/// price range another order's index bounds.
 fn filter_index(f: &Filter, order: Sort) -> Option<String> {
     let ranged = f.price_from_usd_cents.is_some() || f.price_to_usd_cents.is_some();
     let price_order = matches!(order, Sort::PriceAsc | Sort::PriceDesc);
@@ -599,14 +600,17 @@ fn kind_price_index(f: &Filter) -> Option<&'static str> {
 /// dearest-first bound leaves out the ads without a price, which come last: a page it leaves
 /// short is read again without it.
 fn kind_price_bound(conn: &Connection, f: &Filter) -> rusqlite::Result<Option<String>> {
+    let price_order = matches!(f.sort, Sort::PriceAsc | Sort::PriceDesc);
     // the kind's own index needs none
-    let Some(kind) = f.kind.filter(|_| kind_price_index(f).is_none()) else { return Ok(None) };
+    let Some(kind) = f.kind.filter(|_| price_order && kind_price_index(f).is_none()) else {
+        return Ok(None);
+    };
     let Some((cheapest, dearest)) = kind_prices(conn, kind)? else { return Ok(None) };
-    Ok(match f.sort {
-        Sort::PriceAsc => Some(format!(" AND a.price_day_asc >= {cheapest}")),
-        Sort::PriceDesc => Some(format!(" AND a.price_day_usd_cents <= {dearest}")),
-        Sort::Fresh | Sort::Views => None,
-    })
+    Ok(Some(if f.sort == Sort::PriceAsc {
+        format!(" AND a.price_day_asc >= {cheapest}")
+    } else {
+        format!(" AND a.price_day_usd_cents <= {dearest}")
+    }))
 }
 
 /// The cheapest and dearest day's price of the listed ads of `kind` (`None`: none has a
@@ -697,7 +701,10 @@ pub fn list(
     let search = TextSearch::of(f, reading.lexicon);
     // nothing matches, or not as far as this page: no page to read (for a word absent from a
     // section, each query would walk the word's rows and the section's to find none)
-    let nothing = !capped && (total == 0 || f.page.offset(PAGE_SIZE) >= total);
+    // (a cursor's page is read whatever its number says: the count may be older)
+    let cursor = f.after.is_some() && f.sort == Sort::Fresh;
+    let past_end = !cursor && f.page.offset(PAGE_SIZE) >= total;
+    let nothing = !capped && (total == 0 || past_end);
     let cards = match (&search, &tags) {
         _ if nothing => Vec::new(),
         (None, Some(t)) if t.few() => cards_of(conn, &t.read.page_sql(f, now))?,
@@ -833,8 +840,8 @@ fn count_of(
     // the tags alone say how many, when they are every filter and were counted far enough
     let beyond_cap = |t: &Tagged| reading.cap.is_some_and(|cap| cap < t.n);
     // many tagged ads, but only the kind left to check: counting them to the cap checks about
-    // twice the cap in `ad_sort_keys`, in the index's order (1-2 ms at a million ads, where
-    // the ads' indexes read each ad's row: `kind=sale&country=ru&city=Екатеринбург` 14 ms)
+    // twice the cap in `ad_sort_keys`, in id order (1-2 ms at a million ads), where one of
+    // the two words' index would read each ad's row for the other
     let unpriced = f.price_from_usd_cents.is_none() && f.price_to_usd_cents.is_none();
     let capped_by_kind = reading.cap.is_some() && unpriced;
     let total = match tags {
