@@ -209,6 +209,20 @@ impl AlsoIn {
     }
 }
 
+/// A price's amount ("34 500 000 сум/месяц"), its number and its currency each kept on one
+/// line: a narrow card breaks between them, where the whole on one line overflowed a card of
+/// the two-column grid at 390 px.
+pub fn amount(text: &str) -> Markup {
+    html! {
+        span.amount {
+            @match text.split_once(' ') {
+                Some((number, unit)) => { span { (number) } " " span { (unit) } }
+                None => (text),
+            }
+        }
+    }
+}
+
 /// "≈ 1 200 000 сум", marked up as a converted price.
 pub fn price_also(lang: Lang, converted: &str) -> Markup {
     html! { span.also-in title=(lang.t("price.in_chosen")) { (converted) } }
@@ -252,7 +266,7 @@ pub fn ad_card(
                 div.card-body {
                     h3.card-title { (card.title) }
                     p.card-price {
-                        span.amount { (lang.price(&card.price)) }
+                        (amount(&lang.price(&card.price)))
                         @if let Some(usd) = lang.price_usd(&card.price) {
                             " " span.usd { (usd) }
                         }

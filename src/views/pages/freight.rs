@@ -69,7 +69,7 @@ fn card(l: Lang, f: &Freight) -> Markup {
                     h3.card-title { (f.title) }
                     p.route { (route(l, f)) }
                     p.card-meta { span { (l.t("freight.date")) ": " (ship_day(l, &f.ship_date)) } span { (facts(l, f)) } }
-                    p.card-price { span.amount { (l.price(&f.price)) } @if let Some(usd) = l.price_usd(&f.price) { " " span.usd { (usd) } } }
+                    p.card-price { (crate::views::components::amount(&l.price(&f.price))) @if let Some(usd) = l.price_usd(&f.price) { " " span.usd { (usd) } } }
                 }
             }
         }
