@@ -211,7 +211,7 @@ impl AlsoIn {
 
 /// A price's amount ("34 500 000 сум/месяц"), its number and its currency each kept on one
 /// line: a narrow card breaks between them, where the whole on one line overflowed a card of
-/// the two-column grid at 390 px.
+/// the two-column grid at 390 px. (The ad page's own line is wide: one piece of text there.)
 pub fn amount(text: &str) -> Markup {
     html! {
         span.amount {

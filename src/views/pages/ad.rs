@@ -224,7 +224,7 @@ pub fn page(
             }
             aside.ad-side {
                 h1.ad-title { (Text(&card.title)) }
-                p.ad-price #ad-price { (crate::views::components::amount(&lang.price(&card.price))) }
+                p.ad-price #ad-price { span.amount { (Text(&lang.price(&card.price))) } }
                 @if let Some(usd) = lang.price_usd(&card.price) { p.usd { (Text(&usd)) } }
                 @if let Some(converted) = shown.also.and_then(|a| a.price(lang, &card.price)) {
                     p.usd #price-also { (price_also(lang, &converted)) }
