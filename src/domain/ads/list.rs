@@ -508,20 +508,27 @@ pub fn sql(f: &Filter, now: i64) -> (String, String, Vec<Box<dyn ToSql>>) {
 /// [`sql`], the page's price range checked on each row when `price_by_row` (the count's
 /// may still use the price index).
 pub fn page_sql(f: &Filter, now: i64, price_by_row: bool) -> (String, String, Vec<Box<dyn ToSql>>) {
-    page_sql_within(f, now, price_by_row, "")
+    page_sql_within(f, now, price_by_row, None)
 }
 
-/// [`page_sql`], the page read within `bound` (a condition on the order's price key, see
-/// [`kind_price_bound`]).
+/// [`page_sql`], the page read within `bound` (a condition on the order's price key and its
+/// value, see [`kind_price_bound`]), bound after the count's parameters.
 fn page_sql_within(
     f: &Filter,
     now: i64,
     price_by_row: bool,
-    bound: &str,
+    bound: Option<(&str, i64)>,
 ) -> (String, String, Vec<Box<dyn ToSql>>) {
     let (cond, _) = where_clause_with(f, now, price_by_row);
     let (count_cond, mut params) = where_clause(f, now);
     let count = format!("SELECT count(*) FROM {} WHERE {count_cond}", counted_ads(f));
+    let bound = match bound {
+        Some((condition, value)) => {
+            params.push(Box::new(value));
+            format!(" AND {condition} ?{}", params.len())
+        }
+        None => String::new(),
+    };
     let (after, offset) = page_start(f, &mut params);
     let cond = format!("{cond}{bound}{after}");
     // the page's ids first, the cards of those twelve after: a card's columns (its seller,
@@ -599,7 +606,10 @@ fn kind_price_index(f: &Filter) -> Option<&'static str> {
 /// aerial platform for sale first (33 ms at a million ads; 0.1 ms within the bound). The
 /// dearest-first bound leaves out the ads without a price, which come last: a page it leaves
 /// short is read again without it.
-fn kind_price_bound(conn: &Connection, f: &Filter) -> rusqlite::Result<Option<String>> {
+fn kind_price_bound(
+    conn: &Connection,
+    f: &Filter,
+) -> rusqlite::Result<Option<(&'static str, i64)>> {
     let price_order = matches!(f.sort, Sort::PriceAsc | Sort::PriceDesc);
     // the kind's own index needs none
     let Some(kind) = f.kind.filter(|_| price_order && kind_price_index(f).is_none()) else {
@@ -607,9 +617,9 @@ fn kind_price_bound(conn: &Connection, f: &Filter) -> rusqlite::Result<Option<St
     };
     let Some((cheapest, dearest)) = kind_prices(conn, kind)? else { return Ok(None) };
     Ok(Some(if f.sort == Sort::PriceAsc {
-        format!(" AND a.price_day_asc >= {cheapest}")
+        ("a.price_day_asc >=", cheapest)
     } else {
-        format!(" AND a.price_day_usd_cents <= {dearest}")
+        ("a.price_day_usd_cents <=", dearest)
     }))
 }
 
@@ -648,7 +658,7 @@ pub fn within_kind_prices(conn: &Connection, f: &Filter) -> rusqlite::Result<Fil
 fn ads_page(conn: &Connection, f: &Filter, now: i64) -> rusqlite::Result<Vec<AdCard>> {
     let wide = price_is_wide(conn, f)?;
     if let Some(bound) = kind_price_bound(conn, f)? {
-        let (select, _, params) = page_sql_within(f, now, wide, &bound);
+        let (select, _, params) = page_sql_within(f, now, wide, Some(bound));
         let cards = cards_of(conn, &(select, params))?;
         if cards.len() as i64 == PAGE_SIZE {
             return Ok(cards);
