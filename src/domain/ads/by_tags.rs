@@ -69,10 +69,7 @@ impl ByTags {
         if few_words < 2 || asks_empty_value(f) {
             return None;
         }
-        let covered = place.is_some()
-            && f.kind.is_none()
-            && f.price_from_usd_cents.is_none()
-            && f.price_to_usd_cents.is_none();
+        let covered = place.is_some() && f.kind.is_none() && !f.has_price_range();
         Some(ByTags {
             table: find_table(section),
             tags: format!("tags : ({})", tags.join(" ")),

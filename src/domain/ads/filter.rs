@@ -146,6 +146,10 @@ impl Sort {
             Self::Views => "views",
         }
     }
+    /// Cheapest or dearest first.
+    pub fn by_price(self) -> bool {
+        matches!(self, Self::PriceAsc | Self::PriceDesc)
+    }
 }
 
 /// A parsed listing request.
@@ -189,6 +193,16 @@ pub struct Filter {
 }
 
 impl Filter {
+    /// Whether a price range is asked (either end).
+    pub fn has_price_range(&self) -> bool {
+        self.price_from_usd_cents.is_some() || self.price_to_usd_cents.is_some()
+    }
+
+    /// Whether a city is asked: only within a country does it filter.
+    pub fn has_city(&self) -> bool {
+        self.country.is_some() && self.city.is_some()
+    }
+
     /// Parses a listing query of `section`; `chosen` is the visitor's country, `rates` convert
     /// the price range to US cents. An error is the message key of what is wrong.
     pub fn parse(

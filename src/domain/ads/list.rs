@@ -207,10 +207,7 @@ fn tags_query(f: &Filter, section: super::Section) -> (String, bool) {
     ];
     let words: Vec<String> = tags.into_iter().flatten().map(|t| quoted(&t)).collect();
     let empty = asks_empty_value(f);
-    let covered = f.price_from_usd_cents.is_none()
-        && f.price_to_usd_cents.is_none()
-        && f.owner_id.is_none()
-        && !empty;
+    let covered = !f.has_price_range() && f.owner_id.is_none() && !empty;
     (format!("tags : ({})", words.join(" ")), covered)
 }
 
@@ -552,13 +549,10 @@ fn page_sql_within(
 /// their tags, [`ByTags`], when few carry them; else as SQLite plans), a seller's ads, or a
 /// price range another order's index bounds.
 fn filter_index(f: &Filter, order: Sort) -> Option<String> {
-    let ranged = f.price_from_usd_cents.is_some() || f.price_to_usd_cents.is_some();
-    let price_order = matches!(order, Sort::PriceAsc | Sort::PriceDesc);
-    if f.owner_id.is_some() || (ranged && !price_order) {
+    if f.owner_id.is_some() || (f.has_price_range() && !order.by_price()) {
         return None;
     }
-    let city = f.country.is_some() && f.city.is_some();
-    let lead = match (f.equipment_type.is_some(), f.brand.is_some(), city) {
+    let lead = match (f.equipment_type.is_some(), f.brand.is_some(), f.has_city()) {
         (true, false, false) => "ads_type",
         (false, true, false) => "ads_brand",
         (false, false, true) => "ads_place",
@@ -587,8 +581,7 @@ fn counted_ads(f: &Filter) -> String {
 /// country's. (A city's index, within [`kind_price_bound`], passes over few: through the
 /// kind's, Novosibirsk's rents were one row in 80.)
 fn kind_price_index(f: &Filter) -> Option<&'static str> {
-    let city = f.country.is_some() && f.city.is_some();
-    if f.kind.is_none() || f.equipment_type.is_some() || f.brand.is_some() || city {
+    if f.kind.is_none() || f.equipment_type.is_some() || f.brand.is_some() || f.has_city() {
         return None;
     }
     match f.sort {
@@ -610,9 +603,8 @@ fn kind_price_bound(
     conn: &Connection,
     f: &Filter,
 ) -> rusqlite::Result<Option<(&'static str, i64)>> {
-    let price_order = matches!(f.sort, Sort::PriceAsc | Sort::PriceDesc);
     // the kind's own index needs none
-    let Some(kind) = f.kind.filter(|_| price_order && kind_price_index(f).is_none()) else {
+    let Some(kind) = f.kind.filter(|_| f.sort.by_price() && kind_price_index(f).is_none()) else {
         return Ok(None);
     };
     let Some((cheapest, dearest)) = kind_prices(conn, kind)? else { return Ok(None) };
@@ -644,8 +636,7 @@ fn kind_prices(conn: &Connection, kind: super::Kind) -> rusqlite::Result<Option<
 /// sale in Russia, under $1,000" checked every SANY rent under $1,000 for its kind (30 ms
 /// at a million ads), where the sales start at $2,700.
 pub fn within_kind_prices(conn: &Connection, f: &Filter) -> rusqlite::Result<Filter> {
-    let ranged = f.price_from_usd_cents.is_some() || f.price_to_usd_cents.is_some();
-    let Some(kind) = f.kind.filter(|_| ranged) else { return Ok(f.clone()) };
+    let Some(kind) = f.kind.filter(|_| f.has_price_range()) else { return Ok(f.clone()) };
     let Some((cheapest, dearest)) = kind_prices(conn, kind)? else { return Ok(f.clone()) };
     Ok(Filter {
         price_from_usd_cents: Some(f.price_from_usd_cents.map_or(cheapest, |p| p.max(cheapest))),
@@ -763,9 +754,8 @@ pub const WIDE_PRICE_RANGE: i64 = 5_000;
 /// the order's index read the whole section (130-1,900 ms). The price index says which, for
 /// at most [`WIDE_PRICE_RANGE`] of its entries (well under a millisecond).
 pub fn price_is_wide(conn: &Connection, f: &Filter) -> rusqlite::Result<bool> {
-    let price_sort = matches!(f.sort, Sort::PriceAsc | Sort::PriceDesc);
-    let ranged = f.price_from_usd_cents.is_some() || f.price_to_usd_cents.is_some();
-    let Some(section) = f.section.filter(|_| ranged && !price_sort) else { return Ok(false) };
+    let wanted = f.has_price_range() && !f.sort.by_price();
+    let Some(section) = f.section.filter(|_| wanted) else { return Ok(false) };
     let n: i64 = conn
         .prepare_cached(&format!(
             "SELECT count(*) FROM (SELECT 1 FROM ads INDEXED BY ads_price_day \
@@ -852,8 +842,7 @@ fn count_of(
     // many tagged ads, but only the kind left to check: counting them to the cap checks about
     // twice the cap in `ad_sort_keys`, in id order (1-2 ms at a million ads), where one of
     // the two words' index would read each ad's row for the other
-    let unpriced = f.price_from_usd_cents.is_none() && f.price_to_usd_cents.is_none();
-    let capped_by_kind = reading.cap.is_some() && unpriced;
+    let capped_by_kind = reading.cap.is_some() && !f.has_price_range();
     let total = match tags {
         Some(t) if t.read.covered && (t.few() || beyond_cap(t)) => t.n,
         // every filter a tag, few ads to check the price of, or a kind to check to the cap
