@@ -598,13 +598,15 @@ fn kind_price_index(f: &Filter) -> Option<&'static str> {
 /// rent is far cheaper than a sale, so "rents in Uzbekistan, dearest first" read every
 /// aerial platform for sale first (33 ms at a million ads; 0.1 ms within the bound). The
 /// dearest-first bound leaves out the ads without a price, which come last: a page it leaves
-/// short is read again without it.
+/// short is read again without it. A price range needs none: [`list`] has held it within the
+/// kind's prices already ([`within_kind_prices`]), and it bounds the same key.
 fn kind_price_bound(
     conn: &Connection,
     f: &Filter,
 ) -> rusqlite::Result<Option<(&'static str, i64)>> {
     // the kind's own index needs none
-    let Some(kind) = f.kind.filter(|_| f.sort.by_price() && kind_price_index(f).is_none()) else {
+    let unbounded = f.sort.by_price() && !f.has_price_range() && kind_price_index(f).is_none();
+    let Some(kind) = f.kind.filter(|_| unbounded) else {
         return Ok(None);
     };
     let Some((cheapest, dearest)) = kind_prices(conn, kind)? else { return Ok(None) };
