@@ -40,6 +40,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (23, include_str!("migrations/0023_search_by_section.sql")),
     (24, include_str!("migrations/0024_sort_keys.sql")),
     (25, include_str!("migrations/0025_covering_filters.sql")),
+    (26, include_str!("migrations/0026_price_bands.sql")),
 ];
 
 /// How long a connection is waited for before the work fails.

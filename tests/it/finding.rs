@@ -618,3 +618,71 @@ fn a_listing_of_several_filters_reads_every_order_and_page_as_the_filters_select
         }
     }
 }
+
+#[test]
+fn a_price_range_finds_exactly_its_ads_by_word_and_by_tags_as_prices_move_between_bands() {
+    let app = spawn_app();
+    let db = app.db();
+    let u = user(&db, "Seller", None);
+    // prices over five decades of US cents, some rents by the month (a thirtieth a day), a
+    // negotiable few; the word in every title, so the ranked order is the newest first
+    for n in 1..=120_i64 {
+        let cents = (n % 9 != 0).then_some(10_i64.pow(2 + (n % 5) as u32) * (1 + n % 9) + n);
+        let kind = if n % 2 == 0 { "rent" } else { "sale" };
+        let id = Ad {
+            kind,
+            price_minor: cents,
+            currency: "USD",
+            price_usd_cents: cents,
+            equipment_type: Some("экскаватор"),
+            brand: Some(if n % 3 == 0 { "JCB" } else { "Volvo" }),
+            ..Ad::new(u, &format!("Погрузчик {n}"), 200 - n)
+        }
+        .insert(&db);
+        if n % 4 == 0 {
+            db.execute("UPDATE ads SET price_unit = 'month' WHERE id = ?1", [id]).expect("unit");
+        }
+    }
+    // ranges of one decade, across decades, up to a price, and past the dearest
+    let ranges = [(50, 70), (30, 900), (2, 40), (0, 15), (700, 9_000), (1, 100_000)];
+    for round in 0..2 {
+        if round == 1 {
+            // new prices move ads to other bands: the index follows
+            db.execute_batch(
+                "UPDATE ads SET price_usd_cents = price_usd_cents * 3, price_minor = price_minor * 3 \
+                 WHERE id % 2 = 1; UPDATE ads SET price_unit = NULL WHERE id % 8 = 0;",
+            )
+            .expect("prices");
+        }
+        for (from, to) in ranges {
+            let expected = |extra: &str| -> Vec<i64> {
+                db.prepare(&format!(
+                    "SELECT id FROM ads WHERE is_active = 1 AND section = 'catalog' \
+                     AND price_day_usd_cents BETWEEN ?1 AND ?2{extra} ORDER BY id DESC"
+                ))
+                .expect("sql")
+                .query_map([from * 100, to * 100], |r| r.get(0))
+                .expect("query")
+                .collect::<Result<_, _>>()
+                .expect("ids")
+            };
+            let range = format!("price_from={from}&price_to={to}&currency=USD");
+            let by_word = expected("");
+            assert!(!by_word.is_empty(), "{range}: some ads");
+            let page = app.get(&format!("/catalog?{}&{range}", enc("погрузчик")));
+            let count = page.one("#result-count").text;
+            assert!(count.starts_with(&format!("{} ", by_word.len())), "{range}: {count}");
+            let first: Vec<i64> = by_word.iter().copied().take(12).collect();
+            assert_eq!(page.ad_ids_in(".results"), first, "round {round}, {range}");
+            // without the word, by the tags of a type and a brand (newest first by bump time,
+            // here the same order)
+            let by_tags = expected(" AND brand = 'JCB'");
+            let url = format!("/catalog?type=экскаватор&brand=JCB&{range}");
+            let page = app.get(&url);
+            let count = page.one("#result-count").text;
+            assert!(count.starts_with(&format!("{} ", by_tags.len())), "{url}: {count}");
+            let first: Vec<i64> = by_tags.iter().copied().take(12).collect();
+            assert_eq!(page.ad_ids_in(".results"), first, "round {round}, {url}");
+        }
+    }
+}

@@ -208,7 +208,11 @@ fn tags_query(f: &Filter, section: super::Section) -> (String, bool) {
     let words: Vec<String> = tags.into_iter().flatten().map(|t| quoted(&t)).collect();
     let empty = asks_empty_value(f);
     let covered = !f.has_price_range() && f.owner_id.is_none() && !empty;
-    (format!("tags : ({})", words.join(" ")), covered)
+    // a price range's bands: a common word's matches are intersected with them, not each
+    // checked for its price ("года" at $5,000-6,000 counted in 7.7 ms, not 75)
+    let bands = super::price_bands::of_filter(f)
+        .map_or(String::new(), |b| format!(" AND {}", super::price_bands::condition(&b)));
+    (format!("tags : ({}){bands}", words.join(" ")), covered)
 }
 
 /// The index's word of a value: its letter, then its bytes in hex (migration 21).

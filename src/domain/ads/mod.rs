@@ -10,6 +10,7 @@ pub mod home;
 pub mod lexicon;
 pub mod list;
 pub mod photos;
+pub mod price_bands;
 pub mod repo;
 pub mod search;
 pub mod spelling;
