@@ -313,12 +313,16 @@ impl SearchTriggers {
             return Ok(());
         }
         // each index's rows: `ads_words` names the `ads` columns it indexes (external content),
-        // a section's `ads_find_*` reads its own view of them (migrations 21 and 23)
+        // a section's `ads_find_*` and `ads_find_title_*` read its own view of them
+        // (migrations 21, 23 and 27)
         let find = |s: &str| format!("(SELECT * FROM ads_find_rows WHERE section = '{s}')");
         let tables = [
             ("ads_find_catalog", find("catalog")),
             ("ads_find_parts", find("parts")),
             ("ads_find_repair", find("repair")),
+            ("ads_find_title_catalog", find("catalog")),
+            ("ads_find_title_parts", find("parts")),
+            ("ads_find_title_repair", find("repair")),
             ("ads_words", "ads".to_owned()),
         ];
         for (table, rows) in tables {

@@ -41,6 +41,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (24, include_str!("migrations/0024_sort_keys.sql")),
     (25, include_str!("migrations/0025_covering_filters.sql")),
     (26, include_str!("migrations/0026_price_bands.sql")),
+    (27, include_str!("migrations/0027_title_search.sql")),
 ];
 
 /// How long a connection is waited for before the work fails.

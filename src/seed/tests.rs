@@ -153,9 +153,10 @@ fn search_finds_seeded_ads_and_triggers_survive() {
     );
     assert_eq!(
         before.len(),
-        14,
-        "three triggers per search index (two), three seller-count triggers, two keeping the \
-         audit log append-only, three keeping the listing's keys copy"
+        17,
+        "three triggers per search index (the sections', their titles', the words'), three \
+         seller-count triggers, two keeping the audit log append-only, three keeping the \
+         listing's keys copy"
     );
     run(&mut conn, 10, 300, 5);
     let after = strings(
@@ -202,16 +203,39 @@ fn search_finds_seeded_ads_and_triggers_survive() {
     assert!(find("catalog", "\"hitachi\"") > 0);
     // Each section's search index holds each of its ads once, with its filters as the triggers
     // write them (it keeps no content to check itself against: FTS5 checks its structure).
+    // So does its titles' index (migration 27).
     for section in ["catalog", "parts", "repair"] {
-        let t = format!("ads_find_{section}");
-        conn.execute(&format!("INSERT INTO {t} ({t}, rank) VALUES ('integrity-check', 1)"), [])
-            .expect("fts integrity");
-        assert_eq!(
-            count(&conn, &format!("SELECT count(*) FROM {t}")),
-            count(&conn, &format!("SELECT count(*) FROM ads WHERE section = '{section}'")),
-            "{t}"
-        );
+        for t in [format!("ads_find_{section}"), format!("ads_find_title_{section}")] {
+            conn.execute(&format!("INSERT INTO {t} ({t}, rank) VALUES ('integrity-check', 1)"), [])
+                .expect("fts integrity");
+            assert_eq!(
+                count(&conn, &format!("SELECT count(*) FROM {t}")),
+                count(&conn, &format!("SELECT count(*) FROM ads WHERE section = '{section}'")),
+                "{t}"
+            );
+        }
     }
+    let titled = |section: &str, query: &str| {
+        let t = format!("ads_find_title_{section}");
+        count(&conn, &format!("SELECT count(*) FROM {t} WHERE {t} MATCH '{query}'"))
+    };
+    // the titles' index finds what the section's finds in its titles
+    for query in
+        ["title : \"экскаватор\" AND tags : scatalog", "title : \"экскаватор\" AND tags : krent"]
+    {
+        assert!(titled("catalog", query) > 0, "{query}");
+        assert_eq!(titled("catalog", query), find("catalog", query), "{query}");
+    }
+    // a price's bands (migration 26): the decade of a day's price in US cents
+    assert_eq!(
+        find("catalog", "tags : pd7"),
+        count(
+            &conn,
+            "SELECT count(*) FROM ads WHERE section = 'catalog' \
+             AND price_day_usd_cents BETWEEN 1000000 AND 9999999"
+        )
+    );
+    assert!(find("catalog", "tags : pd7") > 0);
     for (section, tag, filter) in [
         ("parts", "sparts", "section = 'parts' AND is_active = 1"),
         ("parts", "hparts", "section = 'parts' AND is_active = 0"),
@@ -226,7 +250,16 @@ fn search_finds_seeded_ads_and_triggers_survive() {
         );
     }
     // the bulk insert's big pending-terms buffer is not left to the server's writes
-    for table in ["ads_find_catalog", "ads_find_parts", "ads_find_repair", "ads_words"] {
+    let tables = [
+        "ads_find_catalog",
+        "ads_find_parts",
+        "ads_find_repair",
+        "ads_find_title_catalog",
+        "ads_find_title_parts",
+        "ads_find_title_repair",
+        "ads_words",
+    ];
+    for table in tables {
         let sql =
             format!("SELECT count(*) FROM {table}_config WHERE k = 'hashsize' AND v = 1048576");
         assert_eq!(count(&conn, &sql), 1, "{table}");

@@ -298,6 +298,13 @@ fn a_search_ranks_ads_with_its_words_in_the_title_first_then_the_newest() {
     }
     let second = app.get(&format!("/catalog?{}&page=2", enc("экскаватор")));
     assert_eq!(second.ad_ids_in(".results"), vec![titled_new, titled_old, described]);
+    // a title edited moves its ad between the tiers (the titles' index follows)
+    db.execute("UPDATE ads SET title = 'Гусеничный экскаватор' WHERE id = ?1", [described])
+        .expect("title");
+    db.execute("UPDATE ads SET title = 'Hitachi ZX200' WHERE id = ?1", [titled_old])
+        .expect("title");
+    let second = app.get(&format!("/catalog?{}&page=2", enc("экскаватор")));
+    assert_eq!(second.ad_ids_in(".results"), vec![described, titled_new, titled_old]);
 
     // sorted by price, every match is sorted (fewer than the cap)
     let cheap = Ad {

@@ -157,6 +157,16 @@ pub fn find_table(section: super::Section) -> &'static str {
     }
 }
 
+/// The index of a section's titles, with the tags (migration 27): its lists of a word hold
+/// the titles with it only, where the section's index lists every ad with it anywhere.
+fn title_table(section: super::Section) -> &'static str {
+    match section {
+        super::Section::Catalog => "ads_find_title_catalog",
+        super::Section::Parts => "ads_find_title_parts",
+        super::Section::Repair => "ads_find_title_repair",
+    }
+}
+
 /// The search index's query of the long words, all required, each of them any word of the
 /// index that holds it: its [`Lexicon::forms`] with a lexicon, a word prefix without one. A word
 /// the index splits in several ("КС-45717") is a phrase of its parts.
@@ -305,6 +315,9 @@ pub struct TextSearch {
     pub table: &'static str,
     /// Every word, anywhere in the ad.
     pub all: String,
+    /// The index of `in_title`: the section's titles' (`title_table`) when `table` is its
+    /// search index, else `table`.
+    pub title_table: &'static str,
     /// Every word in the title: the first tier of the ranked order.
     pub in_title: String,
     /// Every word, not all in the title: the second tier.
@@ -342,6 +355,7 @@ impl TextSearch {
         let empty = asks_empty_value(f);
         Some(TextSearch {
             table: find_table(section),
+            title_table: title_table(section),
             all: format!("{{title body}} : ({long}){tags}"),
             in_title: format!("title : ({long}){tags}"),
             elsewhere: format!("(({{title body}} : ({long})) NOT (title : ({long}))){tags}"),
@@ -359,6 +373,7 @@ impl TextSearch {
         }
         Some(TextSearch {
             table: "ads_words",
+            title_table: "ads_words",
             in_title: format!("title : ({short})"),
             elsewhere: format!("({short}) NOT (title : ({short}))"),
             all: short,
@@ -368,16 +383,22 @@ impl TextSearch {
         })
     }
 
+    /// The index `query` (one of this search's MATCH texts) reads: the titles' for the title
+    /// tier, the search index for the rest.
+    fn table_of(&self, query: &str) -> &'static str {
+        if query == self.in_title { self.title_table } else { self.table }
+    }
+
     /// The FROM and WHERE of the matches of `query` (one of this search's MATCH texts) that
     /// pass `f`'s other filters, the index driving (CROSS JOIN keeps it the outer loop), each
     /// match's ad read through `ad_sort_keys` when `keyed`; and the parameters.
     fn matches(&self, f: &Filter, now: i64, query: &str) -> Query {
+        let table = self.table_of(query);
         let (ads, (cond, mut params)) = if self.keyed {
             ("ad_sort_keys a", filter_clause(&keys_filter(f), now, false))
         } else {
             ("ads a", filter_clause(f, now, false))
         };
-        let table = self.table;
         params.push(Box::new(query.to_owned()));
         let mut sql = format!(
             "{table} f CROSS JOIN {ads} ON a.id = f.rowid WHERE {table} MATCH ?{} AND {cond}",
@@ -407,7 +428,7 @@ impl TextSearch {
     /// A query of the index alone (when it holds every filter: `in_index`), its parameters
     /// numbered as every listing query's: `?1` the time (for a query around it), `?2` the text.
     fn index_only(&self, now: i64, columns: &str, query: &str, rest: &str) -> Query {
-        let table = self.table;
+        let table = self.table_of(query);
         let params: Vec<Box<dyn ToSql>> = vec![Box::new(now), Box::new(query.to_owned())];
         (format!("SELECT {columns} FROM {table} WHERE {table} MATCH ?2 {rest}"), params)
     }
