@@ -118,6 +118,13 @@ impl ByTags {
         (format!("SELECT count(*) FROM (SELECT 1 FROM {from_where}{limit})"), params)
     }
 
+    /// The ids of the tagged ads listed, of `f`'s kind and in its price range, with their
+    /// `column` of `ad_sort_keys` (a [`ReadOnce`](super::read_once::ReadOnce)'s query).
+    pub fn keyed_ids_sql(&self, f: &Filter, now: i64, column: &str) -> Query {
+        let (from_where, params) = self.matches(f, now);
+        (format!("SELECT a.id, a.{column} FROM {from_where}"), params)
+    }
+
     /// `f`'s page: the tagged ads in its price range sorted by its order, then the cards of
     /// twelve; newest first, a page with a cursor starts at it.
     pub fn page_sql(&self, f: &Filter, now: i64) -> Query {

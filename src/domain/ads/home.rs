@@ -2,10 +2,7 @@
 
 use rusqlite::{Connection, ToSql};
 
-use std::collections::HashMap;
-
 use super::AdCard;
-use super::repo::{CARD_COLUMNS, card_from_row};
 use crate::domain::geo::Country;
 use crate::domain::ids::AdId;
 
@@ -113,18 +110,6 @@ fn query(
     stmt.query_map(refs.as_slice(), |r| Ok(AdId(r.get(0)?)))?.collect()
 }
 
-/// The cards of `ids`, by id (an ad gone since its id was read is left out).
-fn cards(conn: &Connection, now: i64, ids: &[AdId]) -> rusqlite::Result<HashMap<AdId, AdCard>> {
-    let list = ids.iter().map(|id| id.0.to_string()).collect::<Vec<_>>().join(",");
-    let sql = format!(
-        "SELECT {CARD_COLUMNS} FROM json_each(?2) j CROSS JOIN ads a ON a.id = j.value \
-         CROSS JOIN users u ON u.id = a.owner_id"
-    );
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt.query_map((now, format!("[{list}]")), card_from_row)?;
-    rows.map(|card| card.map(|c| (c.id, c))).collect()
-}
-
 /// The SQL fragments of each block, named for `EXPLAIN QUERY PLAN` tests.
 pub const PROMOTED: (&str, &str) = (
     "a.plan IS NOT NULL AND a.plan_until > ?1",
@@ -170,7 +155,7 @@ pub fn load(conn: &Connection, now: i64, place: &Place) -> rusqlite::Result<Home
     let read = conn.unchecked_transaction()?;
     let (hot, popular, fresh) = load_ids(conn, now, place)?;
     let shown: Vec<AdId> = hot.iter().chain(&popular).chain(&fresh).copied().collect();
-    let cards = cards(conn, now, &shown)?;
+    let cards = super::repo::cards_by_id(conn, now, &shown)?;
     read.commit()?;
     let of = |ids: Vec<AdId>| ids.iter().filter_map(|id| cards.get(id).cloned()).collect();
     Ok(Home { hot: of(hot), popular: of(popular), fresh: of(fresh) })

@@ -7,6 +7,7 @@ pub use super::by_tags::{ByTags, FEW_BY_TAGS};
 use super::by_tags::{Tagged, keys_filter};
 pub use super::filter::{After, Filter, KEYSET_FROM_PAGE, ListParams, Sort};
 use super::lexicon::{Lexicon, MAX_FORMS};
+use super::read_once::ReadOnce;
 use super::repo::{CARD_COLUMNS, card_from_row};
 use crate::domain::ids::PageNo;
 
@@ -724,9 +725,16 @@ pub fn list(
 ) -> rusqlite::Result<Page> {
     let f = &within_kind_prices(conn, f)?;
     let tags = Tagged::of(conn, f, now, reading)?;
-    let Count { shown: total, capped } = count_of(conn, f, now, reading, tags.as_ref())?;
-    let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
     let search = TextSearch::of(f, reading.lexicon);
+    // its count and page from one read of its matches, unless the count is had already
+    let once = ReadOnce::of(f, now, tags.as_ref()).filter(|_| cached_count(f, reading).is_none());
+    if let Some(once) = once {
+        let (n, cards) = once.read(conn, f, now)?;
+        put_count(f, reading, n);
+        let promoted = promoted_of(conn, f, now, search.as_ref(), n == 0)?;
+        return Ok(Page::of(f, cards, Count::of(n, reading.cap), promoted, search.as_ref()));
+    }
+    let Count { shown: total, capped } = count_of(conn, f, now, reading, tags.as_ref())?;
     // nothing matches, or not as far as this page: no page to read (for a word absent from a
     // section, each query would walk the word's rows and the section's to find none)
     // (a cursor's page is read whatever its number says: the count may be older)
@@ -742,34 +750,58 @@ pub fn list(
             cards_of(conn, &s.sorted_sql(f, now, reading.cap.unwrap_or(SORTED_WINDOW)))?
         }
     };
-    // promoted ads lead the first page of a section (a seller's own page lists them in place)
-    let promoted = if f.page == PageNo::FIRST && f.owner_id.is_none() && !nothing {
-        match &search {
-            None => cards_of(conn, &promoted_sql(f, now))?,
-            Some(s) => cards_of(conn, &s.promoted_sql(f, now))?,
+    let promoted = promoted_of(conn, f, now, search.as_ref(), nothing)?;
+    Ok(Page::of(f, cards, Count { shown: total, capped }, promoted, search.as_ref()))
+}
+
+/// The promoted ads that lead the first page of a section (a seller's own page lists them in
+/// place): none when `nothing` matches.
+fn promoted_of(
+    conn: &Connection,
+    f: &Filter,
+    now: i64,
+    search: Option<&TextSearch>,
+    nothing: bool,
+) -> rusqlite::Result<Vec<AdCard>> {
+    if f.page != PageNo::FIRST || f.owner_id.is_some() || nothing {
+        return Ok(Vec::new());
+    }
+    match search {
+        None => cards_of(conn, &promoted_sql(f, now)),
+        Some(s) => cards_of(conn, &s.promoted_sql(f, now)),
+    }
+}
+
+impl Page {
+    /// `f`'s page of `cards` among `count` matches; a full page of the default order without
+    /// text says where the next starts.
+    fn of(
+        f: &Filter,
+        cards: Vec<AdCard>,
+        count: Count,
+        promoted: Vec<AdCard>,
+        search: Option<&TextSearch>,
+    ) -> Page {
+        let next_after = match cards.last() {
+            Some(last)
+                if f.sort == Sort::Fresh && search.is_none() && cards.len() as i64 == PAGE_SIZE =>
+            {
+                Some(After { bumped_at: last.bumped_at, id: last.id.0 })
+            }
+            _ => None,
+        };
+        Page {
+            cards,
+            total: count.shown,
+            capped: count.capped,
+            next_after,
+            page: f.page.get(),
+            pages: ((count.shown + PAGE_SIZE - 1) / PAGE_SIZE).max(1),
+            promoted,
+            corrected: None,
+            sections: Vec::new(),
         }
-    } else {
-        Vec::new()
-    };
-    let next_after = match cards.last() {
-        Some(last)
-            if f.sort == Sort::Fresh && search.is_none() && cards.len() as i64 == PAGE_SIZE =>
-        {
-            Some(After { bumped_at: last.bumped_at, id: last.id.0 })
-        }
-        _ => None,
-    };
-    Ok(Page {
-        cards,
-        total,
-        capped,
-        next_after,
-        page: f.page.get(),
-        pages,
-        promoted,
-        corrected: None,
-        sections: Vec::new(),
-    })
+    }
 }
 
 /// A price range holding this many ads of its section or more is wide.
@@ -859,10 +891,8 @@ fn count_of(
     reading: Reading<'_>,
     tags: Option<&Tagged>,
 ) -> rusqlite::Result<Count> {
-    let whole = Filter { page: PageNo::FIRST, after: None, ..f.clone() };
-    let count_key = format!("{:?}{whole:?}", reading.cap);
-    if let Some(total) = reading.cache.and_then(|c| c.get(&count_key)) {
-        return Ok(Count::of(total, reading.cap));
+    if let Some(count) = cached_count(f, reading) {
+        return Ok(count);
     }
     // the tags alone say how many, when they are every filter and were counted far enough
     let beyond_cap = |t: &Tagged| reading.cap.is_some_and(|cap| cap < t.n);
@@ -888,10 +918,27 @@ fn count_of(
             number_of(conn, &query)?
         }
     };
-    if let Some(c) = reading.cache {
-        c.put(count_key, total);
-    }
+    put_count(f, reading, total);
     Ok(Count::of(total, reading.cap))
+}
+
+/// The count cache's key of `f`: its filter on every page, and the cap it was counted to.
+fn count_key(f: &Filter, reading: Reading<'_>) -> String {
+    let whole = Filter { page: PageNo::FIRST, after: None, ..f.clone() };
+    format!("{:?}{whole:?}", reading.cap)
+}
+
+/// `f`'s count, when the count cache holds it.
+fn cached_count(f: &Filter, reading: Reading<'_>) -> Option<Count> {
+    let total = reading.cache?.get(&count_key(f, reading))?;
+    Some(Count::of(total, reading.cap))
+}
+
+/// Keeps `total` as `f`'s count for a while.
+fn put_count(f: &Filter, reading: Reading<'_>, total: i64) {
+    if let Some(c) = reading.cache {
+        c.put(count_key(f, reading), total);
+    }
 }
 
 #[cfg(test)]

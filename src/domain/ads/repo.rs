@@ -1,5 +1,7 @@
 //! SQL shared by the ad queries: the card columns, row mapping, and single-ad reads.
 
+use std::collections::HashMap;
+
 use rusqlite::{Connection, OptionalExtension, Row};
 
 use super::{AdCard, AdDetail, Kind, Photo, Plan, Price};
@@ -30,6 +32,23 @@ pub const CARD_COLUMNS: &str = card_columns!(
 
 /// The card columns of the ad page, which shows its photos in full instead.
 const DETAIL_CARD_COLUMNS: &str = card_columns!("NULL");
+
+/// The cards of `ids`, by id (an ad gone since its id was read is left out): the cards of a
+/// page whose ids were read first (home's blocks, `read_once`).
+pub fn cards_by_id(
+    conn: &Connection,
+    now: i64,
+    ids: &[AdId],
+) -> rusqlite::Result<HashMap<AdId, AdCard>> {
+    let list = ids.iter().map(|id| id.0.to_string()).collect::<Vec<_>>().join(",");
+    let sql = format!(
+        "SELECT {CARD_COLUMNS} FROM json_each(?2) j CROSS JOIN ads a ON a.id = j.value \
+         CROSS JOIN users u ON u.id = a.owner_id"
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map((now, format!("[{list}]")), card_from_row)?;
+    rows.map(|card| card.map(|c| (c.id, c))).collect()
+}
 
 /// Maps a row selected with [`CARD_COLUMNS`] (starting at column 0).
 pub fn card_from_row(r: &Row<'_>) -> rusqlite::Result<AdCard> {
