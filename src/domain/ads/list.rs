@@ -200,19 +200,17 @@ fn prefix_query(terms: &Terms) -> String {
 /// as conditions to AND to its query (" AND tags : (…)", or nothing), so FTS5 intersects the
 /// text's rows with the filter's instead of reading every match's ad; and whether they are all
 /// of `f`'s filters (no price range, no seller), so the index alone answers which ads match.
-/// Then the section's word (had only by listed ads) and the kind's are asked too; else each
-/// match's listing and kind are checked with its price (`keys_filter`), and those two words,
-/// each held by most of the section, are left out: merging a list of 690,000 listed ads
-/// tripled the cost of "услуги" in a price range (4.6 ms to 16.9 at a million ads).
+/// Then the kind's word is asked too; else each match's listing and kind are checked with its
+/// price (`keys_filter`), and the words held by most of the section are left out: merging a
+/// list of 690,000 listed ads tripled the cost of "услуги" in a price range (4.6 ms to 16.9 at
+/// a million ads).
 fn tags_query(f: &Filter, section: super::Section) -> (String, bool) {
     // the index has no word for an empty value (nor the filter, as parsed): checked per row
     let given = |v: &Option<String>| v.clone().filter(|v| !v.is_empty());
     let empty = asks_empty_value(f);
     let covered = !f.has_price_range() && f.owner_id.is_none() && !empty;
-    let listed = match f.country {
-        Some(c) => Some(format!("s{}c{}", section.code(), c.code())),
-        None => covered.then(|| format!("s{}", section.code())),
-    };
+    // a country's listed ads (with no country, `TextSearch::of` leaves out the hidden)
+    let listed = f.country.map(|c| format!("s{}c{}", section.code(), c.code()));
     let tags = [
         listed,
         f.kind.filter(|_| covered).map(|k| format!("k{}", k.code())),
@@ -360,13 +358,22 @@ impl TextSearch {
             return TextSearch::of_words(&terms);
         }
         let (tags, covered) = tags_query(f, section);
+        // only listed ads, when the index alone answers and no country's listed word says so:
+        // not the section's hidden ones (a list a twelfth as long as the listed, so "года" was
+        // counted in 15 ms, not 25, at a million ads)
+        let listed = |query: String| match covered && f.country.is_none() {
+            true => format!("({query}) NOT tags : (\"h{}\")", section.code()),
+            false => query,
+        };
         let empty = asks_empty_value(f);
         Some(TextSearch {
             table: find_table(section),
             title_table: title_table(section),
-            all: format!("{{title body}} : ({long}){tags}"),
-            in_title: format!("title : ({long}){tags}"),
-            elsewhere: format!("(({{title body}} : ({long})) NOT (title : ({long}))){tags}"),
+            all: listed(format!("{{title body}} : ({long}){tags}")),
+            in_title: listed(format!("title : ({long}){tags}")),
+            elsewhere: listed(format!(
+                "(({{title body}} : ({long})) NOT (title : ({long}))){tags}"
+            )),
             in_index: covered && short.is_empty(),
             keyed: f.owner_id.is_none() && !empty,
             prefixes: (!short.is_empty()).then_some(short),
