@@ -419,11 +419,13 @@ fn list_and_home_queries_use_indexes() {
         let p = plan(&conn, &sql, &params);
         assert!(p.contains("ads_promoted_order") && !p.contains("TEMP B-TREE"), "{p}");
         let (sql, params) =
-            home::block_sql(now, place, FRESH_GOLD, 4, vec![Box::new(now - 43_200)]);
+            home::block_sql(now, place, FRESH_GOLD, 4, vec![Box::new(1), Box::new(now - 43_200)]);
         let p = plan(&conn, &sql, &params);
         assert_no_ads_scan("home fresh gold", &p);
-        // its `?x` parameter is numbered before the FROM is chosen: still the ordered index
+        // its `?x` parameters are numbered before the FROM is chosen: still the ordered index,
+        // GOLD's part of it read in start order, not every promotion sorted
         assert!(p.contains("ads_promoted_order"), "home fresh gold:\n{p}");
+        assert!(!p.contains("TEMP B-TREE"), "home fresh gold sorts:\n{p}");
     }
     // the similar ads under an ad page: each pass walks the type's index, newest first
     {
