@@ -440,6 +440,16 @@ impl TextSearch {
         (sql, params)
     }
 
+    /// The ids of the newest `limit` matches with their `column` of the listing's keys (a
+    /// [`ReadOnce`]'s query), in no order.
+    pub(super) fn keyed_ids_sql(&self, f: &Filter, now: i64, column: &str, limit: i64) -> Query {
+        let (ids, params) = self.ids_sql(f, now, limit);
+        let keys = if self.keyed { "ad_sort_keys" } else { "ads" };
+        let sql =
+            format!("SELECT k.id, k.{column} FROM ({ids}) w CROSS JOIN {keys} k ON k.id = w.id");
+        (sql, params)
+    }
+
     /// A query of the index alone (when it holds every filter: `in_index`), its parameters
     /// numbered as every listing query's: `?1` the time (for a query around it), `?2` the text.
     fn index_only(&self, now: i64, columns: &str, query: &str, rest: &str) -> Query {
@@ -741,7 +751,8 @@ pub fn list(
     let tags = Tagged::of(conn, f, now, reading)?;
     let search = TextSearch::of(f, reading.lexicon);
     // its count and page from one read of its matches, unless the count is had already
-    let once = ReadOnce::of(f, now, tags.as_ref()).filter(|_| cached_count(f, reading).is_none());
+    let once = ReadOnce::of(f, now, reading, search.as_ref(), tags.as_ref())
+        .filter(|_| cached_count(f, reading).is_none());
     if let Some(once) = once {
         let (n, cards) = once.read(conn, f, now)?;
         put_count(f, reading, n);

@@ -1,22 +1,23 @@
-//! A listing whose count and page read the same rows reads them once: a few tagged ads
-//! (`by_tags`) checked for a kind or a price were counted through `ad_sort_keys`, then read
-//! there again and sorted (6 ms each for type, brand and a price range at a million ads). Here
-//! they are read once with their order's key: their number is the count, and the page is
-//! sorted from them here, its twelve cards read by id. (A search sorted by price or views reads
-//! its matches newest first to its cap; read that way once instead of counted, then read, it
-//! was no faster: FTS5 walks a word's list backwards a quarter slower.)
+//! A listing whose count and page read the same rows reads them once. A search sorted by price
+//! or views counted its matches to the cap, then read its newest matches to the cap and sorted
+//! them; a few tagged ads (`by_tags`) checked for a kind or a price were counted through
+//! `ad_sort_keys`, then read there again and sorted (6 ms each for type, brand and a price
+//! range at a million ads). Here the matches are read once with their order's key: their
+//! number is the count, and the page is sorted from them here, its twelve cards read by id.
 
 use rusqlite::Connection;
 
 use super::AdCard;
 use super::by_tags::Tagged;
-use super::list::{Filter, PAGE_SIZE, Query, Sort};
+use super::list::{Filter, PAGE_SIZE, Query, Reading, Sort, TextSearch};
 use crate::domain::ids::AdId;
 
 /// How `f` is read once, when its count and page would read the same rows.
 pub(super) struct ReadOnce {
     /// The matches, an id and the order's key each.
     query: Query,
+    /// A search's cap: its newest matches to it are sorted, one more only says there are more.
+    window: Option<i64>,
 }
 
 /// An ad's place in `sort`: the order's key column of `ad_sort_keys` (and `ads`), and whether
@@ -31,12 +32,27 @@ pub(super) fn key_column(sort: Sort) -> (&'static str, bool) {
 }
 
 impl ReadOnce {
-    /// `f`'s single read: few tagged ads with a kind or price range to check; `None` for the
-    /// rest.
-    pub(super) fn of(f: &Filter, now: i64, tags: Option<&Tagged>) -> Option<ReadOnce> {
+    /// `f`'s single read: a search sorted by price or views with a capped count, or few
+    /// tagged ads with a kind or price range to check; `None` for the rest.
+    pub(super) fn of(
+        f: &Filter,
+        now: i64,
+        reading: Reading<'_>,
+        search: Option<&TextSearch>,
+        tags: Option<&Tagged>,
+    ) -> Option<ReadOnce> {
         let (column, _) = key_column(f.sort);
-        let t = tags.filter(|t| t.few() && !t.read.covered)?;
-        Some(ReadOnce { query: t.read.keyed_ids_sql(f, now, column) })
+        match (search, tags) {
+            (Some(s), _) if f.sort != Sort::Fresh => {
+                let cap = reading.cap?;
+                let query = s.keyed_ids_sql(f, now, column, cap.saturating_add(1));
+                Some(ReadOnce { query, window: Some(cap) })
+            }
+            (None, Some(t)) if t.few() && !t.read.covered => {
+                Some(ReadOnce { query: t.read.keyed_ids_sql(f, now, column), window: None })
+            }
+            _ => None,
+        }
     }
 
     /// Reads the matches: how many, and the cards of `f`'s page sorted from them.
@@ -53,6 +69,11 @@ impl ReadOnce {
             .query_map(refs.as_slice(), |r| Ok((r.get(0)?, r.get(1)?)))?
             .collect::<rusqlite::Result<_>>()?;
         let n = matches.len() as i64;
+        if let Some(cap) = self.window.filter(|cap| n > *cap) {
+            // the newest to the cap
+            matches.sort_unstable_by_key(|m| std::cmp::Reverse(m.0));
+            matches.truncate(usize::try_from(cap).unwrap_or(0));
+        }
         let (_, ascending) = key_column(f.sort);
         // as SQLite orders: NULL lowest, so first ascending and last descending (Option's order)
         matches.sort_unstable_by(|a, b| {
