@@ -644,6 +644,7 @@ fn a_price_range_finds_exactly_its_ads_by_word_and_by_tags_as_prices_move_betwee
             equipment_type: Some("экскаватор"),
             brand: Some(if n % 3 == 0 { "JCB" } else { "Volvo" }),
             active: n % 7 != 0,
+            views: (n * 31) % 17,
             ..Ad::new(u, &format!("Погрузчик {n}"), 200 - n)
         }
         .insert(&db);
@@ -689,6 +690,30 @@ fn a_price_range_finds_exactly_its_ads_by_word_and_by_tags_as_prices_move_betwee
             assert!(count.starts_with(&format!("{} ", rents.len())), "rents {range}: {count}");
             let first: Vec<i64> = rents.iter().copied().take(12).collect();
             assert_eq!(page.ad_ids_in(".results"), first, "round {round}, rents, {range}");
+            // sorted by price or views: the second page asked first, so neither page's count
+            // is had from the count cache (each is read once, its count from its matches)
+            for (sort, order) in [
+                ("price_asc", "price_day_asc ASC, id DESC"),
+                ("price_desc", "price_day_usd_cents DESC, id DESC"),
+                ("views", "views_count DESC, id DESC"),
+            ] {
+                let sorted: Vec<i64> = db
+                    .prepare(&format!(
+                        "SELECT id FROM ads WHERE is_active = 1 AND section = 'catalog' \
+                         AND price_day_usd_cents BETWEEN ?1 AND ?2 ORDER BY {order}"
+                    ))
+                    .expect("sql")
+                    .query_map([from * 100, to * 100], |r| r.get(0))
+                    .expect("query")
+                    .collect::<Result<_, _>>()
+                    .expect("ids");
+                let url = format!("/catalog?{}&{range}&sort={sort}", enc("погрузчик"));
+                let second = app.get(&format!("{url}&page=2"));
+                let rest: Vec<i64> = sorted.iter().copied().skip(12).take(12).collect();
+                assert_eq!(second.ad_ids_in(".results"), rest, "round {round}, {url}&page=2");
+                let first: Vec<i64> = sorted.iter().copied().take(12).collect();
+                assert_eq!(app.get(&url).ad_ids_in(".results"), first, "round {round}, {url}");
+            }
             // without the word, by the tags of a type and a brand (newest first by bump time,
             // here the same order)
             let by_tags = expected(" AND brand = 'JCB'");

@@ -8,7 +8,7 @@
 use rusqlite::Connection;
 
 use super::AdCard;
-use super::by_tags::Tagged;
+use super::by_tags::{FEW_BY_TAGS, Tagged};
 use super::list::{Filter, PAGE_SIZE, Query, Reading, Sort, TextSearch};
 use crate::domain::ids::AdId;
 
@@ -44,7 +44,8 @@ impl ReadOnce {
         let (column, _) = key_column(f.sort);
         match (search, tags) {
             (Some(s), _) if f.sort != Sort::Fresh => {
-                let cap = reading.cap?;
+                // a cap raised far (`server.count_cap`) is sorted in SQL, not held here
+                let cap = reading.cap.filter(|cap| *cap <= FEW_BY_TAGS)?;
                 let query = s.keyed_ids_sql(f, now, column, cap.saturating_add(1));
                 Some(ReadOnce { query, window: Some(cap) })
             }
@@ -62,6 +63,9 @@ impl ReadOnce {
         f: &Filter,
         now: i64,
     ) -> rusqlite::Result<(i64, Vec<AdCard>)> {
+        // the ids and their cards in one read: an ad gone or hidden between them would leave
+        // a short page or show
+        let read = conn.unchecked_transaction()?;
         let (sql, params) = &self.query;
         let refs: Vec<&dyn rusqlite::ToSql> = params.iter().map(|p| p.as_ref()).collect();
         let mut matches: Vec<(i64, Option<i64>)> = conn
@@ -91,6 +95,7 @@ impl ReadOnce {
         let page: Vec<AdId> =
             matches.iter().skip(start).take(PAGE_SIZE as usize).map(|(id, _)| AdId(*id)).collect();
         let mut cards = super::repo::cards_by_id(conn, now, &page)?;
+        read.commit()?;
         Ok((n, page.iter().filter_map(|id| cards.remove(id)).collect()))
     }
 }
