@@ -338,6 +338,8 @@ fn list_and_home_queries_use_indexes() {
             let mut queries = vec![by_tags.page_sql(&f, now)];
             if !by_tags.covered {
                 queries.push(by_tags.count_sql(&f, now, Some(1_000)));
+                // counted and paged from one read of the matches (`read_once`)
+                queries.push(by_tags.keyed_ids_sql(&f, now, "bumped_at"));
             }
             for (sql, params) in queries {
                 let p = plan(&conn, &sql, &params);
@@ -389,6 +391,13 @@ fn list_and_home_queries_use_indexes() {
         for (sql, params) in [s.sorted_sql(f, now, 1_000), s.promoted_sql(f, now)] {
             assert_no_ads_scan(&format!("{f:?}"), &plan(&conn, &sql, &params));
         }
+        // a sorted page's single read: the index's newest matches in its own order (no sort),
+        // each match's key found by its id
+        let (sql, params) = s.keyed_ids_sql(f, now, "views_count", 1_001);
+        let p = plan(&conn, &sql, &params);
+        assert!(p.contains("VIRTUAL TABLE INDEX") && !p.contains("TEMP B-TREE"), "{f:?}:\n{p}");
+        assert!(p.contains("USING INTEGER PRIMARY KEY (rowid=?)"), "{f:?}:\n{p}");
+        assert_no_ads_scan(&format!("single read {f:?}"), &p);
     }
     for f in &filters {
         let (select, count, params) = list::sql(f, now);

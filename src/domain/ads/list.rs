@@ -442,7 +442,7 @@ impl TextSearch {
 
     /// The ids of the newest `limit` matches with their `column` of the listing's keys (a
     /// [`ReadOnce`]'s query), in no order.
-    pub(super) fn keyed_ids_sql(&self, f: &Filter, now: i64, column: &str, limit: i64) -> Query {
+    pub fn keyed_ids_sql(&self, f: &Filter, now: i64, column: &str, limit: i64) -> Query {
         let (ids, params) = self.ids_sql(f, now, limit);
         let keys = if self.keyed { "ad_sort_keys" } else { "ads" };
         let sql =
