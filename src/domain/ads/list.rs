@@ -532,15 +532,22 @@ pub const SORTED_WINDOW: i64 = 1_000;
 /// Matches the promoted strip above a search looks among (newest first).
 pub const PROMOTED_WINDOW: i64 = 500;
 
-pub(super) fn order_clause(sort: Sort) -> &'static str {
+/// An order's key column (of `ads`, and of `ad_sort_keys`) and whether it ascends; ties go to
+/// the newest id. Negotiable ads (no price) come after the priced ones both ways: the ascending
+/// key reads them as the dearest, and a descending sort puts NULL last.
+pub(super) fn order_key(sort: Sort) -> (&'static str, bool) {
     match sort {
-        Sort::Fresh => "a.bumped_at DESC, a.id DESC",
-        // negotiable ads (no price) come after the priced ones both ways: the ascending key
-        // reads them as the dearest, and a descending sort puts NULL last
-        Sort::PriceAsc => "a.price_day_asc ASC, a.id DESC",
-        Sort::PriceDesc => "a.price_day_usd_cents DESC, a.id DESC",
-        Sort::Views => "a.views_count DESC, a.id DESC",
+        Sort::Fresh => ("bumped_at", false),
+        Sort::PriceAsc => ("price_day_asc", true),
+        Sort::PriceDesc => ("price_day_usd_cents", false),
+        Sort::Views => ("views_count", false),
     }
+}
+
+/// The ORDER BY of `sort` on the ads (or their keys) named `a`.
+pub(super) fn order_clause(sort: Sort) -> String {
+    let (column, ascending) = order_key(sort);
+    format!("a.{column} {}, a.id DESC", if ascending { "ASC" } else { "DESC" })
 }
 
 /// The SQL of a listing page and of its count, for running and for `EXPLAIN QUERY PLAN`. The

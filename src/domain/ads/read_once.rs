@@ -8,8 +8,8 @@
 use rusqlite::Connection;
 
 use super::AdCard;
-use super::by_tags::{FEW_BY_TAGS, Tagged};
-use super::list::{Filter, PAGE_SIZE, Query, Reading, Sort, TextSearch};
+use super::by_tags::Tagged;
+use super::list::{Filter, PAGE_SIZE, Query, Reading, Sort, TextSearch, order_key};
 use crate::domain::ids::AdId;
 
 /// How `f` is read once, when its count and page would read the same rows.
@@ -20,16 +20,9 @@ pub(super) struct ReadOnce {
     window: Option<i64>,
 }
 
-/// An ad's place in `sort`: the order's key column of `ad_sort_keys` (and `ads`), and whether
-/// it ascends; ties go to the newest id.
-pub(super) fn key_column(sort: Sort) -> (&'static str, bool) {
-    match sort {
-        Sort::Fresh => ("bumped_at", false),
-        Sort::PriceAsc => ("price_day_asc", true),
-        Sort::PriceDesc => ("price_day_usd_cents", false),
-        Sort::Views => ("views_count", false),
-    }
-}
+/// The most matches a search holds here to sort: a cap raised past it (`server.count_cap`)
+/// is sorted in SQL instead, which keeps only the page's rows.
+const MOST_HELD: i64 = 10_000;
 
 impl ReadOnce {
     /// `f`'s single read: a search sorted by price or views with a capped count, or few
@@ -41,11 +34,10 @@ impl ReadOnce {
         search: Option<&TextSearch>,
         tags: Option<&Tagged>,
     ) -> Option<ReadOnce> {
-        let (column, _) = key_column(f.sort);
+        let (column, _) = order_key(f.sort);
         match (search, tags) {
             (Some(s), _) if f.sort != Sort::Fresh => {
-                // a cap raised far (`server.count_cap`) is sorted in SQL, not held here
-                let cap = reading.cap.filter(|cap| *cap <= FEW_BY_TAGS)?;
+                let cap = reading.cap.filter(|cap| *cap <= MOST_HELD)?;
                 let query = s.keyed_ids_sql(f, now, column, cap.saturating_add(1));
                 Some(ReadOnce { query, window: Some(cap) })
             }
@@ -78,7 +70,7 @@ impl ReadOnce {
             matches.sort_unstable_by_key(|m| std::cmp::Reverse(m.0));
             matches.truncate(usize::try_from(cap).unwrap_or(0));
         }
-        let (_, ascending) = key_column(f.sort);
+        let (_, ascending) = order_key(f.sort);
         // as SQLite orders: NULL lowest, so first ascending and last descending (Option's order)
         matches.sort_unstable_by(|a, b| {
             let by_key = if ascending { a.1.cmp(&b.1) } else { b.1.cmp(&a.1) };
