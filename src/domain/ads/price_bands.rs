@@ -23,14 +23,6 @@ impl Band {
     }
 }
 
-/// The bands of one price: its decade's and its first digit's.
-pub fn words_of(price: i64) -> Option<[String; 2]> {
-    let text = price.to_string();
-    let first = price_first_digit(&text)?;
-    let digits = text.len();
-    Some([Band { digits, first: None }.word(), Band { digits, first: Some(first) }.word()])
-}
-
 fn price_first_digit(text: &str) -> Option<u8> {
     text.bytes().next().filter(u8::is_ascii_digit).map(|b| b - b'0')
 }
@@ -105,6 +97,15 @@ pub fn narrow(words: &[String]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The bands of one price, its decade's and its first digit's: what the view
+    /// `ads_find_rows` writes, said again here to check `cover` against.
+    fn words_of(price: i64) -> Option<[String; 2]> {
+        let text = price.to_string();
+        let first = price_first_digit(&text)?;
+        let digits = text.len();
+        Some([Band { digits, first: None }.word(), Band { digits, first: Some(first) }.word()])
+    }
 
     fn holds(words: &[String], price: i64) -> bool {
         words_of(price).is_some_and(|own| own.iter().any(|w| words.contains(w)))
