@@ -317,6 +317,56 @@ fn a_search_ranks_ads_with_its_words_in_the_title_first_then_the_newest() {
 }
 
 #[test]
+fn a_search_whose_words_are_split_between_title_and_description_finds_listed_ads_only() {
+    let app = spawn_app();
+    let db = app.db();
+    let u = user(&db, "Seller", None);
+    // each ad has a hidden twin with the same words (taken off sale): neither the title's
+    // tier nor the rest, the count nor any order may show a twin
+    let texts = [
+        ("Экскаватор с гидромолотом", "Копает и дробит.", 300),
+        ("Экскаватор Hitachi ZX200", "С гидромолотом, на ходу.", 200),
+        ("Гидромолот Delta F-9", "Подходит на экскаватор 20 т.", 100),
+    ];
+    // (the type's words are searched too: none here, so only the title and description count)
+    let untyped = |u, title, age| Ad { equipment_type: None, ..Ad::new(u, title, age) };
+    let mut listed = Vec::new();
+    for (title, description, age) in texts {
+        for active in [false, true] {
+            let id = Ad { active, ..untyped(u, title, age) }.insert(&db);
+            db.execute("UPDATE ads SET description = ?1 WHERE id = ?2", (description, id))
+                .expect("description");
+            if active {
+                listed.push(id);
+            }
+        }
+    }
+    // one of the two words only: no match
+    untyped(u, "Экскаватор Doosan DX225", 10).insert(&db);
+    untyped(u, "Гидромолот Soosan SB-81", 20).insert(&db);
+    let [titled, split, split_back] = listed[..] else { panic!("three listed ads") };
+
+    let q = enc("экскаватор гидромолот");
+    let page = app.get(&format!("/catalog?{q}"));
+    assert_eq!(page.status, 200);
+    let count = page.one("#result-count").text;
+    assert!(count.starts_with("3 "), "{count}");
+    assert_eq!(
+        page.ad_ids_in(".results"),
+        vec![titled, split_back, split],
+        "both words in the title first; then those split with the description, newest first"
+    );
+    for sort in ["price_asc", "price_desc", "views"] {
+        let sorted = app.get(&format!("/catalog?{q}&sort={sort}"));
+        let count = sorted.one("#result-count").text;
+        assert!(count.starts_with("3 "), "{sort}: {count}");
+        let mut ids = sorted.ad_ids_in(".results");
+        ids.sort_unstable();
+        assert_eq!(ids, listed, "{sort}");
+    }
+}
+
+#[test]
 fn a_search_sorted_by_price_past_its_capped_count_sorts_its_newest_matches_and_says_so() {
     let app = crate::support::spawn_with(|c| c.server.count_cap = 3);
     let db = app.db();
@@ -650,6 +700,8 @@ fn a_price_range_finds_exactly_its_ads_by_word_and_by_tags_as_prices_move_betwee
         .insert(&db);
         if n % 4 == 0 {
             db.execute("UPDATE ads SET price_unit = 'month' WHERE id = ?1", [id]).expect("unit");
+        } else if n % 10 == 2 {
+            db.execute("UPDATE ads SET price_unit = 'hour' WHERE id = ?1", [id]).expect("unit");
         }
     }
     // ranges of one decade, across decades, up to a price, and past the dearest
@@ -724,5 +776,26 @@ fn a_price_range_finds_exactly_its_ads_by_word_and_by_tags_as_prices_move_betwee
             let first: Vec<i64> = by_tags.iter().copied().take(12).collect();
             assert_eq!(page.ad_ids_in(".results"), first, "round {round}, {url}");
         }
+        // the two sort keys are one price: the ascending key is the day's price where there is
+        // one (by the hour, the day and the month alike), the dearest possible where there is
+        // none (the orders above, and the price indexes, read one or the other)
+        let apart: i64 = db
+            .query_row(
+                "SELECT count(*) FROM ads WHERE price_day_asc IS NOT \
+                 coalesce(price_day_usd_cents, 9223372036854775807)",
+                [],
+                |r| r.get(0),
+            )
+            .expect("keys");
+        assert_eq!(apart, 0, "round {round}: the ascending key strays from the day's price");
+        let units: i64 = db
+            .query_row(
+                "SELECT count(DISTINCT price_unit) FROM ads \
+                 WHERE price_day_usd_cents IS NOT NULL AND price_unit IN ('hour', 'month')",
+                [],
+                |r| r.get(0),
+            )
+            .expect("units");
+        assert_eq!(units, 2, "round {round}: some priced by the hour and by the month");
     }
 }
