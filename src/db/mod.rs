@@ -372,6 +372,24 @@ mod tests {
     use super::*;
 
     #[test]
+    fn sqlite_is_built_with_a_page_cache_per_connection_and_no_memory_counters() {
+        // .cargo/config.toml's LIBSQLITE3_FLAGS: without them two busy connections wait on
+        // each other's locks for every page read and every allocation
+        let conn = Connection::open_in_memory().expect("open");
+        let options: Vec<String> = conn
+            .prepare("PRAGMA compile_options")
+            .expect("pragma")
+            .query_map([], |r| r.get(0))
+            .expect("options")
+            .collect::<Result<_, _>>()
+            .expect("options");
+        assert!(!options.iter().any(|o| o == "ENABLE_MEMORY_MANAGEMENT"), "{options:?}");
+        for wanted in ["DEFAULT_MEMSTATUS=0", "OMIT_SHARED_CACHE", "USE_ALLOCA"] {
+            assert!(options.iter().any(|o| o == wanted), "{wanted} missing: {options:?}");
+        }
+    }
+
+    #[test]
     fn every_pooled_connection_gets_the_configured_memory_settings() {
         let dir = tempfile::tempdir().expect("tempdir");
         let cfg = DatabaseConfig {
