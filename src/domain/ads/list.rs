@@ -626,9 +626,18 @@ fn filter_index(f: &Filter, order: Sort) -> Option<String> {
 }
 
 /// The FROM of a count of `f`: its one type's, brand's or city's index when it has one (see
-/// [`filter_index`]; any order's holds every filter).
+/// [`filter_index`]; any order's holds every filter), with a price range the index of the
+/// price key the range is written on (`filter_clause`), which bounds it. Left to the
+/// planner, a country's aerial platforms at $5,000-105,000 were counted through the
+/// country's price index (17 ms at a million ads, 0.2 ms through the type's): with
+/// statistics alike, its choice turned on the order the indexes were made in.
 fn counted_ads(f: &Filter) -> String {
-    filter_index(f, Sort::Fresh).map_or("ads a".to_owned(), |i| format!("ads a INDEXED BY {i}"))
+    let order = match f.sort {
+        Sort::PriceAsc => Sort::PriceAsc,
+        _ if f.has_price_range() => Sort::PriceDesc,
+        _ => Sort::Fresh,
+    };
+    filter_index(f, order).map_or("ads a".to_owned(), |i| format!("ads a INDEXED BY {i}"))
 }
 
 /// The index a price order with a kind reads, when no type, brand or city has its own: the
