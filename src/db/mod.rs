@@ -42,6 +42,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (25, include_str!("migrations/0025_covering_filters.sql")),
     (26, include_str!("migrations/0026_price_bands.sql")),
     (27, include_str!("migrations/0027_title_search.sql")),
+    (28, include_str!("migrations/0028_type_brand.sql")),
 ];
 
 /// How long a connection is waited for before the work fails.

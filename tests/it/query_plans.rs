@@ -3,6 +3,7 @@
 use rusqlite::{Connection, ToSql};
 use uzmat::domain::ads::home::{self, BADGE, FRESH, FRESH_GOLD, MOST_VIEWED, PROMOTED, Place};
 use uzmat::domain::ads::list::{self, After, Filter, Sort};
+use uzmat::domain::ads::type_brand;
 use uzmat::domain::ids::{PageNo, UserId};
 
 fn page(n: u16) -> PageNo {
@@ -326,6 +327,32 @@ fn list_and_home_queries_use_indexes() {
             for (sql, params) in [(ids_query(&select), &params), (capped, &capped_params)] {
                 assert!(!reads_ad_rows(&conn, &sql, params), "{f:?} reads rows:\n{sql}");
             }
+        }
+    }
+    // a type and a brand: the type's index walked in each order, the brand, kind, country
+    // and price checked in its entries (migration 28), no ad's row read
+    let both = Filter {
+        equipment_type: Some("экскаватор".into()),
+        brand: Some("SANY".into()),
+        kind,
+        city: None,
+        ..two.clone()
+    };
+    for (sort, key) in [
+        (Sort::Fresh, " "),
+        (Sort::Views, "_views "),
+        (Sort::PriceAsc, "_price_day_asc "),
+        (Sort::PriceDesc, "_price_day "),
+    ] {
+        for price_from_usd_cents in [None, Some(1_000)] {
+            let f = Filter { sort, page: page(4), price_from_usd_cents, ..both.clone() };
+            let (select, params) = type_brand::page_sql(&f, now).expect("walked");
+            let p = page_part(&plan(&conn, &select, &params));
+            // the walk (`a`) searches the type's entries; the page scans what it walked
+            let walk = format!("CO-ROUTINE a\nSEARCH a USING INDEX ads_type{key}(");
+            assert!(p.starts_with(&walk), "{f:?}:\n{p}");
+            assert!(p.lines().filter(|l| l.contains("ads")).count() == 1, "{f:?}:\n{p}");
+            assert!(!reads_ad_rows(&conn, &ids_query(&select), &params), "{f:?} reads rows");
         }
     }
     // the few ads the tags match are read by id from the narrow keys copy, in any order,

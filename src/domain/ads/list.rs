@@ -9,6 +9,7 @@ pub use super::filter::{After, Filter, KEYSET_FROM_PAGE, ListParams, Sort};
 use super::lexicon::{Lexicon, MAX_FORMS};
 use super::read_once::ReadOnce;
 use super::repo::{CARD_COLUMNS, card_from_row};
+use super::type_brand;
 use crate::domain::ids::PageNo;
 
 /// Cards per page.
@@ -605,7 +606,7 @@ fn page_sql_within(
 /// the same and would check each ad's type in its row. `None` with two of them (read by
 /// their tags, [`ByTags`], when few carry them; else as SQLite plans), a seller's ads, or a
 /// price range another order's index bounds.
-fn filter_index(f: &Filter, order: Sort) -> Option<String> {
+pub(super) fn filter_index(f: &Filter, order: Sort) -> Option<String> {
     if f.owner_id.is_some() || (f.has_price_range() && !order.by_price()) {
         return None;
     }
@@ -765,6 +766,18 @@ pub fn list(
 ) -> rusqlite::Result<Page> {
     let f = &within_kind_prices(conn, f)?;
     let tags = Tagged::of(conn, f, now, reading)?;
+    // a type and a brand: a full page from the type's index, the count from the tags (when
+    // they carry enough ads to fill the page: else no walk would)
+    let fills = |t: &Tagged| t.n >= f.page.offset(PAGE_SIZE) + PAGE_SIZE;
+    let walk = tags.as_ref().filter(|t| fills(t)).and_then(|_| type_brand::page_sql(f, now));
+    if let Some(walk) = walk {
+        let cards = cards_of(conn, &walk)?;
+        if cards.len() as i64 == PAGE_SIZE {
+            let count = count_of(conn, f, now, reading, tags.as_ref())?;
+            let promoted = promoted_of(conn, f, now, None, false)?;
+            return Ok(Page::of(f, cards, count, promoted, None));
+        }
+    }
     let search = TextSearch::of(f, reading.lexicon);
     // its count and page from one read of its matches, unless the count is had already
     let once = ReadOnce::of(f, now, reading, search.as_ref(), tags.as_ref())

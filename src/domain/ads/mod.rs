@@ -15,6 +15,7 @@ mod read_once;
 pub mod repo;
 pub mod search;
 pub mod spelling;
+pub mod type_brand;
 pub mod write;
 
 use crate::domain::geo::{Country, Currency};
