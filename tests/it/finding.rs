@@ -733,6 +733,25 @@ fn a_brand_rare_among_its_types_newest_ads_is_still_listed_whole_in_every_order(
             }
         }
     }
+    // the common brand's page is the walk's: with its ads gone from the keys the tags' path
+    // reads (`ad_sort_keys`), its newest twelve are still listed from the type's index
+    let newest: Vec<i64> = db
+        .prepare(
+            "SELECT id FROM ads WHERE brand = 'Volvo' AND is_active = 1 \
+             ORDER BY bumped_at DESC, id DESC LIMIT 12",
+        )
+        .expect("sql")
+        .query_map([], |r| r.get(0))
+        .expect("query")
+        .collect::<Result<_, _>>()
+        .expect("ids");
+    db.execute(
+        "DELETE FROM ad_sort_keys WHERE id IN (SELECT id FROM ads WHERE brand = 'Volvo')",
+        [],
+    )
+    .expect("keys");
+    let walked = app.get("/catalog?type=каток&brand=Volvo&sort=fresh&kind=sale");
+    assert_eq!(walked.ad_ids_in(".results"), newest, "the type's index walked");
 }
 
 #[test]

@@ -344,15 +344,57 @@ fn list_and_home_queries_use_indexes() {
         (Sort::PriceAsc, "_price_day_asc "),
         (Sort::PriceDesc, "_price_day "),
     ] {
-        for price_from_usd_cents in [None, Some(1_000)] {
-            let f = Filter { sort, page: page(4), price_from_usd_cents, ..both.clone() };
+        let cursor = (sort == Sort::Fresh).then_some(After { bumped_at: now - 3_600, id: 40 });
+        for (price_from_usd_cents, after) in [(None, None), (Some(1_000), None), (None, cursor)] {
+            let f = Filter { sort, page: page(4), price_from_usd_cents, after, ..both.clone() };
             let (select, params) = type_brand::page_sql(&f, now).expect("walked");
             let p = page_part(&plan(&conn, &select, &params));
-            // the walk (`a`) searches the type's entries; the page scans what it walked
+            // the walk (`a`) searches the type's entries in order, sorting none; the page
+            // scans what it walked
             let walk = format!("CO-ROUTINE a\nSEARCH a USING INDEX ads_type{key}(");
             assert!(p.starts_with(&walk), "{f:?}:\n{p}");
             assert!(p.lines().filter(|l| l.contains("ads")).count() == 1, "{f:?}:\n{p}");
+            assert!(!p.contains("TEMP B-TREE"), "{f:?} sorts:\n{p}");
             assert!(!reads_ad_rows(&conn, &ids_query(&select), &params), "{f:?} reads rows");
+            // a price order's range, and a cursor, bound where the walk starts
+            let bounded = match (sort, price_from_usd_cents, after) {
+                (Sort::PriceAsc, Some(_), _) => Some("price_day_asc>?"),
+                (Sort::PriceDesc, Some(_), _) => Some("price_day_usd_cents>?"),
+                (_, _, Some(_)) => Some("bumped_at<?"),
+                _ => None,
+            };
+            if let Some(bound) = bounded {
+                let search = p.lines().nth(1).unwrap_or_default();
+                assert!(search.contains(bound), "{f:?}: {bound}:\n{p}");
+            }
+        }
+    }
+    // a page past the walk's bound is not walked
+    let deep = Filter { page: page(500), ..both.clone() };
+    assert!(type_brand::page_sql(&deep, now).is_none(), "page 500 walks in vain");
+    // a count with a price range reads the price index its range is written on, which bounds
+    // it and holds every other filter
+    let kind = Some(Kind::Sale);
+    for (f, lead) in [
+        (Filter { equipment_type: Some("экскаватор".into()), kind, ..one.clone() }, "ads_type"),
+        (Filter { brand: Some("SANY".into()), kind, ..one.clone() }, "ads_brand"),
+        (Filter { city: Some("Ташкент".into()), kind, ..one.clone() }, "ads_place"),
+    ] {
+        for sort in [Sort::Fresh, Sort::Views, Sort::PriceAsc, Sort::PriceDesc] {
+            let key = if sort == Sort::PriceAsc { "_price_day_asc " } else { "_price_day " };
+            let f = Filter {
+                sort,
+                price_from_usd_cents: Some(1_000),
+                price_to_usd_cents: Some(500_000),
+                ..f.clone()
+            };
+            let (_, count, params) = list::sql(&f, now);
+            let (capped, capped_params) = list::capped_count_sql(&f, now, 1_000);
+            for (sql, params) in [(count, &params), (capped, &capped_params)] {
+                let p = plan(&conn, &sql, params);
+                assert!(p.contains(&format!("USING INDEX {lead}{key}")), "{f:?}:\n{p}");
+                assert!(!reads_ad_rows(&conn, &sql, params), "{f:?} count reads rows:\n{sql}");
+            }
         }
     }
     // the few ads the tags match are read by id from the narrow keys copy, in any order,

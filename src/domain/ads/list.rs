@@ -634,9 +634,9 @@ pub(super) fn filter_index(f: &Filter, order: Sort) -> Option<String> {
 /// statistics alike, its choice turned on the order the indexes were made in.
 fn counted_ads(f: &Filter) -> String {
     let order = match f.sort {
+        _ if !f.has_price_range() => Sort::Fresh,
         Sort::PriceAsc => Sort::PriceAsc,
-        _ if f.has_price_range() => Sort::PriceDesc,
-        _ => Sort::Fresh,
+        _ => Sort::PriceDesc,
     };
     filter_index(f, order).map_or("ads a".to_owned(), |i| format!("ads a INDEXED BY {i}"))
 }

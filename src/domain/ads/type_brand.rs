@@ -37,10 +37,25 @@ pub fn page_sql(f: &Filter, now: i64) -> Option<Query> {
     let section_param = params.len();
     params.push(Box::new(equipment_type.clone()));
     let type_param = params.len();
+    let (key, _) = order_key(f.sort);
+    // in a price order the range bounds the walk too, which starts at its first price (the
+    // key is the column `filter_clause` writes the range on)
+    let mut range = String::new();
+    if f.sort.by_price() {
+        for (bound, op) in [(f.price_from_usd_cents, ">="), (f.price_to_usd_cents, "<=")] {
+            if let Some(bound) = bound {
+                params.push(Box::new(bound));
+                range.push_str(&format!(" AND a.{key} {op} ?{}", params.len()));
+            }
+        }
+    }
     let (after, offset) = page_start(f, &mut params);
+    // a page past the walk's bound is never filled by it
+    if offset + PAGE_SIZE > MOST_WALKED {
+        return None;
+    }
     // the entry's columns the filters and the order read: all in each of the type's indexes
     // (the price range on the ascending key when cheapest first, as `filter_clause` writes it)
-    let (key, _) = order_key(f.sort);
     let price = match key {
         "price_day_asc" | "price_day_usd_cents" => "",
         _ => ", a.price_day_usd_cents",
@@ -50,7 +65,7 @@ pub fn page_sql(f: &Filter, now: i64) -> Option<Query> {
         "SELECT {CARD_COLUMNS} FROM (SELECT a.id FROM (\
          SELECT a.id, a.is_active, a.section, a.equipment_type, a.brand, a.kind, a.country, \
          a.{key}{price} FROM ads a INDEXED BY {index} WHERE a.section = ?{section_param} \
-         AND a.is_active = 1 AND a.equipment_type = ?{type_param}{after} \
+         AND a.is_active = 1 AND a.equipment_type = ?{type_param}{range}{after} \
          ORDER BY {order} LIMIT {MOST_WALKED}) a \
          WHERE {cond} ORDER BY {order} LIMIT {PAGE_SIZE} OFFSET {offset}) p \
          CROSS JOIN ads a ON a.id = p.id CROSS JOIN users u ON u.id = a.owner_id ORDER BY {order}"
