@@ -590,7 +590,13 @@ fn page_sql_within(
     // first photo, views today) were read for every row the sort saw (122 ms for a type's
     // page 12 by views at a million ads)
     let order = order_clause(f.sort);
-    let index = kind_price_index(f).map(str::to_owned).or_else(|| filter_index(f, f.sort));
+    // a price order with a kind, the kind's price index; else a country's price range in a
+    // price order, the country's price index, which bounds it and is in order (in the other
+    // orders it is not: each match's row would be read for its sort key)
+    let index = kind_price_index(f)
+        .or_else(|| country_price_index(f).filter(|_| f.sort.by_price()))
+        .map(str::to_owned)
+        .or_else(|| filter_index(f, f.sort));
     let ads = index.map_or("ads a".to_owned(), |i| format!("ads a INDEXED BY {i}"));
     let select = format!(
         "SELECT {CARD_COLUMNS} FROM (SELECT a.id FROM {ads} WHERE {cond} \
@@ -638,7 +644,26 @@ fn counted_ads(f: &Filter) -> String {
         Sort::PriceAsc => Sort::PriceAsc,
         _ => Sort::PriceDesc,
     };
-    filter_index(f, order).map_or("ads a".to_owned(), |i| format!("ads a INDEXED BY {i}"))
+    filter_index(f, order)
+        .or_else(|| country_price_index(f).map(str::to_owned))
+        .map_or("ads a".to_owned(), |i| format!("ads a INDEXED BY {i}"))
+}
+
+/// The country's index of the price key `f`'s range is written on, for a country's price range
+/// without a type, brand, city or seller: the range is a stretch of it, the kind checked in
+/// its entries. Left to the planner, a kind's price index was read (every country's parts
+/// in the range, each ad's row read for its country: Uzbekistan's 768 counted in 5 ms at a
+/// million ads, 0.06 ms here).
+fn country_price_index(f: &Filter) -> Option<&'static str> {
+    let one_country = f.country.is_some() && !f.has_city() && f.owner_id.is_none();
+    if !one_country || !f.has_price_range() || f.equipment_type.is_some() || f.brand.is_some() {
+        return None;
+    }
+    Some(if f.sort == Sort::PriceAsc {
+        "ads_country_price_day_asc"
+    } else {
+        "ads_country_price_day"
+    })
 }
 
 /// The index a price order with a kind reads, when no type, brand or city has its own: the
