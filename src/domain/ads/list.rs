@@ -296,7 +296,7 @@ pub(super) fn filter_clause(f: &Filter, now: i64, price_by_row: bool) -> Query {
     // a rent price is compared per day (see `price_day_usd_cents` in migration 14); cheapest
     // first, the range is written on the ascending key, so the index that sorts also bounds
     // (a negotiable ad's key is i64::MAX: above any upper bound, and kept out by hand below)
-    let column = if f.sort == Sort::PriceAsc { "price_day_asc" } else { "price_day_usd_cents" };
+    let (column, _) = order_key(range_order(f.sort));
     let plus = if price_by_row { "+" } else { "" };
     if let Some(p) = f.price_from_usd_cents {
         push(&mut sql, &format!(" AND {plus}a.{column} >= ?"), Box::new(p));
@@ -545,6 +545,13 @@ pub(super) fn order_key(sort: Sort) -> (&'static str, bool) {
     }
 }
 
+/// The price order whose key a price range is written on in `sort` (`filter_clause`): the
+/// ascending key cheapest first, the day's price in every other order. An index of that key
+/// bounds the range.
+pub(super) fn range_order(sort: Sort) -> Sort {
+    if sort == Sort::PriceAsc { Sort::PriceAsc } else { Sort::PriceDesc }
+}
+
 /// The ORDER BY of `sort` on the ads (or their keys) named `a`.
 pub(super) fn order_clause(sort: Sort) -> String {
     let (column, ascending) = order_key(sort);
@@ -640,11 +647,7 @@ pub(super) fn filter_index(f: &Filter, order: Sort) -> Option<String> {
 /// country's price index (17 ms at a million ads, 0.2 ms through the type's): with
 /// statistics alike, its choice turned on the order the indexes were made in.
 fn counted_ads(f: &Filter) -> String {
-    let order = match f.sort {
-        _ if !f.has_price_range() => Sort::Fresh,
-        Sort::PriceAsc => Sort::PriceAsc,
-        _ => Sort::PriceDesc,
-    };
+    let order = if f.has_price_range() { range_order(f.sort) } else { Sort::Fresh };
     filter_index(f, order)
         .or_else(|| country_price_index(f).map(str::to_owned))
         .map_or("ads a".to_owned(), |i| format!("ads a INDEXED BY {i}"))
@@ -661,10 +664,9 @@ fn country_price_index(f: &Filter) -> Option<&'static str> {
     if !one_country || !f.has_price_range() || f.equipment_type.is_some() || f.brand.is_some() {
         return None;
     }
-    Some(if f.sort == Sort::PriceAsc {
-        "ads_country_price_day_asc"
-    } else {
-        "ads_country_price_day"
+    Some(match range_order(f.sort) {
+        Sort::PriceAsc => "ads_country_price_day_asc",
+        _ => "ads_country_price_day",
     })
 }
 

@@ -8,7 +8,7 @@
 
 use super::list::{
     Filter, PAGE_SIZE, Query, asks_empty_value, filter_clause, filter_index, order_clause,
-    order_key, page_start,
+    order_key, page_start, range_order,
 };
 use super::repo::CARD_COLUMNS;
 
@@ -38,14 +38,15 @@ pub fn page_sql(f: &Filter, now: i64) -> Option<Query> {
     params.push(Box::new(equipment_type.clone()));
     let type_param = params.len();
     let (key, _) = order_key(f.sort);
+    let (range_key, _) = order_key(range_order(f.sort));
     // in a price order the range bounds the walk too, which starts at its first price (the
-    // key is the column `filter_clause` writes the range on)
+    // order's key is the one the range is written on)
     let mut range = String::new();
     if f.sort.by_price() {
         for (bound, op) in [(f.price_from_usd_cents, ">="), (f.price_to_usd_cents, "<=")] {
             if let Some(bound) = bound {
                 params.push(Box::new(bound));
-                range.push_str(&format!(" AND a.{key} {op} ?{}", params.len()));
+                range.push_str(&format!(" AND a.{range_key} {op} ?{}", params.len()));
             }
         }
     }
@@ -55,11 +56,7 @@ pub fn page_sql(f: &Filter, now: i64) -> Option<Query> {
         return None;
     }
     // the entry's columns the filters and the order read: all in each of the type's indexes
-    // (the price range on the ascending key when cheapest first, as `filter_clause` writes it)
-    let price = match key {
-        "price_day_asc" | "price_day_usd_cents" => "",
-        _ => ", a.price_day_usd_cents",
-    };
+    let price = if range_key == key { String::new() } else { format!(", a.{range_key}") };
     let order = order_clause(f.sort);
     let sql = format!(
         "SELECT {CARD_COLUMNS} FROM (SELECT a.id FROM (\
