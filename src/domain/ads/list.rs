@@ -597,10 +597,11 @@ fn page_sql_within(
     // first photo, views today) were read for every row the sort saw (122 ms for a type's
     // page 12 by views at a million ads)
     let order = order_clause(f.sort);
-    // a price order with a kind, the kind's price index; else a country's price range in a
-    // price order, or a narrow one, the country's price index, which bounds it: in order in a
-    // price order, else each match's row read for its sort key (the kind's price index read
-    // a row for every ad of the kind in the range, of every country)
+    // a price order with a kind and nothing narrower, the kind's price index; else a
+    // country's price order, or its price range when narrow, the country's price index,
+    // which bounds it: in order in a price order, else each match's row read for its sort key
+    // (the kind's price index read a row for every ad of the kind in the range, of every
+    // country)
     let index = kind_price_index(f)
         .or_else(|| country_price_index(f).filter(|_| f.sort.by_price() || !price_by_row))
         .map(str::to_owned)
@@ -641,43 +642,59 @@ pub(super) fn filter_index(f: &Filter, order: Sort) -> Option<String> {
 }
 
 /// The FROM of a count of `f`: its one type's, brand's or city's index when it has one (see
-/// [`filter_index`]; any order's holds every filter), with a price range the index of the
-/// price key the range is written on (`filter_clause`), which bounds it. Left to the
-/// planner, a country's aerial platforms at $5,000-105,000 were counted through the
-/// country's price index (17 ms at a million ads, 0.2 ms through the type's): with
-/// statistics alike, its choice turned on the order the indexes were made in.
+/// [`filter_index`]; any order's holds every filter), else its country's; with a price range
+/// the index of the price key the range is written on (`filter_clause`), which bounds it, and
+/// without one the newest first, where the kinds come mixed. Left to the planner, a country's
+/// aerial platforms at $5,000-105,000 were counted through the country's price index (17 ms
+/// at a million ads, 0.2 ms through the type's): with statistics alike, its choice turned on
+/// the order the indexes were made in; and Kazakhstan's sales through the country's cheapest
+/// first, past every rent (4.5 ms for the capped count, 0.2 ms newest first).
 fn counted_ads(f: &Filter) -> String {
     let order = if f.has_price_range() { range_order(f.sort) } else { Sort::Fresh };
     filter_index(f, order)
-        .or_else(|| country_price_index(f).map(str::to_owned))
+        .or_else(|| country_index(f, order).map(str::to_owned))
         .map_or("ads a".to_owned(), |i| format!("ads a INDEXED BY {i}"))
 }
 
-/// The country's index of the price key `f`'s range is written on, for a country's price range
-/// without a type, brand, city or seller: the range is a stretch of it, the kind checked in
-/// its entries. Left to the planner, a kind's price index was read (every country's parts
-/// in the range, each ad's row read for its country: Uzbekistan's 768 counted in 5 ms at a
-/// million ads, 0.06 ms here; their newest twelve, a row read for each match's bump time,
-/// 4.5 ms, 0.33 ms here).
-fn country_price_index(f: &Filter) -> Option<&'static str> {
+/// The country's index of `order`, for one country without a type, brand, city or seller:
+/// the kind and the day's price are checked in its entries.
+fn country_index(f: &Filter, order: Sort) -> Option<&'static str> {
     let one_country = f.country.is_some() && !f.has_city() && f.owner_id.is_none();
-    if !one_country || !f.has_price_range() || f.equipment_type.is_some() || f.brand.is_some() {
+    if !one_country || f.equipment_type.is_some() || f.brand.is_some() {
         return None;
     }
-    Some(match range_order(f.sort) {
+    Some(match order {
+        Sort::Fresh => "ads_country_fresh",
+        Sort::Views => "ads_country_views",
         Sort::PriceAsc => "ads_country_price_day_asc",
-        _ => "ads_country_price_day",
+        Sort::PriceDesc => "ads_country_price_day",
     })
 }
 
-/// The index a price order with a kind reads, when no type, brand or city has its own: the
-/// cheapest catalog ads are all rents (a day's price) and the dearest all sales, so through a
-/// country's price index "rents, dearest first" passed over every sale of the country (page
-/// 21 in Uzbekistan: 125 ms at a million ads), and SQLite, blind to that, prefers the
-/// country's. (A city's index, within [`kind_price_bound`], passes over few: through the
-/// kind's, Novosibirsk's rents were one row in 80.)
+/// The country's index of the price key `f`'s range is written on, or of its price order, for
+/// a country's price range or price order without a type, brand, city or seller: the range is
+/// a stretch of it, the kind checked in its entries (a kind's prices bound by
+/// [`kind_price_bound`] or [`within_kind_prices`]). Left to the planner, a kind's price index
+/// was read (every country's parts in the range, each ad's row read for its country:
+/// Uzbekistan's 768 counted in 5 ms at a million ads, 0.06 ms here; their newest twelve, a
+/// row read for each match's bump time, 4.5 ms, 0.33 ms here).
+fn country_price_index(f: &Filter) -> Option<&'static str> {
+    if !f.has_price_range() && !f.sort.by_price() {
+        return None;
+    }
+    country_index(f, range_order(f.sort))
+}
+
+/// The index a price order with a kind reads without a country, type, brand or city: the
+/// cheapest catalog ads are all rents (a day's price) and the dearest all sales, so through
+/// the section's price index "rents, dearest first" would pass over every sale. (Within a
+/// country, a city, a type or a brand, that one's price index is read within
+/// [`kind_price_bound`], which passes over few: through the kind's, Belarus's parts dearest
+/// first read a row for each of every country's parts before page 32, 5.3 ms at a million ads,
+/// 0.05 ms through the country's.)
 fn kind_price_index(f: &Filter) -> Option<&'static str> {
-    if f.kind.is_none() || f.equipment_type.is_some() || f.brand.is_some() || f.has_city() {
+    let narrowed = f.country.is_some() || f.has_city() || f.owner_id.is_some();
+    if f.kind.is_none() || f.equipment_type.is_some() || f.brand.is_some() || narrowed {
         return None;
     }
     match f.sort {
