@@ -677,6 +677,62 @@ fn a_listing_of_several_filters_reads_every_order_and_page_as_the_filters_select
 }
 
 #[test]
+fn a_city_named_alike_in_two_countries_lists_only_the_chosen_countrys_ads() {
+    let app = spawn_app();
+    let db = app.db();
+    let u = user(&db, "Seller", None);
+    // a city is free text: "Октябрьский" is a town of Kazakhstan and of Russia alike, and the
+    // search index's word of a city names its country (migration 29)
+    let town = |country: &'static str, title: &str, age: i64| Ad {
+        country,
+        city: "Октябрьский",
+        equipment_type: Some("экскаватор"),
+        brand: Some("JCB"),
+        ..Ad::new(u, title, age)
+    };
+    let kz: Vec<i64> = (0..3)
+        .map(|i| town("kz", &format!("Экскаватор-погрузчик {i}"), 10 + i).insert(&db))
+        .collect();
+    let ru: Vec<i64> = (0..2)
+        .map(|i| town("ru", &format!("Экскаватор-погрузчик {i}"), 20 + i).insert(&db))
+        .collect();
+    // hidden, in each town: never listed
+    for country in ["kz", "ru"] {
+        Ad {
+            active: false, ..town(country, "Экскаватор-погрузчик скрытый", 1)
+        }
+        .insert(&db);
+    }
+    let listed = |url: &str| {
+        let page = app.get(url);
+        assert_eq!(page.status, 200, "{url}");
+        let mut ids = page.ad_ids_in(".results");
+        ids.sort_unstable();
+        let count = page.one("#result-count").text;
+        (ids, count)
+    };
+    let check = |country: &str, want: &[i64]| {
+        // two filters by their tags alone (the count too), with a kind (checked per ad), and a
+        // search in the town
+        for filters in ["type=экскаватор", "type=экскаватор&brand=JCB&kind=sale", "q=погрузчик"]
+        {
+            let url = format!("/catalog?country={country}&city=Октябрьский&{filters}");
+            let (ids, count) = listed(&url);
+            let mut want = want.to_vec();
+            want.sort_unstable();
+            assert_eq!(ids, want, "{url}");
+            assert!(count.starts_with(&format!("{} ", want.len())), "{url}: {count}");
+        }
+    };
+    check("kz", &kz);
+    check("ru", &ru);
+    // an ad that moves to the other country's town moves between their listings
+    db.execute("UPDATE ads SET country = 'ru' WHERE id = ?1", [kz[0]]).expect("move");
+    check("kz", &kz[1..]);
+    check("ru", &[ru.clone(), vec![kz[0]]].concat());
+}
+
+#[test]
 fn a_brand_rare_among_its_types_newest_ads_is_still_listed_whole_in_every_order() {
     let app = spawn_app();
     let db = app.db();

@@ -4,8 +4,8 @@
 use rusqlite::Connection;
 
 use super::list::{
-    Filter, PAGE_SIZE, Query, Reading, asks_empty_value, filter_clause, find_table, hex_tag,
-    number_of, order_clause, page_start, quoted,
+    Filter, PAGE_SIZE, Query, Reading, asks_empty_value, city_tag, filter_clause, find_table,
+    hex_tag, listed_tag, number_of, order_clause, page_start, quoted,
 };
 use super::price_bands;
 use super::repo::CARD_COLUMNS;
@@ -44,38 +44,34 @@ impl ByTags {
         fn given(v: &Option<String>) -> Option<&str> {
             v.as_deref().filter(|v| !v.is_empty())
         }
-        let (place, city) = match f.country {
-            Some(c) => (Some(c), given(&f.city)),
-            None => (None, None),
-        };
-        // the words of few ads: a type, a brand, a city, and a country's listed ads. The kind's
-        // and the section's listed words are each held by most of the section (a list of
-        // 350,000 and 600,000 ids at a million ads, 9-15 ms to read): the kind and whether the
-        // ad is listed are read with its keys instead
-        let tags: Vec<String> = [
-            place.map(|c| format!("s{}c{}", section.code(), c.code())),
-            given(&f.equipment_type).map(|t| hex_tag('t', t)),
+        // the words of few ads: a type, a brand, a city (which names its country), and a
+        // country's listed ads. The kind's and the section's listed words are each held by
+        // most of the section (a list of 350,000 and 600,000 ids at a million ads, 9-15 ms to
+        // read): the kind and whether the ad is listed are read with its keys instead
+        let words: Vec<String> = [
+            given(&f.equipment_type).map(|t| hex_tag("t", t)),
             // NOCASE folds ASCII letters only, as SQLite's lower() in the index's tags does
-            given(&f.brand).map(|b| hex_tag('b', &b.to_ascii_lowercase())),
-            city.map(|c| hex_tag('y', c)),
+            given(&f.brand).map(|b| hex_tag("b", &b.to_ascii_lowercase())),
+            city_tag(f),
         ]
         .into_iter()
         .flatten()
-        .map(|t| quoted(&t))
         .collect();
         // two of a type, brand and city: one alone is read in order from its own index, the
         // kind, country and price checked in its entries (a city's sales counted to 1,001 in
         // 0.16 ms at a million ads, 14 ms through each ad's row)
-        let few_words = tags.len() - usize::from(place.is_some());
-        if few_words < 2 || asks_empty_value(f) {
+        if words.len() < 2 || asks_empty_value(f) {
             return None;
         }
-        let covered = place.is_some() && f.kind.is_none() && !f.has_price_range();
-        Some(ByTags {
-            table: find_table(section),
-            tags: format!("tags : ({})", tags.join(" ")),
-            covered,
-        })
+        let listed = listed_tag(f, section);
+        let quoted_words: Vec<String> = listed.iter().chain(&words).map(|t| quoted(t)).collect();
+        let mut tags = format!("tags : ({})", quoted_words.join(" "));
+        // a city says the country: the section's hidden ads are left out (see `listed_tag`)
+        if f.country.is_some() && listed.is_none() {
+            tags = format!("({tags} NOT tags : (\"h{}\"))", section.code());
+        }
+        let covered = f.country.is_some() && f.kind.is_none() && !f.has_price_range();
+        Some(ByTags { table: find_table(section), tags, covered })
     }
 
     /// How many ads carry the tags, stopped after `cap + 1` when there is a cap.
