@@ -44,6 +44,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (27, include_str!("migrations/0027_title_search.sql")),
     (28, include_str!("migrations/0028_type_brand.sql")),
     (29, include_str!("migrations/0029_city_tag.sql")),
+    (30, include_str!("migrations/0030_promoted_by_filter.sql")),
 ];
 
 /// How long a connection is waited for before the work fails.

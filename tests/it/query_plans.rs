@@ -542,10 +542,22 @@ fn list_and_home_queries_use_indexes() {
         assert_no_ads_scan(&format!("count {f:?}"), &plan(&conn, &count, &params));
         let (capped, params) = list::capped_count_sql(f, now, 10_000);
         assert_no_ads_scan(&format!("capped count {f:?}"), &plan(&conn, &capped, &params));
+        // the promoted strip: the promotions of its narrowest filter, in plan order
         let (promoted, params) = list::promoted_sql(f, now);
         let p = plan(&conn, &promoted, &params);
         assert_no_ads_scan(&format!("promoted {f:?}"), &p);
-        assert!(p.contains("ads_promoted_order"), "promoted {f:?}:\n{p}");
+        let given = |v: &Option<String>| v.as_deref().is_some_and(|v| !v.is_empty());
+        let strip = match (f.section, f.country) {
+            (None, _) => "ads_promoted_order",
+            (_, Some(_)) if given(&f.city) => {
+                "ads_promoted_city (section=? AND country=? AND city=?)"
+            }
+            _ if given(&f.brand) => "ads_promoted_brand (section=? AND brand=?)",
+            _ if given(&f.equipment_type) => "ads_promoted_type (section=? AND equipment_type=?)",
+            (_, Some(_)) => "ads_promoted_country (section=? AND country=?)",
+            _ => "ads_promoted_order",
+        };
+        assert!(p.contains(&format!("USING INDEX {strip}")), "promoted {f:?}:\n{p}");
         assert!(!p.contains("TEMP B-TREE FOR ORDER BY"), "promoted {f:?} sorts:\n{p}");
     }
     let places = [

@@ -89,17 +89,36 @@ impl Count {
 pub const PROMOTED_SHOWN: i64 = 4;
 
 /// The SQL of the promoted ads above a listing: its filter, and a running promotion. Read in
-/// order from `ads_promoted_order` (migration 20), which holds the filter's columns: the
-/// planner would rather take the smaller expiry index and sort every running promotion.
+/// order from [`promoted_index`], which holds the filter's columns: the planner would rather
+/// take the smaller expiry index and sort every running promotion.
 pub fn promoted_sql(f: &Filter, now: i64) -> (String, Vec<Box<dyn ToSql>>) {
     let (cond, params) = where_clause(f, now);
+    let index = promoted_index(f);
     let sql = format!(
-        "SELECT {CARD_COLUMNS} FROM ads a INDEXED BY ads_promoted_order \
+        "SELECT {CARD_COLUMNS} FROM ads a INDEXED BY {index} \
          CROSS JOIN users u ON u.id = a.owner_id \
          WHERE {cond} AND a.plan IS NOT NULL AND a.plan_until > ?1 \
          ORDER BY a.plan_rank DESC, a.plan_started_at DESC, a.id DESC LIMIT {PROMOTED_SHOWN}"
     );
     (sql, params)
+}
+
+/// The promotions' index a listing's strip reads, in plan order: its section's promotions of
+/// its city, brand, type or country (migration 30), the narrowest it names (a city's are
+/// about one in eighty, a brand's one in thirty, a type's one in twenty, a country's one in
+/// four), else every promotion's (`ads_promoted_order`, migration 20). Each holds every
+/// filter's column, so the others are checked in its entries; through the whole index a
+/// filter few promotions match read all of them (9,356 at a million ads).
+pub(super) fn promoted_index(f: &Filter) -> &'static str {
+    let given = |v: &Option<String>| v.as_deref().is_some_and(|v| !v.is_empty());
+    match f.section {
+        None => "ads_promoted_order",
+        Some(_) if f.country.is_some() && given(&f.city) => "ads_promoted_city",
+        Some(_) if given(&f.brand) => "ads_promoted_brand",
+        Some(_) if given(&f.equipment_type) => "ads_promoted_type",
+        Some(_) if f.country.is_some() => "ads_promoted_country",
+        Some(_) => "ads_promoted_order",
+    }
 }
 
 /// Short words a query may hold without meaning to narrow it: prepositions and conjunctions.
