@@ -268,27 +268,65 @@ fn a_wide_price_range_and_a_narrow_one_list_the_same_ads_as_the_filter_says() {
     // in whole dollars, as the form asks
     let (lo, hi) = (lo - lo % 100, hi + (100 - hi % 100) % 100);
     assert!(!price_is_wide(&db, &f(lo, hi, Sort::Views)).expect("probe"));
-    for (from_cents, to_cents) in [(100, 100_000_000), (lo, hi)] {
+    // and a range of about a twentieth of the section, whose first pages are walked in the
+    // order's index (`price_walk`) and its deep ones read through the price index
+    let priced: Vec<i64> = db
+        .prepare(
+            "SELECT price_day_usd_cents FROM ads WHERE section = 'catalog' AND is_active = 1 \
+             AND price_day_usd_cents IS NOT NULL ORDER BY price_day_usd_cents",
+        )
+        .expect("prepare")
+        .query_map([], |r| r.get(0))
+        .expect("query")
+        .collect::<Result<_, _>>()
+        .expect("prices");
+    let (mid_lo, mid_hi) = (priced[priced.len() / 2], priced[priced.len() / 2 + priced.len() / 20]);
+    let (mid_lo, mid_hi) = (mid_lo - mid_lo % 100, mid_hi + (100 - mid_hi % 100) % 100);
+    assert!(!price_is_wide(&db, &f(mid_lo, mid_hi, Sort::Fresh)).expect("probe"));
+    for (from_cents, to_cents) in [(100, 100_000_000), (lo, hi), (mid_lo, mid_hi)] {
         for (sort, order) in
             [("fresh", "bumped_at DESC, id DESC"), ("views", "views_count DESC, id DESC")]
         {
-            let expected: Vec<i64> = db
-                .prepare(&format!(
+            for filters in ["", "&kind=rent", "&country=kz", "&country=uz&kind=sale"] {
+                let mut sql = String::from(
                     "SELECT id FROM ads WHERE section = 'catalog' AND is_active = 1 \
-                     AND price_day_usd_cents BETWEEN ?1 AND ?2 ORDER BY {order} LIMIT 12 OFFSET 12"
-                ))
-                .expect("prepare")
-                .query_map([from_cents, to_cents], |r| r.get(0))
-                .expect("query")
-                .collect::<Result<_, _>>()
-                .expect("ids");
-            let page = app.get(&format!(
-                "/catalog?price_from={}&price_to={}&currency=USD&sort={sort}&page=2&country=all",
-                from_cents / 100,
-                to_cents / 100
-            ));
-            assert_eq!(page.status, 200);
-            assert_eq!(page.ad_ids_in(".results"), expected, "{sort} {from_cents}-{to_cents}");
+                     AND price_day_usd_cents BETWEEN ?1 AND ?2",
+                );
+                for (k, v) in filters.split('&').filter_map(|p| p.split_once('=')) {
+                    sql.push_str(&format!(" AND {k} = '{v}'"));
+                }
+                let expected: Vec<i64> = db
+                    .prepare(&format!("{sql} ORDER BY {order}"))
+                    .expect("prepare")
+                    .query_map([from_cents, to_cents], |r| r.get(0))
+                    .expect("query")
+                    .collect::<Result<_, _>>()
+                    .expect("ids");
+                let country = if filters.contains("country") { "" } else { "&country=all" };
+                let url = format!(
+                    "/catalog?price_from={}&price_to={}&currency=USD&sort={sort}{filters}{country}",
+                    from_cents / 100,
+                    to_cents / 100
+                );
+                // the first pages, the last one, and one deep in a long list
+                let pages = expected.len().div_ceil(12).max(1);
+                for n in [1, 2, pages, pages.min(30)] {
+                    let page = app.get(&format!("{url}&page={n}"));
+                    assert_eq!(page.status, 200, "{url}&page={n}");
+                    let mut want: Vec<i64> =
+                        expected.iter().skip((n - 1) * 12).take(12).copied().collect();
+                    let mut listed = page.ad_ids_in(".results");
+                    // a first page's promoted strip leads, each of its ads a match, then the
+                    // page without them
+                    if n == 1 && page.count("#promoted") == 1 {
+                        let promoted = page.ad_ids_in("#promoted");
+                        assert!(promoted.iter().all(|id| expected.contains(id)), "{url}");
+                        listed.drain(..promoted.len());
+                        want.retain(|id| !promoted.contains(id));
+                    }
+                    assert_eq!(listed, want, "{url}&page={n}");
+                }
+            }
         }
     }
 }

@@ -3,7 +3,7 @@
 use rusqlite::{Connection, ToSql};
 use uzmat::domain::ads::home::{self, BADGE, FRESH, FRESH_GOLD, MOST_VIEWED, PROMOTED, Place};
 use uzmat::domain::ads::list::{self, After, Filter, Sort};
-use uzmat::domain::ads::type_brand;
+use uzmat::domain::ads::{price_walk, type_brand};
 use uzmat::domain::ids::{PageNo, UserId};
 
 fn page(n: u16) -> PageNo {
@@ -404,6 +404,49 @@ fn list_and_home_queries_use_indexes() {
     // a page past the walk's bound is not walked
     let deep = Filter { page: page(500), ..both.clone() };
     assert!(type_brand::page_sql(&deep, now).is_none(), "page 500 walks in vain");
+    // a narrow price range in the newest or most viewed order walks that order's index, the
+    // section's or its country's, the kind and price checked in its entries (`price_walk`)
+    for (sort, key) in [(Sort::Fresh, "fresh"), (Sort::Views, "views")] {
+        let cursor = (sort == Sort::Fresh).then_some(After { bumped_at: now - 3_600, id: 40 });
+        for (country, after) in [(None, None), (Some(Country::Uz), None), (None, cursor)] {
+            let f = Filter {
+                section: Some(Section::Parts),
+                kind: Some(Kind::Parts),
+                country,
+                sort,
+                after,
+                page: page(3),
+                price_from_usd_cents: Some(1_000),
+                price_to_usd_cents: Some(9_000),
+                ..Filter::default()
+            };
+            let (select, params) = price_walk::page_sql(&f, now, 500).expect("walked");
+            let p = page_part(&plan(&conn, &select, &params));
+            let index = if country.is_some() { format!("country_{key}") } else { key.to_owned() };
+            let walk = format!("CO-ROUTINE a\nSEARCH a USING INDEX ads_{index} (");
+            assert!(p.starts_with(&walk), "{f:?}:\n{p}");
+            assert!(p.lines().filter(|l| l.contains("ads")).count() == 1, "{f:?}:\n{p}");
+            assert!(!p.contains("TEMP B-TREE"), "{f:?} sorts:\n{p}");
+            assert!(!reads_ad_rows(&conn, &ids_query(&select), &params), "{f:?} reads rows");
+        }
+        // not past its bound, nor in a price order, nor with a type
+        let f = Filter {
+            section: Some(Section::Parts),
+            sort,
+            price_to_usd_cents: Some(9_000),
+            ..Filter::default()
+        };
+        assert!(price_walk::page_sql(&Filter { page: page(700), ..f.clone() }, now, 500).is_none());
+        let typed = Filter { equipment_type: Some("кран".into()), ..f.clone() };
+        assert!(price_walk::page_sql(&typed, now, 500).is_none());
+    }
+    let priced = Filter {
+        section: Some(Section::Parts),
+        sort: Sort::PriceAsc,
+        price_to_usd_cents: Some(9_000),
+        ..Filter::default()
+    };
+    assert!(price_walk::page_sql(&priced, now, 500).is_none());
     // a count with a price range reads the price index its range is written on, which bounds
     // it and holds every other filter
     let kind = Some(Kind::Sale);

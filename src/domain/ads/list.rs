@@ -795,9 +795,18 @@ pub fn within_kind_prices(conn: &Connection, f: &Filter) -> rusqlite::Result<Fil
     })
 }
 
-/// A page of `f` read from the ads' indexes, within its kind's prices when it has them.
+/// A page of `f` read from the ads' indexes, within its kind's prices when it has them; a
+/// narrow price range in another order walks that order's index first ([`price_walk`]).
 fn ads_page(conn: &Connection, f: &Filter, now: i64) -> rusqlite::Result<Vec<AdCard>> {
-    let wide = price_is_wide(conn, f)?;
+    let in_range = price_range_size(conn, f)?;
+    let wide = in_range.is_some_and(|n| n >= WIDE_PRICE_RANGE);
+    let walk = in_range.filter(|_| !wide).and_then(|n| super::price_walk::page_sql(f, now, n));
+    if let Some(walk) = walk {
+        let cards = cards_of(conn, &walk)?;
+        if cards.len() as i64 == PAGE_SIZE {
+            return Ok(cards);
+        }
+    }
     if let Some(bound) = kind_price_bound(conn, f)? {
         let (select, _, params) = page_sql_within(f, now, wide, Some(bound));
         let cards = cards_of(conn, &(select, params))?;
@@ -948,8 +957,14 @@ pub const WIDE_PRICE_RANGE: i64 = 5_000;
 /// the order's index read the whole section (130-1,900 ms). The price index says which, for
 /// at most [`WIDE_PRICE_RANGE`] of its entries (well under a millisecond).
 pub fn price_is_wide(conn: &Connection, f: &Filter) -> rusqlite::Result<bool> {
+    Ok(price_range_size(conn, f)?.is_some_and(|n| n >= WIDE_PRICE_RANGE))
+}
+
+/// How many listed ads of `f`'s section its price range holds, counted to
+/// [`WIDE_PRICE_RANGE`], for a price range in another order than a price's; else `None`.
+fn price_range_size(conn: &Connection, f: &Filter) -> rusqlite::Result<Option<i64>> {
     let wanted = f.has_price_range() && !f.sort.by_price();
-    let Some(section) = f.section.filter(|_| wanted) else { return Ok(false) };
+    let Some(section) = f.section.filter(|_| wanted) else { return Ok(None) };
     let n: i64 = conn
         .prepare_cached(&format!(
             "SELECT count(*) FROM (SELECT 1 FROM ads INDEXED BY ads_price_day \
@@ -964,7 +979,7 @@ pub fn price_is_wide(conn: &Connection, f: &Filter) -> rusqlite::Result<bool> {
             ),
             |r| r.get(0),
         )?;
-    Ok(n >= WIDE_PRICE_RANGE)
+    Ok(Some(n))
 }
 
 /// The one number a count query selects. A count has no card columns: it names ?1 (now) only

@@ -11,6 +11,7 @@ pub mod lexicon;
 pub mod list;
 pub mod photos;
 pub mod price_bands;
+pub mod price_walk;
 mod read_once;
 pub mod repo;
 pub mod search;
