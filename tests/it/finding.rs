@@ -737,9 +737,10 @@ fn a_brand_rare_among_its_types_newest_ads_is_still_listed_whole_in_every_order(
     let app = spawn_app();
     let db = app.db();
     let u = user(&db, "Seller", None);
-    // a type's page walks its index for the brand, a bounded number of entries (5,000): here
-    // the brand's ads are all older than more of the type's than that, so no walk fills a page
-    // and they are read by their tags; the common brand's pages are walked
+    // newest first, a type and a brand read the index of both (migration 31); in another
+    // order a type's page walks its index for the brand, a bounded number of entries (5,000):
+    // here the brand's ads are all older than more of the type's than that, so no walk fills
+    // a page and they are read by their tags; the common brand's pages are walked
     let ad = |brand: &'static str, n: i64, age: i64| Ad {
         brand: Some(brand),
         equipment_type: Some("каток"),
@@ -790,24 +791,28 @@ fn a_brand_rare_among_its_types_newest_ads_is_still_listed_whole_in_every_order(
         }
     }
     // the common brand's page is the walk's: with its ads gone from the keys the tags' path
-    // reads (`ad_sort_keys`), its newest twelve are still listed from the type's index
-    let newest: Vec<i64> = db
-        .prepare(
-            "SELECT id FROM ads WHERE brand = 'Volvo' AND is_active = 1 \
-             ORDER BY bumped_at DESC, id DESC LIMIT 12",
-        )
+    // reads (`ad_sort_keys`), its most viewed twelve are still listed from the type's index,
+    // and its newest from the index of both
+    let top = |order: &str| -> Vec<i64> {
+        db.prepare(&format!(
+            "SELECT id FROM ads WHERE brand = 'Volvo' AND is_active = 1 ORDER BY {order} LIMIT 12"
+        ))
         .expect("sql")
         .query_map([], |r| r.get(0))
         .expect("query")
         .collect::<Result<_, _>>()
-        .expect("ids");
+        .expect("ids")
+    };
+    let (newest, most_viewed) = (top("bumped_at DESC, id DESC"), top("views_count DESC, id DESC"));
     db.execute(
         "DELETE FROM ad_sort_keys WHERE id IN (SELECT id FROM ads WHERE brand = 'Volvo')",
         [],
     )
     .expect("keys");
-    let walked = app.get("/catalog?type=каток&brand=Volvo&sort=fresh&kind=sale");
-    assert_eq!(walked.ad_ids_in(".results"), newest, "the type's index walked");
+    let walked = app.get("/catalog?type=каток&brand=Volvo&sort=views&kind=sale");
+    assert_eq!(walked.ad_ids_in(".results"), most_viewed, "the type's index walked");
+    let both = app.get("/catalog?type=каток&brand=Volvo&sort=fresh&kind=sale");
+    assert_eq!(both.ad_ids_in(".results"), newest, "the index of both");
 }
 
 #[test]

@@ -401,6 +401,52 @@ fn list_and_home_queries_use_indexes() {
             }
         }
     }
+    // newest first, a type and a brand read the index of both (migration 31), a price range
+    // checked in its entries; a price order's range the type's price index, which holds the
+    // brand; their counts likewise (newest first without a range), no ad's row read
+    for (sort, price_to_usd_cents, index) in [
+        (
+            Sort::Fresh,
+            None,
+            "ads_type_brand (section=? AND is_active=? AND equipment_type=? AND brand=?)",
+        ),
+        (
+            Sort::Fresh,
+            Some(9_000),
+            "ads_type_brand (section=? AND is_active=? AND equipment_type=? AND brand=?)",
+        ),
+        (
+            Sort::PriceAsc,
+            Some(9_000),
+            "ads_type_price_day_asc (section=? AND is_active=? AND equipment_type=? AND price_day_asc<?)",
+        ),
+        (
+            Sort::PriceDesc,
+            Some(9_000),
+            "ads_type_price_day (section=? AND is_active=? AND equipment_type=? AND price_day_usd_cents<?)",
+        ),
+    ] {
+        let f = Filter { sort, price_to_usd_cents, page: page(7), ..both.clone() };
+        assert!(list::ByTags::of(&f).is_none(), "{f:?}: an index, not the tags");
+        let (select, count, params) = list::sql(&f, now);
+        let p = page_part(&plan(&conn, &select, &params));
+        assert!(p.contains(&format!("USING INDEX {index}")), "{f:?}:\n{p}");
+        assert!(!p.contains("TEMP B-TREE"), "{f:?} sorts:\n{p}");
+        assert!(!reads_ad_rows(&conn, &ids_query(&select), &params), "{f:?} reads rows");
+        let counted = if price_to_usd_cents.is_some() && sort != Sort::PriceAsc {
+            "ads_type_price_day ("
+        } else if price_to_usd_cents.is_some() {
+            "ads_type_price_day_asc ("
+        } else {
+            "ads_type_brand ("
+        };
+        let (capped, capped_params) = list::capped_count_sql(&f, now, 1_000);
+        for (sql, params) in [(count, &params), (capped, &capped_params)] {
+            let p = plan(&conn, &sql, params);
+            assert!(p.contains(&format!("INDEX {counted}")), "{f:?}:\n{p}");
+            assert!(!reads_ad_rows(&conn, &sql, params), "{f:?} count reads rows:\n{sql}");
+        }
+    }
     // a page past the walk's bound is not walked
     let deep = Filter { page: page(500), ..both.clone() };
     assert!(type_brand::page_sql(&deep, now).is_none(), "page 500 walks in vain");

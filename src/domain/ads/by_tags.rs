@@ -4,8 +4,8 @@
 use rusqlite::Connection;
 
 use super::list::{
-    Filter, PAGE_SIZE, Query, Reading, asks_empty_value, city_tag, filter_clause, find_table,
-    hex_tag, listed_tag, number_of, order_clause, page_start, quoted,
+    Filter, PAGE_SIZE, Query, Reading, asks_empty_value, city_tag, filter_clause, filter_index,
+    find_table, hex_tag, listed_tag, number_of, order_clause, page_start, quoted,
 };
 use super::price_bands;
 use super::repo::CARD_COLUMNS;
@@ -40,7 +40,10 @@ impl ByTags {
     /// How `f` is read by its tags; `None` for a listing one index reads well (text, a seller,
     /// one filter) or one the tags cannot say (an empty type, brand or city).
     pub fn of(f: &Filter) -> Option<ByTags> {
-        let section = f.section.filter(|_| f.text.is_none() && f.owner_id.is_none())?;
+        // (a type and a brand newest first: an index of both, `filter_index`)
+        let by_index = filter_index(f, f.sort).is_some();
+        let section =
+            f.section.filter(|_| f.text.is_none() && f.owner_id.is_none() && !by_index)?;
         fn given(v: &Option<String>) -> Option<&str> {
             v.as_deref().filter(|v| !v.is_empty())
         }

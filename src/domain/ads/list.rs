@@ -653,27 +653,42 @@ fn page_sql_within(
 /// The index of `f`'s one type, brand or city in `order`, which holds the kind, the country
 /// and the day's price besides (migration 25): every other filter is checked in its entries,
 /// no ad's row read. Named, as without statistics SQLite weighs the narrower country's index
-/// the same and would check each ad's type in its row. `None` with two of them (read by
-/// their tags, [`ByTags`], when few carry them; else as SQLite plans), a seller's ads, or a
-/// price range another order's index bounds.
+/// the same and would check each ad's type in its row. A type and a brand: newest first the
+/// index of both (migration 31), a price range checked in its entries; a price range in a
+/// price order the type's price index, which holds the brand (migration 28) and bounds the
+/// range. `None` with two of them otherwise (read by their tags, [`ByTags`], when few carry
+/// them; else as SQLite plans), a seller's ads, or a price range another order's index bounds.
 pub(super) fn filter_index(f: &Filter, order: Sort) -> Option<String> {
-    if f.owner_id.is_some() || (f.has_price_range() && !order.by_price()) {
+    if f.owner_id.is_some() {
         return None;
     }
-    let lead = match (f.equipment_type.is_some(), f.brand.is_some(), f.has_city()) {
-        (true, false, false) => "ads_type",
-        (false, true, false) => "ads_brand",
-        (false, false, true) => "ads_place",
-        _ => return None,
-    };
-    let key = match order {
+    let key = |lead: &str| match order {
         Sort::Fresh if lead == "ads_place" => "_fresh",
         Sort::Fresh => "",
         Sort::Views => "_views",
         Sort::PriceAsc => "_price_day_asc",
         Sort::PriceDesc => "_price_day",
     };
-    Some(format!("{lead}{key}"))
+    let (typed, branded) = (f.equipment_type.is_some(), f.brand.is_some());
+    if typed && branded && !f.has_city() {
+        return match order {
+            Sort::Fresh => Some("ads_type_brand".to_owned()),
+            Sort::PriceAsc | Sort::PriceDesc if f.has_price_range() => {
+                Some(format!("ads_type{}", key("ads_type")))
+            }
+            Sort::PriceAsc | Sort::PriceDesc | Sort::Views => None,
+        };
+    }
+    if f.has_price_range() && !order.by_price() {
+        return None;
+    }
+    let lead = match (typed, branded, f.has_city()) {
+        (true, false, false) => "ads_type",
+        (false, true, false) => "ads_brand",
+        (false, false, true) => "ads_place",
+        _ => return None,
+    };
+    Some(format!("{lead}{}", key(lead)))
 }
 
 /// The FROM of a count of `f`: its one type's, brand's or city's index when it has one (see
