@@ -40,7 +40,8 @@ impl ByTags {
     /// How `f` is read by its tags; `None` for a listing one index reads well (text, a seller,
     /// one filter) or one the tags cannot say (an empty type, brand or city).
     pub fn of(f: &Filter) -> Option<ByTags> {
-        // (a type and a brand newest first: an index of both, `filter_index`)
+        // (a type and a brand newest first, or a price order's range: an index holds both,
+        // `filter_index`)
         let by_index = filter_index(f, f.sort).is_some();
         let section =
             f.section.filter(|_| f.text.is_none() && f.owner_id.is_none() && !by_index)?;

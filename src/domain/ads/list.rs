@@ -266,9 +266,9 @@ pub(super) fn city_tag(f: &Filter) -> Option<String> {
 
 /// The index's word of `f`'s country's listed ads in `section`, for a country without a
 /// city: with a city, that city's word says the country, and the section's hidden ads are
-/// left out instead (`NOT h…`), a list a twelfth as long as the country's listed ads, which
-/// FTS5 sought once for each ad of the other words (graders in Turkestan counted in 1.6 ms at
-/// a million ads, 0.8 ms without it).
+/// left out instead (`NOT h…`), a list about a quarter as long as a country's listed ads,
+/// which FTS5 sought once for each ad of the other words (graders in Turkestan counted in
+/// 1.6 ms at a million ads, 0.8 ms without it).
 pub(super) fn listed_tag(f: &Filter, section: super::Section) -> Option<String> {
     let country = f.country.filter(|_| city_tag(f).is_none())?;
     Some(format!("s{}c{}", section.code(), country.code()))
@@ -706,11 +706,11 @@ fn counted_ads(f: &Filter) -> String {
         .map_or("ads a".to_owned(), |i| format!("ads a INDEXED BY {i}"))
 }
 
-/// The country's index of `order`, for one country without a type, brand, city or seller:
-/// the kind and the day's price are checked in its entries.
+/// The country's index of `order`, for a section's country without a type, brand, city or
+/// seller: the kind and the day's price are checked in its entries.
 fn country_index(f: &Filter, order: Sort) -> Option<&'static str> {
     let one_country = f.country.is_some() && !f.has_city() && f.owner_id.is_none();
-    if !one_country || f.equipment_type.is_some() || f.brand.is_some() {
+    if !one_country || f.section.is_none() || f.equipment_type.is_some() || f.brand.is_some() {
         return None;
     }
     Some(match order {
@@ -735,7 +735,7 @@ fn country_price_index(f: &Filter) -> Option<&'static str> {
     country_index(f, range_order(f.sort))
 }
 
-/// The index a price order with a kind reads without a country, type, brand or city: the
+/// The index a price order with a kind reads without a country, type, brand, city or seller: the
 /// cheapest catalog ads are all rents (a day's price) and the dearest all sales, so through
 /// the section's price index "rents, dearest first" would pass over every sale. (Within a
 /// country, a city, a type or a brand, that one's price index is read within

@@ -1,10 +1,11 @@
-//! A listing of a type and a brand reads its page from the type's index in the listing's
-//! order, each entry's brand, kind, country and price checked there (migration 28): the
-//! page's twelfth match is found after a few hundred or thousand entries. Through the two's
-//! tags every ad of both was read and sorted: 5,134 XCMG bulldozers at a million ads, 7 ms
-//! for page 15, where the walk read 1,430 entries in 0.14 ms. The walk stops after
-//! [`MOST_WALKED`] entries: a brand rare in its type fills no page in it, and is read by its
-//! tags as before.
+//! A listing of a type and a brand (most viewed, or by price without a range: newest first
+//! and a price order's range have an index that holds both, `list::filter_index`) reads its
+//! page from the type's index in the listing's order, each entry's brand, kind, country and
+//! price checked there (migration 28): the page's twelfth match is found after a few hundred
+//! or thousand entries. Through the two's tags every ad of both was read and sorted: 5,134
+//! XCMG bulldozers at a million ads, 7 ms for page 15, where the walk read 1,430 entries in
+//! 0.14 ms. The walk stops after [`MOST_WALKED`] entries: a brand rare in its type fills no
+//! page in it, and is read by its tags as before.
 
 use super::list::{
     Filter, PAGE_SIZE, Query, asks_empty_value, filter_clause, filter_index, order_clause,
