@@ -483,12 +483,9 @@ fn list_and_home_queries_use_indexes() {
             ..Filter::default()
         };
         assert!(price_walk::page_sql(&Filter { page: page(700), ..f.clone() }, now, 500).is_none());
-        // however many ads the range holds, at most `MOST_WALKED` entries
+        // the bound grows with the ads in the range
         let deep = Filter { page: page(1_700), ..f.clone() };
-        assert!(price_walk::page_sql(&deep, now, 4_999).is_none(), "20,400 entries walked");
-        assert!(
-            price_walk::page_sql(&Filter { page: page(1_600), ..f.clone() }, now, 4_999).is_some()
-        );
+        assert!(price_walk::page_sql(&deep, now, 4_999).is_some(), "20,400 of 79,984 entries");
         let typed = Filter { equipment_type: Some("кран".into()), ..f.clone() };
         assert!(price_walk::page_sql(&typed, now, 500).is_none());
     }
