@@ -379,6 +379,13 @@ fn list_and_home_queries_use_indexes() {
         let cursor = (sort == Sort::Fresh).then_some(After { bumped_at: now - 3_600, id: 40 });
         for (price_from_usd_cents, after) in [(None, None), (Some(1_000), None), (None, cursor)] {
             let f = Filter { sort, page: page(4), price_from_usd_cents, after, ..both.clone() };
+            // newest first, and a price order's range, read the index that holds both (below)
+            let by_index =
+                sort == Sort::Fresh || (sort.by_price() && price_from_usd_cents.is_some());
+            if by_index {
+                assert!(type_brand::page_sql(&f, now).is_none(), "{f:?}: an index, no walk");
+                continue;
+            }
             let (select, params) = type_brand::page_sql(&f, now).expect("walked");
             let p = page_part(&plan(&conn, &select, &params));
             // the walk (`a`) searches the type's entries in order, sorting none; the page
@@ -388,17 +395,6 @@ fn list_and_home_queries_use_indexes() {
             assert!(p.lines().filter(|l| l.contains("ads")).count() == 1, "{f:?}:\n{p}");
             assert!(!p.contains("TEMP B-TREE"), "{f:?} sorts:\n{p}");
             assert!(!reads_ad_rows(&conn, &ids_query(&select), &params), "{f:?} reads rows");
-            // a price order's range, and a cursor, bound where the walk starts
-            let bounded = match (sort, price_from_usd_cents, after) {
-                (Sort::PriceAsc, Some(_), _) => Some("price_day_asc>?"),
-                (Sort::PriceDesc, Some(_), _) => Some("price_day_usd_cents>?"),
-                (_, _, Some(_)) => Some("bumped_at<?"),
-                _ => None,
-            };
-            if let Some(bound) = bounded {
-                let search = p.lines().nth(1).unwrap_or_default();
-                assert!(search.contains(bound), "{f:?}: {bound}:\n{p}");
-            }
         }
     }
     // newest first, a type and a brand read the index of both (migration 31), a price range

@@ -18,12 +18,13 @@ use super::repo::CARD_COLUMNS;
 pub const MOST_WALKED: i64 = 5_000;
 
 /// The query of `f`'s page walked through its type's index, for a type and a brand without a
-/// city, a seller or text; `None` otherwise. Only a full page of it is the page: a shorter
-/// one may have stopped at [`MOST_WALKED`].
+/// city, a seller or text, most viewed or by price without a range; `None` otherwise. Only a
+/// full page of it is the page: a shorter one may have stopped at [`MOST_WALKED`].
 pub fn page_sql(f: &Filter, now: i64) -> Option<Query> {
     let wanted = f.text.is_none() && f.owner_id.is_none() && !f.has_city();
     let (section, equipment_type) = (f.section.filter(|_| wanted)?, f.equipment_type.as_ref()?);
-    if f.brand.is_none() || asks_empty_value(f) {
+    // newest first, and a price order's range, an index holds both (`filter_index`)
+    if f.brand.is_none() || asks_empty_value(f) || filter_index(f, f.sort).is_some() {
         return None;
     }
     let walked = Filter {
@@ -40,17 +41,6 @@ pub fn page_sql(f: &Filter, now: i64) -> Option<Query> {
     let type_param = params.len();
     let (key, _) = order_key(f.sort);
     let (range_key, _) = order_key(range_order(f.sort));
-    // in a price order the range bounds the walk too, which starts at its first price (the
-    // order's key is the one the range is written on)
-    let mut range = String::new();
-    if f.sort.by_price() {
-        for (bound, op) in [(f.price_from_usd_cents, ">="), (f.price_to_usd_cents, "<=")] {
-            if let Some(bound) = bound {
-                params.push(Box::new(bound));
-                range.push_str(&format!(" AND a.{range_key} {op} ?{}", params.len()));
-            }
-        }
-    }
     let (after, offset) = page_start(f, &mut params);
     // a page past the walk's bound is never filled by it
     if offset + PAGE_SIZE > MOST_WALKED {
@@ -63,7 +53,7 @@ pub fn page_sql(f: &Filter, now: i64) -> Option<Query> {
         "SELECT {CARD_COLUMNS} FROM (SELECT a.id FROM (\
          SELECT a.id, a.is_active, a.section, a.equipment_type, a.brand, a.kind, a.country, \
          a.{key}{price} FROM ads a INDEXED BY {index} WHERE a.section = ?{section_param} \
-         AND a.is_active = 1 AND a.equipment_type = ?{type_param}{range}{after} \
+         AND a.is_active = 1 AND a.equipment_type = ?{type_param}{after} \
          ORDER BY {order} LIMIT {MOST_WALKED}) a \
          WHERE {cond} ORDER BY {order} LIMIT {PAGE_SIZE} OFFSET {offset}) p \
          CROSS JOIN ads a ON a.id = p.id CROSS JOIN users u ON u.id = a.owner_id ORDER BY {order}"
