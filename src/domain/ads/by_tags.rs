@@ -5,7 +5,7 @@ use rusqlite::Connection;
 
 use super::list::{
     Filter, PAGE_SIZE, Query, Reading, asks_empty_value, city_tag, filter_clause, filter_index,
-    find_table, hex_tag, listed_tag, number_of, order_clause, page_start, quoted,
+    find_table, hex_tag, listed_tag, number_of, order_clause, page_start, quoted, without_hidden,
 };
 use super::price_bands;
 use super::repo::CARD_COLUMNS;
@@ -72,7 +72,7 @@ impl ByTags {
         let mut tags = format!("tags : ({})", quoted_words.join(" "));
         // a city says the country: the section's hidden ads are left out (see `listed_tag`)
         if f.country.is_some() && listed.is_none() {
-            tags = format!("({tags} NOT tags : (\"h{}\"))", section.code());
+            tags = without_hidden(&tags, section);
         }
         let covered = f.country.is_some() && f.kind.is_none() && !f.has_price_range();
         Some(ByTags { table: find_table(section), tags, covered })

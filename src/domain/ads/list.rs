@@ -274,6 +274,12 @@ pub(super) fn listed_tag(f: &Filter, section: super::Section) -> Option<String> 
     Some(format!("s{}c{}", section.code(), country.code()))
 }
 
+/// `query`, a search index's expression, without the section's hidden ads: the listed ones,
+/// where no country's listed word says so (`listed_tag`).
+pub(super) fn without_hidden(query: &str, section: super::Section) -> String {
+    format!("(({query}) NOT tags : (\"h{}\"))", section.code())
+}
+
 /// Builds the WHERE clause and its parameters (`?1` is reserved for "now"), the text as
 /// conditions on the full-text indexes (for saved-search alerts, whose new ads are few).
 pub fn where_clause(f: &Filter, now: i64) -> (String, Vec<Box<dyn ToSql>>) {
@@ -398,7 +404,7 @@ impl TextSearch {
         // not the section's hidden ones (a list a twelfth as long as the listed, so "года" was
         // counted in 15 ms, not 25, at a million ads)
         let listed = |query: String| match covered && listed_tag(f, section).is_none() {
-            true => format!("({query}) NOT tags : (\"h{}\")", section.code()),
+            true => without_hidden(&query, section),
             false => query,
         };
         let empty = asks_empty_value(f);
