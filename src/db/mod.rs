@@ -46,6 +46,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (29, include_str!("migrations/0029_city_tag.sql")),
     (30, include_str!("migrations/0030_promoted_by_filter.sql")),
     (31, include_str!("migrations/0031_type_brand_fresh.sql")),
+    (32, include_str!("migrations/0032_promoted_by_id.sql")),
 ];
 
 /// How long a connection is waited for before the work fails.

@@ -938,3 +938,43 @@ fn a_price_range_finds_exactly_its_ads_by_word_and_by_tags_as_prices_move_betwee
         assert_eq!(units, 2, "round {round}: some priced by the hour and by the month");
     }
 }
+
+#[test]
+fn a_searchs_promoted_strip_holds_its_running_promotions_in_plan_order_as_they_start_and_end() {
+    let app = spawn_app();
+    let db = app.db();
+    let u = user(&db, "Seller", None);
+    let now = uzmat::db::now();
+    let plain = ad(&app, u, "sale", "Бульдозер Shantui SD16", 10).insert(&db);
+    let mut gold = ad(&app, u, "sale", "Бульдозер Komatsu D65", 20);
+    gold.plan = Some(("gold", now - 100, now + 10_000));
+    let gold = gold.insert(&db);
+    let mut ended = ad(&app, u, "sale", "Бульдозер Четра", 30);
+    ended.plan = Some(("vip", now - 10_000, now - 1));
+    ended.insert(&db);
+    let mut crane = ad(&app, u, "rent", "Автокран Ивановец", 50);
+    crane.plan = Some(("vip", now - 100, now + 10_000));
+    let crane = crane.insert(&db);
+    let search = format!("/catalog?{}", enc("бульдозер"));
+    // through the index alone, and with a price checked in each match's row
+    let priced = format!("{search}&price_from=1&currency=USD");
+    for url in [&search, &priced] {
+        assert_eq!(app.get(url).ad_ids_in("#promoted"), vec![gold], "{url}");
+    }
+    // a VIP promotion starts, as `promotions` starts one: it leads
+    let promote = "UPDATE ads SET plan = 'vip', plan_rank = 3, plan_started_at = ?1, \
+                   plan_until = ?2 WHERE id = ?3";
+    db.execute(promote, (now - 10, now + 10_000, plain)).expect("promote");
+    for url in [&search, &priced] {
+        assert_eq!(app.get(url).ad_ids_in("#promoted"), vec![plain, gold], "{url}");
+    }
+    let cranes = app.get(&format!("/catalog?{}", enc("автокран")));
+    assert_eq!(cranes.ad_ids_in("#promoted"), vec![crane], "another word, its own promoted");
+    // the gold one ends, as `promotions::advance` ends it
+    let end = "UPDATE ads SET plan = NULL, plan_rank = 0, plan_started_at = NULL, \
+               plan_until = NULL WHERE id = ?1";
+    db.execute(end, [gold]).expect("end");
+    for url in [&search, &priced] {
+        assert_eq!(app.get(url).ad_ids_in("#promoted"), vec![plain], "ended: {url}");
+    }
+}

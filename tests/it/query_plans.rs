@@ -613,6 +613,11 @@ fn list_and_home_queries_use_indexes() {
         for (sql, params) in [s.sorted_sql(f, now, 1_000), s.promoted_sql(f, now)] {
             assert_no_ads_scan(&format!("{f:?}"), &plan(&conn, &sql, &params));
         }
+        // the strip tells the promoted among its matches by the running promotions' index,
+        // not by each match's row
+        let (sql, params) = s.promoted_sql(f, now);
+        let p = plan(&conn, &sql, &params);
+        assert!(p.contains("COVERING INDEX ads_promoted_id (id=?"), "strip {f:?}:\n{p}");
         // a sorted page's single read: the index's newest matches in its own order (no sort),
         // each match's key found by its id
         let (sql, params) = s.keyed_ids_sql(f, now, "views_count", 1_001);

@@ -531,11 +531,17 @@ impl TextSearch {
     /// matches, in plan order.
     pub fn promoted_sql(&self, f: &Filter, now: i64) -> Query {
         let (ids, params) = self.ids_sql(f, now, PROMOTED_WINDOW);
+        // whether a match is promoted, and its plan, from the running promotions' small index
+        // (migration 32): most matches are not, and their rows were read only to say so
+        let order = |t: &str| format!("{t}.plan_rank DESC, {t}.plan_started_at DESC, {t}.id DESC");
         let sql = format!(
-            "SELECT {CARD_COLUMNS} FROM ({ids}) w CROSS JOIN ads a ON a.id = w.id \
-             CROSS JOIN users u ON u.id = a.owner_id \
-             WHERE a.plan IS NOT NULL AND a.plan_until > ?1 \
-             ORDER BY a.plan_rank DESC, a.plan_started_at DESC, a.id DESC LIMIT {PROMOTED_SHOWN}"
+            "SELECT {CARD_COLUMNS} FROM (SELECT p.id FROM ({ids}) w \
+             CROSS JOIN ads p INDEXED BY ads_promoted_id ON p.id = w.id \
+             WHERE p.plan IS NOT NULL AND p.plan_until > ?1 \
+             ORDER BY {} LIMIT {PROMOTED_SHOWN}) s CROSS JOIN ads a ON a.id = s.id \
+             CROSS JOIN users u ON u.id = a.owner_id ORDER BY {}",
+            order("p"),
+            order("a"),
         );
         (sql, params)
     }
