@@ -291,8 +291,8 @@ impl Suspended {
     }
 }
 
-/// The triggers on `ads` that copy each ad into the FTS indexes (`ads_find_*`, `ads_words`) and
-/// `ad_sort_keys`, dropped for the bulk insert (one pass each instead of one per row) and
+/// The triggers on `ads` that copy each ad into the FTS indexes (`ads_find_*`, `ads_words`),
+/// `ad_sort_keys` and `ad_facets`, dropped for the bulk insert (one pass each instead of one per row) and
 /// recreated from their own stored SQL.
 struct SearchTriggers(Suspended);
 
@@ -301,7 +301,8 @@ impl SearchTriggers {
         Suspended::drop(
             tx,
             "trigger",
-            "sql LIKE '%ads_find%' OR sql LIKE '%ads_words%' OR sql LIKE '%ad_sort_keys%'",
+            "sql LIKE '%ads_find%' OR sql LIKE '%ads_words%' OR sql LIKE '%ad_sort_keys%' \
+             OR sql LIKE '%ad_facets%'",
         )
         .map(Self)
     }
@@ -350,6 +351,14 @@ impl SearchTriggers {
         tx.execute(
             "INSERT INTO ad_sort_keys SELECT id, is_active, kind, price_day_usd_cents, \
              price_day_asc, bumped_at, views_count FROM ads WHERE id >= ?1 ORDER BY id",
+            [first_ad],
+        )?;
+        // the new listed ads added to their places' counts (migration 33)
+        tx.execute(
+            "INSERT INTO ad_facets (section, country, city, equipment_type, brand, kind, n) \
+             SELECT section, country, city, coalesce(equipment_type, ''), \
+             lower(coalesce(brand, '')), kind, count(*) FROM ads WHERE id >= ?1 AND is_active = 1 \
+             GROUP BY 1, 2, 3, 4, 5, 6 ON CONFLICT DO UPDATE SET n = n + excluded.n",
             [first_ad],
         )?;
         self.0.recreate(tx)

@@ -153,10 +153,10 @@ fn search_finds_seeded_ads_and_triggers_survive() {
     );
     assert_eq!(
         before.len(),
-        17,
+        20,
         "three triggers per search index (the sections', their titles', the words'), three \
          seller-count triggers, two keeping the audit log append-only, three keeping the \
-         listing's keys copy"
+         listing's keys copy, three keeping the counts of places, types and brands"
     );
     run(&mut conn, 10, 300, 5);
     let after = strings(

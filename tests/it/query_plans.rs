@@ -309,8 +309,9 @@ fn list_and_home_queries_use_indexes() {
             assert!(!p.contains("TEMP B-TREE FOR ORDER BY"), "{f:?} sorts:\n{p}");
         }
     }
-    // a listing of two filters or more (no price range) is counted in its section's word
-    // index alone: its tags intersected, no ad read
+    // a listing of two filters or more (no price range) is counted in `ad_facets` (migration
+    // 33), no ad and no word list read: a place's sums by the table's key, a type's and a
+    // brand's by their index
     let two = Filter {
         section: Some(Section::Catalog),
         country: Some(Country::Uz),
@@ -320,12 +321,25 @@ fn list_and_home_queries_use_indexes() {
     };
     let by_tags = list::ByTags::of(&two).expect("by tags");
     assert!(by_tags.covered, "every filter a tag");
-    for (count, params) in [
-        by_tags.tagged_sql(now, Some(list::FEW_BY_TAGS)),
-        by_tags.count_sql(&two, now, Some(1_000)),
+    let typed_brand = Filter {
+        section: Some(Section::Catalog),
+        equipment_type: Some("экскаватор".into()),
+        brand: Some("SANY".into()),
+        kind: Some(Kind::Sale),
+        sort: Sort::Views,
+        ..Filter::default()
+    };
+    assert!(list::ByTags::of(&typed_brand).is_some(), "by tags");
+    for (f, seek) in [
+        (&two, "PRIMARY KEY (section=? AND country=? AND city=?)"),
+        (
+            &typed_brand,
+            "COVERING INDEX ad_facets_type (section=? AND equipment_type=? AND brand=?)",
+        ),
     ] {
+        let (count, params) = uzmat::domain::ads::facets::listed_sql(f, true).expect("section");
         let p = plan(&conn, &count, &params);
-        assert!(p.contains("ads_find_catalog VIRTUAL TABLE") && !p.contains(" a "), "{p}");
+        assert!(p.contains(&format!("SEARCH ad_facets USING {seek}")), "{f:?}:\n{p}");
     }
     let one = Filter { city: None, brand: None, ..two.clone() };
     assert!(list::ByTags::of(&one).is_none(), "one filter: the ads' index");

@@ -4,8 +4,8 @@
 use rusqlite::Connection;
 
 use super::list::{
-    Filter, PAGE_SIZE, Query, Reading, asks_empty_value, city_tag, filter_clause, filter_index,
-    find_table, hex_tag, listed_tag, number_of, order_clause, page_start, quoted, without_hidden,
+    Filter, PAGE_SIZE, Query, asks_empty_value, city_tag, filter_clause, filter_index, find_table,
+    hex_tag, listed_tag, order_clause, page_start, quoted, without_hidden,
 };
 use super::price_bands;
 use super::repo::CARD_COLUMNS;
@@ -78,15 +78,6 @@ impl ByTags {
         Some(ByTags { table: find_table(section), tags, covered })
     }
 
-    /// How many ads carry the tags, stopped after `cap + 1` when there is a cap.
-    pub fn tagged_sql(&self, now: i64, cap: Option<i64>) -> Query {
-        let table = self.table;
-        let limit = cap.map_or(String::new(), |cap| format!(" LIMIT {}", cap.saturating_add(1)));
-        let sql =
-            format!("SELECT count(*) FROM (SELECT 1 FROM {table} WHERE {table} MATCH ?2{limit})");
-        (sql, vec![Box::new(now), Box::new(self.tags.clone())])
-    }
-
     /// The FROM and WHERE of the tagged ads listed, of `f`'s kind and in its price range, each
     /// read from `ad_sort_keys` by its id (the tags hold every other filter).
     fn matches(&self, f: &Filter, now: i64) -> Query {
@@ -107,12 +98,9 @@ impl ByTags {
         (sql, params)
     }
 
-    /// The count of `f`: the tags' when they are every filter, else of the tagged ads in its
-    /// price range; stopped after `cap + 1` when there is a cap.
+    /// The count of the tagged ads listed, of `f`'s kind and in its price range; stopped after
+    /// `cap + 1` when there is a cap. (Without a price range `ad_facets` counts them.)
     pub fn count_sql(&self, f: &Filter, now: i64, cap: Option<i64>) -> Query {
-        if self.covered {
-            return self.tagged_sql(now, cap);
-        }
         let (from_where, params) = self.matches(f, now);
         let limit = cap.map_or(String::new(), |cap| format!(" LIMIT {}", cap.saturating_add(1)));
         (format!("SELECT count(*) FROM (SELECT 1 FROM {from_where}{limit})"), params)
@@ -140,8 +128,8 @@ impl ByTags {
     }
 }
 
-/// A listing read by its tags (see [`ByTags`]) and how many ads carry them, at most
-/// `FEW_BY_TAGS + 1`.
+/// A listing read by its tags (see [`ByTags`]) and how many listed ads carry them, of any kind
+/// and price: with `covered`, its count.
 #[derive(Debug)]
 pub(super) struct Tagged {
     pub(super) read: ByTags,
@@ -149,25 +137,11 @@ pub(super) struct Tagged {
 }
 
 impl Tagged {
-    /// `f`'s tagged ads counted (or had from the count cache), when it is read by its tags.
-    pub(super) fn of(
-        conn: &Connection,
-        f: &Filter,
-        now: i64,
-        reading: Reading<'_>,
-    ) -> rusqlite::Result<Option<Tagged>> {
+    /// `f`'s listed ads of every kind in its place, type and brand, counted in `ad_facets`
+    /// (migration 33), when it is read by its tags.
+    pub(super) fn of(conn: &Connection, f: &Filter) -> rusqlite::Result<Option<Tagged>> {
         let Some(read) = ByTags::of(f) else { return Ok(None) };
-        let key = format!("{}:{}", read.table, read.tags);
-        let n = match reading.cache.and_then(|c| c.get(&key)) {
-            Some(n) => n,
-            None => {
-                let n = number_of(conn, &read.tagged_sql(now, Some(FEW_BY_TAGS)))?;
-                if let Some(c) = reading.cache {
-                    c.put(key, n);
-                }
-                n
-            }
-        };
+        let n = super::facets::listed(conn, f, false)?.unwrap_or(0);
         Ok(Some(Tagged { read, n }))
     }
 

@@ -882,7 +882,7 @@ pub fn list(
     reading: Reading<'_>,
 ) -> rusqlite::Result<Page> {
     let f = &within_kind_prices(conn, f)?;
-    let tags = Tagged::of(conn, f, now, reading)?;
+    let tags = Tagged::of(conn, f)?;
     // a type and a brand: a full page from the type's index, the count from the tags (when
     // they carry enough ads to fill the page: else no walk would)
     let fills = |t: &Tagged| t.n >= f.page.offset(PAGE_SIZE) + PAGE_SIZE;
@@ -1057,7 +1057,7 @@ pub fn count(
     reading: Reading<'_>,
 ) -> rusqlite::Result<Count> {
     let f = &within_kind_prices(conn, f)?;
-    count_of(conn, f, now, reading, Tagged::of(conn, f, now, reading)?.as_ref())
+    count_of(conn, f, now, reading, Tagged::of(conn, f)?.as_ref())
 }
 
 /// [`count`], `f`'s tags already counted when it is read by them.
@@ -1071,18 +1071,13 @@ fn count_of(
     if let Some(count) = cached_count(f, reading) {
         return Ok(count);
     }
-    // the tags alone say how many, when they are every filter and were counted far enough
-    let beyond_cap = |t: &Tagged| reading.cap.is_some_and(|cap| cap < t.n);
-    // many tagged ads, but only the kind left to check: counting them to the cap checks about
-    // twice the cap in `ad_sort_keys`, in id order (1-2 ms at a million ads), where one of
-    // the two words' index would read each ad's row for the other
-    let capped_by_kind = reading.cap.is_some() && !f.has_price_range();
     let total = match tags {
-        Some(t) if t.read.covered && (t.few() || beyond_cap(t)) => t.n,
-        // every filter a tag, few ads to check the price of, or a kind to check to the cap
-        Some(t) if t.read.covered || t.few() || capped_by_kind => {
-            number_of(conn, &t.read.count_sql(f, now, reading.cap))?
-        }
+        // the tags are every filter: their listed ads, counted in `ad_facets`
+        Some(t) if t.read.covered => t.n,
+        // a kind, or no country: the same sums, of the kind
+        Some(_) if !f.has_price_range() => super::facets::listed(conn, f, true)?.unwrap_or(0),
+        // a price range: few tagged ads' prices checked
+        Some(t) if t.few() => number_of(conn, &t.read.count_sql(f, now, reading.cap))?,
         _ => {
             let query = match (TextSearch::of(f, reading.lexicon), reading.cap) {
                 (Some(s), cap) => s.count_sql(f, now, &s.all, cap),

@@ -3,6 +3,7 @@
 pub mod actions;
 pub mod by_tags;
 pub mod duplicates;
+pub mod facets;
 pub mod favorites;
 pub mod filter;
 pub mod form;
