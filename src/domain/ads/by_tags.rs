@@ -70,8 +70,10 @@ impl ByTags {
         let listed = listed_tag(f, section);
         let quoted_words: Vec<String> = listed.iter().chain(&words).map(|t| quoted(t)).collect();
         let mut tags = format!("tags : ({})", quoted_words.join(" "));
-        // a city says the country: the section's hidden ads are left out (see `listed_tag`)
-        if f.country.is_some() && listed.is_none() {
+        // without a country's listed word (a city, or no country), the section's hidden ads
+        // are left out (see `listed_tag`): the tags hold the listed ads `Tagged::n` counts, so
+        // a listing of few never reads the many hidden ones (deleted ads stay, hidden)
+        if listed.is_none() {
             tags = without_hidden(&tags, section);
         }
         let covered = f.country.is_some() && f.kind.is_none() && !f.has_price_range();
@@ -141,7 +143,7 @@ impl Tagged {
     /// (migration 33), when it is read by its tags.
     pub(super) fn of(conn: &Connection, f: &Filter) -> rusqlite::Result<Option<Tagged>> {
         let Some(read) = ByTags::of(f) else { return Ok(None) };
-        let n = super::facets::listed(conn, f, false)?.unwrap_or(0);
+        let Some(n) = super::facets::listed(conn, f, false)? else { return Ok(None) };
         Ok(Some(Tagged { read, n }))
     }
 

@@ -4,11 +4,12 @@
 
 use rusqlite::{Connection, ToSql};
 
-use super::list::{Filter, Query};
+use super::list::{Filter, Query, asks_empty_value};
 
 /// The listed ads of `f`'s section in its country (and city), of its type and brand, and of its
 /// kind when `with_kind`; its price range, text and seller are not looked at. `None` without a
-/// section. An empty type or brand (kept as '') is not asked: such a filter is checked in rows.
+/// section, or for an empty type, brand or city (checked in rows: `ad_facets` keeps a missing
+/// type or brand as '').
 pub fn listed(conn: &Connection, f: &Filter, with_kind: bool) -> rusqlite::Result<Option<i64>> {
     let Some((sql, params)) = listed_sql(f, with_kind) else { return Ok(None) };
     let refs: Vec<&dyn ToSql> = params.iter().map(|p| p.as_ref()).collect();
@@ -17,7 +18,7 @@ pub fn listed(conn: &Connection, f: &Filter, with_kind: bool) -> rusqlite::Resul
 
 /// The SQL of [`listed`], for running and for `EXPLAIN QUERY PLAN`.
 pub fn listed_sql(f: &Filter, with_kind: bool) -> Option<Query> {
-    let section = f.section?;
+    let section = f.section.filter(|_| !asks_empty_value(f))?;
     let mut params: Vec<Box<dyn ToSql>> = vec![Box::new(section.code())];
     let mut cond = String::from("section = ?1");
     let mut push = |column: &str, value: Box<dyn ToSql>| {
