@@ -292,8 +292,8 @@ impl Suspended {
 }
 
 /// The triggers on `ads` that copy each ad into the FTS indexes (`ads_find_*`, `ads_words`),
-/// `ad_sort_keys` and `ad_facets`, dropped for the bulk insert (one pass each instead of one per row) and
-/// recreated from their own stored SQL.
+/// `ad_sort_keys` and `ad_facets`, dropped for the bulk insert (one pass each instead of one
+/// per row) and recreated from their own stored SQL.
 struct SearchTriggers(Suspended);
 
 impl SearchTriggers {
@@ -356,8 +356,8 @@ impl SearchTriggers {
         // the new listed ads added to their places' counts (migration 33)
         tx.execute(
             "INSERT INTO ad_facets (section, country, city, equipment_type, brand, kind, n) \
-             SELECT section, country, city, coalesce(equipment_type, ''), \
-             lower(coalesce(brand, '')), kind, count(*) FROM ads WHERE id >= ?1 AND is_active = 1 \
+             SELECT section, country, city, equipment_type, brand, kind, count(*) \
+             FROM ad_facet_keys WHERE id >= ?1 AND is_active = 1 \
              GROUP BY 1, 2, 3, 4, 5, 6 ON CONFLICT DO UPDATE SET n = n + excluded.n",
             [first_ad],
         )?;

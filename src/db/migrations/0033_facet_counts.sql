@@ -3,8 +3,8 @@
 -- the search index (`by_tags`), and counting the ads that carry them walked the intersection
 -- of the words' lists, to 10,001 ads, on every such page (FTS5 is a third of the server's
 -- time at a million ads); here it is a sum of a few hundred rows. A brand is kept lowered, as
--- the listing compares it (NOCASE: ASCII letters only, as lower() folds them); no type or
--- brand is ''. About 40,000 rows at a million ads.
+-- the listing compares it (NOCASE: ASCII letters only, as lower() folds them); a missing type
+-- or brand is kept as ''. About 40,000 rows at a million ads.
 CREATE TABLE ad_facets (
     section        TEXT    NOT NULL,
     country        TEXT    NOT NULL,
@@ -18,10 +18,16 @@ CREATE TABLE ad_facets (
 -- a type and a brand, anywhere or in a country
 CREATE INDEX ad_facets_type ON ad_facets (section, equipment_type, brand, country, city, kind, n);
 
+-- each ad's key in `ad_facets`, for filling it in bulk (here and in the seed); the triggers
+-- spell it on `old` and `new`
+CREATE VIEW ad_facet_keys AS
+SELECT id, is_active, section, country, city, coalesce(equipment_type, '') AS equipment_type,
+       lower(coalesce(brand, '')) AS brand, kind
+FROM ads;
+
 INSERT INTO ad_facets (section, country, city, equipment_type, brand, kind, n)
-SELECT section, country, city, coalesce(equipment_type, ''), lower(coalesce(brand, '')), kind,
-       count(*)
-FROM ads WHERE is_active = 1
+SELECT section, country, city, equipment_type, brand, kind, count(*)
+FROM ad_facet_keys WHERE is_active = 1
 GROUP BY 1, 2, 3, 4, 5, 6;
 
 CREATE TRIGGER ad_facets_insert AFTER INSERT ON ads WHEN new.is_active = 1 BEGIN

@@ -25,11 +25,13 @@ pub fn listed_sql(f: &Filter, with_kind: bool) -> Option<Query> {
         params.push(value);
         cond.push_str(&format!(" AND {column} = ?{}", params.len()));
     };
+    // a city is a filter only with its country, as in the listing's WHERE
+    let city = f.country.and(f.city.as_ref());
     if let Some(country) = f.country {
         push("country", Box::new(country.code()));
-        if let Some(city) = &f.city {
-            push("city", Box::new(city.clone()));
-        }
+    }
+    if let Some(city) = city {
+        push("city", Box::new(city.clone()));
     }
     if let Some(t) = &f.equipment_type {
         push("equipment_type", Box::new(t.clone()));
@@ -42,7 +44,7 @@ pub fn listed_sql(f: &Filter, with_kind: bool) -> Option<Query> {
         push("kind", Box::new(kind.code()));
     }
     // a city's rows lead the table's key; without one, a type's lead its index
-    let index = match (&f.city, &f.equipment_type) {
+    let index = match (city, &f.equipment_type) {
         (None, Some(_)) => " INDEXED BY ad_facets_type",
         _ => "",
     };
