@@ -431,9 +431,9 @@ pub struct DatabaseConfig {
     /// `PRAGMA cache_size` of each pooled connection, in KiB: pages it keeps in its own
     /// (anonymous) memory.
     pub cache_size_kib: u32,
-    /// `PRAGMA mmap_size` of each pooled connection, in MiB (0: reads copy pages from the
-    /// kernel's cache instead). Each connection maps the file again, and the process's RSS
-    /// counts every mapping's resident pages.
+    /// How much of the database file is mapped into memory, in MiB (0: none; reads copy pages
+    /// from the kernel's cache instead). One mapping serves every connection of the process
+    /// (`db::one_map`), so RSS counts a page of the file once.
     pub mmap_size_mib: u32,
     /// Whether sorts and temporary tables too big for a statement's memory live in memory
     /// (`PRAGMA temp_store = MEMORY`) or spill to a deleted temporary file (the kernel's cache,
@@ -453,7 +453,7 @@ impl Default for DatabaseConfig {
             synchronous: Synchronous::Normal,
             pool_size: 4,
             cache_size_kib: 4_000,
-            mmap_size_mib: 256,
+            mmap_size_mib: 16_384,
             temp_in_memory: true,
             busy_timeout_ms: 5000,
             read_only: false,
