@@ -191,8 +191,8 @@ pub fn analyze_new_indexes(conn: &Connection) -> Result<(), DbError> {
 
 /// The options `.cargo/config.toml` compiles SQLite with (`LIBSQLITE3_FLAGS`) that this
 /// build lacks: a page cache per connection and no memory counters, without which two busy
-/// connections wait on each other's locks for every page read and every allocation; a mapping
-/// of the database larger than 2 GiB; and no sampled statistics (STAT4), with which a statement whose bound values could change its
+/// connections wait on each other's locks for every page read and every allocation; and no
+/// sampled statistics (STAT4), with which a statement whose bound values could change its
 /// plan is planned again whenever they do, every listing query. A build made outside the
 /// repository's folder does not read that file.
 pub fn missing_build_options(conn: &Connection) -> Result<Vec<String>, rusqlite::Error> {
@@ -200,12 +200,11 @@ pub fn missing_build_options(conn: &Connection) -> Result<Vec<String>, rusqlite:
         .prepare("PRAGMA compile_options")?
         .query_map([], |r| r.get(0))?
         .collect::<Result<_, _>>()?;
-    let mut missing: Vec<String> =
-        ["DEFAULT_MEMSTATUS=0", "OMIT_SHARED_CACHE", "USE_ALLOCA", "MAX_MMAP_SIZE=1099511627776"]
-            .into_iter()
-            .filter(|wanted| !options.iter().any(|o| o == wanted))
-            .map(str::to_owned)
-            .collect();
+    let mut missing: Vec<String> = ["DEFAULT_MEMSTATUS=0", "OMIT_SHARED_CACHE", "USE_ALLOCA"]
+        .into_iter()
+        .filter(|wanted| !options.iter().any(|o| o == wanted))
+        .map(str::to_owned)
+        .collect();
     for unwanted in ["ENABLE_MEMORY_MANAGEMENT", "ENABLE_STAT4"] {
         if options.iter().any(|o| o == unwanted) {
             missing.push(format!("-USQLITE_{unwanted}"));
@@ -442,7 +441,7 @@ mod tests {
             Db::open(&dir.path().join("d.db"), &DatabaseConfig::default()).expect("open");
         let conn = defaults.get().expect("conn");
         let mmap: i64 = conn.pragma_query_value(None, "mmap_size", |r| r.get(0)).expect("mmap");
-        assert_eq!(mmap, 16_384 << 20, "over SQLite's default ceiling of 2 GiB");
+        assert_eq!(mmap, 16_384 << 20, "kept by db::one_map, whose mapping it sizes");
     }
 
     #[test]

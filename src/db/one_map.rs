@@ -15,7 +15,12 @@
 //! hands SQLite nothing, so it reads the page with `xRead`. The mapping covers at least 256
 //! bytes past a fetched page (SQLite may over-read a corrupt page by a few bytes). The mapping
 //! is `MAP_SHARED` and read-only: a checkpoint's `pwrite` shows through it at once, one page
-//! cache under both.
+//! cache under both. A file renamed over since it was opened is never mapped.
+//!
+//! The mapping is made from a descriptor of our own, and POSIX drops every lock a process holds
+//! on a file when it closes any descriptor of it: ours stays open while any connection of ours
+//! has the file open (as SQLite's own VFS keeps its closed ones). Connections opened before
+//! `install` go around this VFS, so `Db::open` installs it before its first.
 
 use std::ffi::{CStr, c_char, c_int, c_void};
 use std::os::unix::ffi::OsStrExt;
@@ -35,11 +40,11 @@ const EOF_BUFFER: u64 = 256;
 /// The default VFS this one forwards to (a `*mut sqlite3_vfs`, stored once).
 static DEFAULT: AtomicUsize = AtomicUsize::new(0);
 
-/// The live mappings, one per file.
-static MAPS: Mutex<Vec<Weak<Mapping>>> = Mutex::new(Vec::new());
+/// The database files (inodes) this VFS has open.
+static INODES: Mutex<Vec<Inode>> = Mutex::new(Vec::new());
 
 /// Makes this VFS SQLite's default for every connection opened afterwards. Idempotent; false
-/// when SQLite has no default VFS to wrap (connections then map the file each for itself).
+/// when SQLite has no default VFS to wrap (connections then read without a mapping).
 pub fn install() -> bool {
     static INSTALLED: OnceLock<bool> = OnceLock::new();
     *INSTALLED.get_or_init(|| {
@@ -61,31 +66,31 @@ pub fn install() -> bool {
     })
 }
 
-/// How many mappings of the file at `path` this process holds now (the tests' witness).
-pub fn mappings_of(path: &std::path::Path) -> usize {
-    let Ok(meta) = std::fs::metadata(path) else {
-        return 0;
-    };
-    MAPS.lock()
-        .map(|maps| {
-            maps.iter()
-                .filter_map(Weak::upgrade)
-                .filter(|m| m.dev == meta.dev() && m.ino == meta.ino())
-                .count()
-        })
-        .unwrap_or(0)
+/// A main database file that connections of this process have open through this VFS.
+struct Inode {
+    id: (u64, u64),
+    /// Our files open on it. Our own descriptor of it, for `mmap`, is closed only when none
+    /// is: closing any descriptor of a file drops every POSIX lock the process holds on it,
+    /// the locks SQLite's connections hold (SQLite's own VFS defers its closes for this).
+    files: usize,
+    descriptor: Option<std::fs::File>,
+    /// The largest mapping made, while a connection reads through it.
+    map: Weak<Mapping>,
 }
 
-/// One file's mapping, shared by every connection to it; unmapped when the last one closes.
+/// The (device, inode) of the file at `path`.
+fn file_id(path: &CStr) -> Option<(u64, u64)> {
+    let meta = std::fs::metadata(std::ffi::OsStr::from_bytes(path.to_bytes())).ok()?;
+    Some((meta.dev(), meta.ino()))
+}
+
+/// One mapping of a file, shared by every connection to it that reads this far; unmapped
+/// when the last of them closes or moves to a larger one.
 struct Mapping {
     base: *mut u8,
     len: u64,
-    /// The file the size is read from (the same inode SQLite has open).
-    file: std::fs::File,
     /// The file's size when last read: a fetch below it needs no `fstat`.
     size: AtomicU64,
-    dev: u64,
-    ino: u64,
 }
 
 // SAFETY: the mapping is read-only and lives until the last Arc is dropped
@@ -95,7 +100,7 @@ unsafe impl Sync for Mapping {}
 impl Drop for Mapping {
     fn drop(&mut self) {
         // SAFETY: base and len are the values mmap returned and was given; no connection
-        // holds a page of it any more (each held an Arc until its file closed)
+        // holds a page of it any more (each held an Arc until it had none out)
         unsafe {
             libc::munmap(self.base.cast(), self.len as usize);
         }
@@ -103,76 +108,75 @@ impl Drop for Mapping {
 }
 
 impl Mapping {
-    /// The live mapping of the file at `path`, or a new one of `len` bytes; None when mapping
-    /// fails.
-    fn of(path: &CStr, len: u64) -> Option<Arc<Mapping>> {
-        let path = std::path::Path::new(std::ffi::OsStr::from_bytes(path.to_bytes()));
-        let file = std::fs::File::open(path).ok()?;
-        let meta = file.metadata().ok()?;
-        let mut maps = MAPS.lock().ok()?;
-        maps.retain(|m| m.strong_count() > 0);
-        // a connection that reads further than the live mapping reaches gets a bigger one;
-        // the smaller is unmapped when its last connection closes
-        if let Some(live) = maps
-            .iter()
-            .filter_map(Weak::upgrade)
-            .find(|m| m.dev == meta.dev() && m.ino == meta.ino() && m.len >= len)
-        {
+    /// A mapping of at least `len` bytes of the file `id` at `path`: the live one, or a new
+    /// one. None when the file is not registered or not at the path any more, or mmap fails.
+    fn of(id: (u64, u64), path: &CStr, len: u64) -> Option<Arc<Mapping>> {
+        let mut inodes = INODES.lock().ok()?;
+        let inode = inodes.iter_mut().find(|i| i.id == id)?;
+        if let Some(live) = inode.map.upgrade().filter(|m| m.len >= len) {
             return Some(live);
         }
+        if inode.descriptor.is_none() {
+            let file = std::fs::File::open(std::ffi::OsStr::from_bytes(path.to_bytes())).ok()?;
+            let meta = file.metadata().ok()?;
+            if (meta.dev(), meta.ino()) != id {
+                // another file took the path: never mapped, and never closed (closing it
+                // would drop this process's locks on that file, if it has any)
+                std::mem::forget(file);
+                return None;
+            }
+            inode.descriptor = Some(file);
+        }
+        let fd = std::os::fd::AsRawFd::as_raw_fd(inode.descriptor.as_ref()?);
+        let size = inode.descriptor.as_ref()?.metadata().ok()?.len();
         // SAFETY: a fresh read-only shared mapping of an open file; the kernel picks the
-        // address. Pages past the file's end are never handed out (see `fetch`).
+        // address. Pages past the file's end are never handed out (see `page`).
         let base = unsafe {
             libc::mmap(
                 ptr::null_mut(),
                 usize::try_from(len).ok()?,
                 libc::PROT_READ,
                 libc::MAP_SHARED,
-                std::os::fd::AsRawFd::as_raw_fd(&file),
+                fd,
                 0,
             )
         };
         if base == libc::MAP_FAILED {
             tracing::warn!(
                 error = %std::io::Error::last_os_error(),
-                "could not map the database file; each connection maps its own"
+                "could not map the database file; its pages are read with read()"
             );
             return None;
         }
-        let mapping = Arc::new(Mapping {
-            base: base.cast(),
-            len,
-            file,
-            size: AtomicU64::new(meta.len()),
-            dev: meta.dev(),
-            ino: meta.ino(),
-        });
-        maps.push(Arc::downgrade(&mapping));
+        let mapping = Arc::new(Mapping { base: base.cast(), len, size: AtomicU64::new(size) });
+        inode.map = Arc::downgrade(&mapping);
         Some(mapping)
     }
 
     /// The address of `amt` bytes at `offset`, when they and the 256 bytes after them lie in
-    /// the file and in the first `limit` bytes of the mapping.
-    fn page(&self, offset: i64, amt: c_int, limit: u64) -> Option<*mut c_void> {
+    /// the file and in the first `limit` bytes of the mapping. `file_size` reads the file's
+    /// size when the one known is too small.
+    fn page(
+        &self,
+        offset: i64,
+        amt: c_int,
+        limit: u64,
+        file_size: impl FnOnce() -> Option<u64>,
+    ) -> Option<*mut c_void> {
         let offset = u64::try_from(offset).ok()?;
         let end = offset + u64::try_from(amt).ok()? + EOF_BUFFER;
         if end > self.len.min(limit) {
             return None;
         }
         if end > self.size.load(Ordering::Acquire) {
-            self.reread_size();
-            if end > self.size.load(Ordering::Acquire) {
+            let size = file_size()?;
+            self.size.store(size, Ordering::Release);
+            if end > size {
                 return None;
             }
         }
         // SAFETY: offset + amt lies inside the mapping (checked against len above)
         Some(unsafe { self.base.add(offset as usize) }.cast())
-    }
-
-    fn reread_size(&self) {
-        if let Ok(meta) = self.file.metadata() {
-            self.size.store(meta.len(), Ordering::Release);
-        }
     }
 }
 
@@ -182,8 +186,9 @@ impl Mapping {
 struct File {
     base: ffi::sqlite3_file,
     real: *mut ffi::sqlite3_file,
-    /// A main database's name (valid until close), or null for every other file.
+    /// A main database's name (valid until close) and file, or null for every other file.
     name: *const c_char,
+    id: (u64, u64),
     /// The connection's `PRAGMA mmap_size`, as SQLite passes it on (`SQLITE_FCNTL_MMAP_SIZE`):
     /// how much of the shared mapping this connection reads through.
     limit: u64,
@@ -196,45 +201,6 @@ struct File {
 
 fn default_vfs() -> *mut ffi::sqlite3_vfs {
     DEFAULT.load(Ordering::Acquire) as *mut ffi::sqlite3_vfs
-}
-
-unsafe extern "C" fn open(
-    _vfs: *mut ffi::sqlite3_vfs,
-    name: ffi::sqlite3_filename,
-    file: *mut ffi::sqlite3_file,
-    flags: c_int,
-    out_flags: *mut c_int,
-) -> c_int {
-    // SAFETY: SQLite gives `file` szOsFile bytes, aligned for any type; the default VFS's
-    // file goes after our header, and is opened by the default VFS itself
-    unsafe {
-        let ours = file.cast::<File>();
-        let real = file.cast::<u8>().add(size_of::<File>()).cast::<ffi::sqlite3_file>();
-        let main_db = flags & ffi::SQLITE_OPEN_MAIN_DB != 0 && !name.is_null();
-        ptr::write(
-            ours,
-            File {
-                base: ffi::sqlite3_file { pMethods: ptr::null() },
-                real,
-                name: if main_db { name } else { ptr::null() },
-                limit: 0,
-                map: None,
-                mapping_tried: false,
-                pages_out: 0,
-            },
-        );
-        let default = default_vfs();
-        let Some(default_open) = (*default).xOpen else {
-            return ffi::SQLITE_CANTOPEN;
-        };
-        (*real).pMethods = ptr::null();
-        let rc = default_open(default, name, real, flags, out_flags);
-        // SQLite calls xClose whenever pMethods is set, even after a failed open
-        if !(*real).pMethods.is_null() {
-            (*ours).base.pMethods = &METHODS;
-        }
-        rc
-    }
 }
 
 /// The default VFS's file behind one of ours.
@@ -263,11 +229,84 @@ macro_rules! forward {
     }};
 }
 
+unsafe extern "C" fn open(
+    _vfs: *mut ffi::sqlite3_vfs,
+    name: ffi::sqlite3_filename,
+    file: *mut ffi::sqlite3_file,
+    flags: c_int,
+    out_flags: *mut c_int,
+) -> c_int {
+    // SAFETY: SQLite gives `file` szOsFile bytes, aligned for any type; the default VFS's
+    // file goes after our header, and is opened by the default VFS itself
+    unsafe {
+        let ours = file.cast::<File>();
+        let real = file.cast::<u8>().add(size_of::<File>()).cast::<ffi::sqlite3_file>();
+        ptr::write(
+            ours,
+            File {
+                base: ffi::sqlite3_file { pMethods: ptr::null() },
+                real,
+                name: ptr::null(),
+                id: (0, 0),
+                limit: 0,
+                map: None,
+                mapping_tried: false,
+                pages_out: 0,
+            },
+        );
+        let default = default_vfs();
+        let Some(default_open) = (*default).xOpen else {
+            return ffi::SQLITE_CANTOPEN;
+        };
+        (*real).pMethods = ptr::null();
+        let rc = default_open(default, name, real, flags, out_flags);
+        if (*real).pMethods.is_null() {
+            return rc;
+        }
+        // SQLite calls xClose whenever pMethods is set, even after a failed open
+        (*ours).base.pMethods = &METHODS;
+        if rc == ffi::SQLITE_OK
+            && flags & ffi::SQLITE_OPEN_MAIN_DB != 0
+            && !name.is_null()
+            && let Some(id) = file_id(CStr::from_ptr(name))
+            && let Ok(mut inodes) = INODES.lock()
+        {
+            match inodes.iter_mut().find(|i| i.id == id) {
+                Some(inode) => inode.files += 1,
+                None => inodes.push(Inode { id, files: 1, descriptor: None, map: Weak::new() }),
+            }
+            (*ours).name = name;
+            (*ours).id = id;
+            // the default VFS maps nothing itself, whatever its compiled-in default
+            let mut none: i64 = 0;
+            forward!(
+                file,
+                xFileControl,
+                ffi::SQLITE_NOTFOUND,
+                ffi::SQLITE_FCNTL_MMAP_SIZE,
+                (&raw mut none).cast()
+            );
+        }
+        rc
+    }
+}
+
 unsafe extern "C" fn close(file: *mut ffi::sqlite3_file) -> c_int {
     // SAFETY: SQLite closes a file once; our header was written by `open`
     unsafe {
         let rc = forward!(file, xClose, ffi::SQLITE_OK);
-        ptr::drop_in_place(&raw mut (*file.cast::<File>()).map);
+        let ours = &mut *file.cast::<File>();
+        ours.map = None;
+        if !ours.name.is_null()
+            && let Ok(mut inodes) = INODES.lock()
+            && let Some(at) = inodes.iter().position(|i| i.id == ours.id)
+        {
+            inodes[at].files -= 1;
+            if inodes[at].files == 0 {
+                // no connection of ours has the file open: no lock of ours to drop
+                inodes.swap_remove(at);
+            }
+        }
         rc
     }
 }
@@ -291,7 +330,16 @@ unsafe extern "C" fn write(
 }
 
 unsafe extern "C" fn truncate(f: *mut ffi::sqlite3_file, size: i64) -> c_int {
-    unsafe { forward!(f, xTruncate, ffi::SQLITE_IOERR_TRUNCATE, size) }
+    unsafe {
+        let rc = forward!(f, xTruncate, ffi::SQLITE_IOERR_TRUNCATE, size);
+        // the new last page must not be handed out without the 256 bytes after it
+        if rc == ffi::SQLITE_OK
+            && let Some(map) = &(*f.cast::<File>()).map
+        {
+            map.size.fetch_min(u64::try_from(size).unwrap_or(0), Ordering::AcqRel);
+        }
+        rc
+    }
 }
 
 unsafe extern "C" fn sync(f: *mut ffi::sqlite3_file, flags: c_int) -> c_int {
@@ -382,21 +430,38 @@ unsafe extern "C" fn fetch(
     unsafe {
         let ours = f.cast::<File>();
         let ours = &mut *ours;
-        if !ours.name.is_null() && !ours.mapping_tried && ours.limit > 0 && ours.pages_out == 0 {
-            // the first fetch, or the first since `PRAGMA mmap_size` changed
+        *pp = ptr::null_mut();
+        if ours.name.is_null() {
+            // not a main database: the default VFS's own
+            return forward!(f, xFetch, ffi::SQLITE_OK, off, amt, pp);
+        }
+        if !ours.mapping_tried && ours.limit > 0 && ours.pages_out == 0 {
+            // the first fetch, or the first since `PRAGMA mmap_size` changed; never from a
+            // file that was renamed over since it was opened (the pages would be another's)
             ours.mapping_tried = true;
-            if ours.map.as_ref().is_none_or(|m| m.len < ours.limit)
-                && let Some(map) = Mapping::of(CStr::from_ptr(ours.name), ours.limit)
+            let mut moved: c_int = 1;
+            let asked = forward!(
+                f,
+                xFileControl,
+                ffi::SQLITE_NOTFOUND,
+                ffi::SQLITE_FCNTL_HAS_MOVED,
+                (&raw mut moved).cast()
+            );
+            if asked == ffi::SQLITE_OK
+                && moved == 0
+                && ours.map.as_ref().is_none_or(|m| m.len < ours.limit)
+                && let Some(map) = Mapping::of(ours.id, CStr::from_ptr(ours.name), ours.limit)
             {
                 ours.map = Some(map);
             }
         }
-        *pp = ptr::null_mut();
-        if ours.name.is_null() {
-            // a temporary file: the default VFS's own
-            return forward!(f, xFetch, ffi::SQLITE_OK, off, amt, pp);
-        }
-        if let Some(page) = ours.map.as_ref().and_then(|m| m.page(off, amt, ours.limit)) {
+        let file_size = || {
+            let mut size: i64 = 0;
+            let rc = forward!(f, xFileSize, ffi::SQLITE_IOERR_FSTAT, &raw mut size);
+            (rc == ffi::SQLITE_OK).then(|| u64::try_from(size).ok()).flatten()
+        };
+        if let Some(page) = ours.map.as_ref().and_then(|m| m.page(off, amt, ours.limit, file_size))
+        {
             *pp = page;
             ours.pages_out += 1;
         }
@@ -415,9 +480,9 @@ unsafe extern "C" fn unfetch(f: *mut ffi::sqlite3_file, off: i64, p: *mut c_void
         if !p.is_null() {
             ours.pages_out = ours.pages_out.saturating_sub(1);
         } else if let Some(map) = &ours.map {
-            // "the mapping may be stale" (another process may have truncated the file):
-            // its size is read again
-            map.reread_size();
+            // "the mapping may be stale" (another process may have truncated the file): its
+            // size is read again at the next fetch
+            map.size.store(0, Ordering::Release);
         }
         ffi::SQLITE_OK
     }
@@ -452,11 +517,35 @@ mod tests {
     use crate::db::Db;
     use rusqlite::Connection;
 
-    /// The lines of /proc/self/maps that map exactly `path`.
-    fn maps_of(path: &std::path::Path) -> usize {
-        let maps = std::fs::read_to_string("/proc/self/maps").expect("maps");
+    /// The mappings of exactly `path` in /proc/self/smaps, with each one's resident KiB.
+    fn maps_of(path: &std::path::Path) -> Vec<u64> {
+        let smaps = std::fs::read_to_string("/proc/self/smaps").expect("smaps");
         let path = path.to_string_lossy();
-        maps.lines().filter(|l| l.ends_with(&*path)).count()
+        let mut found = Vec::new();
+        let mut ours = false;
+        for line in smaps.lines() {
+            if let Some(kib) = line.strip_prefix("Rss:") {
+                if ours {
+                    let kib = kib.trim().trim_end_matches("kB").trim();
+                    found.push(kib.parse().expect("kib"));
+                }
+            } else if line.split_whitespace().next().is_some_and(|range| {
+                range.contains('-') && range.chars().all(|c| c == '-' || c.is_ascii_hexdigit())
+            }) {
+                ours = line.ends_with(&*path);
+            }
+        }
+        found
+    }
+
+    fn fill(conn: &Connection, rows: u32, bytes: u32) {
+        conn.execute_batch(&format!(
+            "CREATE TABLE IF NOT EXISTS t (b BLOB);
+             WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {rows})
+             INSERT INTO t SELECT randomblob({bytes}) FROM n;
+             PRAGMA wal_checkpoint(TRUNCATE);"
+        ))
+        .expect("fill");
     }
 
     #[test]
@@ -465,16 +554,7 @@ mod tests {
         let path = dir.path().join("one.db");
         let cfg = DatabaseConfig { pool_size: 4, ..DatabaseConfig::default() };
         let db = Db::open(&path, &cfg).expect("open");
-        {
-            let conn = db.get().expect("conn");
-            conn.execute_batch(
-                "CREATE TABLE t (b BLOB);
-                 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2000)
-                 INSERT INTO t SELECT randomblob(2000) FROM n;
-                 PRAGMA wal_checkpoint(TRUNCATE);",
-            )
-            .expect("fill");
-        }
+        fill(&db.get().expect("conn"), 2000, 2000);
         // all four at once, each reading every page of the table from the file
         let conns: Vec<_> = (0..4).map(|_| db.get().expect("conn")).collect();
         for conn in &conns {
@@ -482,11 +562,52 @@ mod tests {
                 conn.query_row("SELECT sum(length(b)) FROM t", [], |r| r.get(0)).expect("sum");
             assert_eq!(total, 4_000_000);
         }
-        assert_eq!(maps_of(&path), 1, "one mapping of the file for four connections");
-        assert_eq!(mappings_of(&path), 1);
+        let maps = maps_of(&path);
+        assert_eq!(maps.len(), 1, "one mapping of the file for four connections: {maps:?}");
+        assert!(maps[0] >= 3_900, "the pages were read through it: {maps:?} KiB");
         drop(conns);
         drop(db);
-        assert_eq!(maps_of(&path), 0, "unmapped when the last connection closes");
+        assert_eq!(maps_of(&path).len(), 0, "unmapped when the last connection closes");
+    }
+
+    #[test]
+    fn a_connection_closing_leaves_the_locks_the_others_hold_on_the_file() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("locks.db");
+        let db = Db::open(&path, &DatabaseConfig { pool_size: 1, ..DatabaseConfig::default() })
+            .expect("open");
+        let holder = db.get().expect("conn");
+        fill(&holder, 200, 2000);
+        let count = |c: &Connection| -> i64 {
+            c.query_row("SELECT count(*) FROM t WHERE length(b) = 2000", [], |r| r.get(0))
+                .expect("count")
+        };
+        assert_eq!(count(&holder), 200);
+        // another connection of the process maps, reads and closes, twice
+        for _ in 0..2 {
+            let other = Connection::open(&path).expect("other");
+            other.pragma_update(None, "mmap_size", 1_i64 << 30).expect("mmap");
+            assert_eq!(count(&other), 200);
+        }
+        assert_eq!(count(&holder), 200);
+        // in WAL mode a connection holds a shared lock on the file while it is open (another
+        // process that saw none would take the file as unused and delete its WAL). An
+        // open-file-description lock meets this process's own locks, so it can see it.
+        let probe = std::fs::File::open(&path).expect("probe");
+        let mut lock = libc::flock {
+            l_type: libc::F_WRLCK as i16,
+            l_whence: libc::SEEK_SET as i16,
+            l_start: 0x4000_0002, // SQLite's SHARED_FIRST
+            l_len: 510,
+            l_pid: 0,
+        };
+        // SAFETY: F_OFD_GETLK fills the flock it is given
+        let rc = unsafe {
+            libc::fcntl(std::os::fd::AsRawFd::as_raw_fd(&probe), libc::F_OFD_GETLK, &mut lock)
+        };
+        assert_eq!(rc, 0, "{}", std::io::Error::last_os_error());
+        assert_eq!(lock.l_type, libc::F_RDLCK as i16, "the holder's shared lock is still there");
+        std::mem::forget(probe); // its close would drop the locks it just saw
     }
 
     #[test]
@@ -495,24 +616,35 @@ mod tests {
         let path = dir.path().join("pages");
         std::fs::write(&path, vec![7u8; 8192]).expect("write");
         let name = std::ffi::CString::new(path.to_string_lossy().as_bytes()).expect("name");
-        let map = Mapping::of(&name, 1 << 20).expect("map");
-        assert!(map.page(0, 4096, 1 << 20).is_some());
+        let id = file_id(&name).expect("id");
+        INODES.lock().expect("inodes").push(Inode {
+            id,
+            files: 1,
+            descriptor: None,
+            map: Weak::new(),
+        });
+        let size = || std::fs::metadata(&path).ok().map(|m| m.len());
+        let len = 3 * 4096;
+        let map = Mapping::of(id, &name, len).expect("map");
+        assert!(map.page(0, 4096, len, size).is_some());
         // the last page lacks the 256 bytes after it that SQLite may over-read
-        assert!(map.page(4096, 4096, 1 << 20).is_none());
-        assert!(map.page(0, 4096, 4096).is_none(), "past this connection's limit");
-        assert!(map.page(-4096, 4096, 1 << 20).is_none());
+        assert!(map.page(4096, 4096, len, size).is_none());
+        assert!(map.page(0, 4096, 4096, size).is_none(), "past this connection's limit");
+        assert!(map.page(-4096, 4096, len, size).is_none());
         // the file grows: its size is read again when a page lies past the one known
         let mut grown = std::fs::OpenOptions::new().append(true).open(&path).expect("open");
         std::io::Write::write_all(&mut grown, &[9u8; 8192]).expect("append");
-        let page = map.page(8192, 4096, 1 << 20).expect("a page of the grown file");
-        // SAFETY: page() vouched for 4096 bytes there
-        let bytes = unsafe { std::slice::from_raw_parts(page.cast::<u8>(), 4096) };
+        assert!(map.page(4096, 4096, len, size).is_some());
+        let page = map.page(8192, 2048, len, size).expect("a page of the grown file");
+        // SAFETY: page() vouched for 2048 bytes there
+        let bytes = unsafe { std::slice::from_raw_parts(page.cast::<u8>(), 2048) };
         assert!(bytes.iter().all(|&b| b == 9));
-        assert!(map.page((1 << 20) - 4096, 4096, 1 << 20).is_none(), "past the mapping");
-        let again = Mapping::of(&name, 1 << 20).expect("map");
+        assert!(map.page(8192, 4096, len, size).is_none(), "in the file, past the mapping");
+        let again = Mapping::of(id, &name, len).expect("map");
         assert!(Arc::ptr_eq(&map, &again), "the same file shares its mapping");
-        let bigger = Mapping::of(&name, 2 << 20).expect("map");
+        let bigger = Mapping::of(id, &name, 2 * len).expect("map");
         assert!(!Arc::ptr_eq(&map, &bigger), "a longer reach gets its own");
+        INODES.lock().expect("inodes").retain(|i| i.id != id);
     }
 
     #[test]
@@ -528,15 +660,8 @@ mod tests {
             })
             .expect("sum")
         };
-        writer.execute_batch("CREATE TABLE t (b BLOB)").expect("create");
         for round in 1..=3_i64 {
-            writer
-                .execute_batch(
-                    "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 500)
-                     INSERT INTO t SELECT randomblob(3000) FROM n;
-                     PRAGMA wal_checkpoint(TRUNCATE);",
-                )
-                .expect("grow");
+            fill(&writer, 500, 3000);
             assert_eq!(sum(&reader), (500 * round, 1_500_000 * round));
         }
         let grown = std::fs::metadata(&path).expect("meta").len();
@@ -548,6 +673,8 @@ mod tests {
         let shrunk = std::fs::metadata(&path).expect("meta").len();
         assert!(shrunk + 1_000_000 < grown, "the file shrank: {grown} -> {shrunk}");
         assert_eq!(sum(&reader), (100, 300_000));
+        fill(&writer, 300, 3000);
+        assert_eq!(sum(&reader), (400, 1_200_000));
         let ok: String =
             reader.query_row("PRAGMA integrity_check", [], |r| r.get(0)).expect("check");
         assert_eq!(ok, "ok");
