@@ -484,6 +484,10 @@ fn a_search_with_filters_finds_exactly_what_the_filters_and_the_word_select() {
         "brand=JCB&kind=sale&country=kz&city=Алматы",
         "brand=Амкодор",
         "kind=sale&type=фронтальный погрузчик&brand=JCB",
+        // a kind with one type, brand or city: each match's kind checked, not the kind's word
+        "kind=rent&country=kz&city=Алматы",
+        "kind=sale&brand=Амкодор",
+        "kind=rent&type=экскаватор-погрузчик",
     ];
     for query in filters {
         let params: Vec<(&str, &str)> =
