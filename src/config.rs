@@ -432,8 +432,8 @@ pub struct DatabaseConfig {
     /// (anonymous) memory.
     pub cache_size_kib: u32,
     /// How much of the database file is mapped into memory, in MiB (0: none; reads copy pages
-    /// from the kernel's cache instead). One mapping serves every connection of the process
-    /// (`db::one_map`), so RSS counts a page of the file once.
+    /// from the kernel's cache instead). On Unix one mapping serves every connection of the
+    /// process (`db::one_map`), so RSS counts a page of the file once.
     pub mmap_size_mib: u32,
     /// Whether sorts and temporary tables too big for a statement's memory live in memory
     /// (`PRAGMA temp_store = MEMORY`) or spill to a deleted temporary file (the kernel's cache,

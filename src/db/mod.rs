@@ -2,6 +2,7 @@
 //! the one helper through which async handlers reach blocking SQLite calls.
 
 pub mod backup;
+#[cfg(unix)]
 pub mod one_map;
 
 use std::path::Path;
@@ -218,6 +219,7 @@ impl Db {
     /// `read_only`, opens an existing file read-only and checks it is at this binary's version.
     pub fn open(path: &Path, cfg: &DatabaseConfig) -> Result<Self, DbError> {
         // before any connection opens: each would otherwise map the file for itself
+        #[cfg(unix)]
         one_map::install();
         if cfg.read_only {
             return Self::open_read_only(path, cfg);
