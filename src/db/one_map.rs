@@ -78,9 +78,14 @@ struct Inode {
     map: Weak<Mapping>,
 }
 
+/// A file name SQLite gives, as a path.
+fn path_of(name: &CStr) -> &std::path::Path {
+    std::path::Path::new(std::ffi::OsStr::from_bytes(name.to_bytes()))
+}
+
 /// The (device, inode) of the file at `path`.
 fn file_id(path: &CStr) -> Option<(u64, u64)> {
-    let meta = std::fs::metadata(std::ffi::OsStr::from_bytes(path.to_bytes())).ok()?;
+    let meta = std::fs::metadata(path_of(path)).ok()?;
     Some((meta.dev(), meta.ino()))
 }
 
@@ -117,7 +122,7 @@ impl Mapping {
             return Some(live);
         }
         if inode.descriptor.is_none() {
-            let file = std::fs::File::open(std::ffi::OsStr::from_bytes(path.to_bytes())).ok()?;
+            let file = std::fs::File::open(path_of(path)).ok()?;
             let meta = file.metadata().ok()?;
             if (meta.dev(), meta.ino()) != id {
                 // another file took the path: never mapped, and never closed (closing it
