@@ -834,7 +834,7 @@ fn as_read(conn: &Connection, f: &Filter) -> rusqlite::Result<Filter> {
 /// the ads without a price). An index's price range then skips the other kind's: "SANY for
 /// sale in Russia, under $1,000" checked every SANY rent under $1,000 for its kind (30 ms
 /// at a million ads), where the sales start at $2,700.
-pub fn within_kind_prices(conn: &Connection, f: &Filter) -> rusqlite::Result<Filter> {
+fn within_kind_prices(conn: &Connection, f: &Filter) -> rusqlite::Result<Filter> {
     let Some(kind) = f.kind.filter(|_| f.has_price_range()) else { return Ok(f.clone()) };
     let Some((cheapest, dearest)) = kind_prices(conn, kind)? else { return Ok(f.clone()) };
     Ok(Filter {
