@@ -4,8 +4,8 @@
 use rusqlite::Connection;
 
 use super::list::{
-    Filter, PAGE_SIZE, Query, asks_empty_value, city_tag, filter_clause, filter_index, find_table,
-    hex_tag, listed_tag, order_clause, page_start, quoted, without_hidden,
+    Filter, PAGE_SIZE, Query, asks_empty_value, bind, city_tag, filter_clause, filter_index,
+    find_table, hex_tag, listed_tag, order_clause, page_start, quoted, without_hidden,
 };
 use super::price_bands;
 use super::repo::CARD_COLUMNS;
@@ -120,6 +120,7 @@ impl ByTags {
     pub fn page_sql(&self, f: &Filter, now: i64) -> Query {
         let (from_where, mut params) = self.matches(f, now);
         let (after, offset) = page_start(f, &mut params);
+        let offset = bind(&mut params, offset);
         let order = order_clause(f.sort);
         let sql = format!(
             "SELECT {CARD_COLUMNS} FROM (SELECT a.id FROM {from_where}{after} \

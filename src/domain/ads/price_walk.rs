@@ -8,7 +8,7 @@
 //! (an entry costs about 0.06-0.1 µs, a row about 2 µs): a page not full by then is read
 //! through the price index as before.
 use super::list::{
-    Filter, PAGE_SIZE, Query, Sort, filter_clause, order_clause, order_key, page_start,
+    Filter, PAGE_SIZE, Query, Sort, bind, filter_clause, order_clause, order_key, page_start,
 };
 use super::repo::CARD_COLUMNS;
 
@@ -59,6 +59,7 @@ pub fn page_sql(f: &Filter, now: i64, in_range: i64) -> Option<Query> {
     }
     params.push(Box::new(budget));
     let budget_param = params.len();
+    let offset = bind(&mut params, offset);
     let (key, _) = order_key(f.sort);
     let order = order_clause(f.sort);
     let sql = format!(

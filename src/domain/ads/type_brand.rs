@@ -8,7 +8,7 @@
 //! page in it, and is read by its tags as before.
 
 use super::list::{
-    Filter, PAGE_SIZE, Query, asks_empty_value, filter_clause, filter_index, order_clause,
+    Filter, PAGE_SIZE, Query, asks_empty_value, bind, filter_clause, filter_index, order_clause,
     order_key, page_start, range_order,
 };
 use super::repo::CARD_COLUMNS;
@@ -47,6 +47,7 @@ pub fn page_sql(f: &Filter, now: i64) -> Option<Query> {
         return None;
     }
     // the entry's columns the filters and the order read: all in each of the type's indexes
+    let offset = bind(&mut params, offset);
     let price = if range_key == key { String::new() } else { format!(", a.{range_key}") };
     let order = order_clause(f.sort);
     let sql = format!(
