@@ -80,6 +80,28 @@ fn a_typo_or_latin_spelling_finds_the_type_and_says_what_it_searched() {
 }
 
 #[test]
+fn a_section_tab_counts_to_its_own_cap_and_its_listing_counts_further() {
+    let app = spawn_app();
+    let db = app.db();
+    let u = user(&db, "Seller", None);
+    Ad::new(u, "Погрузчик с новым фильтром", 500).insert(&db);
+    for i in 0..101 {
+        ad(&app, u, "parts", &format!("Фильтр масляный {i}"), 400 - i).insert(&db);
+    }
+    let q = enc("фильтр");
+    let listing = app.get(&format!("/catalog?{q}"));
+    assert_eq!(listing.one("#section-tabs a[data-section=parts]").text, "Запчасти 100+");
+    assert_eq!(listing.one("#section-tabs a[aria-current=page]").text, "Техника 1");
+    // the tab's own listing counts them all
+    let parts = app.get(&format!("/parts?{q}"));
+    assert!(
+        parts.one("#result-count").text.starts_with("101 "),
+        "{}",
+        parts.one("#result-count").text
+    );
+}
+
+#[test]
 fn the_home_search_covers_every_section_with_counts() {
     let app = spawn_app();
     let db = app.db();

@@ -48,8 +48,9 @@ pub fn in_section(f: &Filter, section: Section) -> Filter {
     }
 }
 
-/// How many ads each section holds for `f`'s text and place, in menu order; `f`'s own
-/// section is `counted` already when `f` has no filter but its text and place.
+/// How many ads each section holds for `f`'s text and place, in menu order, each counted to
+/// [`TAB_COUNT_CAP`]; `f`'s own section is `counted` already when `f` has no filter but its
+/// text and place.
 pub fn section_counts(
     conn: &Connection,
     f: &Filter,
@@ -70,6 +71,10 @@ pub fn section_counts(
             }
         )
     };
+    let tab_reading = Reading {
+        cap: Some(reading.cap.map_or(TAB_COUNT_CAP, |c| c.min(TAB_COUNT_CAP))),
+        ..reading
+    };
     Section::ALL
         .iter()
         .map(|s| {
@@ -77,10 +82,15 @@ pub fn section_counts(
             if Some(*s) == f.section && whole(&g) == whole(f) {
                 return Ok((*s, counted));
             }
-            Ok((*s, list::count(conn, &g, now, reading)?))
+            Ok((*s, list::count(conn, &g, now, tab_reading)?))
         })
         .collect()
 }
+
+/// The most a section tab counts exactly: "100+" says as much as "1 000+" beside a tab, and
+/// each count walks its matches up to its cap (a search's two other tabs were a sixth of the
+/// listing's time at a million ads).
+pub const TAB_COUNT_CAP: i64 = 100;
 
 /// One search across every section.
 #[derive(Debug)]
