@@ -1245,7 +1245,8 @@ mod tests {
         };
         let of_brand = Filter { brand: Some("Hitachi".into()), ..excavators.clone() };
         let s = TextSearch::of(&search, None).expect("searchable");
-        let shapes: [(&str, &Filter, &dyn Fn(&Filter) -> String); 5] = [
+        type SqlOf<'a> = &'a dyn Fn(&Filter) -> String;
+        let shapes: [(&str, &Filter, SqlOf); 5] = [
             ("filters", &excavators, &|f| sql(f, 0).0),
             ("a sorted search", &search, &|f| s.sorted_sql(f, 0, 1_000).0),
             ("a ranked tier", &search, &|f| {
