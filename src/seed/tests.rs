@@ -387,6 +387,15 @@ fn small_demo_has_promotions_badges_photos_and_chats() {
         ),
         0
     );
+    // each user's unread count (the header's badge) sums their threads'
+    assert_eq!(
+        count(
+            &conn,
+            "SELECT count(*) FROM users u WHERE chat_unread != coalesce((SELECT sum(unread) FROM chat_reads r WHERE r.user_id = u.id), 0)"
+        ),
+        0
+    );
+    assert!(count(&conn, "SELECT count(*) FROM users WHERE chat_unread > 0") > 0);
 }
 
 /// `cargo test --release -- --ignored --nocapture bench_100k`
