@@ -50,6 +50,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (31, include_str!("migrations/0031_type_brand_fresh.sql")),
     (32, include_str!("migrations/0032_promoted_by_id.sql")),
     (33, include_str!("migrations/0033_facet_counts.sql")),
+    (34, include_str!("migrations/0034_owner_place.sql")),
 ];
 
 /// How long a connection is waited for before the work fails.

@@ -74,12 +74,13 @@ pub fn block_sql(
     extra_params: Vec<Box<dyn ToSql>>,
 ) -> (String, Vec<Box<dyn ToSql>>) {
     let mut params: Vec<Box<dyn ToSql>> = vec![Box::new(now)];
-    let base = base_where(place, &mut params, extra == FRESH.0);
-    // badge holders are few: CROSS JOIN makes SQLite start from them (users_badge); promoted
-    // ads are read in plan order from their ordered index (see `list::promoted_sql`); the
-    // other blocks start from the ads too (see `list::sql`)
+    let base = base_where(place, &mut params, extra == FRESH.0 || extra == BADGE.0);
+    // badge holders are few: CROSS JOIN makes SQLite start from them (users_badge), each
+    // one's ads in the place one seek of `ads_owner_place` (migration 34); promoted ads are
+    // read in plan order from their ordered index (see `list::promoted_sql`); the other
+    // blocks start from the ads too (see `list::sql`)
     let from = if extra == BADGE.0 {
-        "users u CROSS JOIN ads a ON a.owner_id = u.id"
+        "users u CROSS JOIN ads a INDEXED BY ads_owner_place ON a.owner_id = u.id"
     } else if extra == PROMOTED.0 || extra == FRESH_GOLD.0 {
         "ads a INDEXED BY ads_promoted_order CROSS JOIN users u ON u.id = a.owner_id"
     } else {
