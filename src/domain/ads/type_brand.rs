@@ -46,8 +46,8 @@ pub fn page_sql(f: &Filter, now: i64) -> Option<Query> {
     if offset + PAGE_SIZE > MOST_WALKED {
         return None;
     }
-    // the entry's columns the filters and the order read: all in each of the type's indexes
     let offset = bind(&mut params, offset);
+    // the entry's columns the filters and the order read: all in each of the type's indexes
     let price = if range_key == key { String::new() } else { format!(", a.{range_key}") };
     let order = order_clause(f.sort);
     let sql = format!(
