@@ -637,10 +637,7 @@ fn page_sql_within(
     let (count_cond, mut params) = where_clause(f, now);
     let count = format!("SELECT count(*) FROM {} WHERE {count_cond}", counted_ads(f));
     let bound = match bound {
-        Some((condition, value)) => {
-            params.push(Box::new(value));
-            format!(" AND {condition} ?{}", params.len())
-        }
+        Some((condition, value)) => format!(" AND {condition} {}", bind(&mut params, value)),
         None => String::new(),
     };
     let (after, offset) = page_start(f, &mut params);
@@ -872,18 +869,17 @@ fn ads_page(conn: &Connection, f: &Filter, now: i64) -> rusqlite::Result<Vec<AdC
 pub(super) fn page_start(f: &Filter, params: &mut Vec<Box<dyn ToSql>>) -> (String, i64) {
     match f.after.filter(|_| f.sort == Sort::Fresh) {
         Some(after) => {
-            params.push(Box::new(after.bumped_at));
-            params.push(Box::new(after.id));
-            let n = params.len();
-            (format!(" AND (a.bumped_at, a.id) < (?{}, ?{n})", n - 1), 0)
+            let (bumped_at, id) = (bind(params, after.bumped_at), bind(params, after.id));
+            (format!(" AND (a.bumped_at, a.id) < ({bumped_at}, {id})"), 0)
         }
         None => (String::new(), f.page.offset(PAGE_SIZE)),
     }
 }
 
-/// `value` pushed onto `params` as the next parameter, its placeholder returned: for a LIMIT or
-/// OFFSET that changes with the page. Written into the SQL, each page made its statement anew
-/// (a tenth of a listing's time went to preparing them, at a million ads under load).
+/// `value` pushed onto `params` as the next parameter, its placeholder returned. Also for a
+/// LIMIT or OFFSET that changes with the page: written into the SQL, each page made its
+/// statement anew (a tenth of a listing's time went to preparing them, at a million ads under
+/// load).
 pub(super) fn bind(params: &mut Vec<Box<dyn ToSql>>, value: i64) -> String {
     params.push(Box::new(value));
     format!("?{}", params.len())

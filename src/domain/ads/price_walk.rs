@@ -57,8 +57,7 @@ pub fn page_sql(f: &Filter, now: i64, in_range: i64) -> Option<Query> {
     if offset + PAGE_SIZE > budget {
         return None;
     }
-    params.push(Box::new(budget));
-    let budget_param = params.len();
+    let budget = bind(&mut params, budget);
     let offset = bind(&mut params, offset);
     let (key, _) = order_key(f.sort);
     let order = order_clause(f.sort);
@@ -66,7 +65,7 @@ pub fn page_sql(f: &Filter, now: i64, in_range: i64) -> Option<Query> {
         "SELECT {CARD_COLUMNS} FROM (SELECT a.id FROM (\
          SELECT a.id, a.is_active, a.section, a.kind{country_column}, a.price_day_usd_cents, \
          a.{key} FROM ads a INDEXED BY {index} WHERE a.section = ?{section_param} \
-         AND a.is_active = 1{country}{after} ORDER BY {order} LIMIT ?{budget_param}) a \
+         AND a.is_active = 1{country}{after} ORDER BY {order} LIMIT {budget}) a \
          WHERE {cond} ORDER BY {order} LIMIT {PAGE_SIZE} OFFSET {offset}) p \
          CROSS JOIN ads a ON a.id = p.id CROSS JOIN users u ON u.id = a.owner_id ORDER BY {order}"
     );
