@@ -416,6 +416,63 @@ fn a_search_sorted_by_price_past_its_capped_count_sorts_its_newest_matches_and_s
 }
 
 #[test]
+fn a_ranked_search_past_its_capped_count_pages_and_promotes_as_one_within_its_cap() {
+    // the same ads in two sites: one counts to 3, so its pages are read tier by tier and its
+    // strip from the index; the other counts to its default cap, so its matches are read once
+    let capped = crate::support::spawn_with(|c| c.server.count_cap = 3);
+    let whole = spawn_app();
+    let now = uzmat::db::now();
+    let (mut titled, mut described) = (Vec::new(), Vec::new());
+    for app in [&capped, &whole] {
+        let db = app.db();
+        let u = user(&db, "Seller", None);
+        titled.clear();
+        described.clear();
+        for i in 0..30_i64 {
+            // every third has the word in its title, the rest in the description only
+            let in_title = i % 3 == 0;
+            let title =
+                if in_title { format!("Кран КС-{i}") } else { format!("Техника {i}") };
+            let mut a = Ad { equipment_type: None, ..Ad::new(u, &title, 1000 - i * 10) };
+            if i % 7 == 0 {
+                a.plan = Some(("gold", now - 100 - i, now + 10_000));
+            }
+            let id = a.insert(&db);
+            if in_title {
+                titled.push(id);
+            } else {
+                db.execute("UPDATE ads SET description = 'Продаю кран' WHERE id = ?1", [id])
+                    .expect("description");
+                described.push(id);
+            }
+        }
+        Ad { equipment_type: None, ..Ad::new(u, "Экскаватор", 5) }.insert(&db);
+    }
+    // the title's matches first, then the rest, each newest first
+    let ranked: Vec<i64> = titled.iter().rev().chain(described.iter().rev()).copied().collect();
+    let q = enc("кран");
+    for page in 1..=3_usize {
+        let url = format!("/catalog?{q}&page={page}");
+        let (past, within) = (capped.get(&url), whole.get(&url));
+        assert_eq!(past.ad_ids_in(".results"), within.ad_ids_in(".results"), "{url}");
+        assert_eq!(past.count("#promoted"), within.count("#promoted"), "{url}");
+        // the first page's promoted ads are shown once, in the strip above it
+        let strip = if page == 1 { within.ad_ids_in("#promoted") } else { Vec::new() };
+        assert_eq!(strip.len(), if page == 1 { 4 } else { 0 }, "four of the five promoted");
+        let expected: Vec<i64> = ranked
+            .iter()
+            .skip((page - 1) * 12)
+            .take(12)
+            .filter(|id| !strip.contains(id))
+            .copied()
+            .collect();
+        let shown = within.ad_ids_in(".results");
+        assert_eq!(shown[strip.len()..], expected[..], "{url}");
+    }
+    assert!(whole.get(&format!("/catalog?{q}")).one("#result-count").text.starts_with("30 "));
+}
+
+#[test]
 fn a_word_is_found_inside_longer_ones_and_a_word_new_to_the_index_at_once() {
     let app = spawn_app();
     let db = app.db();
