@@ -398,9 +398,10 @@ fn serve(config: Config, demo: bool) -> Result<()> {
             run_seed(&config, 40, 600, 42, false)?;
         }
     }
-    // blocking threads: one per pooled connection (`Db::run` takes turns), the password hashes
-    // and a few for decodes and files; each thread keeps its own allocator pages, so an
-    // uncapped pool (tokio's default: 512) grew to 70 threads and 200 MB under a soak
+    // blocking threads (the database's request threads are its own, `db::lanes`): the password
+    // hashes, a few for decodes and files, and one per pooled connection for jobs run inline
+    // (a full queue's); each thread keeps its own allocator pages, so an uncapped pool
+    // (tokio's default: 512) grew to 70 threads and 200 MB under a soak
     let blocking = config.database.pool_size as usize + config.auth.hash_concurrency + 4;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

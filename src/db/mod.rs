@@ -2,11 +2,11 @@
 //! the one helper through which async handlers reach blocking SQLite calls.
 
 pub mod backup;
+mod lanes;
 #[cfg(unix)]
 pub mod one_map;
 
 use std::path::Path;
-use std::sync::Arc;
 use std::time::Duration;
 
 use r2d2::{CustomizeConnection, Pool, PooledConnection};
@@ -71,9 +71,12 @@ pub enum DbError {
     /// The blocking task panicked or was cancelled.
     #[error("database task failed")]
     Task(#[from] tokio::task::JoinError),
-    /// No turn on the blocking pool came within the pool's checkout timeout.
+    /// A request's database work waited longer than the pool's checkout timeout to start.
     #[error("database pool: no connection free within {0:?}")]
     Busy(Duration),
+    /// A request's database work panicked, or its thread is gone.
+    #[error("database work failed")]
+    Failed,
     /// A file or folder beside the database could not be made.
     #[error("{what}")]
     Io {
@@ -89,10 +92,10 @@ pub enum DbError {
 #[derive(Clone)]
 pub struct Db {
     pool: Pool<SqliteConnectionManager>,
-    // one turn per pooled connection for `run`: a request waits for its turn as a task, not as
-    // a blocking thread parked on the pool (64 busy connections made 70 threads, each keeping
-    // its allocator's pages: 200 MB)
-    turns: Arc<tokio::sync::Semaphore>,
+    // the threads of `run`: a request waits for one as a job in their queue, not as a thread
+    // parked on the pool (64 busy connections made 70 threads, each keeping its allocator's
+    // pages: 200 MB)
+    lanes: lanes::Lanes,
 }
 
 #[derive(Debug)]
@@ -258,12 +261,14 @@ impl Db {
             conn.execute_batch("PRAGMA optimize = 0x10002")?;
         }
         let pool = Self::pool(path, cfg, flags, false)?;
-        Ok(Self::with_turns(pool))
+        Self::with_lanes(pool)
     }
 
-    fn with_turns(pool: Pool<SqliteConnectionManager>) -> Self {
-        let turns = Arc::new(tokio::sync::Semaphore::new(pool.max_size() as usize));
-        Self { pool, turns }
+    fn with_lanes(pool: Pool<SqliteConnectionManager>) -> Result<Self, DbError> {
+        let lanes = lanes::Lanes::start(lanes::threads_for(pool.max_size())).map_err(|source| {
+            DbError::Io { what: "starting the database threads".into(), source }
+        })?;
+        Ok(Self { pool, lanes })
     }
 
     /// The pool of connections to `path` opened with `flags`, each with its pragmas.
@@ -302,7 +307,7 @@ impl Db {
             });
         }
         let pool = Self::pool(path, cfg, OpenFlags::SQLITE_OPEN_READ_ONLY, true)?;
-        let db = Self::with_turns(pool);
+        let db = Self::with_lanes(pool)?;
         let conn = db.get()?;
         let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
         if version != latest_version() {
@@ -323,27 +328,20 @@ impl Db {
         Ok(self.pool.get()?)
     }
 
-    /// Runs `f` with a pooled connection on tokio's blocking pool, re-raising nothing:
-    /// a panic inside becomes an error, never a dead request task.
+    /// Runs `f` with a pooled connection on one of the request threads ([`lanes`]), re-raising
+    /// nothing: a panic inside becomes an error, never a dead request task.
     pub async fn run<T, F>(&self, f: F) -> Result<T, DbError>
     where
         T: Send + 'static,
         F: FnOnce(&mut Connection) -> Result<T, DbError> + Send + 'static,
     {
-        let turn = tokio::time::timeout(CHECKOUT_TIMEOUT, self.turns.clone().acquire_owned())
-            .await
-            .map_err(|_| DbError::Busy(CHECKOUT_TIMEOUT))?
-            .map_err(|_| DbError::Busy(CHECKOUT_TIMEOUT))?; // never closed
         let pool = self.pool.clone();
-        let done = tokio::task::spawn_blocking(move || {
-            let mut conn = pool.get()?;
-            f(&mut conn)
-        })
-        .await;
-        // the turn is given back once the thread is free again, so the next `run` finds it idle
-        // instead of starting another
-        drop(turn);
-        done?
+        self.lanes
+            .run(CHECKOUT_TIMEOUT, move || {
+                let mut conn = pool.get()?;
+                f(&mut conn)
+            })
+            .await
     }
 
     /// Runs `f` on the calling thread when a pooled connection is free at once, else like
