@@ -56,7 +56,8 @@ impl Lanes {
     }
 
     /// Runs `work` on a request thread and answers with what it returns: a panic inside is an
-    /// error, and a job that waited past `timeout` in the queue is not run (`Busy`).
+    /// error, and a job that waited past `timeout` in the queue is not run (`Busy`), nor one
+    /// whose request is gone.
     pub(super) async fn run<T: Send + 'static>(
         &self,
         timeout: Duration,
@@ -65,6 +66,10 @@ impl Lanes {
         let (answer, answered) = tokio::sync::oneshot::channel();
         let queued = Instant::now();
         let job: Job = Box::new(move || {
+            // the request went away while this waited (its visitor left): nobody to answer
+            if answer.is_closed() {
+                return;
+            }
             let out = if queued.elapsed() > timeout {
                 Err(DbError::Busy(timeout))
             } else {
@@ -145,6 +150,32 @@ mod tests {
             .await
         });
         assert_eq!(next.expect("answered in time").expect("the one thread still runs jobs"), 7);
+    }
+
+    #[test]
+    fn a_job_whose_request_is_gone_before_it_starts_is_not_run() {
+        let lanes = Lanes::start(1).expect("threads");
+        let ran = Arc::new(AtomicUsize::new(0));
+        let rt = runtime();
+        rt.block_on(async {
+            let slow = lanes.run(Duration::from_secs(10), || {
+                std::thread::sleep(Duration::from_millis(200));
+                Ok(())
+            });
+            let ran_too = ran.clone();
+            let abandoned = lanes.run(Duration::from_secs(10), move || {
+                ran_too.fetch_add(1, Ordering::SeqCst);
+                Ok(())
+            });
+            // the second request gives up after 50 ms, while the one thread is busy
+            let gone = tokio::time::timeout(Duration::from_millis(50), abandoned);
+            let (slow, gone) = tokio::join!(slow, gone);
+            assert!(slow.is_ok() && gone.is_err());
+        });
+        // the thread is free again: a job after it runs, the abandoned one did not
+        let after = rt.block_on(lanes.run(Duration::from_secs(10), || Ok(1)));
+        assert_eq!(after.expect("answered"), 1);
+        assert_eq!(ran.load(Ordering::SeqCst), 0);
     }
 
     #[test]
