@@ -426,7 +426,8 @@ pub struct DatabaseConfig {
     pub path: PathBuf,
     /// `PRAGMA synchronous`: "off", "normal" or "full".
     pub synchronous: Synchronous,
-    /// Connections in the read/write pool.
+    /// Connections in the read/write pool; the requests' queries run on one fewer threads of
+    /// their own (`db::lanes`), so one stays for the job workers' writes.
     pub pool_size: u32,
     /// `PRAGMA cache_size` of each pooled connection, in KiB: pages it keeps in its own
     /// (anonymous) memory.
