@@ -46,7 +46,7 @@ pub(super) struct Read {
     /// The page; `None` for a ranked search past its cap, which read its oldest matches.
     pub cards: Option<Vec<AdCard>>,
     /// A search's promoted strip (empty but on its first page); `None` for the rest, and for
-    /// a ranked search past its cap.
+    /// a search past a cap its matches read do not hold the newest 500 of.
     pub promoted: Option<Vec<AdCard>>,
 }
 
@@ -112,7 +112,10 @@ impl ReadOnce {
         // newest first: the window's, the strip's and each tier's order
         matches.sort_unstable_by_key(|m| std::cmp::Reverse(m.0));
         let strip = self.search && n > 0 && f.page == PageNo::FIRST && f.owner_id.is_none();
-        let newest: Vec<i64> = match strip {
+        // the strip looks among the newest 500 matches: a window narrower (a cap under 499)
+        // past its cap does not hold them all, and the strip reads the index instead
+        let holds_strip = !past_cap || matches.len() >= PROMOTED_WINDOW as usize;
+        let newest: Vec<i64> = match strip && holds_strip {
             true => matches.iter().take(PROMOTED_WINDOW as usize).map(|m| m.0).collect(),
             false => Vec::new(),
         };
@@ -136,7 +139,8 @@ impl ReadOnce {
             }
         };
         read.commit()?;
-        Ok(Read { n, cards: Some(cards), promoted: self.search.then_some(promoted) })
+        let promoted = self.search.then_some(promoted).filter(|_| holds_strip);
+        Ok(Read { n, cards: Some(cards), promoted })
     }
 
     /// The matches in `f`'s order by their keys, and where its page starts among them.
