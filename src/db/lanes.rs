@@ -15,7 +15,9 @@
 //! thread with its own allocator pages.
 
 use std::panic::AssertUnwindSafe;
-use std::time::{Duration, Instant};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU8, Ordering};
+use std::time::Duration;
 
 use crossbeam_channel::Sender;
 
@@ -56,37 +58,51 @@ impl Lanes {
     }
 
     /// Runs `work` on a request thread and answers with what it returns: a panic inside is an
-    /// error, and a job that waited past `timeout` in the queue is not run (`Busy`), nor one
-    /// whose request is gone.
+    /// error. Work still queued after `timeout` is answered `Busy` then and never runs, nor
+    /// does work whose request is gone before it starts.
     pub(super) async fn run<T: Send + 'static>(
         &self,
         timeout: Duration,
         work: impl FnOnce() -> Result<T, DbError> + Send + 'static,
     ) -> Result<T, DbError> {
-        let (answer, answered) = tokio::sync::oneshot::channel();
-        let queued = Instant::now();
+        let (answer, mut answered) = tokio::sync::oneshot::channel();
+        let state = Arc::new(AtomicU8::new(QUEUED));
+        let claim = state.clone();
         let job: Job = Box::new(move || {
-            // the request went away while this waited (its visitor left): nobody to answer
-            if answer.is_closed() {
+            // the request went away while this waited (its visitor left), or gave up waiting
+            let start =
+                claim.compare_exchange(QUEUED, STARTED, Ordering::AcqRel, Ordering::Acquire);
+            if answer.is_closed() || start.is_err() {
                 return;
             }
-            let out = if queued.elapsed() > timeout {
-                Err(DbError::Busy(timeout))
-            } else {
-                std::panic::catch_unwind(AssertUnwindSafe(work)).unwrap_or(Err(DbError::Failed))
-            };
-            // the request may have gone (its visitor closed the page): nobody to tell
+            let out =
+                std::panic::catch_unwind(AssertUnwindSafe(work)).unwrap_or(Err(DbError::Failed));
+            // nobody to tell when the request has gone since
             let _ = answer.send(out);
         });
         self.queue.send(job).map_err(|_| DbError::Failed)?;
-        answered.await.map_err(|_| DbError::Failed)?
+        match tokio::time::timeout(timeout, &mut answered).await {
+            Ok(out) => out.map_err(|_| DbError::Failed)?,
+            // still queued: given up, so it never runs; started: its answer comes
+            Err(_) => {
+                match state.compare_exchange(QUEUED, GIVEN_UP, Ordering::AcqRel, Ordering::Acquire)
+                {
+                    Ok(_) => Err(DbError::Busy(timeout)),
+                    Err(_) => answered.await.map_err(|_| DbError::Failed)?,
+                }
+            }
+        }
     }
 }
 
+/// Where a job stands: waiting in the queue, taken by a thread, or given up by its request.
+const QUEUED: u8 = 0;
+const STARTED: u8 = 1;
+const GIVEN_UP: u8 = 2;
+
 #[cfg(test)]
 mod tests {
-    use std::sync::Arc;
-    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::atomic::AtomicUsize;
 
     use super::*;
 
@@ -183,21 +199,28 @@ mod tests {
         let lanes = Lanes::start(1).expect("threads");
         let ran = Arc::new(AtomicUsize::new(0));
         let rt = runtime();
-        let (first, second) = rt.block_on(async {
-            // the one thread is busy for 200 ms; the second job may wait 50
+        let (first, (second, waited)) = rt.block_on(async {
+            // the one thread is busy for 300 ms; the second job may wait 50
             let slow = lanes.run(Duration::from_secs(10), || {
-                std::thread::sleep(Duration::from_millis(200));
+                std::thread::sleep(Duration::from_millis(300));
                 Ok(())
             });
             let ran_too = ran.clone();
-            let late = lanes.run(Duration::from_millis(50), move || {
-                ran_too.fetch_add(1, Ordering::SeqCst);
-                Ok(())
-            });
+            let late = async {
+                let asked = std::time::Instant::now();
+                let out = lanes
+                    .run(Duration::from_millis(50), move || {
+                        ran_too.fetch_add(1, Ordering::SeqCst);
+                        Ok(())
+                    })
+                    .await;
+                (out, asked.elapsed())
+            };
             tokio::join!(slow, late)
         });
         assert!(first.is_ok());
         assert!(matches!(second, Err(DbError::Busy(_))), "{second:?}");
+        assert!(waited < Duration::from_millis(250), "answered at its timeout: {waited:?}");
         assert_eq!(ran.load(Ordering::SeqCst), 0, "a job answered busy never runs");
     }
 }
