@@ -427,7 +427,9 @@ pub struct DatabaseConfig {
     /// `PRAGMA synchronous`: "off", "normal" or "full".
     pub synchronous: Synchronous,
     /// Connections in the read/write pool; the requests' queries run on one fewer threads of
-    /// their own (`db::lanes`), so one stays for the job workers' writes.
+    /// their own (`db::lanes`), so one stays for the job workers' writes (at 1, the one
+    /// request thread and the job workers share the one connection; at 2, one query runs at a
+    /// time).
     pub pool_size: u32,
     /// `PRAGMA cache_size` of each pooled connection, in KiB: pages it keeps in its own
     /// (anonymous) memory.

@@ -415,8 +415,9 @@ fn serve(config: Config, demo: bool) -> Result<()> {
         tracing::info!("stopped cleanly");
         Ok(())
     });
-    // the jobs are drained by now; a blocking call an aborted request left behind (a decode, a
-    // query) must not hold the exit
+    // the jobs are drained by now; a blocking call an aborted request left behind (a decode)
+    // must not hold the exit (a query on a request thread ends with the process: SQLite rolls
+    // back what it had not committed)
     runtime.shutdown_timeout(std::time::Duration::from_secs(2));
     result
 }

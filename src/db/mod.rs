@@ -68,7 +68,7 @@ pub enum DbError {
     /// No connection could be had from the pool in time.
     #[error("database pool: {0}")]
     Pool(#[from] r2d2::Error),
-    /// The blocking task panicked or was cancelled.
+    /// A blocking task (a migration or a check at start) panicked or was cancelled.
     #[error("database task failed")]
     Task(#[from] tokio::task::JoinError),
     /// A request's database work waited longer than the pool's checkout timeout to start.
@@ -346,7 +346,7 @@ impl Db {
 
     /// Runs `f` on the calling thread when a pooled connection is free at once, else like
     /// [`Db::run`]. For point reads of a few indexed rows on the hottest pages: a WAL reader
-    /// never waits for the writer, and the hand-off to the blocking pool and back (two thread
+    /// never waits for the writer, and the hand-off to a request thread and back (two thread
     /// wake-ups) costs more than the read. Never waiting for a connection here keeps an async
     /// thread from stalling while writers hold the pool. Anything that writes, scans or may
     /// wait belongs in [`Db::run`].

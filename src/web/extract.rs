@@ -113,7 +113,7 @@ impl FromRequestParts<AppState> for PageCtx {
         }
         let sessions_cache = state.caches.clone();
         // a point read by primary key on every signed-in page: run here when a connection is
-        // free rather than paying a hand-off to the blocking pool
+        // free rather than paying a hand-off to a request thread
         let found = state
             .db
             .run_here(move |conn| {

@@ -89,7 +89,7 @@ async fn visible(state: &AppState, ctx: &PageCtx, id: AdId) -> Result<Visible> {
     let list: Arc<[AdCard]> = match cached {
         Some(list) => list,
         None if ad.card.is_active => {
-            // a miss walks up to three index ranges: the blocking pool's work, not this thread's
+            // a miss walks up to three index ranges: a request thread's work, not this thread's
             let list: Arc<[AdCard]> = {
                 let key = key.clone();
                 state.db.run(move |conn| Ok(repo::similar(conn, &key, now)?)).await?.into()

@@ -65,7 +65,7 @@ pub async fn favorites_of(
     let Some(user) = ctx.user.as_ref().map(|u| u.id) else { return Ok(None) };
     let set = state
         .db
-        // one indexed lookup of at most a page's ids: here, not on the blocking pool
+        // one indexed lookup of at most a page's ids: here, not on a request thread
         .run_here(move |conn| Ok(crate::domain::ads::favorites::favorite_ids(conn, user, &ids)?))
         .await?;
     Ok(Some(set))
