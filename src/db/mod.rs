@@ -68,9 +68,6 @@ pub enum DbError {
     /// No connection could be had from the pool in time.
     #[error("database pool: {0}")]
     Pool(#[from] r2d2::Error),
-    /// A blocking task (a migration or a check at start) panicked or was cancelled.
-    #[error("database task failed")]
-    Task(#[from] tokio::task::JoinError),
     /// A request's database work waited longer than the pool's checkout timeout to start.
     #[error("database pool: no connection free within {0:?}")]
     Busy(Duration),
