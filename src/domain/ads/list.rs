@@ -484,7 +484,7 @@ impl TextSearch {
 
     /// The ids of the newest `limit` matches of `query` (one of this search's MATCH texts).
     pub(super) fn ids_sql(&self, f: &Filter, now: i64, query: &str, limit: i64) -> Query {
-        let ((sql, params), order) = self.newest(f, now, query);
+        let ((sql, params), order) = self.matching_ids(f, now, query);
         (format!("{sql} ORDER BY {order} DESC LIMIT {limit}"), params)
     }
 
@@ -492,19 +492,19 @@ impl TextSearch {
     /// its lists oldest first; newest first they are read backwards, which cost a third more
     /// for a word's every match at a million ads (7.75 ms against 5.97).
     pub(super) fn oldest_ids_sql(&self, f: &Filter, now: i64, limit: i64) -> Query {
-        let ((sql, params), order) = self.newest(f, now, &self.all);
+        let ((sql, params), order) = self.matching_ids(f, now, &self.all);
         (format!("{sql} ORDER BY {order} LIMIT {limit}"), params)
     }
 
     /// [`TextSearch::ids_sql`], the limit bound: it changes with the page.
     pub(super) fn page_ids_sql(&self, f: &Filter, now: i64, query: &str, limit: i64) -> Query {
-        let ((sql, mut params), order) = self.newest(f, now, query);
+        let ((sql, mut params), order) = self.matching_ids(f, now, query);
         let limit = bind(&mut params, limit);
         (format!("{sql} ORDER BY {order} DESC LIMIT {limit}"), params)
     }
 
     /// The ids of the matches of `query` unordered, and the column that orders them by age.
-    fn newest(&self, f: &Filter, now: i64, query: &str) -> (Query, &'static str) {
+    fn matching_ids(&self, f: &Filter, now: i64, query: &str) -> (Query, &'static str) {
         if self.in_index {
             return (self.index_only(now, "rowid AS id", query, ""), "rowid");
         }
@@ -963,7 +963,7 @@ pub fn list(
         let cards = match (read.cards, &search) {
             (Some(cards), _) => cards,
             (None, Some(s)) => ranked_page(conn, s, f, now)?,
-            (None, None) => Vec::new(),
+            (None, None) => Vec::new(), // (only a search's read leaves its page unread)
         };
         let promoted = match read.promoted {
             Some(promoted) => promoted,

@@ -23,7 +23,7 @@ use super::by_tags::Tagged;
 use super::list::{
     Filter, PAGE_SIZE, PROMOTED_WINDOW, Query, Reading, Sort, TextSearch, order_key, promoted_among,
 };
-use super::repo::card_from_row;
+use super::repo::{card_from_row, json_ids};
 use crate::domain::ids::{AdId, PageNo};
 
 /// How `f` is read once, when its count and page would read the same rows.
@@ -115,15 +115,15 @@ impl ReadOnce {
         // the strip looks among the newest 500 matches: a window narrower (a cap under 499)
         // past its cap does not hold them all, and the strip reads the index instead
         let holds_strip = !past_cap || matches.len() >= PROMOTED_WINDOW as usize;
-        let newest: Vec<i64> = match strip && holds_strip {
-            true => matches.iter().take(PROMOTED_WINDOW as usize).map(|m| m.0).collect(),
+        let newest: Vec<AdId> = match strip && holds_strip {
+            true => matches.iter().take(PROMOTED_WINDOW as usize).map(|m| AdId(m.0)).collect(),
             false => Vec::new(),
         };
         if let Some(cap) = self.window.filter(|_| past_cap) {
             matches.truncate(usize::try_from(cap).unwrap_or(0));
         }
         let order = match &self.titled {
-            None => self.sorted(matches, f),
+            None => sorted(matches, f),
             // nothing matches as far as the page: no tier to read
             Some(_) if n <= f.page.offset(PAGE_SIZE) => Ordered { ids: Vec::new(), start: None },
             Some(titled) => ranked(conn, titled, matches, f)?,
@@ -134,7 +134,7 @@ impl ReadOnce {
             false => {
                 let sql = promoted_among("json_each(?2) j", "j.value");
                 let mut stmt = conn.prepare_cached(&sql)?;
-                stmt.query_map((now, json_list(&newest)), card_from_row)?
+                stmt.query_map((now, json_ids(&newest)), card_from_row)?
                     .collect::<rusqlite::Result<_>>()?
             }
         };
@@ -142,24 +142,24 @@ impl ReadOnce {
         let promoted = self.search.then_some(promoted).filter(|_| holds_strip);
         Ok(Read { n, cards: Some(cards), promoted })
     }
+}
 
-    /// The matches in `f`'s order by their keys, and where its page starts among them.
-    fn sorted(&self, mut matches: Vec<(i64, Option<i64>)>, f: &Filter) -> Ordered {
-        let (_, ascending) = order_key(f.sort);
-        // as SQLite orders: NULL lowest, so first ascending and last descending (Option's order)
-        matches.sort_by(|a, b| {
-            let by_key = if ascending { a.1.cmp(&b.1) } else { b.1.cmp(&a.1) };
-            by_key.then(b.0.cmp(&a.0))
-        });
-        let start = f.after.filter(|_| f.sort == Sort::Fresh).map(|after| {
-            // a cursor's page starts after it (the default order: bump time, then id)
-            matches
-                .iter()
-                .position(|(id, key)| (key.unwrap_or(i64::MIN), *id) < (after.bumped_at, after.id))
-                .unwrap_or(matches.len())
-        });
-        Ordered { ids: matches.into_iter().map(|m| m.0).collect(), start }
-    }
+/// The matches in `f`'s order by their keys, and where its page starts among them.
+fn sorted(mut matches: Vec<(i64, Option<i64>)>, f: &Filter) -> Ordered {
+    let (_, ascending) = order_key(f.sort);
+    // as SQLite orders: NULL lowest, so first ascending and last descending (Option's order)
+    matches.sort_by(|a, b| {
+        let by_key = if ascending { a.1.cmp(&b.1) } else { b.1.cmp(&a.1) };
+        by_key.then(b.0.cmp(&a.0))
+    });
+    let start = f.after.filter(|_| f.sort == Sort::Fresh).map(|after| {
+        // a cursor's page starts after it (the default order: bump time, then id)
+        matches
+            .iter()
+            .position(|(id, key)| (key.unwrap_or(i64::MIN), *id) < (after.bumped_at, after.id))
+            .unwrap_or(matches.len())
+    });
+    Ordered { ids: matches.into_iter().map(|m| m.0).collect(), start }
 }
 
 /// Ids in a listing's order, and where a cursor's page starts among them (else its number
@@ -209,12 +209,6 @@ fn ranked(
 fn cards_in_order(conn: &Connection, now: i64, ids: Vec<AdId>) -> rusqlite::Result<Vec<AdCard>> {
     let mut cards = super::repo::cards_by_id(conn, now, &ids)?;
     Ok(ids.iter().filter_map(|id| cards.remove(id)).collect())
-}
-
-/// `ids` as a JSON array, for `json_each`.
-fn json_list(ids: &[i64]) -> String {
-    let list: Vec<String> = ids.iter().map(i64::to_string).collect();
-    format!("[{}]", list.join(","))
 }
 
 fn refs(params: &[Box<dyn ToSql>]) -> Vec<&dyn ToSql> {

@@ -40,14 +40,20 @@ pub fn cards_by_id(
     now: i64,
     ids: &[AdId],
 ) -> rusqlite::Result<HashMap<AdId, AdCard>> {
-    let list = ids.iter().map(|id| id.0.to_string()).collect::<Vec<_>>().join(",");
     let sql = format!(
         "SELECT {CARD_COLUMNS} FROM json_each(?2) j CROSS JOIN ads a ON a.id = j.value \
          CROSS JOIN users u ON u.id = a.owner_id"
     );
     let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt.query_map((now, format!("[{list}]")), card_from_row)?;
+    let rows = stmt.query_map((now, json_ids(ids)), card_from_row)?;
     rows.map(|card| card.map(|c| (c.id, c))).collect()
+}
+
+/// `ids` as a JSON array, for `json_each` (one parameter for a list of any length: one
+/// statement whatever the list).
+pub(super) fn json_ids(ids: &[AdId]) -> String {
+    let list: Vec<String> = ids.iter().map(|id| id.0.to_string()).collect();
+    format!("[{}]", list.join(","))
 }
 
 /// Maps a row selected with [`CARD_COLUMNS`] (starting at column 0).
